@@ -1,0 +1,28 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SHARED := ../shared
+
+.PHONY: demo test conformance bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/contract eval contracts/nstor_2002_subordinated_note.contract scenarios/nstor_2002_conversions.toml
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+conformance: $(STAMP)
+	$(BIN)/python $(SHARED)/conformance/check.py --command $(BIN)/contract -v
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis

@@ -1,0 +1,184 @@
+"""The types of the contract language: units as types.
+
+A number carries a `Unit`: a product of base units with integer exponents.
+Base units are currencies (`USD`) and the securities a contract declares
+(`common`, `preferred`). So money is `USD`, a number of shares is `common`,
+a price is `USD per common` (USD¹·common⁻¹), a conversion rate `common per
+preferred`, and a plain decimal or a percentage has no unit at all.
+Multiplying and dividing numbers combines their units; adding needs equal
+units. `USD / (USD per common)` is therefore `common`, and `USD + common` is
+a type error.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Unit:
+    """A product of base units: `powers` is a sorted tuple of (base, exponent)."""
+
+    powers: tuple[tuple[str, int], ...] = ()
+
+    @staticmethod
+    def of(base: str) -> "Unit":
+        return Unit(((base, 1),))
+
+    def __mul__(self, other: "Unit") -> "Unit":
+        merged = dict(self.powers)
+        for base, exponent in other.powers:
+            merged[base] = merged.get(base, 0) + exponent
+        return Unit(tuple(sorted((b, e) for b, e in merged.items() if e)))
+
+    def inverse(self) -> "Unit":
+        return Unit(tuple((b, -e) for b, e in self.powers))
+
+    def __truediv__(self, other: "Unit") -> "Unit":
+        return self * other.inverse()
+
+    @property
+    def is_plain(self) -> bool:
+        return not self.powers
+
+    def single_base(self) -> str | None:
+        """The base of a unit like `USD` or `common` (exponent 1), else None."""
+        if len(self.powers) == 1 and self.powers[0][1] == 1:
+            return self.powers[0][0]
+        return None
+
+    def __str__(self) -> str:
+        if not self.powers:
+            return "plain number"
+        above = [b if e == 1 else f"{b}^{e}" for b, e in self.powers if e > 0]
+        below = [b if e == -1 else f"{b}^{-e}" for b, e in self.powers if e < 0]
+        text = " ".join(above) if above else "1"
+        if below:
+            text += " per " + " ".join(below)
+        return text
+
+
+PLAIN = Unit()
+
+
+class Type:
+    """Base of all types; subclasses are frozen attrs classes, compared by value."""
+
+    def describe(self) -> str:
+        return str(self)
+
+
+@attrs.frozen
+class Number(Type):
+    unit: Unit = PLAIN
+    integral: bool = False
+
+    def __str__(self) -> str:
+        if self.unit.is_plain:
+            return "Integer" if self.integral else "Decimal"
+        return str(self.unit)
+
+
+@attrs.frozen
+class Simple(Type):
+    """Date, Days, Bool, Text, Time and the record-like values of the library."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@attrs.frozen
+class Enum(Type):
+    name: str
+    members: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@attrs.frozen
+class ListOf(Type):
+    element: Type
+
+    def __str__(self) -> str:
+        return f"List[{self.element}]"
+
+
+@attrs.frozen
+class Optional(Type):
+    inner: Type
+
+    def __str__(self) -> str:
+        return f"{self.inner}?"
+
+
+@attrs.frozen
+class Quote(Type):
+    """A closing price with the trading day it was taken from: `.price`, `.date`."""
+
+    price: Number
+
+    def __str__(self) -> str:
+        return f"Quote of {self.price}"
+
+
+@attrs.frozen
+class Accrued(Type):
+    """What a settlement of an accrual returns: `.amount` and its `.period`."""
+
+    amount: Number
+
+    def __str__(self) -> str:
+        return f"Accrued {self.amount}"
+
+
+DATE = Simple("Date")
+DAYS = Simple("Days")
+BOOL = Simple("Bool")
+TEXT = Simple("Text")
+TIME = Simple("Time")
+PERIOD = Simple("Period")
+DECIMAL = Number(PLAIN)
+INTEGER = Number(PLAIN, integral=True)
+
+DAY_COUNTS = ("actual/365", "actual/360", "30/360", "actual/actual")
+CALENDARS = ("US", "US-FL", "US-CA", "US-NY", "weekends")
+CONVENTIONS = ("none", "following", "modified_following", "preceding")
+
+DAY_COUNT = Enum("DayCount", DAY_COUNTS)
+CALENDAR = Enum("Calendar", CALENDARS)
+CONVENTION = Enum("Convention", CONVENTIONS)
+
+BUILTIN_TYPES: dict[str, Type] = {
+    "Date": DATE,
+    "Days": DAYS,
+    "Bool": BOOL,
+    "Text": TEXT,
+    "Time": TIME,
+    "Decimal": DECIMAL,
+    "Integer": INTEGER,
+    "Period": PERIOD,
+    "DayCount": DAY_COUNT,
+    "Calendar": CALENDAR,
+    "Convention": CONVENTION,
+}
+
+
+def assignable(value: Type, target: Type) -> bool:
+    """Whether a value of type `value` may stand where `target` is expected."""
+    if value == target:
+        return True
+    if isinstance(target, Optional):
+        return value == Simple("None") or assignable(value, target.inner)
+    if isinstance(value, Number) and isinstance(target, Number):
+        # an integer is a decimal, not the other way round
+        return value.unit == target.unit and (value.integral or not target.integral)
+    if isinstance(value, ListOf) and isinstance(target, ListOf):
+        return value.element == Simple("Nothing") or assignable(value.element, target.element)
+    return False
+
+
+NONE_TYPE = Simple("None")
+EMPTY_LIST = ListOf(Simple("Nothing"))
