@@ -1,0 +1,617 @@
+"""The syntax tree of a contract: small frozen attrs classes.
+
+Every node keeps the `span` it was parsed from, excluded from equality so that
+two trees compare equal when they say the same thing, wherever it was written
+(the printer's round trip relies on this). Literals keep the text the author
+wrote (`3_100_000.00`) so that `fmt` gives it back unchanged.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from datetime import date
+
+import attrs
+
+from .diagnostics import Span
+
+
+def _span():
+    return attrs.field(default=None, eq=False, repr=False)
+
+
+class Node:
+    span: Span | None
+
+
+# --------------------------------------------------------------- expressions
+
+
+class Expr(Node):
+    pass
+
+
+@attrs.frozen
+class UnitExpr(Node):
+    """`USD`, `common`, `USD per common`, `days`."""
+
+    name: str
+    per: str | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class NumberLit(Expr):
+    text: str
+    unit: UnitExpr | None = None
+    span: Span | None = _span()
+
+    @property
+    def value(self) -> Decimal:
+        return Decimal(self.text.replace("_", ""))
+
+
+@attrs.frozen
+class PercentLit(Expr):
+    text: str  # without the % sign
+    span: Span | None = _span()
+
+    @property
+    def value(self) -> Decimal:
+        return Decimal(self.text.replace("_", "")) / 100
+
+
+@attrs.frozen
+class DateLit(Expr):
+    value: date
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class TimeLit(Expr):
+    text: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class StringLit(Expr):
+    value: str
+    long: bool = False
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class BoolLit(Expr):
+    value: bool
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class NoneLit(Expr):
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Name(Expr):
+    name: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class FieldAccess(Expr):
+    subject: Expr
+    name: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Argument(Node):
+    value: Expr
+    name: str | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Call(Expr):
+    function: str
+    arguments: tuple[Argument, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class ListExpr(Expr):
+    items: tuple[Expr, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Comprehension(Expr):
+    element: Expr
+    variable: str
+    source: Expr
+    condition: Expr | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class MonthDay(Node):
+    month: str
+    day: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Every(Expr):
+    """`every Mar 10, Jun 10 from START [to END]`: a recurring schedule of dates."""
+
+    month_days: tuple[MonthDay, ...]
+    start: Expr
+    end: Expr | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class IfExpr(Expr):
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Binary(Expr):
+    """Arithmetic (+ - * /), comparison, `and`, `or`, `in` and `??`."""
+
+    operator: str
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Not(Expr):
+    operand: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Negate(Expr):
+    operand: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class IsNone(Expr):
+    operand: Expr
+    negated: bool = False
+    span: Span | None = _span()
+
+
+# --------------------------------------------------------------------- types
+
+
+@attrs.frozen
+class TypeExpr(Node):
+    """`USD`, `USD per common`, `Date`, `Status`, `Date?`, `List of Date`."""
+
+    name: str
+    per: str | None = None
+    optional: bool = False
+    element: "TypeExpr | None" = None  # for `List of T`
+    span: Span | None = _span()
+
+
+# ---------------------------------------------------------------- statements
+
+
+class Statement(Node):
+    pass
+
+
+Block = tuple  # tuple[Statement, ...]
+
+
+@attrs.frozen
+class Let(Statement):
+    name: str
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class SetState(Statement):
+    """`set NAME = VALUE [from DATE]`: from when the new value counts for accruals."""
+
+    name: str
+    value: Expr
+    effective: Expr | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Adjust(Statement):
+    name: str
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Record(Statement):
+    name: str
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Option(Node):
+    name: str
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Pay(Statement):
+    amount: Expr
+    payer: Expr
+    payee: Expr
+    purpose: str
+    options: tuple[Option, ...] = ()
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Issue(Statement):
+    quantity: Expr
+    security: Expr
+    recipient: Expr
+    options: tuple[Option, ...] = ()
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Votes(Statement):
+    quantity: Expr
+    holder: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Reject(Statement):
+    reason: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Require(Statement):
+    condition: Expr
+    reason: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class If(Statement):
+    branches: tuple[tuple[Expr, Block], ...]
+    otherwise: Block | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Cite(Statement):
+    """`§5(h) { ... }`: the statements inside cite §5(h) instead of the enclosing section."""
+
+    section: str
+    body: Block
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Defer(Statement):
+    """`on DATE { ... }` inside a rule: a scheduled item created by an event."""
+
+    date: Expr
+    body: Block
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Claim(Statement):
+    """`upon EVENT as x { ... } otherwise { ... }` inside a scheduled rule: an event of
+    that type on the same date acts on this scheduled item instead of on its own."""
+
+    event: str
+    binder: str
+    body: Block
+    otherwise: Block | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Stop(Statement):
+    accrual: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Rebase(Statement):
+    market: str
+    ratio: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Check(Statement):
+    """In an invariant: a condition that must hold, with what it means."""
+
+    condition: Expr
+    message: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Do(Statement):
+    action: str
+    arguments: tuple[Expr, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class ForEach(Statement):
+    variable: str
+    source: Expr
+    body: Block
+    span: Span | None = _span()
+
+
+# ------------------------------------------------------------- section items
+
+
+class Item(Node):
+    pass
+
+
+@attrs.frozen
+class TextItem(Item):
+    text: str
+    long: bool = False
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class NotComputed(Item):
+    text: str | None = None
+    long: bool = False
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Parameter(Item):
+    name: str
+    type: TypeExpr
+    default: Expr | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Assumption(Item):
+    name: str
+    type: TypeExpr
+    default: Expr
+    reason: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Term(Item):
+    name: str
+    type: TypeExpr | None
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class StateDecl(Item):
+    name: str
+    type: TypeExpr
+    initial: Expr
+    private: bool = False
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Report(Item):
+    name: str
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Horizon(Item):
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class ScheduleDecl(Item):
+    name: str
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class MarketDecl(Item):
+    name: str
+    type: TypeExpr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Precondition(Item):
+    condition: Expr
+    reason: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class AccrualField(Node):
+    name: str
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class AccrualDecl(Item):
+    name: str
+    fields: tuple[AccrualField, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class FieldDecl(Node):
+    name: str
+    type: TypeExpr
+    default: Expr | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class EventDecl(Item):
+    name: str
+    fields: tuple[FieldDecl, ...]
+    effective: Expr | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class UponRule(Item):
+    event: str
+    binder: str
+    body: Block
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class OnEachRule(Item):
+    variable: str
+    dates: Expr
+    body: Block
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class OnDateRule(Item):
+    date: Expr
+    body: Block
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Action(Item):
+    """A named group of statements that several rules perform with `do NAME(...)`."""
+
+    name: str
+    parameters: tuple[FieldDecl, ...]
+    body: Block
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class GivenUntil(Node):
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class GivenParam(Node):
+    name: str
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class GivenAssume(Node):
+    name: str
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class GivenPrice(Node):
+    date: Expr
+    price: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class FieldValue(Node):
+    name: str
+    value: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class GivenEvent(Node):
+    type: str
+    date: Expr
+    fields: tuple[FieldValue, ...] = ()
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Expectation(Node):
+    condition: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Example(Item):
+    name: str
+    items: tuple[Node, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Invariant(Item):
+    name: str
+    body: Block
+    over: str | None = None
+    span: Span | None = _span()
+
+
+# ----------------------------------------------------------------- the file
+
+
+@attrs.frozen
+class CurrencyDecl(Node):
+    name: str
+    description: str | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class SecurityDecl(Node):
+    name: str
+    description: str | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class EnumDecl(Node):
+    name: str
+    members: tuple[str, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Section(Node):
+    label: str  # "§1(b)"
+    title: str | None
+    items: tuple[Item, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Contract(Node):
+    title: str
+    declarations: tuple[Node, ...]  # currencies, securities, enums
+    sections: tuple[Section, ...]
+    span: Span | None = _span()

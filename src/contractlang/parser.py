@@ -1,0 +1,635 @@
+"""Text in, syntax tree out. Lark's errors become Diagnostics here and nowhere else.
+
+The grammar (grammar/contract.lark) is loaded once per process and Lark caches
+the compiled LALR tables on disk, so a cold start parses without rebuilding them.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from pathlib import Path
+
+from . import ast
+from .diagnostics import ContractError, Diagnostic, Span
+
+MAX_SOURCE_BYTES = 1_000_000
+MAX_NESTING = 64
+
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "PERCENT": "a percentage",
+    "DATE": "a date (YYYY-MM-DD)",
+    "TIME": "a time of day (HH:MM)",
+    "STRING": "a text in quotes",
+    "LONG_STRING": 'a text in triple quotes',
+    "SECTION": "a section label such as §1(b)",
+    "COMPARE": "a comparison",
+    "PRIVATE": "'private'",
+    "OPTIONAL": "'?'",
+    "$END": "the end of the file",
+}
+
+
+def grammar_text() -> str:
+    """The grammar shipped in the package, or the repository's copy in a source checkout."""
+    from importlib import resources
+
+    packaged = resources.files("contractlang") / "contract.lark"
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[2] / "grammar" / "contract.lark").read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _parser():
+    from lark import Lark
+
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        cache=_cache_path(),
+    )
+
+
+def _cache_path():
+    """A per-user cache file for the compiled tables; False (no caching) when none can be written."""
+    import hashlib
+    import os
+    import tempfile
+
+    digest = hashlib.sha256(grammar_text().encode()).hexdigest()[:16]
+    folder = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    try:
+        os.makedirs(os.path.join(folder, "contractlang"), exist_ok=True)
+        return os.path.join(folder, "contractlang", f"grammar-{digest}.lark-cache")
+    except OSError:
+        return os.path.join(tempfile.gettempdir(), f"contractlang-grammar-{digest}.lark-cache")
+
+
+def read_source(path: str) -> str:
+    """A contract's text, or a diagnostic if it is missing, not text, or too large."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ContractError(Diagnostic(f"no such file: {path}", Span(path, 1, 1), source=""))
+    except IsADirectoryError:
+        raise ContractError(Diagnostic(f"{path} is a directory, not a contract", Span(path, 1, 1), source=""))
+    except OSError as problem:
+        raise ContractError(Diagnostic(f"cannot read {path}: {problem.strerror}", Span(path, 1, 1), source=""))
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ContractError(Diagnostic(f"the file is too long ({len(data):,} bytes; at most {MAX_SOURCE_BYTES:,})", Span(path, 1, 1), source=""))
+    if b"\0" in data:
+        raise ContractError(Diagnostic("the file is not text (it contains NUL bytes)", Span(path, 1, 1), source=""))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = data[: problem.start].count(b"\n") + 1
+        raise ContractError(Diagnostic("the file is not UTF-8 text", Span(path, line, 1), source=""))
+
+
+def parse_file(path: str) -> ast.Contract:
+    return parse(read_source(path), path)
+
+
+def parse(text: str, path: str = "<contract>") -> ast.Contract:
+    """Parse contract source text into a syntax tree, or raise ContractError."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+    _check_nesting(text, path)
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedToken as problem:
+        raise ContractError(Diagnostic(_unexpected_token(problem), _position(problem, path), text))
+    except UnexpectedCharacters as problem:
+        char = text[problem.pos_in_stream] if problem.pos_in_stream < len(text) else ""
+        raise ContractError(Diagnostic(f"unexpected character {char!r}", _position(problem, path), text))
+    except UnexpectedEOF as problem:
+        lines = text.splitlines() or [""]
+        raise ContractError(Diagnostic(f"the file ends too early; expected {_expected(problem.expected)}", Span(path, len(lines), len(lines[-1]) + 1), text))
+    except UnexpectedInput as problem:  # any other lexing problem
+        raise ContractError(Diagnostic("syntax error", _position(problem, path), text))
+    try:
+        return _Builder(path, text).transform(tree)
+    except VisitError as problem:
+        inner = problem.orig_exc
+        if isinstance(inner, ContractError):
+            raise inner
+        raise
+    except RecursionError:
+        raise ContractError(Diagnostic("the contract is nested too deeply", Span(path, 1, 1), text))
+
+
+def _check_nesting(text: str, path: str) -> None:
+    """Refuse absurdly nested brackets before the parser and tree builder see them."""
+    depth = 0
+    line, column = 1, 0
+    in_string = False
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        elif char == '"':
+            in_string = not in_string
+        elif not in_string and char in "([{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ContractError(Diagnostic(f"brackets are nested too deeply (more than {MAX_NESTING} levels)", Span(path, line, column), text))
+        elif not in_string and char in ")]}":
+            depth -= 1
+
+
+def _position(problem, path: str) -> Span:
+    return Span(path, problem.line or 1, problem.column or 1)
+
+
+def _describe_terminal(name: str) -> str:
+    if name in _TERMINAL_WORDS:
+        return _TERMINAL_WORDS[name]
+    try:
+        terminal = _parser().get_terminal(name)
+    except KeyError:
+        return name.lower()
+    pattern = terminal.pattern
+    if pattern.type == "str":
+        return f"'{pattern.value}'"
+    return name.lower()
+
+
+def _expected(names) -> str:
+    words = sorted({_describe_terminal(name) for name in names})
+    if len(words) > 8:
+        words = words[:8] + ["…"]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _unexpected_token(problem) -> str:
+    token = problem.token
+    if token.type == "$END":
+        found = "the end of the file"
+    else:
+        found = f"'{token}'" if len(str(token)) < 30 else f"'{str(token)[:27]}...'"
+    return f"unexpected {found}; expected {_expected(problem.expected)}"
+
+
+def _unquote(token) -> tuple[str, bool]:
+    text = str(token)
+    if text.startswith('"""'):
+        return text[3:-3], True
+    body = text[1:-1]
+    return body.replace('\\"', '"').replace("\\\\", "\\"), False
+
+
+def _builder_methods():
+    """Lark callbacks that build ast nodes, each given the positions (meta) of its rule."""
+    from lark import Token, Transformer, v_args
+
+    class Builder(Transformer):
+        def __init__(self, path: str, text: str):
+            super().__init__()
+            self.path = path
+            self.text = text
+
+        def span(self, meta) -> Span | None:
+            if getattr(meta, "empty", True):
+                return None
+            return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+        def token_span(self, token: Token) -> Span:
+            return Span(self.path, token.line, token.column, token.end_line or token.line, token.end_column or token.column)
+
+    def rule(function):
+        return v_args(meta=True)(function)
+
+    methods = {}
+
+    def define(name):
+        def register(function):
+            methods[name] = rule(function)
+            return function
+
+        return register
+
+    # ---- file and declarations
+    @define("start")
+    def start(self, meta, children):
+        title, *rest = children
+        declarations = tuple(c for c in rest if not isinstance(c, ast.Section))
+        sections = tuple(c for c in rest if isinstance(c, ast.Section))
+        return ast.Contract(title, declarations, sections, span=self.span(meta))
+
+    @define("title")
+    def title(self, meta, children):
+        return _unquote(children[0])[0]
+
+    @define("currency_decl")
+    def currency_decl(self, meta, children):
+        name, description = children
+        return ast.CurrencyDecl(str(name), _unquote(description)[0] if description else None, span=self.span(meta))
+
+    @define("security_decl")
+    def security_decl(self, meta, children):
+        name, description = children
+        return ast.SecurityDecl(str(name), _unquote(description)[0] if description else None, span=self.span(meta))
+
+    @define("enum_decl")
+    def enum_decl(self, meta, children):
+        name, *members = children
+        return ast.EnumDecl(str(name), tuple(str(m) for m in members), span=self.span(meta))
+
+    @define("section")
+    def section(self, meta, children):
+        label, title, *items = children
+        return ast.Section(str(label), _unquote(title)[0] if title else None, tuple(items), span=self.span(meta))
+
+    @define("string")
+    def string(self, meta, children):
+        return children[0]
+
+    @define("text_item")
+    def text_item(self, meta, children):
+        text, long = _unquote(children[0])
+        return ast.TextItem(text, long, span=self.span(meta))
+
+    @define("not_computed")
+    def not_computed(self, meta, children):
+        if children[0] is None:
+            return ast.NotComputed(None, span=self.span(meta))
+        text, long = _unquote(children[0])
+        return ast.NotComputed(text, long, span=self.span(meta))
+
+    @define("parameter")
+    def parameter(self, meta, children):
+        name, type_, default = children
+        return ast.Parameter(str(name), type_, default, span=self.span(meta))
+
+    @define("assumption")
+    def assumption(self, meta, children):
+        name, type_, default, reason = children
+        return ast.Assumption(str(name), type_, default, _unquote(reason)[0], span=self.span(meta))
+
+    @define("term")
+    def term(self, meta, children):
+        name, type_, value = children
+        return ast.Term(str(name), type_, value, span=self.span(meta))
+
+    @define("state_decl")
+    def state_decl(self, meta, children):
+        private, name, type_, initial = children
+        return ast.StateDecl(str(name), type_, initial, private is not None, span=self.span(meta))
+
+    @define("report")
+    def report(self, meta, children):
+        return ast.Report(str(children[0]), children[1], span=self.span(meta))
+
+    @define("horizon")
+    def horizon(self, meta, children):
+        return ast.Horizon(children[0], span=self.span(meta))
+
+    @define("schedule")
+    def schedule(self, meta, children):
+        return ast.ScheduleDecl(str(children[0]), children[1], span=self.span(meta))
+
+    @define("market")
+    def market(self, meta, children):
+        return ast.MarketDecl(str(children[0]), children[1], span=self.span(meta))
+
+    @define("precondition")
+    def precondition(self, meta, children):
+        return ast.Precondition(children[0], _unquote(children[1])[0], span=self.span(meta))
+
+    @define("accrual")
+    def accrual(self, meta, children):
+        name, *fields = children
+        return ast.AccrualDecl(str(name), tuple(fields), span=self.span(meta))
+
+    @define("accrual_field")
+    def accrual_field(self, meta, children):
+        return ast.AccrualField(str(children[0]), children[1], span=self.span(meta))
+
+    @define("event_decl")
+    def event_decl(self, meta, children):
+        name, *fields, effective = children
+        return ast.EventDecl(str(name), tuple(fields), effective, span=self.span(meta))
+
+    @define("field_decl")
+    def field_decl(self, meta, children):
+        name, type_, default = children
+        return ast.FieldDecl(str(name), type_, default, span=self.span(meta))
+
+    @define("upon_rule")
+    def upon_rule(self, meta, children):
+        event, binder, body = children
+        return ast.UponRule(str(event), str(binder), body, span=self.span(meta))
+
+    @define("action")
+    def action(self, meta, children):
+        name, *rest = children
+        body = rest.pop()
+        return ast.Action(str(name), tuple(p for p in rest if p is not None), body, span=self.span(meta))
+
+    @define("do_stmt")
+    def do_stmt(self, meta, children):
+        name, *arguments = children
+        return ast.Do(str(name), tuple(a for a in arguments if a is not None), span=self.span(meta))
+
+    @define("on_each_rule")
+    def on_each_rule(self, meta, children):
+        variable, dates, body = children
+        return ast.OnEachRule(str(variable), dates, body, span=self.span(meta))
+
+    @define("on_date_rule")
+    def on_date_rule(self, meta, children):
+        return ast.OnDateRule(children[0], children[1], span=self.span(meta))
+
+    # ---- examples and invariants
+    @define("example")
+    def example(self, meta, children):
+        name, *items = children
+        return ast.Example(_unquote(name)[0], tuple(items), span=self.span(meta))
+
+    @define("given_until")
+    def given_until(self, meta, children):
+        return ast.GivenUntil(children[0], span=self.span(meta))
+
+    @define("given_param")
+    def given_param(self, meta, children):
+        return ast.GivenParam(str(children[0]), children[1], span=self.span(meta))
+
+    @define("given_assume")
+    def given_assume(self, meta, children):
+        return ast.GivenAssume(str(children[0]), children[1], span=self.span(meta))
+
+    @define("given_price")
+    def given_price(self, meta, children):
+        return ast.GivenPrice(children[0], children[1], span=self.span(meta))
+
+    @define("given_event")
+    def given_event(self, meta, children):
+        type_, date_, *fields = children
+        return ast.GivenEvent(str(type_), date_, tuple(f for f in fields if f is not None), span=self.span(meta))
+
+    @define("field_value")
+    def field_value(self, meta, children):
+        return ast.FieldValue(str(children[0]), children[1], span=self.span(meta))
+
+    @define("expectation")
+    def expectation(self, meta, children):
+        return ast.Expectation(children[0], span=self.span(meta))
+
+    @define("invariant")
+    def invariant(self, meta, children):
+        name, over, body = children
+        return ast.Invariant(_unquote(name)[0], body, str(over) if over else None, span=self.span(meta))
+
+    # ---- statements
+    @define("block")
+    def block(self, meta, children):
+        return tuple(children)
+
+    @define("let_stmt")
+    def let_stmt(self, meta, children):
+        return ast.Let(str(children[0]), children[1], span=self.span(meta))
+
+    @define("set_stmt")
+    def set_stmt(self, meta, children):
+        name, value, effective = children
+        return ast.SetState(str(name), value, effective, span=self.span(meta))
+
+    @define("adjust_stmt")
+    def adjust_stmt(self, meta, children):
+        return ast.Adjust(str(children[0]), children[1], span=self.span(meta))
+
+    @define("record_stmt")
+    def record_stmt(self, meta, children):
+        return ast.Record(str(children[0]), children[1], span=self.span(meta))
+
+    @define("pay_stmt")
+    def pay_stmt(self, meta, children):
+        amount, payer, payee, purpose, *options = children
+        return ast.Pay(amount, payer, payee, str(purpose), tuple(options), span=self.span(meta))
+
+    @define("issue_stmt")
+    def issue_stmt(self, meta, children):
+        quantity, security, recipient, *options = children
+        return ast.Issue(quantity, security, recipient, tuple(options), span=self.span(meta))
+
+    @define("option")
+    def option(self, meta, children):
+        return ast.Option(str(children[0]), children[1], span=self.span(meta))
+
+    @define("votes_stmt")
+    def votes_stmt(self, meta, children):
+        return ast.Votes(children[0], children[1], span=self.span(meta))
+
+    @define("reject_stmt")
+    def reject_stmt(self, meta, children):
+        return ast.Reject(_unquote(children[0])[0], span=self.span(meta))
+
+    @define("require_stmt")
+    def require_stmt(self, meta, children):
+        return ast.Require(children[0], _unquote(children[1])[0], span=self.span(meta))
+
+    @define("check_stmt")
+    def check_stmt(self, meta, children):
+        return ast.Check(children[0], _unquote(children[1])[0], span=self.span(meta))
+
+    @define("if_stmt")
+    def if_stmt(self, meta, children):
+        condition, body, *rest = children
+        branches = [(condition, body)]
+        otherwise = None
+        for clause in rest:
+            if clause is None:
+                continue
+            if clause[0] == "elif":
+                branches.append((clause[1], clause[2]))
+            else:
+                otherwise = clause[1]
+        return ast.If(tuple(branches), otherwise, span=self.span(meta))
+
+    @define("elif_clause")
+    def elif_clause(self, meta, children):
+        return ("elif", children[0], children[1])
+
+    @define("else_clause")
+    def else_clause(self, meta, children):
+        return ("else", children[0])
+
+    @define("cite_stmt")
+    def cite_stmt(self, meta, children):
+        return ast.Cite(str(children[0]), children[1], span=self.span(meta))
+
+    @define("defer_stmt")
+    def defer_stmt(self, meta, children):
+        return ast.Defer(children[0], children[1], span=self.span(meta))
+
+    @define("claim_stmt")
+    def claim_stmt(self, meta, children):
+        event, binder, body, otherwise = children
+        return ast.Claim(str(event), str(binder), body, otherwise, span=self.span(meta))
+
+    @define("stop_stmt")
+    def stop_stmt(self, meta, children):
+        return ast.Stop(str(children[0]), span=self.span(meta))
+
+    @define("rebase_stmt")
+    def rebase_stmt(self, meta, children):
+        return ast.Rebase(str(children[0]), children[1], span=self.span(meta))
+
+    @define("for_stmt")
+    def for_stmt(self, meta, children):
+        return ast.ForEach(str(children[0]), children[1], children[2], span=self.span(meta))
+
+    # ---- expressions
+    @define("if_expr")
+    def if_expr(self, meta, children):
+        return ast.IfExpr(*children, span=self.span(meta))
+
+    @define("coalesce")
+    def coalesce(self, meta, children):
+        return ast.Binary("??", children[0], children[1], span=self.span(meta))
+
+    def binary(operator):
+        def build(self, meta, children):
+            return ast.Binary(operator, children[0], children[1], span=self.span(meta))
+
+        return build
+
+    for name, operator in [("or_", "or"), ("and_", "and"), ("member", "in"), ("add", "+"),
+                           ("subtract", "-"), ("multiply", "*"), ("divide", "/")]:
+        methods[name] = rule(binary(operator))
+
+    @define("compare")
+    def compare(self, meta, children):
+        left, operator, right = children
+        return ast.Binary(str(operator), left, right, span=self.span(meta))
+
+    @define("not_")
+    def not_(self, meta, children):
+        return ast.Not(children[0], span=self.span(meta))
+
+    @define("negate")
+    def negate(self, meta, children):
+        return ast.Negate(children[0], span=self.span(meta))
+
+    @define("is_none")
+    def is_none(self, meta, children):
+        return ast.IsNone(children[0], False, span=self.span(meta))
+
+    @define("is_not_none")
+    def is_not_none(self, meta, children):
+        return ast.IsNone(children[0], True, span=self.span(meta))
+
+    @define("field")
+    def field(self, meta, children):
+        return ast.FieldAccess(children[0], str(children[1]), span=self.span(meta))
+
+    @define("call")
+    def call(self, meta, children):
+        name, *arguments = children
+        return ast.Call(str(name), tuple(a for a in arguments if a is not None), span=self.span(meta))
+
+    @define("argument")
+    def argument(self, meta, children):
+        return ast.Argument(children[0], None, span=self.span(meta))
+
+    @define("named_argument")
+    def named_argument(self, meta, children):
+        return ast.Argument(children[1], str(children[0]), span=self.span(meta))
+
+    @define("name")
+    def name(self, meta, children):
+        return ast.Name(str(children[0]), span=self.span(meta))
+
+    @define("list")
+    def list_(self, meta, children):
+        return ast.ListExpr(tuple(c for c in children if c is not None), span=self.span(meta))
+
+    @define("comprehension")
+    def comprehension(self, meta, children):
+        element, variable, source, condition = children
+        return ast.Comprehension(element, str(variable), source, condition, span=self.span(meta))
+
+    @define("every")
+    def every(self, meta, children):
+        *month_days, start, end = children
+        return ast.Every(tuple(month_days), start, end, span=self.span(meta))
+
+    @define("month_day")
+    def month_day(self, meta, children):
+        return ast.MonthDay(str(children[0]), str(children[1]), span=self.span(meta))
+
+    @define("number")
+    def number(self, meta, children):
+        value, unit = children
+        return ast.NumberLit(str(value), unit, span=self.span(meta))
+
+    @define("unit")
+    def unit(self, meta, children):
+        name, per = children
+        return ast.UnitExpr(str(name), str(per) if per else None, span=self.span(meta))
+
+    @define("percent")
+    def percent(self, meta, children):
+        return ast.PercentLit(str(children[0])[:-1], span=self.span(meta))
+
+    @define("date")
+    def date_(self, meta, children):
+        token = children[0]
+        try:
+            value = date.fromisoformat(str(token))
+        except ValueError:
+            raise ContractError(Diagnostic(f"{token} is not a date", self.token_span(token), self.text))
+        return ast.DateLit(value, span=self.span(meta))
+
+    @define("time")
+    def time(self, meta, children):
+        token = str(children[0])
+        hours, minutes = int(token[:2]), int(token[3:])
+        if hours > 23 or minutes > 59:
+            raise ContractError(Diagnostic(f"{token} is not a time of day", self.token_span(children[0]), self.text))
+        return ast.TimeLit(token, span=self.span(meta))
+
+    @define("true")
+    def true(self, meta, children):
+        return ast.BoolLit(True, span=self.span(meta))
+
+    @define("false")
+    def false(self, meta, children):
+        return ast.BoolLit(False, span=self.span(meta))
+
+    @define("none")
+    def none(self, meta, children):
+        return ast.NoneLit(span=self.span(meta))
+
+    @define("type")
+    def type_(self, meta, children):
+        name, per, optional = children
+        return ast.TypeExpr(str(name), str(per) if per else None, optional is not None, span=self.span(meta))
+
+    @define("list_type")
+    def list_type(self, meta, children):
+        return ast.TypeExpr("List", element=children[0], span=self.span(meta))
+
+    @define("string_lit")
+    def string_lit(self, meta, children):
+        text, long = _unquote(children[0])
+        return ast.StringLit(text, long, span=self.span(meta))
+
+    return type("ContractBuilder", (Builder,), methods)
+
+
+@functools.lru_cache(maxsize=1)
+def _builder_class():
+    return _builder_methods()
+
+
+def _Builder(path: str, text: str):
+    return _builder_class()(path, text)
