@@ -414,6 +414,7 @@ class StateDecl(Item):
     type: TypeExpr
     initial: Expr
     private: bool = False
+    settable: bool = False  # `parameter state`: a scenario may give its initial value
     span: Span | None = _span()
 
 

@@ -42,6 +42,9 @@ def grammar_text() -> str:
     return (Path(__file__).resolve().parents[2] / "grammar" / "contract.lark").read_text(encoding="utf-8")
 
 
+_comments: list = []  # filled by the lexer during one parse; read by parse_with_comments
+
+
 @functools.lru_cache(maxsize=1)
 def _parser():
     from lark import Lark
@@ -52,6 +55,7 @@ def _parser():
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=True,
+        lexer_callbacks={"COMMENT": _comments.append},
         cache=_cache_path(),
     )
 
@@ -96,11 +100,18 @@ def parse_file(path: str) -> ast.Contract:
     return parse(read_source(path), path)
 
 
+def parse_with_comments(text: str, path: str = "<contract>") -> tuple[ast.Contract, list[tuple[int, str]]]:
+    """The syntax tree and the comments of a file, as (line, text) pairs, for the printer."""
+    tree = parse(text, path)
+    return tree, [(token.line, str(token).rstrip()) for token in _comments]
+
+
 def parse(text: str, path: str = "<contract>") -> ast.Contract:
     """Parse contract source text into a syntax tree, or raise ContractError."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
     _check_nesting(text, path)
+    _comments.clear()
     try:
         tree = _parser().parse(text)
     except UnexpectedToken as problem:
@@ -283,6 +294,11 @@ def _builder_methods():
     def state_decl(self, meta, children):
         private, name, type_, initial = children
         return ast.StateDecl(str(name), type_, initial, private is not None, span=self.span(meta))
+
+    @define("settable_state")
+    def settable_state(self, meta, children):
+        name, type_, initial = children
+        return ast.StateDecl(str(name), type_, initial, False, True, span=self.span(meta))
 
     @define("report")
     def report(self, meta, children):

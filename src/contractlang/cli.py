@@ -1,0 +1,159 @@
+"""The command line: `contract eval | check | test | fmt`. Thin: each command calls one stage.
+
+Every failure a user can cause arrives here as a ContractError and leaves as
+`PATH:LINE:COL: error: MESSAGE` with the line and a caret, exit status 1.
+Wrong use of the command line exits 2 (click's usage errors). Heavy modules
+are imported inside the commands so that `--help` and `--version` start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _Group(click.Group):
+    """Turns every ContractError into diagnostics on stderr with exit status 1."""
+
+    def invoke(self, ctx):
+        from .diagnostics import ContractError
+
+        try:
+            return super().invoke(ctx)
+        except ContractError as problem:
+            click.echo(problem.render(), err=True)
+            ctx.exit(1)
+        except RecursionError:
+            click.echo("error: the input is nested too deeply to evaluate", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="contract")
+def main() -> None:
+    """A literate contract language for financial instruments.
+
+    Contracts are written section by section like their documents; `eval` runs
+    a scenario through one and lists the payments, share issues, adjustments
+    and rejections the terms produce, each with the clause it comes from.
+    """
+
+
+def _assignments(values, option: str) -> dict[str, str]:
+    from .scenario import parse_cli_assignment
+
+    found = {}
+    for text in values:
+        try:
+            name, value = parse_cli_assignment(text)
+        except ValueError:
+            raise click.BadParameter(f"expected NAME=VALUE, not {text!r}", param_hint=option)
+        found[name] = value
+    return found
+
+
+@main.command("eval", context_settings=CONTEXT)
+@click.argument("contract_path", metavar="CONTRACT")
+@click.argument("scenario_path", metavar="SCENARIO")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table for people, json for programs")
+@click.option("--until", "until_text", metavar="DATE", help="evaluate through this date instead of the scenario's")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="fill or override a contract parameter")
+@click.option("--assume", "assumes", multiple=True, metavar="NAME=VALUE", help="override an assumption")
+@click.option("--explain", is_flag=True, help="show under each effect how it was computed, step by step, with clauses")
+def eval_command(contract_path, scenario_path, output_format, until_text, sets, assumes, explain):
+    """Run one SCENARIO (TOML or JSON) against one CONTRACT."""
+    from datetime import date
+
+    from .checker import load
+    from .effects import render_json, render_table
+    from .interpreter import evaluate
+    from .scenario import inputs_for, load_scenario
+
+    until = None
+    if until_text is not None:
+        try:
+            until = date.fromisoformat(until_text)
+        except ValueError:
+            raise click.BadParameter(f"{until_text!r} is not a date (YYYY-MM-DD)", param_hint="--until")
+    set_values = _assignments(sets, "--set")
+    assume_values = _assignments(assumes, "--assume")
+    contract = load(contract_path)
+    scenario = load_scenario(scenario_path)
+    inputs = inputs_for(contract, scenario, set_values, assume_values, until)
+    result = evaluate(contract, inputs)
+    if output_format == "json":
+        sys.stdout.write(render_json(result))
+    else:
+        sys.stdout.write(render_table(result, explain=explain, color=sys.stdout.isatty()))
+
+
+@main.command("check", context_settings=CONTEXT)
+@click.argument("contract_paths", metavar="CONTRACT...", nargs=-1, required=True)
+def check_command(contract_paths):
+    """Parse and check contracts without running them."""
+    from .checker import load
+    from .diagnostics import ContractError
+
+    problems = []
+    for path in contract_paths:
+        try:
+            checked = load(path)
+        except ContractError as problem:
+            problems.append(problem)
+            continue
+        sections = len(checked.tree.sections)
+        click.echo(f"{path}: ok ({sections} sections, {len(checked.events)} event types)")
+    if problems:
+        raise ContractError([d for p in problems for d in p.diagnostics])
+
+
+@main.command("test", context_settings=CONTEXT)
+@click.argument("contract_paths", metavar="CONTRACT...", nargs=-1, required=True)
+@click.option("--max-examples", default=100, show_default=True, type=click.IntRange(1, 100_000),
+              help="generated scenarios per property")
+@click.option("--seed", default=0, show_default=True, type=int, help="makes the generated scenarios reproducible")
+@click.option("--counterexamples", default="counterexamples", show_default=True, metavar="DIR",
+              help="where failing scenarios are written")
+def test_command(contract_paths, max_examples, seed, counterexamples):
+    """Run the examples and invariants that contracts declare."""
+    from .properties import run_tests
+
+    failures = run_tests(list(contract_paths), max_examples=max_examples, seed=seed, out_dir=counterexamples,
+                         echo=click.echo, color=sys.stdout.isatty())
+    if failures:
+        sys.exit(1)
+
+
+@main.command("fmt", context_settings=CONTEXT)
+@click.argument("contract_paths", metavar="CONTRACT...", nargs=-1, required=True)
+@click.option("--check", "check_only", is_flag=True, help="only report the files that are not in canonical layout")
+def fmt_command(contract_paths, check_only):
+    """Rewrite contracts in canonical layout."""
+    from pathlib import Path
+
+    from .parser import parse, read_source
+    from .printer import format_contract
+
+    unformatted = []
+    for path in contract_paths:
+        text = read_source(path)
+        formatted = format_contract(parse(text, path), text)
+        if formatted != text:
+            unformatted.append(path)
+            if not check_only:
+                Path(path).write_text(formatted, encoding="utf-8")
+                click.echo(f"reformatted {path}")
+    if check_only and unformatted:
+        for path in unformatted:
+            click.echo(f"would reformat {path}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,838 @@
+"""Evaluates a checked contract over a timeline of scheduled items and events.
+
+Time runs forward (G6): on each date the contract's scheduled rules come first,
+in the order they are written, then items that events scheduled (a redemption
+fixed by a notice), then the scenario's events in file order. An event's
+handler runs as a transaction: a `require` that fails or a `reject` undoes
+everything the handler did and leaves one rejection effect instead.
+
+The interpreter knows no instrument. It knows dates, numbers with units,
+accruals, price series, effects and the order of time.
+"""
+
+from __future__ import annotations
+
+import heapq
+from datetime import date, timedelta
+from decimal import Decimal
+
+import attrs
+
+from . import ast
+from . import types as T
+from .checker import CheckedContract
+from .diagnostics import ContractError, Diagnostic, Span
+from .effects import Effect, Result, Step
+from .stdlib import calendars, rounding, schedules
+from .stdlib.accrual import Ledger, Settlement
+from .stdlib.daycount import year_fraction
+from .stdlib.prices import PriceSeries
+
+ONE_DAY = timedelta(days=1)
+SCHEDULE_REACH = timedelta(days=400)  # open-ended schedules are laid out this far past the horizon
+
+
+# ------------------------------------------------------------------- inputs
+
+
+@attrs.define
+class Setting:
+    """A value for a parameter or assumption, and where it came from."""
+
+    value: object
+    source: str  # "contract", "scenario" or "command line"
+    span: Span | None = None
+
+
+@attrs.define
+class Inputs:
+    """Everything a run needs besides the contract, already typed."""
+
+    params: dict[str, Setting] = attrs.field(factory=dict)
+    assumptions: dict[str, Setting] = attrs.field(factory=dict)
+    until: date | None = None
+    until_span: Span | None = None
+    prices: dict[date, Decimal] | None = None
+    events: list = attrs.field(factory=list)  # scenario.BoundEvent
+    path: str | None = None  # the scenario file, for positions
+
+
+# -------------------------------------------------------------- run values
+
+
+@attrs.frozen
+class Quote:
+    price: Decimal
+    date: date
+
+
+@attrs.frozen
+class EventRecord:
+    type: str
+    index: int
+    date: date
+    fields: dict
+    span: Span | None = None
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str, clause: str):
+        super().__init__(reason)
+        self.reason = reason
+        self.clause = clause
+
+
+@attrs.define
+class _Frame:
+    """Where a statement runs: the clause it cites, its cause, its date and what it has computed."""
+
+    clause: str
+    cause: EventRecord | None
+    today: date
+    steps: list
+    locals: dict
+    rule: str
+
+    def child(self, **changes) -> "_Frame":
+        frame = attrs.evolve(self, **changes)
+        if "locals" not in changes:
+            frame.locals = dict(self.locals)
+        return frame
+
+
+@attrs.define
+class _Deferred:
+    body: tuple
+    frame: _Frame
+
+
+# -------------------------------------------------------------- the run
+
+
+class Run:
+    def __init__(self, contract: CheckedContract, inputs: Inputs):
+        self.contract = contract
+        self.inputs = inputs
+        self.symbols = contract.symbols
+        self.globals: dict[str, object] = {}
+        self.evaluating: set[str] = set()
+        self.state: dict[str, object] = {}
+        self.ledgers: dict[str, Ledger] = {}
+        self.ledger_bases: dict[str, list[str]] = {}
+        self.effects: list[Effect] = []
+        self.market: PriceSeries | None = None
+        self.queue: list = []
+        self.sequence = 0
+        self.claimed: set[int] = set()
+        self.pending_events: dict[date, list[EventRecord]] = {}
+        self.history: list[tuple[date, dict]] = []
+        self.assumption_table: dict[str, dict] = {}
+        self.until: date = date.min
+
+    # --------------------------------------------------------- set-up
+    def run(self) -> Result:
+        self.bind_settings()
+        self.until = self.compute_until()
+        self.check_preconditions()
+        for symbol in self.symbols.values():
+            if symbol.kind == "state":
+                if symbol.node.settable and symbol.name in self.inputs.params:
+                    self.state[symbol.name] = self.inputs.params[symbol.name].value
+                else:
+                    self.state[symbol.name] = self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
+        self.open_ledgers()
+        self.market = PriceSeries(self.inputs.prices or {})
+        self.lay_out_timeline()
+        self.process()
+        return self.result()
+
+    def global_frame(self, clause: str) -> _Frame:
+        return _Frame(clause, None, self.until, [], {}, "the contract")
+
+    def bind_settings(self) -> None:
+        for symbol in self.symbols.values():
+            if symbol.kind == "parameter":
+                node: ast.Parameter = symbol.node
+                if symbol.name in self.inputs.params:
+                    self.globals[symbol.name] = self.inputs.params[symbol.name].value
+                elif node.default is not None:
+                    self.globals[symbol.name] = self.evaluate(node.default, self.global_frame(symbol.section))
+                else:
+                    where = Span(self.inputs.path, 1, 1) if self.inputs.path else node.span
+                    raise ContractError(Diagnostic(
+                        f"the contract needs parameter '{symbol.name}' ({symbol.type}): give it under [params] "
+                        f"or with --set {symbol.name}=VALUE", where))
+            elif symbol.kind == "assumption":
+                node: ast.Assumption = symbol.node
+                setting = self.inputs.assumptions.get(symbol.name)
+                if setting is None:
+                    setting = Setting(self.evaluate(node.default, self.global_frame(symbol.section)), "contract")
+                self.globals[symbol.name] = setting.value
+                self.assumption_table[symbol.name] = {
+                    "value": self.text(setting.value, symbol.type),
+                    "source": setting.source,
+                    "clause": symbol.section,
+                }
+        for name in list(self.inputs.params) + list(self.inputs.assumptions):
+            symbol = self.symbols.get(name)
+            kind = "parameter" if name in self.inputs.params else "assumption"
+            settable = symbol is not None and symbol.kind == "state" and symbol.node.settable
+            if (symbol is None or symbol.kind != kind) and not (kind == "parameter" and settable):
+                setting = (self.inputs.params.get(name) or self.inputs.assumptions.get(name))
+                from .diagnostics import closest
+
+                candidates = [s.name for s in self.symbols.values()
+                              if s.kind == kind or (kind == "parameter" and s.kind == "state" and s.node.settable)]
+                hint = closest(name, candidates)
+                raise ContractError(Diagnostic(
+                    f"the contract has no {kind} '{name}'" + (f"; did you mean '{hint}'?" if hint else "")
+                    + (f" (its {kind}s: {', '.join(candidates)})" if candidates else f" (it has no {kind}s)"),
+                    setting.span))
+
+    def compute_until(self) -> date:
+        if self.inputs.until is not None:
+            return self.inputs.until
+        for section in self.contract.tree.sections:
+            for item in section.items:
+                if isinstance(item, ast.Horizon):
+                    return self.evaluate(item.value, _Frame(section.label, None, date.min, [], {}, "the horizon"))
+        where = Span(self.inputs.path, 1, 1) if self.inputs.path else None
+        raise ContractError(Diagnostic(
+            "the scenario needs 'until' (the date to evaluate through): this contract has no horizon of its own", where))
+
+    def check_preconditions(self) -> None:
+        for section in self.contract.tree.sections:
+            for item in section.items:
+                if isinstance(item, ast.Precondition):
+                    if not self.evaluate(item.condition, self.global_frame(section.label)):
+                        span = item.span
+                        for name in _names(item.condition):
+                            setting = self.inputs.params.get(name) or self.inputs.assumptions.get(name)
+                            if setting is not None and setting.span is not None:
+                                span = setting.span
+                                break
+                        raise ContractError(Diagnostic(f"{item.reason} ({section.label})", span))
+
+    def open_ledgers(self) -> None:
+        for symbol in self.symbols.values():
+            if symbol.kind != "accrual":
+                continue
+            frame = self.global_frame(symbol.section)
+            fields = {f.name: f.value for f in symbol.node.fields}
+            base_name = fields["on"].name
+            boundaries = sorted(set(self.evaluate(fields["boundaries"], frame))) if "boundaries" in fields else []
+            start = self.evaluate(fields["start"], frame)
+            self.ledgers[symbol.name] = Ledger(
+                start=start,
+                base=self.state[base_name],
+                annual_rate=self.evaluate(fields["annual_rate"], frame),
+                day_count=self.evaluate(fields["day_count"], frame),
+                boundaries=boundaries,
+            )
+            self.ledger_bases.setdefault(base_name, []).append(symbol.name)
+
+    # --------------------------------------------------------- timeline
+    def lay_out_timeline(self) -> None:
+        order = 0
+        for section in self.contract.tree.sections:
+            for item in section.items:
+                if isinstance(item, (ast.OnEachRule, ast.OnDateRule)):
+                    frame = self.global_frame(section.label)
+                    if isinstance(item, ast.OnEachRule):
+                        dates = set(self.evaluate(item.dates, frame))
+                    else:
+                        dates = {self.evaluate(item.date, frame)}
+                    # on one date, scheduled rules keep the order they are written in
+                    for when in dates:
+                        if when <= self.until:
+                            heapq.heappush(self.queue, (when, 0, order, (section.label, item, when)))
+                    order += 1
+        self.sequence = 0
+        for bound in self.inputs.events:
+            record = EventRecord(bound.type, bound.index, bound.date, bound.fields, bound.span)
+            declaration: ast.EventDecl = self.symbols[bound.type].node
+            if declaration.effective is not None:
+                frame = self.global_frame(self.symbols[bound.type].section)
+                frame.locals["date"] = bound.date
+                effective = self.evaluate(declaration.effective, frame)
+                record = attrs.evolve(record, date=effective)
+            if record.date <= self.until:
+                self.pending_events.setdefault(record.date, []).append(record)
+        for when, records in self.pending_events.items():
+            records.sort(key=lambda r: r.index)
+            for record in records:
+                heapq.heappush(self.queue, (when, 2, record.index, record))
+
+    def process(self) -> None:
+        while self.queue:
+            when, phase, _, item = heapq.heappop(self.queue)
+            if phase == 0:
+                clause, rule, nominal = item
+                self.run_scheduled(rule, clause, nominal)
+            elif phase == 1:
+                self.run_deferred(item, when)
+            else:
+                if item.index in self.claimed:
+                    continue
+                self.run_event(item)
+            self.history.append((when, dict(self.state)))
+
+    def run_scheduled(self, rule, clause: str, nominal: date) -> None:
+        frame = _Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {nominal}")
+        if isinstance(rule, ast.OnEachRule):
+            frame.locals[rule.variable] = nominal
+        self.execute(rule.body, frame)
+
+    def run_deferred(self, item: _Deferred, when: date) -> None:
+        frame = item.frame.child(today=when, steps=list(item.frame.steps))
+        self.transaction(lambda: self.execute(item.body, frame), frame, item.frame.cause)
+
+    def run_event(self, record: EventRecord) -> None:
+        handler = None
+        for section in self.contract.tree.sections:
+            for rule in section.items:
+                if isinstance(rule, ast.UponRule) and rule.event == record.type:
+                    handler = (section.label, rule)
+        if handler is None:
+            return
+        clause, rule = handler
+        frame = _Frame(clause, record, record.date, [], {rule.binder: record}, f"{record.type} (event {record.index})")
+        frame.steps.append(Step(_describe_event(record, self.contract), clause))
+        self.transaction(lambda: self.execute(rule.body, frame), frame, record)
+
+    def transaction(self, body, frame: _Frame, cause: EventRecord | None) -> bool:
+        """Run `body`; if the terms reject it, undo what it did and record the rejection."""
+        saved = self.save()
+        try:
+            body()
+            return True
+        except Rejected as rejection:
+            self.restore(saved)
+            self.effects.append(Effect(frame.today, "rejection", rejection.clause, cause.index if cause else None,
+                                       {"event": cause.type if cause else "scheduled item", "reason": rejection.reason},
+                                       tuple(frame.steps)))
+            return False
+
+    def save(self):
+        return (dict(self.state), {n: l.copy() for n, l in self.ledgers.items()}, self.market.copy(),
+                len(self.effects), set(self.claimed), list(self.queue), self.sequence)
+
+    def restore(self, saved) -> None:
+        state, ledgers, market, effects, claimed, queue, sequence = saved
+        self.state, self.ledgers, self.market = state, ledgers, market
+        del self.effects[effects:]
+        self.claimed, self.queue, self.sequence = claimed, queue, sequence
+
+    # --------------------------------------------------------- statements
+    def execute(self, statements, frame: _Frame) -> None:
+        for statement in statements:
+            handler = _STATEMENTS[type(statement)]
+            handler(self, statement, frame)
+
+    def s_let(self, node: ast.Let, frame: _Frame) -> None:
+        value = self.evaluate(node.value, frame)
+        frame.locals[node.name] = value
+        frame.steps.append(Step(f"{node.name} = {self.show(value, node.value)}", frame.clause))
+        if isinstance(value, Settlement):
+            frame.steps.extend(self.piece_steps(value, node.value, frame.clause))
+
+    def s_set(self, node: ast.SetState, frame: _Frame) -> None:
+        value = self.evaluate(node.value, frame)
+        self.assign(node.name, value, frame, self.evaluate(node.effective, frame) if node.effective is not None else None)
+
+    def assign(self, name: str, value, frame: _Frame, effective: date | None = None) -> None:
+        before = self.state[name]
+        self.state[name] = value
+        for ledger_name in self.ledger_bases.get(name, ()):
+            self.ledgers[ledger_name].change_base(effective or frame.today, value - before)
+
+    def s_adjust(self, node: ast.Adjust, frame: _Frame) -> None:
+        before = self.state[node.name]
+        after = self.evaluate(node.value, frame)
+        type_ = self.symbols[node.name].type
+        self.assign(node.name, after, frame)
+        if before != after:
+            self.emit(frame, "adjustment", {"name": node.name, "before": self.text(before, type_),
+                                            "after": self.text(after, type_)})
+
+    def s_record(self, node: ast.Record, frame: _Frame) -> None:
+        value = self.evaluate(node.value, frame)
+        type_ = self.contract.type_of(node.value)
+        symbol = self.symbols.get(node.name)
+        if symbol is not None and symbol.kind == "state":
+            self.assign(node.name, value, frame)
+            type_ = symbol.type
+        self.emit(frame, "status", {"name": node.name, "value": self.text(value, type_)})
+
+    def s_pay(self, node: ast.Pay, frame: _Frame) -> None:
+        amount = self.evaluate(node.amount, frame)
+        period = None
+        if isinstance(amount, Settlement):
+            period, amount = amount.period, amount.amount
+        options = {o.name: self.evaluate(o.value, frame) for o in node.options}
+        period = options.get("period", period)
+        paid = rounding.cents(amount)
+        if paid == 0:
+            return
+        on = options.get("on", frame.today)
+        due = options.get("due")
+        type_ = self.contract.type_of(node.amount)
+        currency = (type_.amount if isinstance(type_, T.Accrued) else type_).unit.single_base()
+        details = {
+            "payer": self.evaluate(node.payer, frame),
+            "payee": self.evaluate(node.payee, frame),
+            "amount": f"{paid:.2f}",
+            "currency": currency,
+            "purpose": node.purpose,
+            "due": due.isoformat() if due is not None and due != on else None,
+            "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
+        }
+        self.emit(frame, "payment", details, when=on,
+                  extra=[Step(f"paid {paid:.2f} {currency} as {node.purpose}: {_plain_number(amount)} rounded to cents, half up", frame.clause)])
+
+    def s_issue(self, node: ast.Issue, frame: _Frame) -> None:
+        quantity = self.evaluate(node.quantity, frame)
+        options = {o.name: self.evaluate(o.value, frame) for o in node.options}
+        price = options.get("price")
+        price_date = options.get("price_date")
+        if isinstance(price, Quote):
+            price, price_date = price.price, price_date or price.date
+        if quantity == 0:
+            return
+        details = {
+            "recipient": self.evaluate(node.recipient, frame),
+            "security": self.evaluate(node.security, frame),
+            "quantity": _plain_number(quantity),
+            "price": _plain_number(price) if price is not None else None,
+            "price_date": price_date.isoformat() if price_date is not None else None,
+        }
+        self.emit(frame, "issue", details)
+
+    def s_votes(self, node: ast.Votes, frame: _Frame) -> None:
+        self.emit(frame, "votes", {"holder": self.evaluate(node.holder, frame),
+                                   "quantity": _plain_number(self.evaluate(node.quantity, frame))})
+
+    def s_reject(self, node: ast.Reject, frame: _Frame) -> None:
+        raise Rejected(node.reason, frame.clause)
+
+    def s_require(self, node: ast.Require, frame: _Frame) -> None:
+        if not self.evaluate(node.condition, frame):
+            raise Rejected(node.reason, frame.clause)
+
+    def s_if(self, node: ast.If, frame: _Frame) -> None:
+        for condition, body in node.branches:
+            if self.evaluate(condition, frame):
+                self.execute(body, frame.child())
+                return
+        if node.otherwise is not None:
+            self.execute(node.otherwise, frame.child())
+
+    def s_cite(self, node: ast.Cite, frame: _Frame) -> None:
+        inner = attrs.evolve(frame, clause=node.section)  # shares locals and steps: citing is not scoping
+        self.execute(node.body, inner)
+
+    def s_defer(self, node: ast.Defer, frame: _Frame) -> None:
+        when = self.evaluate(node.date, frame)
+        if when <= self.until:
+            self.sequence += 1
+            heapq.heappush(self.queue, (when, 1, self.sequence, _Deferred(node.body, frame.child(steps=list(frame.steps)))))
+
+    def s_claim(self, node: ast.Claim, frame: _Frame) -> None:
+        for record in self.pending_events.get(frame.today, ()):
+            if record.type == node.event and record.index not in self.claimed:
+                self.claimed.add(record.index)
+                inner = frame.child(cause=record, steps=list(frame.steps), rule=f"{record.type} (event {record.index})")
+                inner.locals[node.binder] = record
+                inner.steps.append(Step(_describe_event(record, self.contract), frame.clause))
+                if self.transaction(lambda: self.execute(node.body, inner), inner, record):
+                    return
+                break
+        if node.otherwise is not None:
+            self.execute(node.otherwise, frame.child())
+
+    def s_stop(self, node: ast.Stop, frame: _Frame) -> None:
+        self.ledgers[node.accrual].stop(frame.today)
+
+    def s_rebase(self, node: ast.Rebase, frame: _Frame) -> None:
+        ratio = self.evaluate(node.ratio, frame)
+        self.market.rebase(frame.today, ratio)
+        frame.steps.append(Step(f"closing prices before {frame.today} are divided by {_plain_number(ratio)}", frame.clause))
+
+    def s_do(self, node: ast.Do, frame: _Frame) -> None:
+        action: ast.Action = self.symbols[node.action].node
+        values = [self.evaluate(argument, frame) for argument in node.arguments]
+        inner = frame.child(locals={})
+        for parameter, value in zip(action.parameters, values):
+            inner.locals[parameter.name] = value
+        self.execute(action.body, inner)
+
+    def s_for(self, node: ast.ForEach, frame: _Frame) -> None:
+        for value in self.evaluate(node.source, frame):
+            inner = frame.child()
+            inner.locals[node.variable] = value
+            self.execute(node.body, inner)
+
+    def s_check(self, node: ast.Check, frame: _Frame) -> None:  # pragma: no cover - invariants run elsewhere
+        raise AssertionError("checks run in properties.py")
+
+    def emit(self, frame: _Frame, kind: str, details: dict, when: date | None = None, extra=()) -> None:
+        cause = frame.cause.index if frame.cause is not None else None
+        self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details,
+                                   tuple(frame.steps) + tuple(extra)))
+
+    # --------------------------------------------------------- expressions
+    def evaluate(self, node: ast.Expr, frame: _Frame):
+        return _EXPRESSIONS[type(node)](self, node, frame)
+
+    def e_name(self, node: ast.Name, frame: _Frame):
+        name = node.name
+        if name in frame.locals:
+            return frame.locals[name]
+        if name == "today":
+            return frame.today
+        if name == "until":
+            return self.until
+        if name in self.state:
+            return self.state[name]
+        if name in self.globals:
+            return self.globals[name]
+        symbol = self.symbols.get(name)
+        if symbol is not None:
+            if symbol.kind in ("term", "schedule", "report"):
+                return self.global_value(symbol)
+            if symbol.kind == "market":
+                return self.market
+            if symbol.kind == "accrual":
+                return self.ledgers[name]
+        return name  # an enum member stands for itself
+
+    def global_value(self, symbol):
+        if symbol.name in self.globals:
+            return self.globals[symbol.name]
+        value = self.evaluate(symbol.node.value, self.global_frame(symbol.section))
+        if symbol.kind != "report":
+            self.globals[symbol.name] = value
+        return value
+
+    def e_number(self, node: ast.NumberLit, frame):
+        if node.unit is not None and node.unit.name in ("day", "days"):
+            return int(node.value)
+        return node.value
+
+    def e_percent(self, node: ast.PercentLit, frame):
+        return node.value
+
+    def e_literal(self, node, frame):
+        return node.value
+
+    def e_time(self, node: ast.TimeLit, frame):
+        return node.text
+
+    def e_none(self, node, frame):
+        return None
+
+    def e_field(self, node: ast.FieldAccess, frame):
+        subject = self.evaluate(node.subject, frame)
+        if isinstance(subject, EventRecord):
+            return subject.date if node.name == "date" else subject.fields[node.name]
+        if isinstance(subject, Quote):
+            return getattr(subject, node.name)
+        if isinstance(subject, Settlement):
+            return subject.amount if node.name == "amount" else subject.period
+        if isinstance(subject, tuple) and len(subject) == 2:
+            return subject[0] if node.name == "start" else subject[1]
+        if subject is None and node.name in ("start", "end"):
+            return None
+        return getattr(subject, node.name)
+
+    def e_list(self, node: ast.ListExpr, frame):
+        return [self.evaluate(item, frame) for item in node.items]
+
+    def e_comprehension(self, node: ast.Comprehension, frame):
+        values = []
+        inner = frame.child()
+        for item in self.evaluate(node.source, frame):
+            inner.locals[node.variable] = item
+            if node.condition is None or self.evaluate(node.condition, inner):
+                values.append(self.evaluate(node.element, inner))
+        return values
+
+    def e_every(self, node: ast.Every, frame):
+        from .checker import MONTHS
+
+        start = self.evaluate(node.start, frame)
+        end = self.evaluate(node.end, frame) if node.end is not None else None
+        pairs = [(MONTHS[md.month], int(md.day)) for md in node.month_days]
+        return schedules.recurring(pairs, start, end, self.until + SCHEDULE_REACH)
+
+    def e_if(self, node: ast.IfExpr, frame):
+        if self.evaluate(node.condition, frame):
+            return self.evaluate(node.then, frame)
+        return self.evaluate(node.otherwise, frame)
+
+    def e_not(self, node: ast.Not, frame):
+        return not self.evaluate(node.operand, frame)
+
+    def e_negate(self, node: ast.Negate, frame):
+        return -self.evaluate(node.operand, frame)
+
+    def e_is_none(self, node: ast.IsNone, frame):
+        return (self.evaluate(node.operand, frame) is None) != node.negated
+
+    def e_binary(self, node: ast.Binary, frame):
+        op = node.operator
+        if op == "and":
+            return bool(self.evaluate(node.left, frame)) and bool(self.evaluate(node.right, frame))
+        if op == "or":
+            return bool(self.evaluate(node.left, frame)) or bool(self.evaluate(node.right, frame))
+        if op == "??":
+            left = self.evaluate(node.left, frame)
+            return left if left is not None else self.evaluate(node.right, frame)
+        left = self.evaluate(node.left, frame)
+        right = self.evaluate(node.right, frame)
+        if op == "+":
+            if isinstance(left, date):
+                return left + timedelta(days=right)
+            if isinstance(right, date):
+                return right + timedelta(days=left)
+            if isinstance(left, list):
+                return left + right
+            return left + right
+        if op == "-":
+            if isinstance(left, date) and isinstance(right, date):
+                return (left - right).days
+            if isinstance(left, date):
+                return left - timedelta(days=right)
+            return left - right
+        if op == "*":
+            return left * right
+        if op == "/":
+            if right == 0:
+                raise ContractError(Diagnostic(f"division by zero in {frame.rule} ({frame.clause})", node.span,
+                                               self.contract.text))
+            return Decimal(left) / Decimal(right)
+        if op == "in":
+            return left in right
+        if op == "==":
+            return left == right
+        if op == "!=":
+            return left != right
+        if op == "<":
+            return left < right
+        if op == "<=":
+            return left <= right
+        if op == ">":
+            return left > right
+        if op == ">=":
+            return left >= right
+        raise AssertionError(op)  # pragma: no cover
+
+    def e_call(self, node: ast.Call, frame):
+        return _FUNCTIONS[node.function](self, node, frame)
+
+    # --------------------------------------------------------- library calls
+    def named(self, node: ast.Call, frame) -> dict:
+        return {a.name: self.evaluate(a.value, frame) for a in node.arguments if a.name is not None}
+
+    def positional(self, node: ast.Call, frame) -> list:
+        return [self.evaluate(a.value, frame) for a in node.arguments if a.name is None]
+
+    def accrual_call(self, node: ast.Call, frame, settle: bool):
+        ledger = self.ledgers[node.arguments[0].value.name]
+        named = self.named(node, frame)
+        end = named["before"] if "before" in named else named["through"] + ONE_DAY
+        portion = named.get("on")
+        if settle:
+            return ledger.settle(end, portion)
+        return ledger.accrued(end, portion).amount
+
+    def quote(self, node: ast.Call, frame, strictly_before: bool) -> Quote:
+        when = self.evaluate(node.arguments[1].value, frame)
+        found = self.market.before(when) if strictly_before else self.market.on_or_before(when)
+        if found is None:
+            relation = "before" if strictly_before else "on or before"
+            needed = f"{frame.rule}, {frame.clause}"
+            span = frame.cause.span if frame.cause is not None and frame.cause.span is not None else node.span
+            text = None if frame.cause is not None and frame.cause.span is not None else self.contract.text
+            raise ContractError(Diagnostic(
+                f"no closing price {relation} {when.isoformat()} in the scenario's prices, needed by {needed}", span, text))
+        trading_day, price = found
+        return Quote(price, trading_day)
+
+    def show(self, value, node: ast.Expr) -> str:
+        type_ = self.contract.types.get(id(node))
+        if isinstance(value, Settlement):
+            span = f" for [{value.period[0]}, {value.period[1]})" if value.period else " (no days)"
+            return f"{_plain_number(value.amount)}{span}"
+        if isinstance(value, Quote):
+            return f"{_plain_number(value.price)} (closing price of {value.date})"
+        if isinstance(value, Decimal) and isinstance(type_, T.Number) and not type_.unit.is_plain:
+            return f"{_plain_number(value)} {type_.unit}"
+        return self.text(value, type_)
+
+    def text(self, value, type_) -> str:
+        return _plain_text(value, type_, self.contract.currencies)
+
+    def piece_steps(self, settlement: Settlement, node: ast.Expr, clause: str) -> list[Step]:
+        ledger_name = node.arguments[0].value.name if isinstance(node, ast.Call) else None
+        ledger = self.ledgers.get(ledger_name)
+        steps = []
+        for piece in settlement.pieces:
+            fraction = piece.fraction
+            steps.append(Step(
+                f"  {_plain_number(piece.base)} × {_plain_number(ledger.annual_rate)} × {fraction.numerator}/"
+                f"{fraction.denominator} ({ledger.day_count}) over [{piece.start}, {piece.end}) = "
+                f"{_plain_number(piece.amount)}", clause))
+        return steps
+
+    # --------------------------------------------------------- the result
+    def result(self) -> Result:
+        self.effects.sort(key=lambda e: e.date)  # stable: same-day effects keep the order they took place in
+        state = {}
+        for section in self.contract.tree.sections:
+            for item in section.items:
+                if isinstance(item, ast.StateDecl) and not item.private:
+                    value = self.state[item.name]
+                    if value is not None:
+                        state[item.name] = self.text(value, self.symbols[item.name].type)
+                elif isinstance(item, ast.Report):
+                    value = self.evaluate(item.value, self.global_frame(section.label))
+                    state[item.name] = self.text(value, self.contract.type_of(item.value))
+        return Result(self.contract.title, self.until, self.assumption_table, self.effects, state)
+
+
+def _describe_event(record: EventRecord, contract: CheckedContract) -> str:
+    fields = ", ".join(f"{name} = {_plain_text(value, contract.events[record.type].fields[name].type, contract.currencies)}"
+                       for name, value in record.fields.items())
+    return f"event {record.index}: {record.type} on {record.date}" + (f" ({fields})" if fields else "")
+
+
+def _plain_number(value) -> str:
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f") if value != 0 else "0"
+        return text
+    return str(value)
+
+
+def _plain_text(value, type_, currencies=()) -> str:
+    """A value as the results show it: money in cents, other numbers exactly, dates in ISO form."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        if isinstance(type_, T.Optional):
+            type_ = type_.inner
+        if isinstance(type_, T.Number) and type_.unit.single_base() in currencies:
+            return f"{rounding.cents(value):.2f}"
+        return _plain_number(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Quote):
+        return _plain_number(value.price)
+    if isinstance(value, list):
+        element = type_.element if isinstance(type_, T.ListOf) else None
+        return "[" + ", ".join(_plain_text(v, element, currencies) for v in value) + "]"
+    return str(value)
+
+
+def _names(node):
+    from .checker import _names_in
+
+    return list(_names_in(node))
+
+
+def _f_rounding(function):
+    def call(run: Run, node, frame):
+        values = run.positional(node, frame)
+        return function(*values)
+    return call
+
+
+def _f_min_max(function):
+    def call(run: Run, node, frame):
+        return function(run.positional(node, frame))
+    return call
+
+
+def _f_quote(strictly_before: bool):
+    def call(run: Run, node, frame):
+        return run.quote(node, frame, strictly_before)
+    return call
+
+
+def _f_accrual(settle: bool):
+    def call(run: Run, node, frame):
+        return run.accrual_call(node, frame, settle)
+    return call
+
+
+def _f_simple(function):
+    def call(run: Run, node, frame):
+        return function(*run.positional(node, frame))
+    return call
+
+
+def _f_plain(run: Run, node, frame):
+    value = run.positional(node, frame)[0]
+    return Decimal(value)
+
+
+def _f_is_whole(run: Run, node, frame):
+    value = run.positional(node, frame)[0]
+    return value == value.to_integral_value()
+
+
+_FUNCTIONS = {
+    "min": _f_min_max(min),
+    "max": _f_min_max(max),
+    "abs": _f_simple(abs),
+    "ceil": _f_rounding(rounding.ceil_whole),
+    "floor": _f_rounding(rounding.floor_whole),
+    "round_half_up": _f_rounding(lambda x, n: rounding.round_half_up(x, int(n))),
+    "round_down": _f_rounding(lambda x, n: rounding.round_down(x, int(n))),
+    "cents": _f_rounding(rounding.cents),
+    "first_of_month": _f_simple(schedules.first_of_month),
+    "last_of_month": _f_simple(schedules.last_of_month),
+    "add_months": _f_simple(lambda d, n: schedules.add_months(d, int(n))),
+    "year": _f_simple(lambda d: Decimal(d.year)),
+    "month": _f_simple(lambda d: Decimal(d.month)),
+    "day": _f_simple(lambda d: Decimal(d.day)),
+    "days_between": _f_simple(lambda a, b: Decimal((b - a).days)),
+    "business_day": _f_simple(lambda d, convention, calendar: calendars.adjust(d, convention, calendar)),
+    "is_business_day": _f_simple(lambda d, calendar: calendars.is_business_day(calendar, d)),
+    "quote_before": _f_quote(True),
+    "quote_on_or_before": _f_quote(False),
+    "accrued": _f_accrual(False),
+    "settle": _f_accrual(True),
+    "span": _f_simple(lambda a, b: (a, b)),
+    "year_fraction": _f_simple(lambda dc, a, b: Decimal(year_fraction(dc, a, b).numerator) / Decimal(year_fraction(dc, a, b).denominator)),
+    "all": _f_simple(lambda items: all(items)),
+    "any": _f_simple(lambda items: any(items)),
+    "count": _f_simple(lambda items: Decimal(len(items))),
+    "sum": _f_simple(lambda items: sum(items, Decimal(0))),
+    "plain": _f_plain,
+    "is_whole": _f_is_whole,
+    "money": _f_simple(lambda x: x),
+}
+
+_STATEMENTS = {
+    ast.Let: Run.s_let, ast.SetState: Run.s_set, ast.Adjust: Run.s_adjust, ast.Record: Run.s_record,
+    ast.Pay: Run.s_pay, ast.Issue: Run.s_issue, ast.Votes: Run.s_votes, ast.Reject: Run.s_reject,
+    ast.Require: Run.s_require, ast.If: Run.s_if, ast.Cite: Run.s_cite, ast.Defer: Run.s_defer,
+    ast.Claim: Run.s_claim, ast.Stop: Run.s_stop, ast.Rebase: Run.s_rebase, ast.Do: Run.s_do,
+    ast.ForEach: Run.s_for, ast.Check: Run.s_check,
+}
+
+_EXPRESSIONS = {
+    ast.Name: Run.e_name, ast.NumberLit: Run.e_number, ast.PercentLit: Run.e_percent,
+    ast.DateLit: Run.e_literal, ast.StringLit: Run.e_literal, ast.BoolLit: Run.e_literal,
+    ast.TimeLit: Run.e_time, ast.NoneLit: Run.e_none, ast.FieldAccess: Run.e_field, ast.ListExpr: Run.e_list,
+    ast.Comprehension: Run.e_comprehension, ast.Every: Run.e_every, ast.IfExpr: Run.e_if, ast.Not: Run.e_not,
+    ast.Negate: Run.e_negate, ast.IsNone: Run.e_is_none, ast.Binary: Run.e_binary, ast.Call: Run.e_call,
+}
+
+
+def evaluate(contract: CheckedContract, inputs: Inputs) -> Result:
+    """Run one scenario's inputs through a checked contract."""
+    return Run(contract, inputs).run()

@@ -1,0 +1,139 @@
+"""Accrual day by day on a quantity that changes over time, with what is still unpaid.
+
+A `Ledger` accrues `base × annual rate × year fraction` over half-open spans
+`[start, end)` (G2). The base is a history: each change counts from a date of
+its own (a conversion "through D" counts from D + 1, a prepayment from D).
+Year fractions are measured from the start of the schedule period a day falls
+in, so a base that changes mid-period gives the same figure as one period
+split only at its boundaries (G3), under every day count.
+
+What is unpaid is kept as a watermark (every day before it is settled) plus
+*portions*: a part of the base whose days up to some date were settled on
+their own (interest converted with the principal it accrued on). Queries and
+settlements cost time linear in the changes since the watermark.
+"""
+
+from __future__ import annotations
+
+import bisect
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from .daycount import year_fraction
+
+
+@attrs.frozen
+class Piece:
+    """One span of an accrual, for explanations: base, days, year fraction and amount."""
+
+    start: date
+    end: date
+    base: Decimal
+    fraction: object  # fractions.Fraction
+    amount: Decimal
+
+
+@attrs.frozen
+class Settlement:
+    """An amount settled with the span it covers (period None when it covers no day)."""
+
+    amount: Decimal
+    period: tuple[date, date] | None
+    pieces: tuple[Piece, ...] = ()
+
+
+@attrs.define
+class Ledger:
+    start: date
+    base: Decimal  # the base on the watermark day
+    annual_rate: Decimal
+    day_count: str
+    boundaries: list[date]  # sorted period boundaries
+    watermark: date = attrs.field(default=None)
+    changes: list[tuple[date, Decimal]] = attrs.field(factory=list)
+    portions: list[tuple[date, date, Decimal]] = attrs.field(factory=list)
+    stopped_from: date | None = None
+
+    def __attrs_post_init__(self):
+        if self.watermark is None:
+            self.watermark = self.start
+
+    def copy(self) -> "Ledger":
+        return attrs.evolve(self, changes=list(self.changes), portions=list(self.portions))
+
+    # ----------------------------------------------------------- changes
+    def change_base(self, effective: date, delta: Decimal) -> None:
+        """The base changes by `delta` for every day from `effective` on."""
+        if delta == 0:
+            return
+        if effective <= self.watermark:
+            self.base += delta  # days before the watermark are settled already
+        else:
+            self.changes.append((effective, delta))
+
+    def stop(self, effective: date) -> None:
+        """Nothing accrues on any day from `effective` on."""
+        if self.stopped_from is None or effective < self.stopped_from:
+            self.stopped_from = effective
+
+    # ----------------------------------------------------------- queries
+    def accrued(self, end: date, portion: Decimal | None = None) -> Settlement:
+        """What is unpaid for the days before `end` (of the whole base, or of a portion of it)."""
+        if end <= self.watermark:
+            return Settlement(Decimal(0), None)
+        pieces = []
+        total = Decimal(0)
+        for start, stop in self._segments(end, portion is None):
+            base = portion if portion is not None else self._base_on(start)
+            if self.stopped_from is not None and start >= self.stopped_from:
+                base = Decimal(0)
+            fraction = self._fraction(start, stop)
+            amount = base * self.annual_rate * Decimal(fraction.numerator) / Decimal(fraction.denominator)
+            total += amount
+            pieces.append(Piece(start, stop, base, fraction, amount))
+        return Settlement(total, (self.watermark, end), tuple(pieces))
+
+    def settle(self, end: date, portion: Decimal | None = None) -> Settlement:
+        """Settle what is unpaid before `end`: everything, or one portion's share."""
+        settled = self.accrued(end, portion)
+        if settled.period is None:
+            return settled
+        if portion is not None:
+            self.portions.append((self.watermark, end, portion))
+            return settled
+        self.base = self._base_on(end, include_portions=False)
+        self.changes = [(when, delta) for when, delta in self.changes if when > end]
+        self.portions = [(max(s, end), e, amount) for s, e, amount in self.portions if e > end]
+        self.watermark = end
+        return settled
+
+    # ----------------------------------------------------------- internals
+    def _base_on(self, day: date, include_portions: bool = True) -> Decimal:
+        base = self.base + sum((delta for when, delta in self.changes if when <= day), Decimal(0))
+        if include_portions:
+            base -= sum((amount for s, e, amount in self.portions if s <= day < e), Decimal(0))
+        return base
+
+    def _segments(self, end: date, with_changes: bool):
+        cuts = {self.watermark, end}
+        low = bisect.bisect_right(self.boundaries, self.watermark)
+        high = bisect.bisect_left(self.boundaries, end)
+        cuts.update(self.boundaries[low:high])
+        if with_changes:
+            cuts.update(when for when, _ in self.changes if self.watermark < when < end)
+            for s, e, _ in self.portions:
+                cuts.update(d for d in (s, e) if self.watermark < d < end)
+            if self.stopped_from is not None and self.watermark < self.stopped_from < end:
+                cuts.add(self.stopped_from)
+        ordered = sorted(cuts)
+        return list(zip(ordered, ordered[1:]))
+
+    def _fraction(self, start: date, stop: date):
+        """The year fraction of [start, stop), measured within its schedule period."""
+        index = bisect.bisect_right(self.boundaries, start) - 1
+        anchor = self.boundaries[index] if index >= 0 and self.boundaries[index] >= self.start else self.start
+        if anchor == start:
+            return year_fraction(self.day_count, start, stop)
+        return year_fraction(self.day_count, anchor, stop) - year_fraction(self.day_count, anchor, start)
