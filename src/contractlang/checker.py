@@ -35,6 +35,8 @@ class Symbol:
     type: T.Type
     node: ast.Node
     section: str
+    amount_type: T.Type | None = None  # for an accrual: the type of what it accrues
+    checking: bool = False  # set while its own expression is being typed (a cycle guard)
 
 
 @attrs.define
@@ -262,9 +264,9 @@ class Checker:
 
     def check_value_symbol(self, symbol: Symbol) -> None:
         """Type a term, schedule or report on first use (they may be declared in any order)."""
-        if getattr(symbol, "_checking", False):
+        if symbol.checking:
             return  # a cycle; reported by check_cycles
-        symbol._checking = True  # type: ignore[attr-defined]
+        symbol.checking = True
         node = symbol.node
         scope = self.global_scope()
         if isinstance(node, ast.Term):
@@ -280,7 +282,7 @@ class Checker:
             symbol.type = T.ListOf(T.DATE)
         elif isinstance(node, ast.Report):
             symbol.type = self.expr(node.value, scope, _Context(symbol.section))
-        symbol._checking = False  # type: ignore[attr-defined]
+        symbol.checking = False
 
     def check_declarations(self) -> None:
         for section in self.contract.sections:
@@ -356,7 +358,7 @@ class Checker:
                         fields["boundaries"].value, "the period boundaries")
         if symbol is not None and symbol.node is item:
             symbol.type = T.Simple("Accrual")
-            symbol.amount_type = amount_type  # type: ignore[attr-defined]
+            symbol.amount_type = amount_type
 
     def check_event_decl(self, item: ast.EventDecl, context: _Context) -> None:
         seen = set()
@@ -980,10 +982,9 @@ def _accrual(result_is_settlement: bool):
             checker.unknown(name, node.arguments[0], kinds=("accrual",))
             return T.Simple("Unknown")
         checker.types[id(node.arguments[0].value)] = T.Simple("Accrual")
-        amount = getattr(symbol, "amount_type", None)
-        if amount is None:
+        if symbol.amount_type is None:
             checker.check_accrual(symbol.node, checker.global_scope(), _Context(symbol.section))
-            amount = getattr(symbol, "amount_type", T.Simple("Unknown"))
+        amount = symbol.amount_type or T.Simple("Unknown")
         names = {a.name for a in node.arguments[1:]}
         if any(a.name is None for a in node.arguments[1:]):
             checker.problem(f"{node.function}() takes its other values by name: before: or through:, and on:", node)

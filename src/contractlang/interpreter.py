@@ -133,13 +133,13 @@ class Run:
     def run(self) -> Result:
         self.bind_settings()
         self.until = self.compute_until()
-        self.check_preconditions()
         for symbol in self.symbols.values():
             if symbol.kind == "state":
                 if symbol.node.settable and symbol.name in self.inputs.params:
                     self.state[symbol.name] = self.inputs.params[symbol.name].value
                 else:
                     self.state[symbol.name] = self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
+        self.check_preconditions()
         self.open_ledgers()
         self.market = PriceSeries(self.inputs.prices or {})
         self.lay_out_timeline()
@@ -504,7 +504,9 @@ class Run:
                 return self.market
             if symbol.kind == "accrual":
                 return self.ledgers[name]
-        return name  # an enum member stands for itself
+        if isinstance(self.contract.types.get(id(node)), T.Enum):
+            return name  # an enum member stands for itself
+        raise AssertionError(f"'{name}' has no value yet")  # pragma: no cover - the checker orders definitions
 
     def global_value(self, symbol):
         if symbol.name in self.globals:

@@ -1,0 +1,488 @@
+"""Scenario files (TOML or JSON) read into exact, typed inputs with positions.
+
+Every number is read as a Decimal (TOML floats included: tomllib is given
+`parse_float=Decimal`), never as a binary float. tomllib reports no positions
+for keys, so a small locator finds the line of a key in the text; errors about
+an event name its 1-based position, its type and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import attrs
+
+from . import types as T
+from .diagnostics import ContractError, Diagnostic, Span, closest
+
+MAX_SCENARIO_BYTES = 5_000_000
+TOP_LEVEL_KEYS = ("title", "until", "params", "assume", "prices", "events")
+NO_DEFAULT = object()
+
+
+@attrs.frozen
+class RawValue:
+    value: object
+    span: Span | None
+
+
+@attrs.frozen
+class RawEvent:
+    index: int
+    type: str
+    date: RawValue
+    fields: dict
+    span: Span
+
+
+@attrs.define
+class RawScenario:
+    path: str
+    text: str
+    title: str | None = None
+    until: RawValue | None = None
+    params: dict = attrs.field(factory=dict)
+    assume: dict = attrs.field(factory=dict)
+    prices: dict | None = None
+    prices_span: Span | None = None
+    events: list = attrs.field(factory=list)
+
+
+@attrs.frozen
+class FieldSpec:
+    type: T.Type
+    default: object = NO_DEFAULT
+
+
+@attrs.frozen
+class EventSpec:
+    name: str
+    fields: dict
+
+
+@attrs.frozen
+class BoundEvent:
+    index: int
+    type: str
+    date: date
+    fields: dict
+    span: Span
+    field_spans: dict
+
+
+# ---------------------------------------------------------------- locating
+
+
+class _Locator:
+    """Finds the line and column of keys in a TOML or JSON text."""
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.lines = text.splitlines()
+        self.event_starts = [i for i, line in enumerate(self.lines) if line.strip().startswith("[[events]]")]
+
+    def _find(self, key: str, start: int, stop: int) -> Span | None:
+        pattern = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*[=:]')
+        for number in range(start, min(stop, len(self.lines))):
+            match = pattern.search(self.lines[number])
+            if match:
+                column = len(self.lines[number]) - len(self.lines[number].lstrip()) + 1
+                return Span(self.path, number + 1, column)
+        return None
+
+    def _table(self, name: str) -> tuple[int, int]:
+        for number, line in enumerate(self.lines):
+            if line.strip() == f"[{name}]":
+                end = next((i for i in range(number + 1, len(self.lines)) if self.lines[i].lstrip().startswith("[")),
+                           len(self.lines))
+                return number + 1, end
+        return 0, len(self.lines)
+
+    def top(self, key: str) -> Span:
+        end = next((i for i, line in enumerate(self.lines) if line.lstrip().startswith("[")), len(self.lines))
+        return self._find(key, 0, end) or self._find(key, 0, len(self.lines)) or self.start()
+
+    def in_table(self, table: str, key: str) -> Span:
+        start, end = self._table(table)
+        return self._find(key, start, end) or self.top(table)
+
+    def event(self, index: int) -> Span:
+        if index - 1 < len(self.event_starts):
+            number = self.event_starts[index - 1]
+            line = self.lines[number]
+            return Span(self.path, number + 1, len(line) - len(line.lstrip()) + 1)
+        return self.top("events")
+
+    def event_key(self, index: int, key: str) -> Span:
+        if index - 1 < len(self.event_starts):
+            start = self.event_starts[index - 1] + 1
+            stop = self.event_starts[index] if index < len(self.event_starts) else len(self.lines)
+            stop = next((i for i in range(start, stop) if self.lines[i].lstrip().startswith("[")), stop)
+            return self._find(key, start, stop) or self.event(index)
+        return self.event(index)
+
+    def start(self) -> Span:
+        return Span(self.path, 1, 1)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def load_scenario(path: str) -> RawScenario:
+    """Read a scenario file; every problem is a ContractError with a position."""
+    text = _read_text(path)
+    locator = _Locator(path, text)
+    if path.endswith(".json"):
+        data = _parse_json(text, path)
+    else:
+        data = _parse_toml(text, path)
+    if not isinstance(data, dict):
+        raise ContractError(Diagnostic("a scenario is a table of keys (title, until, params, assume, prices, events)",
+                                       locator.start(), text))
+    _check_depth(data, path, text)
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            hint = closest(key, TOP_LEVEL_KEYS)
+            raise ContractError(Diagnostic(
+                f"unknown key '{key}' in a scenario" + (f"; did you mean '{hint}'?" if hint else "")
+                + f" (the keys are: {', '.join(TOP_LEVEL_KEYS)})", locator.top(key), text))
+    scenario = RawScenario(path, text)
+    if "title" in data:
+        if not isinstance(data["title"], str):
+            raise ContractError(Diagnostic("'title' must be a text", locator.top("title"), text))
+        scenario.title = data["title"]
+    if "until" in data:
+        span = locator.top("until")
+        scenario.until = RawValue(_date_value(data["until"], "'until'", span, text), span)
+    for table, target in (("params", scenario.params), ("assume", scenario.assume)):
+        if table in data:
+            if not isinstance(data[table], dict):
+                raise ContractError(Diagnostic(f"'{table}' must be a table of NAME = VALUE", locator.top(table), text))
+            for name, value in data[table].items():
+                target[name] = RawValue(value, locator.in_table(table, name))
+    if "prices" in data:
+        scenario.prices_span = locator.top("prices")
+        scenario.prices = _prices(data["prices"], path, text, locator)
+    if "events" in data:
+        events = data["events"]
+        if not isinstance(events, list):
+            raise ContractError(Diagnostic("'events' must be a list of tables ([[events]])", locator.top("events"), text))
+        for index, event in enumerate(events, start=1):
+            scenario.events.append(_raw_event(index, event, locator, text))
+    return scenario
+
+
+def _read_text(path: str) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ContractError(Diagnostic(f"no such file: {path}", Span(path, 1, 1), ""))
+    except IsADirectoryError:
+        raise ContractError(Diagnostic(f"{path} is a directory, not a scenario", Span(path, 1, 1), ""))
+    except OSError as problem:
+        raise ContractError(Diagnostic(f"cannot read {path}: {problem.strerror}", Span(path, 1, 1), ""))
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise ContractError(Diagnostic(f"the scenario is too large ({len(data):,} bytes)", Span(path, 1, 1), ""))
+    if b"\0" in data:
+        raise ContractError(Diagnostic("the file is not text (it contains NUL bytes)", Span(path, 1, 1), ""))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = data[: problem.start].count(b"\n") + 1
+        raise ContractError(Diagnostic("the file is not UTF-8 text", Span(path, line, 1), ""))
+
+
+def _parse_toml(text: str, path: str):
+    import tomllib
+
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as problem:
+        message = str(problem)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        line, column = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or "invalid TOML"
+        raise ContractError(Diagnostic(f"not valid TOML: {message[:1].lower() + message[1:]}", Span(path, line, column), text))
+    except RecursionError:
+        raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), text))
+
+
+def _parse_json(text: str, path: str):
+    import json
+
+    try:
+        return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    except json.JSONDecodeError as problem:
+        raise ContractError(Diagnostic(f"not valid JSON: {problem.msg}", Span(path, problem.lineno, problem.colno), text))
+    except RecursionError:
+        raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), text))
+
+
+def _check_depth(data, path: str, text: str, limit: int = 16) -> None:
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), text))
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
+def _raw_event(index: int, event, locator: _Locator, text: str) -> RawEvent:
+    span = locator.event(index)
+    if not isinstance(event, dict):
+        raise ContractError(Diagnostic(f"event {index} must be a table with date, type and its fields", span, text))
+    if "type" not in event:
+        raise ContractError(Diagnostic(f"event {index} has no 'type'", span, text))
+    if not isinstance(event["type"], str):
+        raise ContractError(Diagnostic(f"event {index}: 'type' must be a text naming the event",
+                                       locator.event_key(index, "type"), text))
+    kind = event["type"]
+    if "date" not in event:
+        raise ContractError(Diagnostic(f"event {index} ({kind}) has no 'date'", span, text))
+    date_span = locator.event_key(index, "date")
+    when = _date_value(event["date"], f"event {index} ({kind}): 'date'", date_span, text)
+    fields = {name: RawValue(value, locator.event_key(index, name))
+              for name, value in event.items() if name not in ("type", "date")}
+    return RawEvent(index, kind, RawValue(when, date_span), fields, span)
+
+
+def _date_value(value, what: str, span: Span, text: str) -> date:
+    if isinstance(value, datetime):
+        raise ContractError(Diagnostic(f"{what} must be a date, not a date and time", span, text))
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ContractError(Diagnostic(f"{what} must be a date (YYYY-MM-DD), not {_show(value)}", span, text))
+
+
+def _prices(value, path: str, text: str, locator: _Locator) -> dict:
+    span = locator.top("prices")
+    if isinstance(value, str):
+        return load_price_csv(str(Path(path).parent / value), span, text)
+    if not isinstance(value, dict):
+        raise ContractError(Diagnostic("'prices' must be a table of DATE = PRICE or the name of a CSV file", span, text))
+    prices = {}
+    for key, price in value.items():
+        key_span = locator.in_table("prices", key)
+        when = _date_value(key if not isinstance(key, date) else key, f"price date {key!r}", key_span, text)
+        prices[when] = _price_value(price, f"the price of {when}", key_span, text)
+    return prices
+
+
+def load_price_csv(path: str, span: Span | None = None, scenario_text: str | None = None) -> dict:
+    """A CSV of closing prices with the columns date,price (header required)."""
+    import csv
+
+    try:
+        text = _read_text(path)
+    except ContractError as problem:
+        message = problem.diagnostics[0].message
+        raise ContractError(Diagnostic(f"the price series: {message}", span, scenario_text))
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or [c.strip().lower() for c in rows[0]] != ["date", "price"]:
+        raise ContractError(Diagnostic("a price series starts with the header 'date,price'", Span(path, 1, 1), text))
+    prices = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        where = Span(path, number, 1)
+        if len(row) != 2:
+            raise ContractError(Diagnostic(f"expected two columns, date and price, not {len(row)}", where, text))
+        when = _date_value(row[0].strip(), "the date", where, text)
+        if when in prices:
+            raise ContractError(Diagnostic(f"{when} appears twice in the price series", where, text))
+        prices[when] = _price_value(row[1].strip(), f"the price of {when}", Span(path, number, len(row[0]) + 2), text)
+    return prices
+
+
+def _price_value(value, what: str, span: Span, text: str) -> Decimal:
+    number = _decimal(value)
+    if number is None or number <= 0:
+        raise ContractError(Diagnostic(f"{what} must be a positive number, not {_show(value)}", span, text))
+    return number
+
+
+# ---------------------------------------------------------------- typing
+
+
+def _decimal(value) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, Decimal)):
+        number = Decimal(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d[\d_]*(\.\d[\d_]*)?\s*", value):
+        number = Decimal(value.strip().replace("_", ""))
+    else:
+        return None
+    if not number.is_finite() or abs(number.adjusted()) > 40:
+        return None
+    return number
+
+
+def _show(value) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "a table" if isinstance(value, dict) else "a list"
+    return str(value)
+
+
+def _describe(type_: T.Type) -> str:
+    if isinstance(type_, T.Number):
+        if type_.unit.is_plain:
+            return "a whole number" if type_.integral else "a number"
+        return f"an amount in {type_.unit}"
+    if type_ == T.DATE:
+        return "a date (YYYY-MM-DD)"
+    if type_ == T.BOOL:
+        return "true or false"
+    if type_ == T.TEXT:
+        return "a text"
+    if type_ == T.DAYS:
+        return "a whole number of days"
+    if isinstance(type_, T.Enum):
+        return "one of " + ", ".join(f'"{m}"' for m in type_.members)
+    if isinstance(type_, T.Optional):
+        return _describe(type_.inner) + ' or "none"'
+    return str(type_)
+
+
+def coerce(raw, type_: T.Type, *, what: str, span: Span | None, text: str | None = None):
+    """A raw scenario or command-line value as the runtime value of a declared type."""
+    def fail(detail: str = ""):
+        message = f"{what} must be {_describe(type_)}, not {_show(raw)}{detail}"
+        raise ContractError(Diagnostic(message, span, text))
+
+    if isinstance(type_, T.Optional):
+        if raw is None or raw == "none":
+            return None
+        return coerce(raw, type_.inner, what=what, span=span, text=text)
+    if isinstance(type_, T.Number):
+        number = _decimal(raw)
+        if number is None:
+            fail()
+        if type_.integral and number != number.to_integral_value():
+            fail()
+        return number
+    if type_ == T.DAYS:
+        number = _decimal(raw)
+        if number is None or number != number.to_integral_value():
+            fail()
+        return int(number)
+    if type_ == T.DATE:
+        if isinstance(raw, datetime):
+            fail(" (a date, not a date and time)")
+        if isinstance(raw, date):
+            return raw
+        if isinstance(raw, str):
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                fail(" (not a date)")
+        fail()
+    if type_ == T.BOOL:
+        if isinstance(raw, bool):
+            return raw
+        if raw in ("true", "false"):
+            return raw == "true"
+        fail()
+    if type_ == T.TEXT:
+        if isinstance(raw, str):
+            return raw
+        fail()
+    if isinstance(type_, T.Enum):
+        if isinstance(raw, str) and raw in type_.members:
+            return raw
+        hint = closest(raw, type_.members) if isinstance(raw, str) else None
+        fail(f" (did you mean \"{hint}\"?)" if hint else "")
+    fail()
+
+
+def bind_events(scenario: RawScenario, specs: dict) -> list[BoundEvent]:
+    """The scenario's events, checked against the contract's declarations and typed."""
+    bound = []
+    for event in scenario.events:
+        spec = specs.get(event.type)
+        where = f"event {event.index} ({event.type})"
+        if spec is None:
+            hint = closest(event.type, specs)
+            raise ContractError(Diagnostic(
+                f"event {event.index}: unknown event type '{event.type}'" + (f"; did you mean '{hint}'?" if hint else "")
+                + f" (this contract's events: {', '.join(specs) or 'none'})", event.span, scenario.text))
+        fields, spans = {}, {}
+        for name, raw in event.fields.items():
+            if name not in spec.fields:
+                hint = closest(name, spec.fields)
+                raise ContractError(Diagnostic(
+                    f"{where}: unknown field '{name}'" + (f"; did you mean '{hint}'?" if hint else "")
+                    + f" ({event.type} has: {', '.join(['date'] + list(spec.fields))})", raw.span, scenario.text))
+            fields[name] = coerce(raw.value, spec.fields[name].type, what=f"{where}: field '{name}'",
+                                  span=raw.span, text=scenario.text)
+            spans[name] = raw.span
+        for name, field in spec.fields.items():
+            if name not in fields:
+                if field.default is NO_DEFAULT:
+                    raise ContractError(Diagnostic(f"{where}: missing field '{name}' ({_describe(field.type)})",
+                                                   event.span, scenario.text))
+                fields[name] = field.default
+        ordered = {name: fields[name] for name in spec.fields}
+        bound.append(BoundEvent(event.index, event.type, event.date.value, ordered, event.span, spans))
+    return bound
+
+
+def parse_cli_assignment(text: str) -> tuple[str, str]:
+    """`NAME=VALUE` from --set or --assume."""
+    name, separator, value = text.partition("=")
+    if not separator or not name.strip().isidentifier():
+        raise ValueError(text)
+    return name.strip(), value.strip()
+
+
+def inputs_for(contract, scenario: RawScenario | None, sets: dict, assumes: dict, until: date | None):
+    """The typed inputs of a run: the scenario's values, then the command line's over them."""
+    from .interpreter import Inputs, Setting
+
+    inputs = Inputs(path=scenario.path if scenario else None)
+    text = scenario.text if scenario else None
+    for table, cli_values, target, kinds in (
+        (scenario.params if scenario else {}, sets, inputs.params, ("parameter", "state")),
+        (scenario.assume if scenario else {}, assumes, inputs.assumptions, ("assumption",)),
+    ):
+        noun = "parameter" if kinds[0] == "parameter" else "assumption"
+        for source, values in (("scenario", table), ("command line", cli_values)):
+            for name, raw in values.items():
+                value, span = (raw.value, raw.span) if isinstance(raw, RawValue) else (raw, None)
+                symbol = contract.symbols.get(name)
+                known = symbol is not None and symbol.kind in kinds and (
+                    symbol.kind != "state" or symbol.node.settable)
+                if not known:
+                    candidates = [s.name for s in contract.symbols.values()
+                                  if s.kind in kinds and (s.kind != "state" or s.node.settable)]
+                    hint = closest(name, candidates)
+                    message = (f"the contract has no {noun} '{name}'" + (f"; did you mean '{hint}'?" if hint else "")
+                               + (f" (its {noun}s: {', '.join(candidates)})" if candidates else f" (it has no {noun}s)"))
+                    if source == "command line":
+                        raise ContractError(Diagnostic(f"--{'set' if noun == 'parameter' else 'assume'}: {message}"))
+                    raise ContractError(Diagnostic(message, span, text))
+                what = f"{noun} '{name}'" if source == "scenario" else f"--{'set' if noun == 'parameter' else 'assume'} {name}"
+                typed = coerce(value, symbol.type, what=what, span=span, text=text)
+                target[name] = Setting(typed, source, span)
+    if until is not None:
+        inputs.until = until
+    elif scenario is not None and scenario.until is not None:
+        inputs.until, inputs.until_span = scenario.until.value, scenario.until.span
+    inputs.prices = scenario.prices if scenario else None
+    inputs.events = bind_events(scenario, contract.events) if scenario else []
+    return inputs

@@ -1,0 +1,50 @@
+"""Business-day calendars (G4) from the `holidays` package, and date adjustment conventions."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, timedelta
+
+CALENDARS = ("US", "US-FL", "US-CA", "US-NY", "weekends")
+CONVENTIONS = ("none", "following", "modified_following", "preceding")
+_SUBDIVISIONS = {"US": None, "US-FL": "FL", "US-CA": "CA", "US-NY": "NY"}
+
+
+@functools.lru_cache(maxsize=256)
+def _holidays(calendar: str, year: int) -> frozenset[date]:
+    if calendar == "weekends":
+        return frozenset()
+    if calendar not in _SUBDIVISIONS:
+        raise ValueError(f"unknown calendar {calendar!r}; known: {', '.join(CALENDARS)}")
+    # the country module alone imports far faster than the whole package
+    from holidays.countries.united_states import UnitedStates
+
+    return frozenset(UnitedStates(subdiv=_SUBDIVISIONS[calendar], years=year).keys())
+
+
+def is_business_day(calendar: str, day: date) -> bool:
+    """Monday to Friday, and not a public holiday of the calendar."""
+    return day.weekday() < 5 and day not in _holidays(calendar, day.year)
+
+
+def adjust(day: date, convention: str, calendar: str) -> date:
+    """Move a date that is not a business day by a convention (none, following, modified_following, preceding)."""
+    if convention == "none" or is_business_day(calendar, day):
+        if convention not in CONVENTIONS:
+            raise ValueError(f"unknown business-day convention {convention!r}")
+        return day
+    if convention == "following":
+        return _step(day, calendar, 1)
+    if convention == "preceding":
+        return _step(day, calendar, -1)
+    if convention == "modified_following":
+        moved = _step(day, calendar, 1)
+        return moved if moved.month == day.month else _step(day, calendar, -1)
+    raise ValueError(f"unknown business-day convention {convention!r}")
+
+
+def _step(day: date, calendar: str, direction: int) -> date:
+    moved = day + timedelta(days=direction)
+    while not is_business_day(calendar, moved):
+        moved += timedelta(days=direction)
+    return moved

@@ -1,0 +1,55 @@
+"""A series of closing prices by trading day (G5), with stock splits recorded against it (G7)."""
+
+from __future__ import annotations
+
+import bisect
+from datetime import date
+from decimal import Decimal
+
+
+class PriceSeries:
+    """Closing prices looked up strictly before, or on or before, a date.
+
+    `rebase(effective, ratio)` records a split: later look-ups divide the price of
+    any trading day before `effective` by `ratio` (splits compound).
+    """
+
+    def __init__(self, prices: dict[date, Decimal], _days=None, _splits=None):
+        if _days is None:
+            _days = sorted(prices)
+        self._prices = prices
+        self._days = _days
+        self._splits: list[tuple[date, Decimal]] = list(_splits or [])
+
+    def copy(self) -> "PriceSeries":
+        return PriceSeries(self._prices, self._days, self._splits)
+
+    def __len__(self) -> int:
+        return len(self._days)
+
+    @property
+    def first_date(self) -> date | None:
+        return self._days[0] if self._days else None
+
+    @property
+    def last_date(self) -> date | None:
+        return self._days[-1] if self._days else None
+
+    def rebase(self, effective: date, ratio: Decimal) -> None:
+        self._splits.append((effective, ratio))
+
+    def before(self, day: date) -> tuple[date, Decimal] | None:
+        return self._at(bisect.bisect_left(self._days, day) - 1)
+
+    def on_or_before(self, day: date) -> tuple[date, Decimal] | None:
+        return self._at(bisect.bisect_right(self._days, day) - 1)
+
+    def _at(self, index: int) -> tuple[date, Decimal] | None:
+        if index < 0:
+            return None
+        trading_day = self._days[index]
+        price = self._prices[trading_day]
+        for effective, ratio in self._splits:
+            if trading_day < effective:
+                price = price / ratio
+        return trading_day, price
