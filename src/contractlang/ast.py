@@ -571,10 +571,39 @@ class Example(Item):
 
 
 @attrs.frozen
+class GivenScenario(Node):
+    path: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Variation(Node):
+    """The second run a relational invariant compares with: `later_horizon`,
+    `without_rejected`, or `inserted_before` (an event put just before each event of a type)."""
+
+    kind: str
+    event: str | None = None
+    fields: tuple = ()  # FieldValue
+    before: str | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
 class Invariant(Item):
     name: str
     body: Block
-    over: str | None = None
+    variation: Variation | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Generate(Item):
+    """`generate NAME[.FIELD] from LOW to HIGH`: narrows what `contract test` generates."""
+
+    name: str
+    field: str | None
+    low: Expr
+    high: Expr
     span: Span | None = _span()
 
 

@@ -413,6 +413,10 @@ class Checker:
                     self.check_invariant(item, section.label)
                 elif isinstance(item, ast.Example):
                     self.check_example(item, section.label)
+                elif isinstance(item, ast.Generate):
+                    from .properties import check_generate
+
+                    check_generate(self, item, section.label)
 
     def block(self, statements, scope: _Scope, context: _Context, new_scope: bool = True) -> None:
         inner = _Scope(scope) if new_scope else scope

@@ -75,6 +75,19 @@ class EventRecord:
     span: Span | None = None
 
 
+class PreconditionFailed(ContractError):
+    """The inputs break a `require` of the contract itself (a parameter out of its range)."""
+
+
+class CheckFailed(Exception):
+    """A `check` of an invariant does not hold."""
+
+    def __init__(self, message: str, clause: str):
+        super().__init__(message)
+        self.message = message
+        self.clause = clause
+
+
 class Rejected(Exception):
     def __init__(self, reason: str, clause: str):
         super().__init__(reason)
@@ -211,7 +224,7 @@ class Run:
                             if setting is not None and setting.span is not None:
                                 span = setting.span
                                 break
-                        raise ContractError(Diagnostic(f"{item.reason} ({section.label})", span))
+                        raise PreconditionFailed(Diagnostic(f"{item.reason} ({section.label})", span))
 
     def open_ledgers(self) -> None:
         for symbol in self.symbols.values():
@@ -472,8 +485,9 @@ class Run:
             inner.locals[node.variable] = value
             self.execute(node.body, inner)
 
-    def s_check(self, node: ast.Check, frame: _Frame) -> None:  # pragma: no cover - invariants run elsewhere
-        raise AssertionError("checks run in properties.py")
+    def s_check(self, node: ast.Check, frame: _Frame) -> None:
+        if not self.evaluate(node.condition, frame):
+            raise CheckFailed(node.message, frame.clause)
 
     def emit(self, frame: _Frame, kind: str, details: dict, when: date | None = None, extra=()) -> None:
         cause = frame.cause.index if frame.cause is not None else None

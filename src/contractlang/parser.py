@@ -401,8 +401,31 @@ def _builder_methods():
 
     @define("invariant")
     def invariant(self, meta, children):
-        name, over, body = children
-        return ast.Invariant(_unquote(name)[0], body, str(over) if over else None, span=self.span(meta))
+        name, variation, body = children
+        return ast.Invariant(_unquote(name)[0], body, variation, span=self.span(meta))
+
+    @define("later_horizon")
+    def later_horizon(self, meta, children):
+        return ast.Variation("later_horizon", span=self.span(meta))
+
+    @define("without_rejected")
+    def without_rejected(self, meta, children):
+        return ast.Variation("without_rejected", span=self.span(meta))
+
+    @define("inserted_before")
+    def inserted_before(self, meta, children):
+        event, *fields, before = children
+        return ast.Variation("inserted_before", str(event), tuple(f for f in fields if f is not None), str(before),
+                             span=self.span(meta))
+
+    @define("generate")
+    def generate(self, meta, children):
+        name, field, low, high = children
+        return ast.Generate(str(name), str(field) if field else None, low, high, span=self.span(meta))
+
+    @define("given_scenario")
+    def given_scenario(self, meta, children):
+        return ast.GivenScenario(_unquote(children[0])[0], span=self.span(meta))
 
     # ---- statements
     @define("block")

@@ -161,8 +161,10 @@ class _Printer:
             parameters = ", ".join(field_decl(p) for p in node.parameters)
             self.block_line(depth, f"action {node.name}({parameters})", node.body, node)
         elif isinstance(node, ast.Invariant):
-            over = f" over {node.over}" if node.over is not None else ""
-            self.block_line(depth, f"invariant {string(node.name)}{over}", node.body, node)
+            self.block_line(depth, f"invariant {string(node.name)}{variation(node.variation)}", node.body, node)
+        elif isinstance(node, ast.Generate):
+            target = node.name + (f".{node.field}" if node.field else "")
+            self.emit(depth, f"generate {target} from {expr(node.low)} to {expr(node.high)}")
         elif isinstance(node, ast.Example):
             self.emit(depth, f"example {string(node.name)} {{")
             for given in node.items:
@@ -293,7 +295,20 @@ def field_decl(field: ast.FieldDecl) -> str:
     return f"{field.name}: {type_text(field.type)}{default}"
 
 
+def variation(node: ast.Variation | None) -> str:
+    if node is None:
+        return ""
+    if node.kind == "later_horizon":
+        return " over a later horizon"
+    if node.kind == "without_rejected":
+        return " over the scenario without its rejected events"
+    fields = ", ".join(f"{f.name}: {expr(f.value)}" for f in node.fields)
+    return f" over the scenario with {node.event} {{ {fields} }} before each {node.before}"
+
+
 def example_item(node) -> str:
+    if isinstance(node, ast.GivenScenario):
+        return f"scenario {string(node.path)}"
     if isinstance(node, ast.GivenUntil):
         return f"until {expr(node.value)}"
     if isinstance(node, ast.GivenParam):
