@@ -770,7 +770,7 @@ class Checker:
         fields: dict[str, T.Type] = {}
         if isinstance(subject, T.Simple) and subject.name.startswith("event "):
             event = self.symbols[subject.name[len("event "):]].node
-            fields = {"date": T.DATE}
+            fields = {"date": T.DATE, "index": T.INTEGER}
             fields.update({f.name: self.resolve_type(f.type, report=False) for f in event.fields})
         elif isinstance(subject, T.Quote):
             fields = {"price": subject.price, "date": T.DATE}

@@ -120,12 +120,13 @@ def check_command(contract_paths):
 @click.option("--seed", default=0, show_default=True, type=int, help="makes the generated scenarios reproducible")
 @click.option("--counterexamples", default="counterexamples", show_default=True, metavar="DIR",
               help="where failing scenarios are written")
-def test_command(contract_paths, max_examples, seed, counterexamples):
-    """Run the examples and invariants that contracts declare."""
+@click.option("--fail-fast", is_flag=True, help="stop at the first example or invariant that fails")
+def test_command(contract_paths, max_examples, seed, counterexamples, fail_fast):
+    """Run the examples and invariants that contracts declare; invariants over generated scenarios."""
     from .properties import run_tests
 
     failures = run_tests(list(contract_paths), max_examples=max_examples, seed=seed, out_dir=counterexamples,
-                         echo=click.echo, color=sys.stdout.isatty())
+                         echo=click.echo, color=sys.stdout.isatty(), fail_fast=fail_fast)
     if failures:
         sys.exit(1)
 

@@ -550,7 +550,11 @@ class Run:
     def e_field(self, node: ast.FieldAccess, frame):
         subject = self.evaluate(node.subject, frame)
         if isinstance(subject, EventRecord):
-            return subject.date if node.name == "date" else subject.fields[node.name]
+            if node.name == "date":
+                return subject.date
+            if node.name == "index":
+                return Decimal(subject.index)
+            return subject.fields[node.name]
         if isinstance(subject, Quote):
             return getattr(subject, node.name)
         if isinstance(subject, Settlement):

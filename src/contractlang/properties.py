@@ -366,7 +366,12 @@ def run_example(contract, item: ast.Example, clause: str) -> list[str]:
 
     inputs = _example_inputs(contract, item)
     run = Run(contract, inputs)
-    result = run.run()
+    try:
+        result = run.run()
+    except ContractError:
+        raise
+    except Exception as problem:  # a contract that divides by zero, say: a failure, not a crash
+        return [f"the example could not be evaluated: {type(problem).__name__}: {problem}"]
     frame = view_frame(run, result, inputs.events, clause)
     failed = []
     for given in item.items:
@@ -381,7 +386,7 @@ def run_example(contract, item: ast.Example, clause: str) -> list[str]:
 # ------------------------------------------------------------ generation
 
 
-@attrs.define
+@attrs.define(repr=False)
 class Generated:
     """A generated scenario: typed values, ready to run and to write as a scenario file."""
 
@@ -389,6 +394,10 @@ class Generated:
     params: dict
     prices: dict
     events: list  # (type, date, fields)
+
+    def __repr__(self) -> str:
+        events = ", ".join(f"{kind} {when}" for kind, when, _ in self.events)
+        return f"Generated(until={self.until}, params={self.params}, {len(self.prices)} prices, events=[{events}])"
 
     def inputs(self, contract):
         from .interpreter import Inputs, Setting
@@ -788,7 +797,7 @@ def _properties(contract):
 
 
 def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, color: bool = False,
-                  only: str | None = None) -> tuple[list[Failure], int, int]:
+                  only: str | None = None, fail_fast: bool = False) -> tuple[list[Failure], int, int]:
     """Run one contract's examples and invariants. Returns the failures, properties run and scenarios tried."""
     import click
     from hypothesis import HealthCheck, Phase, given, settings
@@ -804,6 +813,8 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
     for clause, item in _properties(contract):
         if only is not None and item.name != only:
             continue
+        if fail_fast and failures:
+            break
         count += 1
         started = time.perf_counter()
         if isinstance(item, ast.Example):
@@ -840,6 +851,8 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
                 return
             except ContractError as problem:
                 message = "the scenario could not be evaluated: " + problem.diagnostics[0].message
+            except (ArithmeticError, ValueError) as problem:
+                message = f"the scenario could not be evaluated: {type(problem).__name__}: {problem}"
             if message is not None:
                 found["generated"] = generated
                 found["message"] = message
@@ -877,7 +890,8 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
 
 
-def run_tests(paths, max_examples: int, seed: int, out_dir: str, echo, color: bool = False) -> int:
+def run_tests(paths, max_examples: int, seed: int, out_dir: str, echo, color: bool = False,
+              fail_fast: bool = False) -> int:
     """`contract test`: every contract's examples and invariants; the number of failures."""
     from .checker import load
 
@@ -886,12 +900,15 @@ def run_tests(paths, max_examples: int, seed: int, out_dir: str, echo, color: bo
     for path in paths:
         contract = load(path)
         echo(f"{path}")
-        failures, count, tried = test_contract(contract, max_examples, seed, out_dir, echo, color)
+        failures, count, tried = test_contract(contract, max_examples, seed, out_dir, echo, color,
+                                               fail_fast=fail_fast)
         if count == 0:
             echo("  (no examples or invariants)")
         total_failures += len(failures)
         total_properties += count
         total_tried += tried
+        if fail_fast and failures:
+            break
     elapsed = time.perf_counter() - started
     echo(f"{total_properties} properties, {total_tried} scenarios tried, {total_failures} failed, {elapsed:.1f}s")
     return total_failures

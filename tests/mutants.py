@@ -1,0 +1,118 @@
+"""Mutants of a contract: small changes that make it no longer say what its document says.
+
+Each mutant changes one place in the rules of a contract (never in its examples
+or invariants, never inside its texts):
+
+- `percent`: a percentage changed by one point (8% → 9%);
+- `rounding`: `ceil` turned to `floor`, or `floor` to `ceil`;
+- `business-day`: the business-day shift removed (`business_day(d, ...)` → `d`);
+- `span-end`: the end of an accrual span moved by one day (`before: E` → `before: (E) + 1 day`);
+- `strictness`: a comparison in the conditions of an event made loose or strict (`<` ↔ `<=`, `>` ↔ `>=`).
+
+Mutations are made in the text, at the positions the parser recorded, so that a
+mutant keeps everything else (comments, layout) as it was.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from contractlang import ast
+from contractlang.parser import parse
+
+FLIP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">"}
+
+
+@attrs.frozen
+class Mutant:
+    kind: str
+    line: int
+    description: str
+    text: str  # the whole mutated contract
+
+
+def _offsets(text: str) -> list[int]:
+    starts = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            starts.append(index + 1)
+    return starts
+
+
+def _walk(node, inside_event=False):
+    """(node, inside an event's conditions) for every node of the rules."""
+    yield node, inside_event
+    if isinstance(node, (ast.Example, ast.Invariant, ast.TextItem, ast.NotComputed)):
+        return
+    if isinstance(node, ast.UponRule):
+        inside_event = True
+    if attrs.has(type(node)):
+        for field in attrs.fields(type(node)):
+            value = getattr(node, field.name)
+            for child in _children(value):
+                yield from _walk(child, inside_event)
+
+
+def _children(value):
+    if isinstance(value, ast.Node):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _children(item)
+
+
+def _conditions(node):
+    """The comparisons inside `require` conditions."""
+    for child, _ in _walk(node):
+        if isinstance(child, ast.Binary) and child.operator in FLIP:
+            yield child
+
+
+def mutants(text: str, path: str = "<contract>") -> list[Mutant]:
+    tree = parse(text, path)
+    starts = _offsets(text)
+
+    def at(line: int, column: int) -> int:
+        return starts[line - 1] + column - 1
+
+    def end(span) -> int:
+        return at(span.end_line, span.end_column)
+
+    def replace(start: int, stop: int, new: str) -> str:
+        return text[:start] + new + text[stop:]
+
+    found: list[Mutant] = []
+    for node, inside_event in _walk(tree):
+        span = node.span
+        if span is None:
+            continue
+        if isinstance(node, ast.PercentLit):
+            bumped = str(node.value * 100 + 1).rstrip("0").rstrip(".") if "." in str(node.value * 100) else str(int(node.value * 100) + 1)
+            found.append(Mutant("percent", span.line, f"{node.text}% → {bumped}%",
+                                replace(at(span.line, span.column), end(span), f"{bumped}%")))
+        elif isinstance(node, ast.Call) and node.function in ("ceil", "floor"):
+            other = "floor" if node.function == "ceil" else "ceil"
+            start = at(span.line, span.column)
+            found.append(Mutant("rounding", span.line, f"{node.function} → {other}",
+                                replace(start, start + len(node.function), other)))
+        elif isinstance(node, ast.Call) and node.function == "business_day":
+            first = node.arguments[0].value.span
+            inner = text[at(first.line, first.column):end(first)]
+            found.append(Mutant("business-day", span.line, f"business_day({inner}, ...) → {inner}",
+                                replace(at(span.line, span.column), end(span), f"({inner})")))
+        elif isinstance(node, ast.Call) and node.function in ("settle", "accrued"):
+            for argument in node.arguments:
+                if argument.name in ("before", "through"):
+                    value = argument.value.span
+                    inner = text[at(value.line, value.column):end(value)]
+                    found.append(Mutant("span-end", span.line, f"{argument.name}: {inner} → {argument.name}: ({inner}) + 1 day",
+                                        replace(at(value.line, value.column), end(value), f"({inner}) + 1 day")))
+        elif isinstance(node, ast.Require) and inside_event:
+            for comparison in _conditions(node.condition):
+                left, right = comparison.left.span, comparison.right.span
+                gap = text[end(left):at(right.line, right.column)]
+                operator = comparison.operator
+                position = end(left) + gap.index(operator)
+                found.append(Mutant("strictness", span.line, f"{operator} → {FLIP[operator]}",
+                                    replace(position, position + len(operator), FLIP[operator])))
+    return found
