@@ -31,6 +31,16 @@ class _Group(click.Group):
         except RecursionError:
             click.echo("error: the input is nested too deeply to evaluate", err=True)
             ctx.exit(1)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except Exception as problem:  # a defect of the tool itself: say so without a traceback
+            import os
+
+            if os.environ.get("CONTRACT_DEBUG"):
+                raise
+            click.echo(f"error: internal error ({type(problem).__name__}: {problem}); "
+                       "set CONTRACT_DEBUG=1 to see where", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)

@@ -180,8 +180,23 @@ class _Printer:
         if len(INDENT * depth + line) <= WIDTH:
             self.emit(depth, line)
         else:
-            self.emit(depth, f"{keyword} {expr(condition)}")
+            self.long_line(depth, f"{keyword} ", condition)
             self.emit(depth + 2, f"else {string(reason)}")
+
+    def long_line(self, depth: int, prefix: str, node: ast.Expr) -> None:
+        """An expression after a prefix, broken before its outermost operators when too long."""
+        text = prefix + expr(node)
+        if len(INDENT * depth + text) <= WIDTH or not isinstance(node, ast.Binary) or node.operator == "??":
+            self.emit(depth, text)
+            return
+        operator, parts = node.operator, []
+        while isinstance(node, ast.Binary) and node.operator == operator:
+            parts.append(node.right)
+            node = node.left
+        strength = _PRECEDENCE[operator]
+        self.emit(depth, prefix + expr(node, strength))
+        for part in reversed(parts):
+            self.emit(depth + 2, f"{operator} {expr(part, strength + 1)}")
 
     def block_line(self, depth: int, head: str, body, node: ast.Node | None, keyword_close: str = "}") -> None:
         self.emit(depth, head + " {")
@@ -206,7 +221,7 @@ class _Printer:
                 self.emit(depth + 2, f"then {expr(node.value.then)}")
                 self.emit(depth + 2, f"else {expr(node.value.otherwise)}")
             else:
-                self.emit(depth, f"let {node.name} = {value}")
+                self.long_line(depth, f"let {node.name} = ", node.value)
         elif isinstance(node, ast.SetState):
             effective = f" from {expr(node.effective)}" if node.effective is not None else ""
             self.emit(depth, f"set {node.name} = {expr(node.value)}{effective}")
@@ -227,7 +242,7 @@ class _Printer:
         elif isinstance(node, ast.Require):
             self.conditional_line(depth, "require", node.condition, node.reason)
         elif isinstance(node, ast.Check):
-            self.conditional_line(depth, "check", node.condition, node.reason)
+            self.conditional_line(depth, "check", node.condition, node.message)
         elif isinstance(node, ast.If):
             for index, (condition, body) in enumerate(node.branches):
                 head = f"if {expr(condition)} {{" if index == 0 else f"}} else if {expr(condition)} {{"
