@@ -61,18 +61,13 @@ def _parser():
 
 
 def _cache_path():
-    """A per-user cache file for the compiled tables; False (no caching) when none can be written."""
-    import hashlib
-    import os
-    import tempfile
+    """Where Lark keeps the compiled tables (False: no caching when no folder can be written)."""
+    from . import cache
 
-    digest = hashlib.sha256(grammar_text().encode()).hexdigest()[:16]
-    folder = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    try:
-        os.makedirs(os.path.join(folder, "contractlang"), exist_ok=True)
-        return os.path.join(folder, "contractlang", f"grammar-{digest}.lark-cache")
-    except OSError:
-        return os.path.join(tempfile.gettempdir(), f"contractlang-grammar-{digest}.lark-cache")
+    place = cache.folder()
+    if place is None:
+        return False
+    return str(place / f"grammar-{cache.key(grammar_text())}.lark")
 
 
 def read_source(path: str) -> str:
@@ -102,12 +97,32 @@ def parse_file(path: str) -> ast.Contract:
 
 def parse_with_comments(text: str, path: str = "<contract>") -> tuple[ast.Contract, list[tuple[int, str]]]:
     """The syntax tree and the comments of a file, as (line, text) pairs, for the printer."""
-    tree = parse(text, path)
+    tree = _parse(text, path)
     return tree, [(token.line, str(token).rstrip()) for token in _comments]
 
 
 def parse(text: str, path: str = "<contract>") -> ast.Contract:
-    """Parse contract source text into a syntax tree, or raise ContractError."""
+    """Parse contract source text into a syntax tree, or raise ContractError.
+
+    Trees of texts parsed before come from the on-disk cache."""
+    from . import cache
+
+    name = f"tree-{cache.key(grammar_text(), _builder_source(), path, text)}.pickle"
+    tree = cache.load(name)
+    if isinstance(tree, ast.Contract):
+        return tree
+    tree = _parse(text, path)
+    cache.store(name, tree)
+    return tree
+
+
+@functools.lru_cache(maxsize=1)
+def _builder_source() -> str:
+    """The code that shapes trees: a change to it must not meet trees cached before it."""
+    return Path(__file__).read_text(encoding="utf-8") + Path(ast.__file__).read_text(encoding="utf-8")
+
+
+def _parse(text: str, path: str) -> ast.Contract:
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
     _check_nesting(text, path)

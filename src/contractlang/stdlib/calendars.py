@@ -16,10 +16,42 @@ def _holidays(calendar: str, year: int) -> frozenset[date]:
         return frozenset()
     if calendar not in _SUBDIVISIONS:
         raise ValueError(f"unknown calendar {calendar!r}; known: {', '.join(CALENDARS)}")
-    # the country module alone imports far faster than the whole package
-    from holidays.countries.united_states import UnitedStates
+    known = _stored()
+    entry = f"{calendar}:{year}"
+    if entry not in known:
+        # importing holidays costs more than a whole evaluation: its lists are kept on disk
+        from holidays.countries.united_states import UnitedStates
 
-    return frozenset(UnitedStates(subdiv=_SUBDIVISIONS[calendar], years=year).keys())
+        known[entry] = sorted(UnitedStates(subdiv=_SUBDIVISIONS[calendar], years=year).keys())
+        from .. import cache
+
+        cache.store(_cache_name(), known)
+    return frozenset(known[entry])
+
+
+@functools.lru_cache(maxsize=1)
+def _cache_name() -> str:
+    """Named after the holidays package installed, so that another version lists its own dates."""
+    import importlib.util
+    import os
+
+    from .. import cache
+
+    spec = importlib.util.find_spec("holidays")
+    origin = spec.origin if spec and spec.origin else "holidays"
+    try:
+        stamp = str(os.stat(os.path.join(os.path.dirname(origin), "version.py")).st_mtime_ns)
+    except OSError:
+        stamp = "unknown"
+    return f"holidays-{cache.key(origin, stamp)}.pickle"
+
+
+@functools.lru_cache(maxsize=1)
+def _stored() -> dict:
+    from .. import cache
+
+    found = cache.load(_cache_name())
+    return found if isinstance(found, dict) else {}
 
 
 def is_business_day(calendar: str, day: date) -> bool:
