@@ -143,7 +143,7 @@ class Checker:
         seen: dict[str, ast.Node] = {}
         for declaration in self.contract.declarations:
             name = declaration.name
-            if name in seen or name in T.BUILTIN_TYPES or name in ("days", "day", "List"):
+            if name in seen or name in T.BUILTIN_TYPES or name in ("days", "day", "List", "today", "until"):
                 self.problem(f"'{name}' is already defined", declaration)
                 continue
             seen[name] = declaration
@@ -382,6 +382,14 @@ class Checker:
 
     # ---------------------------------------------------------------- rules
     def check_rules(self) -> None:
+        handled: dict[str, ast.UponRule] = {}
+        for section in self.contract.sections:
+            for item in section.items:
+                if isinstance(item, ast.UponRule):
+                    if item.event in handled:
+                        self.problem(f"{item.event} already has an 'upon' rule (at line {handled[item.event].span.line}):"
+                                     " one rule handles an event; cite other clauses inside it", item)
+                    handled[item.event] = item
         for section in self.contract.sections:
             for item in section.items:
                 scope = self.global_scope()

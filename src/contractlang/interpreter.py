@@ -345,9 +345,10 @@ class Run:
     def s_let(self, node: ast.Let, frame: _Frame) -> None:
         value = self.evaluate(node.value, frame)
         frame.locals[node.name] = value
-        frame.steps.append(Step(f"{node.name} = {self.show(value, node.value)}", frame.clause))
-        if isinstance(value, Settlement):
-            frame.steps.extend(self.piece_steps(value, node.value, frame.clause))
+        shown = self.show(value, node.value)
+        formula = _formula(node.value)
+        text = f"{node.name} = {shown}" if formula in (None, shown) else f"{node.name} = {formula} = {shown}"
+        frame.steps.append(Step(text, frame.clause))
 
     def s_set(self, node: ast.SetState, frame: _Frame) -> None:
         value = self.evaluate(node.value, frame)
@@ -663,7 +664,9 @@ class Run:
         end = named["before"] if "before" in named else named["through"] + ONE_DAY
         portion = named.get("on")
         if settle:
-            return ledger.settle(end, portion)
+            settled = ledger.settle(end, portion)
+            frame.steps.extend(self.piece_steps(settled, ledger, frame.clause))
+            return settled
         return ledger.accrued(end, portion).amount
 
     def quote(self, node: ast.Call, frame, strictly_before: bool) -> Quote:
@@ -693,16 +696,20 @@ class Run:
     def text(self, value, type_) -> str:
         return _plain_text(value, type_, self.contract.currencies)
 
-    def piece_steps(self, settlement: Settlement, node: ast.Expr, clause: str) -> list[Step]:
-        ledger_name = node.arguments[0].value.name if isinstance(node, ast.Call) else None
-        ledger = self.ledgers.get(ledger_name)
+    def piece_steps(self, settlement: Settlement, ledger: Ledger, clause: str) -> list[Step]:
+        """How a settled accrual was computed: base × rate × days / basis, span by span."""
         steps = []
         for piece in settlement.pieces:
             fraction = piece.fraction
+            if ledger.day_count in ("actual/365", "actual/360", "30/360"):
+                basis = 365 if ledger.day_count == "actual/365" else 360
+                days = fraction * basis
+                shown = f"{days.numerator if days.denominator == 1 else days}/{basis}"
+            else:
+                shown = f"{fraction.numerator}/{fraction.denominator}"
             steps.append(Step(
-                f"  {_plain_number(piece.base)} × {_plain_number(ledger.annual_rate)} × {fraction.numerator}/"
-                f"{fraction.denominator} ({ledger.day_count}) over [{piece.start}, {piece.end}) = "
-                f"{_plain_number(piece.amount)}", clause))
+                f"  {_plain_number(piece.base)} × {_plain_number(ledger.annual_rate)} × {shown} ({ledger.day_count})"
+                f" over [{piece.start}, {piece.end}) = {_plain_number(piece.amount)}", clause))
         return steps
 
     # --------------------------------------------------------- the result
@@ -719,6 +726,16 @@ class Run:
                     value = self.evaluate(item.value, self.global_frame(section.label))
                     state[item.name] = self.text(value, self.contract.type_of(item.value))
         return Result(self.contract.title, self.until, self.assumption_table, self.effects, state)
+
+
+def _formula(node: ast.Expr) -> str | None:
+    """The text of a computed expression, for explanations (None for a plain literal or name)."""
+    if isinstance(node, (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.Name)):
+        return None
+    from .printer import expr
+
+    text = expr(node)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def _describe_event(record: EventRecord, contract: CheckedContract) -> str:
