@@ -186,21 +186,48 @@ def _describe_terminal(name: str) -> str:
     return name.lower()
 
 
+_STATEMENT_WORDS = {"let", "set", "pay", "issue", "require", "if", "adjust", "record", "reject", "do"}
+_ITEM_WORDS = {"term", "state", "parameter", "assumption", "event", "upon", "schedule", "accrual", "text"}
+_OPERATORS = {"'+'", "'-'", "'*'", "'/'", "'.'", "'('", "'??'", "'and'", "'or'", "'in'", "'is'", "a comparison",
+              "'per'", "'['"}
+
+
 def _expected(names) -> str:
-    words = sorted({_describe_terminal(name) for name in names})
-    if len(words) > 8:
-        words = words[:8] + ["…"]
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " or " + words[-1]
+    """What the parser expected, in the language's terms: kinds of things, not token names."""
+    words = {_describe_terminal(name) for name in names}
+    plain = {w.strip("'") for w in words}
+    groups = []
+    if _STATEMENT_WORDS <= plain:
+        groups.append("a statement (let, set, pay, issue, require, if, ...)")
+        words -= {f"'{w}'" for w in plain if w.isalpha()} | {_TERMINAL_WORDS["SECTION"]}
+    elif _ITEM_WORDS <= plain:
+        groups.append("a declaration or rule (term, state, event, upon, on, text, ...)")
+        words -= {f"'{w}'" for w in plain if w.isalpha()}
+    values = {_TERMINAL_WORDS[n] for n in ("NAME", "NUMBER", "PERCENT", "DATE", "STRING", "LONG_STRING", "TIME")}
+    if len(words & values) >= 4:
+        words -= values | {"'('", "'['", "'-'", "'not'", "'if'", "'every'", "'true'", "'false'", "'none'"}
+        groups.append("a value or expression")
+    if words & _OPERATORS and words - _OPERATORS:
+        words -= _OPERATORS
+        groups.append("an operator")
+    elif words and words <= _OPERATORS:
+        words = set()
+        groups.append("an operator")
+    listed = sorted(words) + groups
+    if len(listed) > 6:
+        listed = listed[:6] + ["..."]
+    if len(listed) == 1:
+        return listed[0]
+    return ", ".join(listed[:-1]) + " or " + listed[-1]
 
 
 def _unexpected_token(problem) -> str:
     token = problem.token
     if token.type == "$END":
-        found = "the end of the file"
-    else:
-        found = f"'{token}'" if len(str(token)) < 30 else f"'{str(token)[:27]}...'"
+        if "RBRACE" in problem.expected:
+            return "the file ends before a '}' closes a block"
+        return f"the file ends too early; expected {_expected(problem.expected)}"
+    found = f"'{token}'" if len(str(token)) < 30 else f"'{str(token)[:27]}...'"
     return f"unexpected {found}; expected {_expected(problem.expected)}"
 
 
