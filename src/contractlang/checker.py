@@ -51,6 +51,7 @@ class CheckedContract:
     events: dict[str, EventSpec]
     event_sections: dict[str, str]
     currencies: tuple[str, ...]
+    formulas: dict[int, str | None] = attrs.field(factory=dict)  # explanation texts, by node, made once
 
     @property
     def title(self) -> str:

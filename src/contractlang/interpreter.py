@@ -346,7 +346,9 @@ class Run:
         value = self.evaluate(node.value, frame)
         frame.locals[node.name] = value
         shown = self.show(value, node.value)
-        formula = _formula(node.value)
+        formulas = self.contract.formulas
+        formula = formulas[id(node.value)] if id(node.value) in formulas else formulas.setdefault(
+            id(node.value), _formula(node.value))
         text = f"{node.name} = {shown}" if formula in (None, shown) else f"{node.name} = {formula} = {shown}"
         frame.steps.append(Step(text, frame.clause))
 

@@ -536,27 +536,29 @@ class Generator:
         return st.nothing()
 
     def event(self, name: str):
+        """Events of one type; the strategies of its fields are built once, not at every draw."""
         from hypothesis import strategies as st
 
         spec = self.contract.events[name]
+        dates = self.dates()
+        offsets = st.one_of(st.sampled_from([-1, 0, 9, 10, 11, 29, 30, 31]), st.integers(-40, 90))
+        fields = {}
+        for field_name, field in spec.fields.items():
+            if field.type == T.DATE or field.type == T.Optional(T.DATE):
+                bounds = self.narrowed.get((name, field_name))
+                fields[field_name] = ("dated", st.dates(min_value=bounds[0], max_value=bounds[1])) if bounds \
+                    else ("offset", offsets)
+            else:
+                fields[field_name] = ("value", self.field(name, field_name, field.type, None))
 
         @st.composite
         def draw_event(draw):
-            when = draw(self.dates())
-            fields = {}
-            for field_name, field in spec.fields.items():
-                if field.type == T.DATE or field.type == T.Optional(T.DATE):
-                    bounds = self.narrowed.get((name, field_name))
-                    if bounds:
-                        fields[field_name] = draw(st.dates(min_value=bounds[0], max_value=bounds[1]))
-                    else:
-                        offset = draw(st.one_of(st.sampled_from([-1, 0, 9, 10, 11, 29, 30, 31]),
-                                                st.integers(-40, 90)))
-                        fields[field_name] = when + timedelta(days=offset)
-                    continue
-                strategy = self.field(name, field_name, field.type, when)
-                fields[field_name] = draw(strategy)
-            return (name, when, fields)
+            when = draw(dates)
+            values = {}
+            for field_name, (how, strategy) in fields.items():
+                drawn = draw(strategy)
+                values[field_name] = when + timedelta(days=drawn) if how == "offset" else drawn
+            return (name, when, values)
 
         return draw_event()
 
@@ -573,26 +575,28 @@ class Generator:
         high = max(found) * 3 if found else Decimal("3")
         first, last = self.low - timedelta(days=40), self.high + timedelta(days=30)
         span = (last - first).days
+        weekdays = [(offset, first + timedelta(days=offset)) for offset in range(span + 1)
+                    if (first + timedelta(days=offset)).weekday() < 5]
+        counts = st.integers(2, 5)
+        levels = st.integers(max(1, int(low * 1000)), int(high * 1000))
+        thousandths = [Decimal(n).scaleb(-3) for n in range(int(high * 1000) + 1)]
+        cut = st.integers(1, span - 1)
 
         @st.composite
         def draw_prices(draw):
-            count = draw(st.integers(2, 5))
-            cents = [draw(st.integers(int(low * 1000), int(high * 1000))) for _ in range(count)]
-            cuts = sorted(draw(st.lists(st.integers(1, span - 1), min_size=count - 2, max_size=count - 2, unique=True)))
-            anchors = [0] + cuts + [span]
+            count = draw(counts)
+            points = [draw(levels) for _ in range(count)]
+            anchors = [0] + sorted(draw(st.lists(cut, min_size=count - 2, max_size=count - 2, unique=True))) + [span]
             held = draw(st.booleans())
             prices = {}
-            day = first
             segment = 0
-            for offset in range(span + 1):
-                if day.weekday() < 5:
-                    while segment < len(anchors) - 2 and offset >= anchors[segment + 1]:
-                        segment += 1
-                    start, end = anchors[segment], anchors[segment + 1]
-                    a, b = cents[min(segment, count - 1)], cents[min(segment + 1, count - 1)]
-                    value = a if held else a + (b - a) * (offset - start) // max(1, end - start)
-                    prices[day] = Decimal(max(value, 1)) / 1000
-                day += timedelta(days=1)
+            for offset, day in weekdays:
+                while segment < count - 2 and offset >= anchors[segment + 1]:
+                    segment += 1
+                start, end = anchors[segment], anchors[segment + 1]
+                a, b = points[segment], points[min(segment + 1, count - 1)]
+                value = a if held else a + (b - a) * (offset - start) // max(1, end - start)
+                prices[day] = thousandths[value]
             return prices
 
         return draw_prices()
@@ -624,21 +628,24 @@ class Generator:
         from hypothesis import strategies as st
 
         names = sorted(self.contract.events)
+        any_event = st.one_of([self.event(name) for name in names]) if names else None
+        params = self.params()
+        prices = self.prices()
         has_horizon = any(isinstance(i, ast.Horizon) for s in self.contract.tree.sections for i in s.items)
         until_bounds = self.narrowed.get(("until", None))
 
         @st.composite
         def draw_scenario(draw):
-            params = draw(self.params())
+            chosen_params = draw(params)
             if until_bounds is not None:
                 until = draw(st.dates(min_value=until_bounds[0], max_value=until_bounds[1]))
             elif has_horizon and draw(st.booleans()):
                 until = None
             else:
                 until = draw(st.dates(min_value=self.low + timedelta(days=60), max_value=self.high))
-            events = draw(st.lists(st.sampled_from(names).flatmap(self.event), max_size=max_events)) if names else []
+            events = draw(st.lists(any_event, max_size=max_events)) if names else []
             events.sort(key=lambda e: e[1])
-            return Generated(until, params, draw(self.prices()), events)
+            return Generated(until, chosen_params, draw(prices), events)
 
         return draw_scenario()
 
