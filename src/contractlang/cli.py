@@ -158,12 +158,28 @@ def fmt_command(contract_paths, check_only):
         if formatted != text:
             unformatted.append(path)
             if not check_only:
-                Path(path).write_text(formatted, encoding="utf-8")
+                _replace(Path(path), formatted)
                 click.echo(f"reformatted {path}")
     if check_only and unformatted:
         for path in unformatted:
             click.echo(f"would reformat {path}")
         sys.exit(1)
+
+
+def _replace(path, text: str) -> None:
+    """Write a file whole or not at all: to a temporary file beside it, then renamed over it."""
+    import os
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover
