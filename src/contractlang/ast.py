@@ -3,7 +3,7 @@
 Every node keeps the `span` it was parsed from, excluded from equality so that
 two trees compare equal when they say the same thing, wherever it was written
 (the printer's round trip relies on this). Literals keep the text the author
-wrote (`3_100_000.00`) so that `fmt` gives it back unchanged.
+wrote (`1_000_000.00`) so that `fmt` gives it back unchanged.
 """
 
 from __future__ import annotations

@@ -185,7 +185,7 @@ class Checker:
                 elif isinstance(item, ast.MarketDecl):
                     type_ = self.resolve_type(item.type)
                     if not (isinstance(type_, T.Number) and len(type_.unit.powers) == 2):
-                        self.problem("a market series holds prices: declare it as CURRENCY per SECURITY", item.type)
+                        self.problem("a market gives prices: declare it as CURRENCY per SECURITY", item.type)
                     self.declare(item.name, "market", type_, item, label)
                 elif isinstance(item, ast.EventDecl):
                     self.declare(item.name, "event", T.Simple("Event"), item, label)
