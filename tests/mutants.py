@@ -44,21 +44,8 @@ def _walk(node, inside_event=False):
     yield node, inside_event
     if isinstance(node, (ast.Example, ast.Invariant, ast.TextItem, ast.NotComputed)):
         return
-    if isinstance(node, ast.UponRule):
-        inside_event = True
-    if attrs.has(type(node)):
-        for field in attrs.fields(type(node)):
-            value = getattr(node, field.name)
-            for child in _children(value):
-                yield from _walk(child, inside_event)
-
-
-def _children(value):
-    if isinstance(value, ast.Node):
-        yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _children(item)
+    for child in ast.children(node):
+        yield from _walk(child, inside_event or isinstance(node, ast.UponRule))
 
 
 def _conditions(node):

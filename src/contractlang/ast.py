@@ -24,6 +24,28 @@ class Node:
     span: Span | None
 
 
+def children(node: "Node"):
+    """The nodes directly inside a node, in order (through tuples, however nested)."""
+    def inside(value):
+        if isinstance(value, Node):
+            yield value
+        elif isinstance(value, tuple):
+            for item in value:
+                yield from inside(item)
+
+    for field in attrs.fields(type(node)):
+        yield from inside(getattr(node, field.name))
+
+
+def walk(node: "Node"):
+    """A node and every node inside it, depth first."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(list(children(current))))
+
+
 # --------------------------------------------------------------- expressions
 
 

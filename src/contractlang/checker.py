@@ -1133,18 +1133,7 @@ def _describe(type_: T.Type) -> str:
 
 def _names_in(node) -> Iterable[str]:
     """Every plain name an expression refers to (for the cycle check)."""
-    if isinstance(node, ast.Name):
-        yield node.name
-        return
-    if attrs.has(type(node)):
-        for field in attrs.fields(type(node)):
-            value = getattr(node, field.name)
-            if isinstance(value, ast.Node):
-                yield from _names_in(value)
-            elif isinstance(value, tuple):
-                for item in value:
-                    if isinstance(item, ast.Node):
-                        yield from _names_in(item)
+    return (n.name for n in ast.walk(node) if isinstance(n, ast.Name))
 
 
 def _literal_value(node: ast.Expr):

@@ -436,7 +436,7 @@ class Generator:
                                                               evaluator.evaluate(item.high, frame))
                 if isinstance(item, (ast.Example, ast.Invariant)):
                     continue
-                for node in _walk(item):
+                for node in ast.walk(item):
                     if isinstance(node, ast.DateLit):
                         self.literal_dates.add(node.value)
                     elif isinstance(node, ast.NumberLit) and node.unit is not None and node.unit.name not in ("day", "days"):
@@ -648,27 +648,6 @@ class Generator:
             return Generated(until, chosen_params, draw(prices), events)
 
         return draw_scenario()
-
-
-def _walk(node):
-    yield node
-    if attrs.has(type(node)):
-        for field in attrs.fields(type(node)):
-            value = getattr(node, field.name)
-            if isinstance(value, ast.Node):
-                yield from _walk(value)
-            elif isinstance(value, tuple):
-                for item in value:
-                    if isinstance(item, ast.Node):
-                        yield from _walk(item)
-                    elif isinstance(item, tuple):
-                        for inner in item:
-                            if isinstance(inner, ast.Node):
-                                yield from _walk(inner)
-                            elif isinstance(inner, tuple):
-                                for deeper in inner:
-                                    if isinstance(deeper, ast.Node):
-                                        yield from _walk(deeper)
 
 
 # ------------------------------------------------------------ invariants
