@@ -589,6 +589,7 @@ class Expectation(Node):
 class Example(Item):
     name: str
     items: tuple[Node, ...]
+    cites: str | None = None  # the section it defends
     span: Span | None = _span()
 
 
@@ -615,6 +616,7 @@ class Invariant(Item):
     name: str
     body: Block
     variation: Variation | None = None
+    cites: str | None = None  # the section it defends
     span: Span | None = _span()
 
 

@@ -418,10 +418,17 @@ class Checker:
                             self.problem(f"parameter '{parameter.name}' is already defined", parameter)
                         scope.names[parameter.name] = self.resolve_type(parameter.type)
                     self.block(item.body, scope, _Context(section.label, in_event=True, in_schedule=True, in_action=True))
-                elif isinstance(item, ast.Invariant):
-                    self.check_invariant(item, section.label)
-                elif isinstance(item, ast.Example):
-                    self.check_example(item, section.label)
+                elif isinstance(item, (ast.Invariant, ast.Example)):
+                    labels = {s.label for s in self.contract.sections}
+                    if item.cites is not None and item.cites not in labels:
+                        hint = closest(item.cites, labels)
+                        self.problem(f"'{item.name}' cites {item.cites}, which this contract does not have"
+                                     + (f"; did you mean {hint}?" if hint else ""), item)
+                    clause = item.cites or section.label
+                    if isinstance(item, ast.Invariant):
+                        self.check_invariant(item, clause)
+                    else:
+                        self.check_example(item, clause)
                 elif isinstance(item, ast.Generate):
                     from .properties import check_generate
 

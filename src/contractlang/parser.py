@@ -409,8 +409,8 @@ def _builder_methods():
     # ---- examples and invariants
     @define("example")
     def example(self, meta, children):
-        name, *items = children
-        return ast.Example(_unquote(name)[0], tuple(items), span=self.span(meta))
+        name, cites, *items = children
+        return ast.Example(_unquote(name)[0], tuple(items), str(cites) if cites else None, span=self.span(meta))
 
     @define("given_until")
     def given_until(self, meta, children):
@@ -443,8 +443,8 @@ def _builder_methods():
 
     @define("invariant")
     def invariant(self, meta, children):
-        name, variation, body = children
-        return ast.Invariant(_unquote(name)[0], body, variation, span=self.span(meta))
+        name, cites, variation, body = children
+        return ast.Invariant(_unquote(name)[0], body, variation, str(cites) if cites else None, span=self.span(meta))
 
     @define("later_horizon")
     def later_horizon(self, meta, children):

@@ -161,12 +161,14 @@ class _Printer:
             parameters = ", ".join(field_decl(p) for p in node.parameters)
             self.block_line(depth, f"action {node.name}({parameters})", node.body, node)
         elif isinstance(node, ast.Invariant):
-            self.block_line(depth, f"invariant {string(node.name)}{variation(node.variation)}", node.body, node)
+            cites = f" {node.cites}" if node.cites else ""
+            self.block_line(depth, f"invariant {string(node.name)}{cites}{variation(node.variation)}", node.body, node)
         elif isinstance(node, ast.Generate):
             target = node.name + (f".{node.field}" if node.field else "")
             self.emit(depth, f"generate {target} from {expr(node.low)} to {expr(node.high)}")
         elif isinstance(node, ast.Example):
-            self.emit(depth, f"example {string(node.name)} {{")
+            cites = f" {node.cites}" if node.cites else ""
+            self.emit(depth, f"example {string(node.name)}{cites} {{")
             for given in node.items:
                 self.lead(given, depth + 1)
                 self.emit(depth + 1, example_item(given))

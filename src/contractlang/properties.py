@@ -776,10 +776,11 @@ def write_counterexample(contract, generated: Generated, title: str, out_dir: st
 
 
 def _properties(contract):
+    """Each example and invariant with the clause it cites (else the section it stands in)."""
     for section in contract.tree.sections:
         for item in section.items:
             if isinstance(item, (ast.Example, ast.Invariant)):
-                yield section.label, item
+                yield item.cites or section.label, item
 
 
 def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, color: bool = False,
