@@ -125,7 +125,7 @@ LEDGER = '''§1 {
 
 
 def run_events(contract, *events, until=None):
-    bound = [BoundEvent(i, kind, when, fields, None, {}) for i, (kind, when, fields) in enumerate(events, 1)]
+    bound = [BoundEvent(i, kind, when, fields, None) for i, (kind, when, fields) in enumerate(events, 1)]
     return evaluate(contract, Inputs(events=bound, until=until))
 
 

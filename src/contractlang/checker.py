@@ -23,7 +23,6 @@ MONTHS = {name: number for number, name in enumerate(
 
 ACCRUAL_FIELDS = {"on", "annual_rate", "day_count", "start", "boundaries"}
 PAY_OPTIONS = {"due": T.DATE, "on": T.DATE, "period": T.PERIOD}
-ISSUE_OPTIONS = {"price", "price_date"}
 
 
 @attrs.define

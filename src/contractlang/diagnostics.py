@@ -74,11 +74,6 @@ class ContractError(Exception):
         return "\n".join(d.render() for d in self.diagnostics)
 
 
-def error(message: str, span: Span | None = None, source: str | None = None) -> ContractError:
-    """Shorthand for a ContractError holding a single diagnostic."""
-    return ContractError(Diagnostic(message, span, source))
-
-
 def _read_quietly(path: str) -> str | None:
     try:
         with open(path, encoding="utf-8") as handle:

@@ -51,7 +51,6 @@ class Inputs:
     params: dict[str, Setting] = attrs.field(factory=dict)
     assumptions: dict[str, Setting] = attrs.field(factory=dict)
     until: date | None = None
-    until_span: Span | None = None
     prices: dict[date, Decimal] | None = None
     events: list = attrs.field(factory=list)  # scenario.BoundEvent
     path: str | None = None  # the scenario file, for positions
@@ -128,7 +127,6 @@ class Run:
         self.inputs = inputs
         self.symbols = contract.symbols
         self.globals: dict[str, object] = {}
-        self.evaluating: set[str] = set()
         self.state: dict[str, object] = {}
         self.ledgers: dict[str, Ledger] = {}
         self.ledger_bases: dict[str, list[str]] = {}

@@ -91,10 +91,6 @@ def read_source(path: str) -> str:
         raise ContractError(Diagnostic("the file is not UTF-8 text", Span(path, line, 1), source=""))
 
 
-def parse_file(path: str) -> ast.Contract:
-    return parse(read_source(path), path)
-
-
 def parse_with_comments(text: str, path: str = "<contract>") -> tuple[ast.Contract, list[tuple[int, str]]]:
     """The syntax tree and the comments of a file, as (line, text) pairs, for the printer."""
     tree = _parse(text, path)

@@ -354,7 +354,7 @@ def _example_inputs(contract, item: ast.Example):
             fields = {name: field.default for name, field in spec.fields.items()}
             fields.update({f.name: evaluator.evaluate(f.value, frame) for f in given.fields})
             events.append(BoundEvent(len(events) + 1, given.type, evaluator.evaluate(given.date, frame), fields,
-                                     given.span, {}))
+                                     given.span))
     inputs.prices = prices
     inputs.events = events
     return inputs
@@ -407,7 +407,7 @@ class Generated:
             params={name: Setting(value, "scenario") for name, value in self.params.items()},
             until=self.until,
             prices=self.prices,
-            events=[BoundEvent(i, kind, when, fields, None, {}) for i, (kind, when, fields) in enumerate(self.events, 1)],
+            events=[BoundEvent(i, kind, when, fields, None) for i, (kind, when, fields) in enumerate(self.events, 1)],
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -47,7 +47,6 @@ class RawScenario:
     params: dict = attrs.field(factory=dict)
     assume: dict = attrs.field(factory=dict)
     prices: dict | None = None
-    prices_span: Span | None = None
     events: list = attrs.field(factory=list)
 
 
@@ -69,8 +68,7 @@ class BoundEvent:
     type: str
     date: date
     fields: dict
-    span: Span
-    field_spans: dict
+    span: Span | None
 
 
 # ---------------------------------------------------------------- locating
@@ -164,7 +162,6 @@ def load_scenario(path: str) -> RawScenario:
             for name, value in data[table].items():
                 target[name] = RawValue(value, locator.in_table(table, name))
     if "prices" in data:
-        scenario.prices_span = locator.top("prices")
         scenario.prices = _prices(data["prices"], path, text, locator)
     if "events" in data:
         events = data["events"]
@@ -421,7 +418,7 @@ def bind_events(scenario: RawScenario, specs: dict) -> list[BoundEvent]:
             raise ContractError(Diagnostic(
                 f"event {event.index}: unknown event type '{event.type}'" + (f"; did you mean '{hint}'?" if hint else "")
                 + f" (this contract's events: {', '.join(specs) or 'none'})", event.span, scenario.text))
-        fields, spans = {}, {}
+        fields = {}
         for name, raw in event.fields.items():
             if name not in spec.fields:
                 hint = closest(name, spec.fields)
@@ -430,7 +427,6 @@ def bind_events(scenario: RawScenario, specs: dict) -> list[BoundEvent]:
                     + f" ({event.type} has: {', '.join(['date'] + list(spec.fields))})", raw.span, scenario.text))
             fields[name] = coerce(raw.value, spec.fields[name].type, what=f"{where}: field '{name}'",
                                   span=raw.span, text=scenario.text)
-            spans[name] = raw.span
         for name, field in spec.fields.items():
             if name not in fields:
                 if field.default is NO_DEFAULT:
@@ -438,7 +434,7 @@ def bind_events(scenario: RawScenario, specs: dict) -> list[BoundEvent]:
                                                    event.span, scenario.text))
                 fields[name] = field.default
         ordered = {name: fields[name] for name in spec.fields}
-        bound.append(BoundEvent(event.index, event.type, event.date.value, ordered, event.span, spans))
+        bound.append(BoundEvent(event.index, event.type, event.date.value, ordered, event.span))
     return bound
 
 
@@ -482,7 +478,7 @@ def inputs_for(contract, scenario: RawScenario | None, sets: dict, assumes: dict
     if until is not None:
         inputs.until = until
     elif scenario is not None and scenario.until is not None:
-        inputs.until, inputs.until_span = scenario.until.value, scenario.until.span
+        inputs.until = scenario.until.value
     inputs.prices = scenario.prices if scenario else None
     inputs.events = bind_events(scenario, contract.events) if scenario else []
     return inputs

@@ -64,9 +64,6 @@ PLAIN = Unit()
 class Type:
     """Base of all types; subclasses are frozen attrs classes, compared by value."""
 
-    def describe(self) -> str:
-        return str(self)
-
 
 @attrs.frozen
 class Number(Type):

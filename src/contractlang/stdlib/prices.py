@@ -27,14 +27,6 @@ class PriceSeries:
     def __len__(self) -> int:
         return len(self._days)
 
-    @property
-    def first_date(self) -> date | None:
-        return self._days[0] if self._days else None
-
-    @property
-    def last_date(self) -> date | None:
-        return self._days[-1] if self._days else None
-
     def rebase(self, effective: date, ratio: Decimal) -> None:
         self._splits.append((effective, ratio))
 

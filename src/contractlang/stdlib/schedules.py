@@ -33,6 +33,3 @@ def add_months(day: date, months: int) -> date:
     """Calendar months later (earlier if negative), keeping the day or the month's last day."""
     return day + relativedelta(months=months)
 
-
-def add_days(day: date, days: int) -> date:
-    return day + timedelta(days=days)
