@@ -831,6 +831,8 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
             from hypothesis import assume, note
 
             runs[0] += 1
+            if color and runs[0] % 10 == 0:  # a terminal: show progress on the line of the property
+                click.echo(f"\r  ...  invariant {item.name[:60]!r}: {runs[0]}/{max_examples}", nl=False)
             try:
                 message = check_invariant(contract, item, clause, generated)
             except _Discard:
@@ -848,9 +850,13 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
 
         try:
             holds()
+            if color:
+                click.echo("\r\033[K", nl=False)
             echo(f"  ok   invariant {item.name!r} ({clause}): {runs[0]} scenarios, "
                  f"{time.perf_counter() - started:.1f}s")
         except AssertionError:
+            if color:
+                click.echo("\r\033[K", nl=False)
             stem = f"{Path(contract.path).stem}-{_slug(item.name)}"
             written = write_counterexample(contract, found["generated"], f"counterexample: {item.name}", out_dir, stem)
             failures.append(Failure("invariant", item.name, clause, found["message"], written))
