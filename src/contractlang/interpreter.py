@@ -69,9 +69,10 @@ class Quote:
 class EventRecord:
     type: str
     index: int
-    date: date
+    date: date  # the date it takes effect
     fields: dict
     span: Span | None = None
+    filed: date | None = None  # the scenario's date, where its terms moved it
 
 
 class PreconditionFailed(ContractError):
@@ -266,7 +267,8 @@ class Run:
                 frame = self.global_frame(self.symbols[bound.type].section)
                 frame.locals["date"] = bound.date
                 effective = self.evaluate(declaration.effective, frame)
-                record = attrs.evolve(record, date=effective)
+                if effective != bound.date:
+                    record = attrs.evolve(record, date=effective, filed=bound.date)
             if record.date <= self.until:
                 self.pending_events.setdefault(record.date, []).append(record)
         for when, records in self.pending_events.items():
@@ -343,16 +345,21 @@ class Run:
     def s_let(self, node: ast.Let, frame: _Frame) -> None:
         value = self.evaluate(node.value, frame)
         frame.locals[node.name] = value
-        shown = self.show(value, node.value)
+        self.step(frame, node.name, node.value, value)
+
+    def step(self, frame: _Frame, name: str, node: ast.Expr, value, note: str = "") -> None:
+        """One line of explanation: a name, the formula that gave it, its value."""
+        shown = self.show(value, node)
         formulas = self.contract.formulas
-        formula = formulas[id(node.value)] if id(node.value) in formulas else formulas.setdefault(
-            id(node.value), _formula(node.value))
-        text = f"{node.name} = {shown}" if formula in (None, shown) else f"{node.name} = {formula} = {shown}"
-        frame.steps.append(Step(text, frame.clause))
+        formula = formulas[id(node)] if id(node) in formulas else formulas.setdefault(id(node), _formula(node))
+        text = f"{name} = {shown}" if formula in (None, shown) else f"{name} = {formula} = {shown}"
+        frame.steps.append(Step(text + note, frame.clause))
 
     def s_set(self, node: ast.SetState, frame: _Frame) -> None:
         value = self.evaluate(node.value, frame)
-        self.assign(node.name, value, frame, self.evaluate(node.effective, frame) if node.effective is not None else None)
+        effective = self.evaluate(node.effective, frame) if node.effective is not None else None
+        self.step(frame, node.name, node.value, value, f" (for accruals from {effective})" if effective else "")
+        self.assign(node.name, value, frame, effective)
 
     def assign(self, name: str, value, frame: _Frame, effective: date | None = None) -> None:
         before = self.state[name]
@@ -363,6 +370,7 @@ class Run:
     def s_adjust(self, node: ast.Adjust, frame: _Frame) -> None:
         before = self.state[node.name]
         after = self.evaluate(node.value, frame)
+        self.step(frame, node.name, node.value, after)
         type_ = self.symbols[node.name].type
         self.assign(node.name, after, frame)
         if before != after:
@@ -690,6 +698,8 @@ class Run:
         if isinstance(value, Quote):
             return f"{_plain_number(value.price)} (closing price of {value.date})"
         if isinstance(value, Decimal) and isinstance(type_, T.Number) and not type_.unit.is_plain:
+            if type_.unit.single_base() in self.contract.currencies and value.normalize().as_tuple().exponent >= -2:
+                return f"{value.quantize(Decimal('0.01'))} {type_.unit}"  # money shows its cents, exactly
             return f"{_plain_number(value)} {type_.unit}"
         return self.text(value, type_)
 
@@ -741,7 +751,8 @@ def _formula(node: ast.Expr) -> str | None:
 def _describe_event(record: EventRecord, contract: CheckedContract) -> str:
     fields = ", ".join(f"{name} = {_plain_text(value, contract.events[record.type].fields[name].type, contract.currencies)}"
                        for name, value in record.fields.items())
-    return f"event {record.index}: {record.type} on {record.date}" + (f" ({fields})" if fields else "")
+    when = f"on {record.date}" if record.filed is None else f"dated {record.filed}, effective {record.date}"
+    return f"event {record.index}: {record.type} {when}" + (f" ({fields})" if fields else "")
 
 
 def _plain_number(value) -> str:
