@@ -82,6 +82,11 @@ def test_duplicates_and_cycles_are_refused():
     assert any("in a circle" in m for m in problems('§1 {\n term a = b + 1\n term b = a + 1\n}\n'))
 
 
+def test_actions_cannot_perform_each_other_in_a_circle():
+    found = problems('§1 {\n action a() {\n  do b()\n }\n action b() {\n  do a()\n }\n}\n')
+    assert found == ["these definitions refer to each other in a circle: a → b → a"]
+
+
 def test_rejections_belong_to_events_and_checks_to_invariants():
     found = problems('§1 {\n on 2004-01-01 {\n  reject "no"\n }\n}\n')
     assert found == ["only an event can be rejected: 'reject' and 'require' belong in an 'upon' rule"]

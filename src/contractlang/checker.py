@@ -623,6 +623,10 @@ class Checker:
         horizon = [i for s in self.contract.sections for i in s.items if isinstance(i, ast.Horizon)]
         if horizon:
             graph["until"] = set(_names_in(horizon[0].value))
+        # actions may not perform each other in a circle: every evaluation must end
+        for symbol in self.symbols.values():
+            if symbol.kind == "action":
+                graph[symbol.name] = {n.action for n in ast.walk(symbol.node) if isinstance(n, ast.Do)}
         visiting, done = set(), set()
 
         def visit(name: str, path: list[str]) -> None:
