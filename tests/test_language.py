@@ -179,6 +179,20 @@ def test_a_change_dated_with_from_counts_for_the_accrual_from_that_day():
     assert result.effects[0].details["period"] == ["2003-01-01", "2003-01-11"]
 
 
+def test_amounts_beyond_computing_are_a_diagnostic_at_the_statement():
+    contract = checked('§1 {\n term holder = "H"\n horizon 2004-01-01\n event E { amount: USD }\n'
+                       ' upon E as e {\n  pay e.amount * 100_000_000_000_000_000 from holder to holder as principal\n }\n}\n')
+    with pytest.raises(ContractError) as caught:
+        run_events(contract, ("E", date(2003, 1, 1), {"amount": Decimal("9" * 31)}))
+    problem = caught.value.diagnostics[0]
+    assert "the numbers are out of range" in problem.message and problem.span.line == 9
+
+
+def test_values_that_may_be_none_cannot_be_ordered_without_a_default():
+    assert problems('§1 {\n state d: Date? = none\n term t = d < 2003-01-01\n}\n') == [
+        "cannot order a value that may be none (Date?, Date): give one with ?? first"]
+
+
 def test_parameters_without_a_default_must_be_given():
     contract = checked('§1 {\n parameter start: Date\n horizon 2004-01-01\n}\n')
     with pytest.raises(ContractError) as caught:

@@ -856,6 +856,9 @@ class Checker:
         if op in ("==", "!=", "<", "<=", ">", ">="):
             if not (T.assignable(left, right) or T.assignable(right, left)):
                 self.problem(f"cannot compare {_describe(left)} with {_describe(right)}", node)
+            elif op not in ("==", "!=") and (isinstance(left, T.Optional) or isinstance(right, T.Optional)):
+                self.problem(f"cannot order a value that may be none ({_describe(left)}, {_describe(right)}): "
+                             "give one with ?? first", node)
             elif op not in ("==", "!=") and not (isinstance(left, T.Number) or left in (T.DATE, T.DAYS, T.TIME)):
                 self.problem(f"{_describe(left)} values have no order", node)
             return T.BOOL

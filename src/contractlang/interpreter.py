@@ -340,7 +340,12 @@ class Run:
     def execute(self, statements, frame: _Frame) -> None:
         for statement in statements:
             handler = _STATEMENTS[type(statement)]
-            handler(self, statement, frame)
+            try:
+                handler(self, statement, frame)
+            except (ArithmeticError, OverflowError) as problem:  # numbers beyond what can be computed
+                raise ContractError(Diagnostic(
+                    f"cannot compute this in {frame.rule} ({frame.clause}): the numbers are out of range "
+                    f"({type(problem).__name__})", statement.span, self.contract.text)) from None
 
     def s_let(self, node: ast.Let, frame: _Frame) -> None:
         value = self.evaluate(node.value, frame)
