@@ -81,6 +81,7 @@ def measure(quick: bool) -> dict:
         entry["whole_process_eval_s"] = whole_process(contract, str(first.relative_to(ROOT)), repeat)
         entry["whole_process_scenario"] = first.stem
         report[name] = entry
+    report["scaling"] = scaling(repeat)
     maturity = "scenarios/nstor_2002_to_maturity.toml"
     report["headline"] = {
         "2002 note to maturity, whole contract eval (s)":
@@ -89,18 +90,50 @@ def measure(quick: bool) -> dict:
     return report
 
 
+def scaling(repeat: int) -> dict:
+    """Evaluation time of the 2002 note against ever more events: it should grow linearly."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from contractlang.checker import load
+    from contractlang.interpreter import Inputs, evaluate
+    from contractlang.scenario import BoundEvent, load_price_csv
+
+    contract = load(INSTRUMENTS["2002 note"][0])
+    prices = load_price_csv(str(ROOT / "scenarios" / "nso_closing_bid_2001_2006.csv"))
+    found = {}
+    for count in (250, 500, 1000, 2000):
+        events = []
+        for index in range(count):
+            when = date(2003, 6, 2) + timedelta(days=(index * 1200) // count)
+            if index % 2:
+                kind, fields = "HolderConversion", {"principal": Decimal(100), "with_interest": index % 3 == 0}
+            else:
+                kind, fields = "Prepayment", {"amount": Decimal(50)}
+            events.append(BoundEvent(index + 1, kind, when, fields, None))
+        inputs = Inputs(prices=prices, events=events)
+        found[count] = median_time(lambda: evaluate(contract, inputs), max(1, repeat // 3))
+    return found
+
+
 def show(report: dict) -> None:
     print(f"{'instrument':<14} {'cold load':>10} {'cached':>9} {'test scen/s':>12} {'eval process':>13}")
     for name, entry in report.items():
-        if name == "headline":
+        if name in ("headline", "scaling"):
             continue
         print(f"{name:<14} {entry['cold_parse_check_s'] * 1000:>8.0f}ms {entry['cached_parse_check_s'] * 1000:>7.1f}ms "
               f"{entry['contract_test_scenarios_per_second']:>12.0f} {entry['whole_process_eval_s'] * 1000:>11.0f}ms")
     print()
     print(f"{'scenario (in process)':<48} {'eval':>9} {'runs/s':>9}")
     for name, entry in report.items():
+        if name == "scaling":
+            continue
         for scenario, figures in entry.get("scenarios", {}).items():
             print(f"{scenario:<48} {figures['eval_s'] * 1000:>7.2f}ms {figures['per_second']:>9.0f}")
+    print()
+    print("2002 note with many events (evaluation in process):")
+    for count, seconds in report["scaling"].items():
+        print(f"  {count:>5} events: {seconds * 1000:7.1f} ms  ({seconds / count * 1e6:.0f} µs an event)")
     print()
     for label, value in report["headline"].items():
         print(f"{label}: {value:.3f}")

@@ -134,6 +134,7 @@ class Run:
         self.effects: list[Effect] = []
         self.market: PriceSeries | None = None
         self.queue: list = []
+        self.scheduled_here: list[list] = []  # items scheduled inside each open transaction, pushed on success
         self.sequence = 0
         self.claimed: set[int] = set()
         self.pending_events: dict[date, list[EventRecord]] = {}
@@ -314,27 +315,42 @@ class Run:
         self.transaction(lambda: self.execute(rule.body, frame), frame, record)
 
     def transaction(self, body, frame: _Frame, cause: EventRecord | None) -> bool:
-        """Run `body`; if the terms reject it, undo what it did and record the rejection."""
+        """Run `body`; if the terms reject it, undo what it did and record the rejection.
+
+        What is saved is small and bounded (state, ledgers, the splits of the price series);
+        items the body schedules wait in a buffer, so the timeline itself is never copied."""
         saved = self.save()
+        self.scheduled_here.append([])
         try:
             body()
-            return True
         except Rejected as rejection:
+            self.scheduled_here.pop()
             self.restore(saved)
             self.effects.append(Effect(frame.today, "rejection", rejection.clause, cause.index if cause else None,
                                        {"event": cause.type if cause else "scheduled item", "reason": rejection.reason},
                                        tuple(frame.steps)))
             return False
+        for item in self.scheduled_here.pop():
+            self.schedule(*item)
+        return True
+
+    def schedule(self, when: date, item) -> None:
+        """Put an item scheduled by an event on the timeline (after the transaction succeeds)."""
+        if self.scheduled_here:
+            self.scheduled_here[-1].append((when, item))
+            return
+        self.sequence += 1
+        heapq.heappush(self.queue, (when, 1, self.sequence, item))
 
     def save(self):
         return (dict(self.state), {n: l.copy() for n, l in self.ledgers.items()}, self.market.copy(),
-                len(self.effects), set(self.claimed), list(self.queue), self.sequence)
+                len(self.effects), set(self.claimed))
 
     def restore(self, saved) -> None:
-        state, ledgers, market, effects, claimed, queue, sequence = saved
+        state, ledgers, market, effects, claimed = saved
         self.state, self.ledgers, self.market = state, ledgers, market
         del self.effects[effects:]
-        self.claimed, self.queue, self.sequence = claimed, queue, sequence
+        self.claimed = claimed
 
     # --------------------------------------------------------- statements
     def execute(self, statements, frame: _Frame) -> None:
@@ -461,8 +477,7 @@ class Run:
     def s_defer(self, node: ast.Defer, frame: _Frame) -> None:
         when = self.evaluate(node.date, frame)
         if when <= self.until:
-            self.sequence += 1
-            heapq.heappush(self.queue, (when, 1, self.sequence, _Deferred(node.body, frame.child(steps=list(frame.steps)))))
+            self.schedule(when, _Deferred(node.body, frame.child(steps=list(frame.steps))))
 
     def s_claim(self, node: ast.Claim, frame: _Frame) -> None:
         for record in self.pending_events.get(frame.today, ()):
