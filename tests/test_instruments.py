@@ -29,6 +29,7 @@ CONTRACTS = [
     "contracts/nstor_2003_convertible_note.contract",
     "contracts/nstor_series_h_preferred.contract",
     "contracts/examples/fixed_rate_bond.contract",
+    "contracts/examples/amortising_loan.contract",
 ]
 
 
