@@ -260,7 +260,6 @@ class Run:
                         if when <= self.until:
                             heapq.heappush(self.queue, (when, 0, order, (section.label, item, when)))
                     order += 1
-        self.sequence = 0
         for bound in self.inputs.events:
             record = EventRecord(bound.type, bound.index, bound.date, bound.fields, bound.span)
             declaration: ast.EventDecl = self.symbols[bound.type].node
