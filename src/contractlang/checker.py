@@ -1153,15 +1153,7 @@ def _literal_value(node: ast.Expr):
     """The value of a literal default (decimal, date, bool, text, none), or NO_DEFAULT."""
     from decimal import Decimal
 
-    if isinstance(node, ast.NumberLit):
-        return node.value
-    if isinstance(node, ast.PercentLit):
-        return node.value
-    if isinstance(node, ast.DateLit):
-        return node.value
-    if isinstance(node, ast.BoolLit):
-        return node.value
-    if isinstance(node, ast.StringLit):
+    if isinstance(node, (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.BoolLit, ast.StringLit)):
         return node.value
     if isinstance(node, ast.NoneLit):
         return None
