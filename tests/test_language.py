@@ -280,3 +280,54 @@ def test_a_very_long_contract_is_refused_with_a_diagnostic(tmp_path):
     big.write_text('contract "x"\n' + "# padding\n" * 120_000, encoding="utf-8")
     status, _, err = cli("check", str(big))
     assert status == 1 and "the file is too long" in err
+
+
+# ------------------------------------------------------------------- contract test
+
+FALSE_PROPERTY = '''contract "A note with a property that does not hold"
+currency USD
+§1 "Payments" {
+  term holder = "Holder"
+  term company = "Company"
+  horizon 2004-01-01
+  state paid: USD = 0 USD
+  event Pay { amount: USD }
+  upon Pay as p {
+    require p.amount > 0 USD else "nothing to pay"
+    pay p.amount from company to holder as principal
+    set paid = paid + p.amount
+  }
+}
+§2 "Properties" {
+  example "a payment of 100" §1 {
+    event Pay on 2003-01-02 { amount: 100.00 USD }
+    expect paid == 100.00 USD
+  }
+  invariant "never more than 500 paid" §1 {
+    check paid <= 500 USD else "more than 500 was paid"
+  }
+}
+'''
+
+
+def test_a_failing_invariant_prints_and_writes_a_counterexample_that_eval_reproduces(tmp_path):
+    contract = tmp_path / "false.contract"
+    contract.write_text(FALSE_PROPERTY, encoding="utf-8")
+    folder = tmp_path / "found"
+    status, out, _ = cli("test", str(contract), "--seed", "3", "--counterexamples", str(folder))
+    assert status == 1
+    assert "ok   example 'a payment of 100' (§1)" in out
+    assert "FAIL invariant 'never more than 500 paid' (§1)" in out and "more than 500 was paid" in out
+    assert "1 failed" in out.splitlines()[-1]
+    written = list(folder.glob("*.toml"))
+    assert len(written) == 1
+    status, out, err = cli("eval", str(contract), str(written[0]), "--format", "json")
+    assert status == 0, err
+    assert Decimal(json.loads(out)["state"]["paid"]) > 500
+    again = cli("test", str(contract), "--seed", "3", "--counterexamples", str(tmp_path / "again"))
+    assert (tmp_path / "again" / written[0].name).read_text() == written[0].read_text()
+
+
+def test_every_declared_event_has_a_rule():
+    assert problems('§1 {\n event Lonely {}\n}\n') == [
+        "event 'Lonely' has no rule: add 'upon Lonely as ...' (or a claim in a scheduled rule)"]

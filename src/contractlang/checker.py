@@ -383,6 +383,8 @@ class Checker:
     # ---------------------------------------------------------------- rules
     def check_rules(self) -> None:
         handled: dict[str, ast.UponRule] = {}
+        claimed = {n.event for s in self.contract.sections for i in s.items for n in ast.walk(i)
+                   if isinstance(n, ast.Claim)}
         for section in self.contract.sections:
             for item in section.items:
                 if isinstance(item, ast.UponRule):
@@ -390,6 +392,10 @@ class Checker:
                         self.problem(f"{item.event} already has an 'upon' rule (at line {handled[item.event].span.line}):"
                                      " one rule handles an event; cite other clauses inside it", item)
                     handled[item.event] = item
+        for symbol in self.symbols.values():
+            if symbol.kind == "event" and symbol.name not in handled and symbol.name not in claimed:
+                self.problem(f"event '{symbol.name}' has no rule: add 'upon {symbol.name} as ...' "
+                             "(or a claim in a scheduled rule)", symbol.node)
         for section in self.contract.sections:
             for item in section.items:
                 scope = self.global_scope()
