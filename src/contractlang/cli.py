@@ -24,7 +24,9 @@ class _Group(click.Group):
         from .diagnostics import ContractError
 
         try:
-            return super().invoke(ctx)
+            outcome = super().invoke(ctx)
+            sys.stdout.flush()  # a full disk or a closed pipe is found here, not at exit
+            return outcome
         except ContractError as problem:
             click.echo(problem.render(), err=True)
             ctx.exit(1)
@@ -34,10 +36,14 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _discard_stdout()
             ctx.exit(0)
+        except OSError as problem:  # standard output cannot be written (a full disk)
+            if problem.filename is not None:
+                raise
+            _discard_stdout()
+            click.echo(f"error: cannot write to standard output: {problem.strerror}", err=True)
+            ctx.exit(1)
         except Exception as problem:  # a defect of the tool itself: say so without a traceback
             import os
 
@@ -46,6 +52,13 @@ class _Group(click.Group):
             click.echo(f"error: internal error ({type(problem).__name__}: {problem}); "
                        "set CONTRACT_DEBUG=1 to see where", err=True)
             ctx.exit(1)
+
+
+def _discard_stdout() -> None:
+    """Send what is still buffered for standard output nowhere, so that exiting does not fail again."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -151,8 +164,7 @@ def test_command(contract_paths, max_examples, seed, counterexamples, fail_fast)
 @click.option("--check", "check_only", is_flag=True, help="only report the files that are not in canonical layout")
 def fmt_command(contract_paths, check_only):
     """Rewrite contracts in canonical layout."""
-    from pathlib import Path
-
+    from .files import write_whole
     from .parser import parse, read_source
     from .printer import format_contract
 
@@ -163,28 +175,12 @@ def fmt_command(contract_paths, check_only):
         if formatted != text:
             unformatted.append(path)
             if not check_only:
-                _replace(Path(path), formatted)
+                write_whole(path, formatted, replace=True)
                 click.echo(f"reformatted {path}")
     if check_only and unformatted:
         for path in unformatted:
             click.echo(f"would reformat {path}")
         sys.exit(1)
-
-
-def _replace(path, text: str) -> None:
-    """Write a file whole or not at all: to a temporary file beside it, then renamed over it."""
-    import os
-    import tempfile
-
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,25 @@ line catches it in one place and prints them. Nothing else reaches the user.
 
 from __future__ import annotations
 
+import unicodedata
+
 import attrs
+
+# control characters, and format characters such as bidirectional overrides:
+# shown as escapes so that no input can retitle, clear or reorder a terminal
+_UNPRINTABLE = ("Cc", "Cf", "Zl", "Zp")
+
+
+def printable(text: str) -> str:
+    """Text safe to show on a terminal: every control or format character as a visible escape."""
+    if text.isprintable():
+        return text
+    return "".join(_escape(char) if unicodedata.category(char) in _UNPRINTABLE else char for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 @attrs.frozen
@@ -40,8 +58,8 @@ class Diagnostic:
 
     def render(self) -> str:
         if self.span is None:
-            return f"{self.severity}: {self.message}"
-        head = f"{self.span}: {self.severity}: {self.message}"
+            return f"{self.severity}: {printable(self.message)}"
+        head = printable(f"{self.span}: {self.severity}: {self.message}")
         text = self.source
         if text is None:
             text = _read_quietly(self.span.path)
@@ -50,13 +68,16 @@ class Diagnostic:
         lines = text.splitlines()
         if not 1 <= self.span.line <= len(lines):
             return head
-        line = lines[self.span.line - 1].expandtabs(1)
-        if len(line) > 200:
-            line = line[:200] + "…"
-        column = max(1, min(self.span.column, len(line) + 1))
-        width = 1
+        raw = lines[self.span.line - 1].expandtabs(1)
+        if len(raw) > 200:
+            raw = raw[:200] + "…"
+        start = max(1, min(self.span.column, len(raw) + 1))
+        end = start + 1
         if self.span.end_line == self.span.line and self.span.end_column > self.span.column:
-            width = min(self.span.end_column - self.span.column, len(line) + 1 - column)
+            end = min(self.span.end_column, len(raw) + 1)
+        line = printable(raw)
+        column = len(printable(raw[: start - 1])) + 1
+        width = max(1, len(printable(raw[: end - 1])) + 1 - column)
         caret = " " * (column - 1) + "^" + "~" * max(0, width - 1)
         return f"{head}\n    {line}\n    {caret}"
 

@@ -13,6 +13,8 @@ from datetime import date
 
 import attrs
 
+from .diagnostics import printable
+
 KIND_KEYS = {
     "payment": ("payer", "payee", "amount", "currency", "purpose", "due", "period"),
     "issue": ("recipient", "security", "quantity", "price", "price_date"),
@@ -118,13 +120,13 @@ def render_table(result: Result, explain: bool = False, color: bool = False) -> 
 
     rows = []
     for effect in result.effects:
-        amount, text = _describe(effect)
+        amount, text = (printable(part) for part in _describe(effect))
         cause = f"event {effect.cause}" if effect.cause is not None else "schedule"
         rows.append((effect, effect.date.isoformat(), effect.kind, amount, effect.clause, cause, text))
     width_amount = max([len(r[3]) for r in rows] + [6])
     width_clause = max([len(r[4]) for r in rows] + [6])
     width_cause = max([len(r[5]) for r in rows] + [5])
-    lines = [style(result.instrument, bold=True) + f"  (through {result.until.isoformat()})", ""]
+    lines = [style(printable(result.instrument), bold=True) + f"  (through {result.until.isoformat()})", ""]
     header = f"{'date':<10}  {'kind':<10}  {'amount':>{width_amount}}  {'clause':<{width_clause}}  {'cause':<{width_cause}}  what"
     lines.append(style(header, bold=True))
     for effect, when, kind, amount, clause, cause, text in rows:
@@ -133,16 +135,16 @@ def render_table(result: Result, explain: bool = False, color: bool = False) -> 
         lines.append(style(line, fg=colour) if colour else line)
         if explain:
             for step in effect.steps:
-                lines.append(style(f"{'':<12}  {step.clause:<{width_clause}}  {step.text}", dim=True))
+                lines.append(style(f"{'':<12}  {step.clause:<{width_clause}}  {printable(step.text)}", dim=True))
     if not rows:
         lines.append("(no effects)")
     lines.append("")
     lines.append(style("assumptions", bold=True))
     for name, entry in result.assumptions.items():
-        lines.append(f"  {name} = {entry['value']}  ({entry['source']}, {entry['clause']})")
+        lines.append(printable(f"  {name} = {entry['value']}  ({entry['source']}, {entry['clause']})"))
     lines.append("")
     lines.append(style("state at the end", bold=True))
     for name, value in result.state.items():
         shown = value if isinstance(value, str) else json.dumps(value)
-        lines.append(f"  {name} = {_group(shown) if isinstance(value, str) and value[:1].isdigit() else shown}")
+        lines.append(printable(f"  {name} = {_group(shown) if isinstance(value, str) and value[:1].isdigit() else shown}"))
     return "\n".join(lines) + "\n"
