@@ -24,6 +24,8 @@ in a contract narrows a parameter, `until` or an event field.
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -760,16 +762,53 @@ def scenario_text(contract, generated: Generated, title: str, prices_file: str |
 
 
 def write_counterexample(contract, generated: Generated, title: str, out_dir: str, stem: str) -> str:
+    """Write a counterexample as STEM.toml (and its prices as STEM.prices.csv); the path of the TOML.
+
+    A name that is taken, by anything, is never touched: the first free pair of
+    STEM, STEM-2, STEM-3, ... is used, so that a second run, or one running at
+    the same time, keeps what the first wrote. Each file is written whole; the
+    price series first, then the scenario that names it, and if the scenario
+    cannot be written the series is removed, so nothing half is left."""
+    from .files import write_whole
+
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    prices_file = None
+    _make_folder(folder, folder / f"{stem}.prices.csv" if generated.prices else folder / f"{stem}.toml")
+    prices_text = None
     if generated.prices:
-        prices_file = f"{stem}.prices.csv"
         rows = ["date,price"] + [f"{d.isoformat()},{p}" for d, p in sorted(generated.prices.items())]
-        (folder / prices_file).write_text("\n".join(rows) + "\n", encoding="utf-8")
-    path = folder / f"{stem}.toml"
-    path.write_text(scenario_text(contract, generated, title, prices_file), encoding="utf-8")
-    return str(path)
+        prices_text = "\n".join(rows) + "\n"
+    for number in itertools.count(1):
+        name = stem if number == 1 else f"{stem}-{number}"
+        scenario, prices = folder / f"{name}.toml", folder / f"{name}.prices.csv"
+        if os.path.lexists(scenario) or os.path.lexists(prices):
+            continue
+        if prices_text is not None:
+            try:
+                write_whole(prices, prices_text, replace=False)
+            except FileExistsError:  # another run took the name since it was looked at
+                continue
+        written = False
+        try:
+            write_whole(scenario, scenario_text(contract, generated, title, prices.name if prices_text else None),
+                        replace=False)
+            written = True
+        except FileExistsError:  # likewise, between the two files
+            continue
+        finally:
+            if not written and prices_text is not None:
+                os.unlink(prices)  # a series without its scenario is half a counterexample
+        return str(scenario)
+
+
+def _make_folder(folder: Path, first_file: Path) -> None:
+    """Create the counterexamples folder; a failure names the first file that could not be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # the name is taken by something that is not a folder
+        raise ContractError(Diagnostic(f"cannot write {first_file}: {folder} is not a folder")) from None
+    except OSError as problem:
+        raise ContractError(Diagnostic(
+            f"cannot write {first_file}: the folder {folder} cannot be made ({problem.strerror})")) from None
 
 
 # ------------------------------------------------------------ contract test
@@ -857,11 +896,11 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
         except AssertionError:
             if color:
                 click.echo("\r\033[K", nl=False)
+            echo(style(f"  FAIL invariant {item.name!r} ({clause})", fg="red"))
+            echo(f"       {found['message']}")
             stem = f"{Path(contract.path).stem}-{_slug(item.name)}"
             written = write_counterexample(contract, found["generated"], f"counterexample: {item.name}", out_dir, stem)
             failures.append(Failure("invariant", item.name, clause, found["message"], written))
-            echo(style(f"  FAIL invariant {item.name!r} ({clause})", fg="red"))
-            echo(f"       {found['message']}")
             echo(f"       counterexample: {written}")
             echo("       reproduce with: contract eval " + contract.path + " " + written
                  + (" (and its variation: " + _describe_variation(item.variation) + ")" if item.variation else ""))

@@ -1,0 +1,204 @@
+"""`contract test`'s counterexample files and the files examples name.
+
+A counterexample is written whole or not at all, never through a symlink and
+never over a file the tool did not write; an example's scenario is a file
+named relative to its contract, refused by position when it is anything else;
+and generating scenarios does not grow with the figures a contract writes.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from contractlang.cli import main
+
+SEED = "3"
+
+# a false invariant over a contract with a market, so that a counterexample is a TOML file and a price series
+PRICED = '''contract "A note with a price series and a property that does not hold"
+currency USD
+security common
+§1 "Payments" {
+  term holder = "Holder"
+  term company = "Company"
+  term conversion_price = PRICE USD per common
+  horizon 2004-01-01
+  market closing_bid: USD per common
+  state paid: USD = 0 USD
+  event Pay { amount: USD }
+  upon Pay as p {
+    require p.amount > 0 USD else "nothing to pay"
+    pay p.amount from company to holder as principal
+    set paid = paid + p.amount
+  }
+}
+§2 "Properties" {
+  invariant "never more than 500 paid" §1 {
+    check paid <= 500 USD else "more than 500 was paid"
+  }
+}
+'''
+STEM = "priced-never-more-than-500-paid"
+
+
+def cli(*args):
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def priced_contract(folder: Path, price: str = "1.50") -> Path:
+    path = folder / "priced.contract"
+    path.write_text(PRICED.replace("PRICE", price), encoding="utf-8")
+    return path
+
+
+def run_test(contract: Path, out: Path, *more):
+    return cli("test", str(contract), "--seed", SEED, "--max-examples", "20", "--counterexamples", str(out), *more)
+
+
+def evaluate(contract: Path, scenario: Path) -> dict:
+    status, out, err = cli("eval", str(contract), str(scenario), "--format", "json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def names_in(folder: Path) -> list[str]:
+    return sorted(os.listdir(folder))
+
+
+# ------------------------------------------------------------------- names that are taken
+
+
+@pytest.mark.parametrize("taken", [f"{STEM}.toml", f"{STEM}.prices.csv"])
+@pytest.mark.parametrize("kind", ["symlink", "file", "folder"])
+def test_a_name_taken_by_anything_is_left_alone_and_the_next_free_pair_is_used(tmp_path, taken, kind):
+    contract = priced_contract(tmp_path)
+    out = tmp_path / "found"
+    out.mkdir()
+    outside = tmp_path / "precious.txt"
+    outside.write_text("not the tool's to touch\n", encoding="utf-8")
+    if kind == "symlink":
+        (out / taken).symlink_to(outside)
+    elif kind == "file":
+        (out / taken).write_text("someone else's\n", encoding="utf-8")
+    else:
+        (out / taken).mkdir()
+
+    status, stdout, err = run_test(contract, out)
+
+    assert status == 1, err
+    assert outside.read_text(encoding="utf-8") == "not the tool's to touch\n"
+    if kind == "symlink":
+        assert (out / taken).is_symlink() and os.readlink(out / taken) == str(outside)
+    elif kind == "file":
+        assert (out / taken).read_text(encoding="utf-8") == "someone else's\n"
+    else:
+        assert (out / taken).is_dir() and names_in(out / taken) == []
+    assert names_in(out) == sorted([taken, f"{STEM}-2.toml", f"{STEM}-2.prices.csv"])
+    assert f"counterexample: {out / f'{STEM}-2.toml'}" in stdout
+    assert f'prices = "{STEM}-2.prices.csv"' in (out / f"{STEM}-2.toml").read_text(encoding="utf-8")
+    assert Decimal(evaluate(contract, out / f"{STEM}-2.toml")["state"]["paid"]) > 500
+
+
+def test_a_second_run_writes_the_same_counterexample_under_the_next_free_name(tmp_path):
+    contract = priced_contract(tmp_path)
+    out = tmp_path / "found"
+    assert run_test(contract, out)[0] == 1
+    first_toml = (out / f"{STEM}.toml").read_text(encoding="utf-8")
+    first_csv = (out / f"{STEM}.prices.csv").read_text(encoding="utf-8")
+
+    assert run_test(contract, out)[0] == 1
+
+    assert names_in(out) == sorted([f"{STEM}.toml", f"{STEM}.prices.csv", f"{STEM}-2.toml", f"{STEM}-2.prices.csv"])
+    assert (out / f"{STEM}.toml").read_text(encoding="utf-8") == first_toml
+    assert (out / f"{STEM}.prices.csv").read_text(encoding="utf-8") == first_csv
+    assert (out / f"{STEM}-2.prices.csv").read_text(encoding="utf-8") == first_csv
+    second_toml = (out / f"{STEM}-2.toml").read_text(encoding="utf-8")
+    assert second_toml == first_toml.replace(f"{STEM}.prices.csv", f"{STEM}-2.prices.csv")
+    assert evaluate(contract, out / f"{STEM}-2.toml") == evaluate(contract, out / f"{STEM}.toml")
+
+
+# ------------------------------------------------------------------- writes that fail
+
+
+def test_a_folder_that_cannot_be_made_is_one_line_error_and_nothing_is_written(tmp_path):
+    contract = priced_contract(tmp_path)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way\n", encoding="utf-8")
+    out = blocker / "found"
+
+    status, stdout, err = run_test(contract, out)
+
+    assert status == 1
+    assert "FAIL invariant 'never more than 500 paid' (§1)" in stdout
+    assert err.splitlines() == [f"error: cannot write {out / f'{STEM}.prices.csv'}: "
+                                f"the folder {out} cannot be made (Not a directory)"]
+    assert blocker.read_text(encoding="utf-8") == "in the way\n"
+    assert names_in(tmp_path) == ["a-file", "priced.contract"]
+
+
+def test_a_folder_that_is_a_file_is_one_line_error(tmp_path):
+    contract = priced_contract(tmp_path)
+    out = tmp_path / "found"
+    out.write_text("a file, not a folder\n", encoding="utf-8")
+
+    status, _, err = run_test(contract, out)
+
+    assert status == 1
+    assert err.splitlines() == [f"error: cannot write {out / f'{STEM}.prices.csv'}: {out} is not a folder"]
+    assert out.read_text(encoding="utf-8") == "a file, not a folder\n"
+
+
+@pytest.mark.parametrize("failing, name", [(1, f"{STEM}.prices.csv"), (2, f"{STEM}.toml")])
+def test_a_full_disk_leaves_no_half_counterexample_and_is_one_line_error(tmp_path, monkeypatch, failing, name):
+    """The disk fills up while the price series (the first file) or the scenario (the second) is written."""
+    contract = priced_contract(tmp_path)
+    out = tmp_path / "found"
+    out.mkdir()
+    real_fsync = os.fsync
+    written = [0]
+
+    def fsync_on_a_full_disk(descriptor):
+        written[0] += 1
+        if written[0] == failing:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync_on_a_full_disk)
+    status, stdout, err = run_test(contract, out)
+
+    assert status == 1
+    assert "FAIL invariant 'never more than 500 paid' (§1)" in stdout
+    assert err.splitlines() == [f"error: cannot write {out / name}: No space left on device"]
+    assert names_in(out) == []
+
+
+# ------------------------------------------------------------------- concurrent runs
+
+
+def test_two_runs_at_once_each_leave_whole_distinct_counterexamples(tmp_path):
+    contract = priced_contract(tmp_path)
+    out = tmp_path / "found"
+    command = [sys.executable, "-m", "contractlang.cli", "test", str(contract), "--seed", SEED,
+               "--max-examples", "20", "--counterexamples", str(out)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outcomes = [run.communicate(timeout=120) for run in runs]
+
+    assert [run.returncode for run in runs] == [1, 1], outcomes
+    assert names_in(out) == sorted([f"{STEM}.toml", f"{STEM}.prices.csv", f"{STEM}-2.toml", f"{STEM}-2.prices.csv"])
+    reported = sorted(line.split("counterexample: ")[1] for stdout, _ in outcomes
+                      for line in stdout.splitlines() if "counterexample: " in line)
+    assert reported == [str(out / f"{STEM}-2.toml"), str(out / f"{STEM}.toml")]
+    for stem in (STEM, f"{STEM}-2"):
+        assert f'prices = "{stem}.prices.csv"' in (out / f"{stem}.toml").read_text(encoding="utf-8")
+    assert (out / f"{STEM}.prices.csv").read_bytes() == (out / f"{STEM}-2.prices.csv").read_bytes()
+    assert evaluate(contract, out / f"{STEM}.toml") == evaluate(contract, out / f"{STEM}-2.toml")
