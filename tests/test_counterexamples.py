@@ -11,8 +11,10 @@ from __future__ import annotations
 import errno
 import json
 import os
+import resource
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -202,3 +204,35 @@ def test_two_runs_at_once_each_leave_whole_distinct_counterexamples(tmp_path):
         assert f'prices = "{stem}.prices.csv"' in (out / f"{stem}.toml").read_text(encoding="utf-8")
     assert (out / f"{STEM}.prices.csv").read_bytes() == (out / f"{STEM}-2.prices.csv").read_bytes()
     assert evaluate(contract, out / f"{STEM}.toml") == evaluate(contract, out / f"{STEM}-2.toml")
+
+
+# ------------------------------------------------------------------- generation and magnitudes
+
+
+def limited_memory():
+    """At most 1 GiB of address space: a generator that grows with a figure fails fast instead of swapping."""
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+@pytest.mark.parametrize("price", ["5_000_000.00", "1_000_000_000_000_000_000_000_000_000_000.00"])
+def test_generation_does_not_grow_with_the_figures_a_contract_writes(tmp_path, price):
+    text = PRICED.replace("PRICE", price).replace(
+        '  term company = "Company"\n', f'  term company = "Company"\n  term cap = {price} USD\n')
+    contract = tmp_path / "priced.contract"
+    contract.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "contractlang.cli", "test", str(contract), "--max-examples", "20",
+                          "--counterexamples", str(tmp_path / "found")],
+                         capture_output=True, text=True, timeout=120, preexec_fn=limited_memory)
+    elapsed = time.perf_counter() - started
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "FAIL invariant 'never more than 500 paid' (§1)" in run.stdout
+    assert run.stderr == ""
+    assert elapsed < 20
+
+
+def test_a_price_below_a_thousandth_is_generated_too(tmp_path):
+    contract = priced_contract(tmp_path, price="0.0001")
+    status, out, err = run_test(contract, tmp_path / "found")
+    assert (status, err) == (1, "")
+    assert "FAIL invariant 'never more than 500 paid' (§1)" in out

@@ -28,7 +28,7 @@ import itertools
 import os
 import time
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 
 import attrs
@@ -505,16 +505,19 @@ class Generator:
             top = max(found) if found else Decimal(10_000_000)
             low, high = Decimal(0), top * Decimal("1.2")
         places = 0 if type_.integral else (2 if high >= 100 else 4)
-        step = Decimal(1).scaleb(-places)
-        top = int(high / step)
-        bottom = int(low / step)
-        round_ones = sorted({v for v in (high, high / 2, high / 4, high / 10, high / 31, low)
-                             if low <= v <= high})
-        round_ones = [v.quantize(step) for v in round_ones] + ([Decimal(100) * k for k in range(1, 6)]
-                                                                if high >= 500 else [])
+        # digits enough for the largest figure to keep its last place: beyond 28 digits
+        # Decimal's default context would round it, and quantize would refuse it
+        with localcontext(prec=max(28, high.adjusted() + places + 2)):
+            step = Decimal(1).scaleb(-places)
+            top = int(high / step)
+            bottom = int(low / step)
+            round_ones = sorted({v for v in (high, high / 2, high / 4, high / 10, high / 31, low)
+                                 if low <= v <= high})
+            round_ones = [v.quantize(step) for v in round_ones] + ([Decimal(100) * k for k in range(1, 6)]
+                                                                    if high >= 500 else [])
         return st.one_of(
             st.sampled_from([v for v in round_ones if low <= v <= high] or [low]),
-            st.integers(bottom, max(bottom, top)).map(lambda n: Decimal(n) * step),
+            st.integers(bottom, max(bottom, top)).map(lambda n: _in_units(n, places)),
         )
 
     def field(self, event: str, name: str, type_: T.Type, when_strategy):
@@ -580,8 +583,8 @@ class Generator:
         weekdays = [(offset, first + timedelta(days=offset)) for offset in range(span + 1)
                     if (first + timedelta(days=offset)).weekday() < 5]
         counts = st.integers(2, 5)
-        levels = st.integers(max(1, int(low * 1000)), int(high * 1000))
-        thousandths = [Decimal(n).scaleb(-3) for n in range(int(high * 1000) + 1)]
+        fewest = max(1, int(low * 1000))  # a price below a thousandth is generated as one thousandth
+        levels = st.integers(fewest, max(fewest, int(high * 1000)))
         cut = st.integers(1, span - 1)
 
         @st.composite
@@ -598,7 +601,7 @@ class Generator:
                 start, end = anchors[segment], anchors[segment + 1]
                 a, b = points[segment], points[min(segment + 1, count - 1)]
                 value = a if held else a + (b - a) * (offset - start) // max(1, end - start)
-                prices[day] = thousandths[value]
+                prices[day] = _in_units(value, 3)  # thousandths, made at each draw: no table as large as a price
             return prices
 
         return draw_prices()
@@ -650,6 +653,11 @@ class Generator:
             return Generated(until, chosen_params, draw(prices), events)
 
         return draw_scenario()
+
+
+def _in_units(count: int, places: int) -> Decimal:
+    """`count` units of the last of `places` decimal places (hundredths for 2), exactly, however large."""
+    return Decimal(f"{count}E-{places}")
 
 
 # ------------------------------------------------------------ invariants
