@@ -7,14 +7,16 @@ the compiled LALR tables on disk, so a cold start parses without rebuilding them
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date
 from pathlib import Path
 
-from . import ast
+from . import ast, files
 from .diagnostics import ContractError, Diagnostic, Span
 
 MAX_SOURCE_BYTES = 1_000_000
 MAX_NESTING = 64
+MAX_DEPTH = 200
 
 _TERMINAL_WORDS = {
     "NAME": "a name",
@@ -71,24 +73,8 @@ def _cache_path():
 
 
 def read_source(path: str) -> str:
-    """A contract's text, or a diagnostic if it is missing, not text, or too large."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ContractError(Diagnostic(f"no such file: {path}", Span(path, 1, 1), source=""))
-    except IsADirectoryError:
-        raise ContractError(Diagnostic(f"{path} is a directory, not a contract", Span(path, 1, 1), source=""))
-    except OSError as problem:
-        raise ContractError(Diagnostic(f"cannot read {path}: {problem.strerror}", Span(path, 1, 1), source=""))
-    if len(data) > MAX_SOURCE_BYTES:
-        raise ContractError(Diagnostic(f"the file is too long ({len(data):,} bytes; at most {MAX_SOURCE_BYTES:,})", Span(path, 1, 1), source=""))
-    if b"\0" in data:
-        raise ContractError(Diagnostic("the file is not text (it contains NUL bytes)", Span(path, 1, 1), source=""))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as problem:
-        line = data[: problem.start].count(b"\n") + 1
-        raise ContractError(Diagnostic("the file is not UTF-8 text", Span(path, line, 1), source=""))
+    """A contract's text: a regular file of UTF-8 text of at most MAX_SOURCE_BYTES, or a diagnostic."""
+    return files.read_text(path, limit=MAX_SOURCE_BYTES, noun="a contract")
 
 
 def parse_with_comments(text: str, path: str = "<contract>") -> tuple[ast.Contract, list[tuple[int, str]]]:
@@ -125,6 +111,7 @@ def _parse(text: str, path: str) -> ast.Contract:
     _comments.clear()
     try:
         tree = _parser().parse(text)
+        _check_tree_depth(tree, path, text)
     except UnexpectedToken as problem:
         raise ContractError(Diagnostic(_unexpected_token(problem), _position(problem, path), text))
     except UnexpectedCharacters as problem:
@@ -147,22 +134,50 @@ def _parse(text: str, path: str) -> ast.Contract:
 
 
 def _check_nesting(text: str, path: str) -> None:
-    """Refuse absurdly nested brackets before the parser and tree builder see them."""
+    """Refuse absurdly nested brackets before the parser and tree builder see them.
+
+    Brackets in texts, comments and section labels do not count: those are read
+    with the grammar's own patterns, so that an escaped quote in a text cannot
+    turn the rest of the file inside out."""
     depth = 0
-    line, column = 1, 0
-    in_string = False
-    for char in text:
-        column += 1
-        if char == "\n":
-            line, column = line + 1, 0
-        elif char == '"':
-            in_string = not in_string
-        elif not in_string and char in "([{":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise ContractError(Diagnostic(f"brackets are nested too deeply (more than {MAX_NESTING} levels)", Span(path, line, column), text))
-        elif not in_string and char in ")]}":
-            depth -= 1
+    for found in _bracket_pattern().finditer(text):
+        if found.group("unclosed"):
+            return  # a text that never ends: the parser reports it
+        bracket = found.group("bracket")
+        if bracket is None:
+            continue
+        depth += 1 if bracket in "([{" else -1
+        if depth > MAX_NESTING:
+            line_start = text.rfind("\n", 0, found.start()) + 1
+            where = Span(path, text.count("\n", 0, found.start()) + 1, found.start() - line_start + 1)
+            raise ContractError(Diagnostic(f"brackets are nested too deeply (more than {MAX_NESTING} levels)", where, text))
+
+
+@functools.lru_cache(maxsize=1)
+def _bracket_pattern():
+    """A bracket, or a terminal whose text may hold brackets (matched whole, as the lexer reads it)."""
+    parser = _parser()
+    skipped = "|".join(f"(?:{parser.get_terminal(name).pattern.to_regexp()})"
+                       for name in ("LONG_STRING", "STRING", "COMMENT", "SECTION"))
+    return re.compile(f'{skipped}|(?P<bracket>[()\\[\\]{{}}])|(?P<unclosed>")')
+
+
+def _check_tree_depth(tree, path: str, text: str) -> None:
+    """Refuse a syntax tree deeper than MAX_DEPTH before anything walks it.
+
+    The tree builder, the checker, the interpreter and the printer each recurse
+    once a level, so `if a then if b then ...`, `not not ...` or a very long sum
+    would exhaust Python's stack; brackets alone are counted before parsing."""
+    from lark import Tree
+
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            where = Span(path, node.meta.line, node.meta.column) if not node.meta.empty else None
+            raise ContractError(Diagnostic(f"the contract is nested too deeply here (more than {MAX_DEPTH} levels)",
+                                           where, text))
+        stack.extend((child, depth + 1) for child in reversed(node.children) if isinstance(child, Tree))
 
 
 def _position(problem, path: str) -> Span:
