@@ -4,21 +4,33 @@ Every number is read as a Decimal (TOML floats included: tomllib is given
 `parse_float=Decimal`), never as a binary float. tomllib reports no positions
 for keys, so a small locator finds the line of a key in the text; errors about
 an event name its 1-based position, its type and the field.
+
+Every file is read through `files.read_text`; a price series is a file the
+scenario names, found through `files.resolve_reference`. A file that another
+file names may be anything on the machine, so no line of it is shown under a
+diagnostic until it is known to be what it should be.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import sys
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import attrs
 
+from . import files
 from . import types as T
 from .diagnostics import ContractError, Diagnostic, Span, closest
 
 MAX_SCENARIO_BYTES = 5_000_000
+MAX_PRICE_SERIES_BYTES = 5_000_000
+SCENARIO_FORMATS = (".toml", ".json")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TOP_LEVEL_KEYS = ("title", "until", "params", "assume", "prices", "events")
 NO_DEFAULT = object()
 
@@ -129,70 +141,58 @@ class _Locator:
 # ---------------------------------------------------------------- reading
 
 
-def load_scenario(path: str) -> RawScenario:
-    """Read a scenario file; every problem is a ContractError with a position."""
-    text = _read_text(path)
+def load_scenario(path: str, *, echo: bool = True) -> RawScenario:
+    """Read a scenario file; every problem is a ContractError with a position.
+
+    With echo=False (a scenario that another file names) diagnostics about its
+    content give the position and the message but never a line of it: the
+    name may point at any file on the machine."""
+    extension = Path(path).suffix.lower()
+    if extension not in SCENARIO_FORMATS:
+        raise ContractError(Diagnostic("a scenario is a .toml or .json file", Span(path, 1, 1), ""))
+    text = files.read_text(path, limit=MAX_SCENARIO_BYTES, noun="a scenario")
+    shown = text if echo else ""
     locator = _Locator(path, text)
-    if path.endswith(".json"):
-        data = _parse_json(text, path)
+    if extension == ".json":
+        data = _parse_json(text, path, shown)
     else:
-        data = _parse_toml(text, path)
+        data = _parse_toml(text, path, shown)
     if not isinstance(data, dict):
         raise ContractError(Diagnostic("a scenario is a table of keys (title, until, params, assume, prices, events)",
-                                       locator.start(), text))
-    _check_depth(data, path, text)
+                                       locator.start(), shown))
+    _check_depth(data, path, shown)
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             hint = closest(key, TOP_LEVEL_KEYS)
             raise ContractError(Diagnostic(
                 f"unknown key '{key}' in a scenario" + (f"; did you mean '{hint}'?" if hint else "")
-                + f" (the keys are: {', '.join(TOP_LEVEL_KEYS)})", locator.top(key), text))
-    scenario = RawScenario(path, text)
+                + f" (the keys are: {', '.join(TOP_LEVEL_KEYS)})", locator.top(key), shown))
+    scenario = RawScenario(path, shown)
     if "title" in data:
         if not isinstance(data["title"], str):
-            raise ContractError(Diagnostic("'title' must be a text", locator.top("title"), text))
+            raise ContractError(Diagnostic("'title' must be a text", locator.top("title"), shown))
         scenario.title = data["title"]
     if "until" in data:
         span = locator.top("until")
-        scenario.until = RawValue(_date_value(data["until"], "'until'", span, text), span)
+        scenario.until = RawValue(_date_value(data["until"], "'until'", span, shown), span)
     for table, target in (("params", scenario.params), ("assume", scenario.assume)):
         if table in data:
             if not isinstance(data[table], dict):
-                raise ContractError(Diagnostic(f"'{table}' must be a table of NAME = VALUE", locator.top(table), text))
+                raise ContractError(Diagnostic(f"'{table}' must be a table of NAME = VALUE", locator.top(table), shown))
             for name, value in data[table].items():
                 target[name] = RawValue(value, locator.in_table(table, name))
     if "prices" in data:
-        scenario.prices = _prices(data["prices"], path, text, locator)
+        scenario.prices = _prices(data["prices"], path, shown, locator)
     if "events" in data:
         events = data["events"]
         if not isinstance(events, list):
-            raise ContractError(Diagnostic("'events' must be a list of tables ([[events]])", locator.top("events"), text))
+            raise ContractError(Diagnostic("'events' must be a list of tables ([[events]])", locator.top("events"), shown))
         for index, event in enumerate(events, start=1):
-            scenario.events.append(_raw_event(index, event, locator, text))
+            scenario.events.append(_raw_event(index, event, locator, shown))
     return scenario
 
 
-def _read_text(path: str) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ContractError(Diagnostic(f"no such file: {path}", Span(path, 1, 1), ""))
-    except IsADirectoryError:
-        raise ContractError(Diagnostic(f"{path} is a directory, not a scenario", Span(path, 1, 1), ""))
-    except OSError as problem:
-        raise ContractError(Diagnostic(f"cannot read {path}: {problem.strerror}", Span(path, 1, 1), ""))
-    if len(data) > MAX_SCENARIO_BYTES:
-        raise ContractError(Diagnostic(f"the scenario is too large ({len(data):,} bytes)", Span(path, 1, 1), ""))
-    if b"\0" in data:
-        raise ContractError(Diagnostic("the file is not text (it contains NUL bytes)", Span(path, 1, 1), ""))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as problem:
-        line = data[: problem.start].count(b"\n") + 1
-        raise ContractError(Diagnostic("the file is not UTF-8 text", Span(path, line, 1), ""))
-
-
-def _parse_toml(text: str, path: str):
+def _parse_toml(text: str, path: str, shown: str):
     import tomllib
 
     try:
@@ -202,20 +202,71 @@ def _parse_toml(text: str, path: str):
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         line, column = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or "invalid TOML"
-        raise ContractError(Diagnostic(f"not valid TOML: {message[:1].lower() + message[1:]}", Span(path, line, column), text))
+        raise ContractError(Diagnostic(f"not valid TOML: {message[:1].lower() + message[1:]}", Span(path, line, column), shown))
+    except ValueError:
+        # tomllib reads integers with int(), which refuses more digits than sys.get_int_max_str_digits()
+        limit = sys.get_int_max_str_digits()
+        long_number = next((found for found in re.finditer(r"[0-9][0-9_]*", text)
+                            if len(found.group().replace("_", "")) > limit), None)
+        span = _span_at(path, text, long_number.start()) if long_number else Span(path, 1, 1)
+        raise ContractError(Diagnostic(f"not valid TOML: a number of more than {limit:,} digits", span, shown))
     except RecursionError:
-        raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), text))
+        raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), shown))
 
 
-def _parse_json(text: str, path: str):
+def _parse_json(text: str, path: str, shown: str):
     import json
+    import json.scanner
 
+    decoder = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)
+    decoder.parse_object = _json_object_refusing_duplicate_keys
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the C scanner would not call parse_object
     try:
-        return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        return decoder.decode(text)
     except json.JSONDecodeError as problem:
-        raise ContractError(Diagnostic(f"not valid JSON: {problem.msg}", Span(path, problem.lineno, problem.colno), text))
+        raise ContractError(Diagnostic(f"not valid JSON: {problem.msg}", Span(path, problem.lineno, problem.colno), shown))
+    except _DuplicateKey as duplicate:
+        raise ContractError(Diagnostic(f"'{duplicate.key}' is given twice in the same object (a key may be given once)",
+                                       _span_at(path, text, duplicate.offset), shown))
     except RecursionError:
-        raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), text))
+        raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), shown))
+
+
+class _DuplicateKey(Exception):
+    """A key given twice in one JSON object, with the offset of its second occurrence."""
+
+    def __init__(self, key: str, offset: int):
+        super().__init__(key)
+        self.key, self.offset = key, offset
+
+
+def _json_object_refusing_duplicate_keys(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
+    """json's own object parser, except that a key given twice is refused where it is given the second time.
+
+    json.loads would keep the last value silently. The object is read once more,
+    key by key, only when it has a duplicate, to find where it stands."""
+    from json import decoder
+
+    pairs, end = decoder.JSONObject(s_and_end, strict, scan_once, None, list, memo)
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) < len(keys):
+        text, offset = s_and_end
+        seen = set()
+        for key in keys:
+            offset = text.index('"', offset)
+            if key in seen:
+                raise _DuplicateKey(key, offset)
+            seen.add(key)
+            _, offset = decoder.scanstring(text, offset + 1, strict)
+            offset = decoder.WHITESPACE.match(text, text.index(":", offset) + 1).end()
+            _, offset = scan_once(text, offset)
+    return dict(pairs), end
+
+
+def _span_at(path: str, text: str, offset: int) -> Span:
+    """The line and column of a character offset in a text."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Span(path, text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
 def _check_depth(data, path: str, text: str, limit: int = 16) -> None:
@@ -255,41 +306,54 @@ def _date_value(value, what: str, span: Span, text: str) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
+        parsed = parse_date(value)
+        if parsed is not None:
+            return parsed
     raise ContractError(Diagnostic(f"{what} must be a date (YYYY-MM-DD), not {_show(value)}", span, text))
+
+
+def parse_date(text: str) -> date | None:
+    """The date a text writes as YYYY-MM-DD, or None: the one form of date the tool promises.
+
+    date.fromisoformat alone would also take ISO week dates (2003W231) and
+    compact ones (20030605) since Python 3.11."""
+    if not ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _prices(value, path: str, text: str, locator: _Locator) -> dict:
     span = locator.top("prices")
     if isinstance(value, str):
-        return load_price_csv(str(Path(path).parent / value), span, text)
+        series = files.resolve_reference(value, path, extensions=(".csv",), role="the price series", span=span,
+                                         text=text)
+        return load_price_csv(series)
     if not isinstance(value, dict):
         raise ContractError(Diagnostic("'prices' must be a table of DATE = PRICE or the name of a CSV file", span, text))
     prices = {}
     for key, price in value.items():
         key_span = locator.in_table("prices", key)
-        when = _date_value(key if not isinstance(key, date) else key, f"price date {key!r}", key_span, text)
+        when = _date_value(key, f"price date {key!r}", key_span, text)
         prices[when] = _price_value(price, f"the price of {when}", key_span, text)
     return prices
 
 
-def load_price_csv(path: str, span: Span | None = None, scenario_text: str | None = None) -> dict:
-    """A CSV of closing prices with the columns date,price (header required)."""
-    import csv
+def load_price_csv(path: str) -> dict:
+    """A CSV of closing prices with the columns date,price (header required).
 
-    try:
-        text = _read_text(path)
-    except ContractError as problem:
-        message = problem.diagnostics[0].message
-        raise ContractError(Diagnostic(f"the price series: {message}", span, scenario_text))
-    rows = list(csv.reader(text.splitlines()))
-    if not rows or [c.strip().lower() for c in rows[0]] != ["date", "price"]:
-        raise ContractError(Diagnostic("a price series starts with the header 'date,price'", Span(path, 1, 1), text))
+    Until the header shows the file is a price series, no line of it is shown
+    under a diagnostic: a scenario may name any file."""
+    text = files.read_text(path, limit=MAX_PRICE_SERIES_BYTES, noun="a price series")
+    rows = _numbered_rows(path, text)
+    _, header = next(rows, (1, None))
+    if header is None or [c.strip().lower() for c in header] != ["date", "price"]:
+        raise ContractError(Diagnostic("not a price series: it must start with the header 'date,price'",
+                                       Span(path, 1, 1), ""))
     prices = {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows:
         if not row or all(not cell.strip() for cell in row):
             continue
         where = Span(path, number, 1)
@@ -300,6 +364,23 @@ def load_price_csv(path: str, span: Span | None = None, scenario_text: str | Non
             raise ContractError(Diagnostic(f"{when} appears twice in the price series", where, text))
         prices[when] = _price_value(row[1].strip(), f"the price of {when}", Span(path, number, len(row[0]) + 2), text)
     return prices
+
+
+def _numbered_rows(path: str, text: str):
+    """Each row of a CSV text with the line it starts on.
+
+    The CSV reader reads the text itself, so that a quoted field may span
+    lines. A row it refuses is a diagnostic at its line, without the line itself."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        first_line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as problem:
+            raise ContractError(Diagnostic(f"not a valid CSV row: {problem}", Span(path, reader.line_num, 1), ""))
+        yield first_line, row
 
 
 def _price_value(value, what: str, span: Span, text: str) -> Decimal:
@@ -384,10 +465,10 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | None, text: str | None
         if isinstance(raw, date):
             return raw
         if isinstance(raw, str):
-            try:
-                return date.fromisoformat(raw)
-            except ValueError:
+            parsed = parse_date(raw)
+            if parsed is None:
                 fail(" (not a date)")
+            return parsed
         fail()
     if type_ == T.BOOL:
         if isinstance(raw, bool):
