@@ -170,9 +170,11 @@ def test_a_full_disk_leaves_no_half_counterexample_and_is_one_line_error(tmp_pat
     written = [0]
 
     def fsync_on_a_full_disk(descriptor):
-        written[0] += 1
-        if written[0] == failing:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        # only the counterexamples' folder is full: other writes (the tool's cache) go on as usual
+        if Path(os.readlink(f"/proc/self/fd/{descriptor}")).parent == out:
+            written[0] += 1
+            if written[0] == failing:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_fsync(descriptor)
 
     monkeypatch.setattr(os, "fsync", fsync_on_a_full_disk)
