@@ -208,6 +208,88 @@ def test_two_runs_at_once_each_leave_whole_distinct_counterexamples(tmp_path):
     assert evaluate(contract, out / f"{STEM}.toml") == evaluate(contract, out / f"{STEM}-2.toml")
 
 
+# ------------------------------------------------------------------- an example's scenario
+
+EXAMPLE = '''contract "A note whose example names a scenario"
+currency USD
+§1 "Payments" {
+  term holder = "Holder"
+  term company = "Company"
+  horizon 2004-01-01
+  state paid: USD = 0 USD
+  event Pay { amount: USD }
+  upon Pay as p {
+    pay p.amount from company to holder as principal
+    set paid = paid + p.amount
+  }
+}
+§2 "Properties" {
+  example "the scenario's payment" §1 {
+    scenario "NAME"
+    expect paid == 100.00 USD
+  }
+}
+'''
+SCENARIO_LINE = 16
+GOOD_SCENARIO = '[[events]]\ndate = 2003-01-02\ntype = "Pay"\namount = 100\n'
+SECRET = "password = hunter2 and more that is not TOML"
+
+
+def example_contract(tmp_path: Path, name: str) -> Path:
+    folder = tmp_path / "deep" / "er"
+    folder.mkdir(parents=True)
+    path = folder / "example.contract"
+    path.write_text(EXAMPLE.replace("NAME", name), encoding="utf-8")
+    return path
+
+
+def test_an_example_may_name_its_scenario_through_dot_dot(tmp_path):
+    (tmp_path / "one-payment.toml").write_text(GOOD_SCENARIO, encoding="utf-8")
+    contract = example_contract(tmp_path, "../../one-payment.toml")
+    status, out, err = cli("test", str(contract))
+    assert status == 0, out + err
+    assert "ok   example \"the scenario's payment\" (§1)" in out
+
+
+@pytest.mark.parametrize("name, files, message", [
+    ("/etc/passwd", {}, "the example's scenario '/etc/passwd' must be named relative to {contract}, "
+                        "not by an absolute path"),
+    ("../../x.txt", {"x.txt": SECRET}, "the example's scenario '../../x.txt' must be a .toml or .json file"),
+    ("../../x.toml", {"x.txt": SECRET, "x.toml": "-> x.txt"},
+     "the example's scenario '../../x.toml' must be a .toml or .json file (it resolves to x.txt)"),
+    ("missing.toml", {}, "the example's scenario 'missing.toml': no such file (looked for {folder}/missing.toml)"),
+    ("..", {}, "the example's scenario '..' is a directory"),
+])
+def test_an_example_naming_anything_but_a_scenario_beside_it_is_refused_at_its_line(tmp_path, name, files, message):
+    for file, content in files.items():
+        if content.startswith("-> "):
+            (tmp_path / file).symlink_to(tmp_path / content[3:])
+        else:
+            (tmp_path / file).write_text(content, encoding="utf-8")
+    contract = example_contract(tmp_path, name)
+
+    status, out, err = cli("test", str(contract))
+
+    assert status == 1
+    message = message.format(contract=contract, folder=contract.parent)
+    column = EXAMPLE.splitlines()[SCENARIO_LINE - 1].index("scenario") + 1
+    assert f"{contract}:{SCENARIO_LINE}:{column}: error: {message}" in out
+    assert f'    scenario "{name}"' in out  # the contract's own line is shown, with its caret
+    assert "root:" not in out + err and "hunter2" not in out + err
+
+
+def test_an_example_scenario_that_is_not_toml_is_reported_by_position_without_its_content(tmp_path):
+    (tmp_path / "broken.toml").write_text(SECRET + "\n", encoding="utf-8")
+    contract = example_contract(tmp_path, "../../broken.toml")
+
+    status, out, err = cli("test", str(contract))
+
+    assert status == 1
+    assert f"{contract.parent / '../../broken.toml'}:1:" in out
+    assert "not valid TOML" in out
+    assert "hunter2" not in out + err
+
+
 # ------------------------------------------------------------------- generation and magnitudes
 
 

@@ -329,17 +329,20 @@ class Failure:
 
 def _example_inputs(contract, item: ast.Example):
     """Inputs for an example: its scenario file (if any), then its own givens over it."""
+    from .files import resolve_reference
     from .interpreter import Inputs, Run, Setting
     from .scenario import BoundEvent, inputs_for, load_scenario
 
     evaluator = Run(contract, Inputs())
     frame = evaluator.global_frame("example")
-    base = Path(contract.path).parent
     inputs = Inputs()
     for given in item.items:
         if isinstance(given, ast.GivenScenario):
-            scenario = load_scenario(str(base / given.path))
-            inputs = inputs_for(contract, scenario, {}, {}, None)
+            # named relative to the contract and checked before it is read; its text is never shown,
+            # since the contract could name any file
+            path = resolve_reference(given.path, contract.path, extensions=(".toml", ".json"),
+                                     role="the example's scenario", span=given.span, text=contract.text)
+            inputs = inputs_for(contract, load_scenario(path, echo=False), {}, {}, None)
     prices = dict(inputs.prices or {})
     events = list(inputs.events)
     for given in item.items:
