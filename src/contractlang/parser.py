@@ -1,7 +1,8 @@
 """Text in, syntax tree out. Lark's errors become Diagnostics here and nowhere else.
 
-The grammar (grammar/contract.lark) is loaded once per process and Lark caches
-the compiled LALR tables on disk, so a cold start parses without rebuilding them.
+The grammar (grammar/contract.lark) is loaded once per process; its compiled
+LALR tables and the trees of texts parsed before are kept in the on-disk cache
+(cache.py, plain JSON), so a later start parses without rebuilding them.
 """
 
 from __future__ import annotations
@@ -49,27 +50,28 @@ _comments: list = []  # filled by the lexer during one parse; read by parse_with
 
 @functools.lru_cache(maxsize=1)
 def _parser():
+    """The LALR parser, from the tables in the cache or built (and then kept) when they are not there."""
     from lark import Lark
 
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=True,
-        lexer_callbacks={"COMMENT": _comments.append},
-        cache=_cache_path(),
-    )
-
-
-def _cache_path():
-    """Where Lark keeps the compiled tables (False: no caching when no folder can be written)."""
     from . import cache
 
-    place = cache.folder()
-    if place is None:
-        return False
-    return str(place / f"grammar-{cache.key(grammar_text())}.lark")
+    # what cannot be kept in the cache (a function) is given again when the tables are loaded
+    runtime_options = {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True}
+    name = _tables_entry_name()
+    parser = cache.load_lark(name, runtime_options)
+    if parser is None:
+        parser = Lark(grammar_text(), parser="lalr", lexer="contextual", maybe_placeholders=True, **runtime_options)
+        cache.store_lark(name, parser, runtime_options)
+    return parser
+
+
+def _tables_entry_name() -> str:
+    """Named after the grammar, the parser's options (this file) and the Lark installed."""
+    import lark
+
+    from . import cache
+
+    return f"grammar-{cache.key(grammar_text(), Path(__file__).read_text(encoding='utf-8'), lark.__version__)}.json"
 
 
 def read_source(path: str) -> str:
@@ -89,19 +91,21 @@ def parse(text: str, path: str = "<contract>") -> ast.Contract:
     Trees of texts parsed before come from the on-disk cache."""
     from . import cache
 
-    name = f"tree-{cache.key(grammar_text(), _builder_source(), path, text)}.pickle"
-    tree = cache.load(name)
-    if isinstance(tree, ast.Contract):
+    name = f"tree-{cache.key(grammar_text(), _builder_source(), path, text)}.json"
+    tree = cache.load_tree(name)
+    if tree is not None:
         return tree
     tree = _parse(text, path)
-    cache.store(name, tree)
+    cache.store_tree(name, tree)
     return tree
 
 
 @functools.lru_cache(maxsize=1)
 def _builder_source() -> str:
-    """The code that shapes trees: a change to it must not meet trees cached before it."""
-    return Path(__file__).read_text(encoding="utf-8") + Path(ast.__file__).read_text(encoding="utf-8")
+    """The code that shapes trees and keeps them: a change to it must not meet trees cached before it."""
+    from . import cache
+
+    return "".join(Path(source).read_text(encoding="utf-8") for source in (__file__, ast.__file__, cache.__file__))
 
 
 def _parse(text: str, path: str) -> ast.Contract:

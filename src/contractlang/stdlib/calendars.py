@@ -16,26 +16,36 @@ def _holidays(calendar: str, year: int) -> frozenset[date]:
         return frozenset()
     if calendar not in _SUBDIVISIONS:
         raise ValueError(f"unknown calendar {calendar!r}; known: {', '.join(CALENDARS)}")
-    known = _stored()
-    entry = f"{calendar}:{year}"
-    if entry not in known:
-        # importing holidays costs more than a whole evaluation: its lists are kept on disk
-        from holidays.countries.united_states import UnitedStates
+    from .. import cache
 
-        known[entry] = sorted(UnitedStates(subdiv=_SUBDIVISIONS[calendar], years=year).keys())
-        from .. import cache
+    # importing holidays costs more than a whole evaluation: its lists are kept on disk,
+    # one small entry a calendar and year, so that a new year adds an entry and rewrites none
+    name = f"holidays-{cache.key(_holidays_installed(), calendar, str(year))}.json"
+    stored = _dates(cache.load(name))
+    if stored is not None:
+        return stored
+    from holidays.countries.united_states import UnitedStates
 
-        cache.store(_cache_name(), known)
-    return frozenset(known[entry])
+    days = frozenset(UnitedStates(subdiv=_SUBDIVISIONS[calendar], years=year).keys())
+    cache.store(name, sorted(day.isoformat() for day in days))
+    return days
+
+
+def _dates(stored) -> frozenset[date] | None:
+    """The dates of a cache entry, or None if it is not a list of ISO dates."""
+    if not isinstance(stored, list) or not all(isinstance(day, str) for day in stored):
+        return None
+    try:
+        return frozenset(date.fromisoformat(day) for day in stored)
+    except ValueError:
+        return None
 
 
 @functools.lru_cache(maxsize=1)
-def _cache_name() -> str:
-    """Named after the holidays package installed, so that another version lists its own dates."""
+def _holidays_installed() -> str:
+    """Which holidays package is installed, so that another version lists its own dates."""
     import importlib.util
     import os
-
-    from .. import cache
 
     spec = importlib.util.find_spec("holidays")
     origin = spec.origin if spec and spec.origin else "holidays"
@@ -43,15 +53,7 @@ def _cache_name() -> str:
         stamp = str(os.stat(os.path.join(os.path.dirname(origin), "version.py")).st_mtime_ns)
     except OSError:
         stamp = "unknown"
-    return f"holidays-{cache.key(origin, stamp)}.pickle"
-
-
-@functools.lru_cache(maxsize=1)
-def _stored() -> dict:
-    from .. import cache
-
-    found = cache.load(_cache_name())
-    return found if isinstance(found, dict) else {}
+    return f"{origin}\0{stamp}"
 
 
 def is_business_day(calendar: str, day: date) -> bool:
