@@ -146,7 +146,7 @@ def load_tree(name: str) -> ast.Contract | None:
         return None
     try:
         return tree_from_plain(plain)
-    except (ValueError, RecursionError):
+    except (ValueError, TypeError, RecursionError):  # TypeError: a class whose fields ast declares unkeepable
         return None
 
 
@@ -180,7 +180,8 @@ _ANY_ATOM = (str, bool, int, type(None))  # what a bare `tuple` field may hold b
 
 
 def _wrong(value, wanted) -> ValueError:
-    return ValueError(f"{str(value)[:40]!r} where {wanted} was expected")
+    # names the type only: a planted value may be too large or too deep to print
+    return ValueError(f"a {type(value).__name__} where {wanted} was expected")
 
 
 @functools.lru_cache(maxsize=None)
