@@ -21,12 +21,16 @@ class _Group(click.Group):
     """Turns every ContractError into diagnostics on stderr with exit status 1."""
 
     def invoke(self, ctx):
-        from .diagnostics import ContractError
+        from .diagnostics import CommandLineError, ContractError
 
         try:
             outcome = super().invoke(ctx)
             sys.stdout.flush()  # a full disk or a closed pipe is found here, not at exit
             return outcome
+        except CommandLineError as problem:  # wrong use of the command line, as click's own usage errors
+            click.echo(problem.render(), err=True)
+            click.echo(f"Try '{ctx.command_path} {ctx.invoked_subcommand} --help' for help.", err=True)
+            ctx.exit(2)
         except ContractError as problem:
             click.echo(problem.render(), err=True)
             ctx.exit(1)
@@ -96,18 +100,15 @@ def _assignments(values, option: str) -> dict[str, str]:
 @click.option("--explain", is_flag=True, help="show under each effect how it was computed, step by step, with clauses")
 def eval_command(contract_path, scenario_path, output_format, until_text, sets, assumes, explain):
     """Run one SCENARIO (TOML or JSON) against one CONTRACT."""
-    from datetime import date
-
     from .checker import load
     from .effects import render_json, render_table
     from .interpreter import evaluate
-    from .scenario import inputs_for, load_scenario
+    from .scenario import inputs_for, load_scenario, parse_date
 
     until = None
     if until_text is not None:
-        try:
-            until = date.fromisoformat(until_text)
-        except ValueError:
+        until = parse_date(until_text)
+        if until is None:
             raise click.BadParameter(f"{until_text!r} is not a date (YYYY-MM-DD)", param_hint="--until")
     set_values = _assignments(sets, "--set")
     assume_values = _assignments(assumes, "--assume")
@@ -184,4 +185,4 @@ def fmt_command(contract_paths, check_only):
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    main(prog_name="contract")

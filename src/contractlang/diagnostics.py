@@ -95,11 +95,35 @@ class ContractError(Exception):
         return "\n".join(d.render() for d in self.diagnostics)
 
 
+class CommandLineError(ContractError):
+    """A value given on the command line that is wrong: wrong use of the command line (exit 2), not bad input."""
+
+
+_MAX_ECHOED_FILE = 5_000_000
+
+
 def _read_quietly(path: str) -> str | None:
+    """The text of a regular file, for the caret line; nothing for anything else (a device, a FIFO, a huge file)."""
+    import os
+    import stat
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError):
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        data = os.read(handle, _MAX_ECHOED_FILE + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+    if len(data) > _MAX_ECHOED_FILE:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
 
 

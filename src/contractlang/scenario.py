@@ -25,7 +25,7 @@ import attrs
 
 from . import files
 from . import types as T
-from .diagnostics import ContractError, Diagnostic, Span, closest
+from .diagnostics import CommandLineError, ContractError, Diagnostic, Span, closest
 
 MAX_SCENARIO_BYTES = 5_000_000
 MAX_PRICE_SERIES_BYTES = 5_000_000
@@ -551,10 +551,16 @@ def inputs_for(contract, scenario: RawScenario | None, sets: dict, assumes: dict
                     message = (f"the contract has no {noun} '{name}'" + (f"; did you mean '{hint}'?" if hint else "")
                                + (f" (its {noun}s: {', '.join(candidates)})" if candidates else f" (it has no {noun}s)"))
                     if source == "command line":
-                        raise ContractError(Diagnostic(f"--{'set' if noun == 'parameter' else 'assume'}: {message}"))
+                        raise CommandLineError(Diagnostic(f"--{'set' if noun == 'parameter' else 'assume'}: {message}"))
                     raise ContractError(Diagnostic(message, span, text))
-                what = f"{noun} '{name}'" if source == "scenario" else f"--{'set' if noun == 'parameter' else 'assume'} {name}"
-                typed = coerce(value, symbol.type, what=what, span=span, text=text)
+                if source == "scenario":
+                    typed = coerce(value, symbol.type, what=f"{noun} '{name}'", span=span, text=text)
+                else:
+                    option = f"--{'set' if noun == 'parameter' else 'assume'}"
+                    try:
+                        typed = coerce(value, symbol.type, what=f"{option} {name}", span=None)
+                    except ContractError as problem:
+                        raise CommandLineError(problem.diagnostics) from None
                 target[name] = Setting(typed, source, span)
     if until is not None:
         inputs.until = until

@@ -1,4 +1,4 @@
-"""What reaches the terminal: no input can drive it, and output that cannot be written is an error, not a traceback."""
+"""What reaches the terminal: no input can drive it; wrong use of the command line exits 2; output that cannot be written is an error, not a traceback."""
 
 from __future__ import annotations
 
@@ -77,3 +77,38 @@ def test_fmt_that_cannot_write_its_file_says_so_and_leaves_the_file_whole(tmp_pa
     assert done.stderr == f"error: cannot write {messy}: No space left on device\n"
     assert messy.read_text(encoding="utf-8") == 'contract "x"\n§1 {   term t = 1\n}\n'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["messy.contract"]
+
+
+NOTE_2003 = ("contracts/nstor_2003_convertible_note.contract", "scenarios/nstor_2003_conversions_split.toml")
+
+
+def test_a_value_given_on_the_command_line_that_does_not_parse_is_wrong_use_exit_2():
+    done = contract("eval", *NOTE_2003, "--set", "principal==1")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ('error: --set principal must be an amount in USD, not "=1"\n'
+                           "Try 'contract eval --help' for help.\n")
+
+
+def test_a_name_the_contract_does_not_declare_on_the_command_line_is_wrong_use_with_the_closest_name():
+    done = contract("eval", *NOTE_2003, "--set", "principl=5")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: --set: the contract has no parameter 'principl'; did you mean 'principal'?")
+    done = contract("eval", *NOTE_2003, "--assume", "day_cont=30/360")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: --assume: the contract has no assumption 'day_cont'; did you mean 'day_count'?")
+
+
+def test_until_on_the_command_line_is_a_date_written_yyyy_mm_dd_only():
+    for text in ("20050101", "2005W011", "2005-1-1"):
+        done = contract("eval", *NOTE_2003, "--until", text)
+        assert done.returncode == 2 and "is not a date (YYYY-MM-DD)" in done.stderr
+    assert contract("eval", *NOTE_2003, "--until", "2005-01-01").returncode == 0
+
+
+def test_a_diagnostic_never_reads_a_device_or_a_pipe_to_show_its_line(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert Diagnostic("m", Span(str(fifo), 1, 1)).render() == f"{fifo}:1:1: error: m"
+    assert Diagnostic("m", Span("/dev/zero", 1, 1)).render() == "/dev/zero:1:1: error: m"
