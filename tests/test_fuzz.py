@@ -223,3 +223,96 @@ def test_deep_or_long_contracts_give_diagnostics_or_results(tmp_path, text):
     assert result.exit_code in (0, 1), result.output
     if result.exit_code == 1:
         assert ": error: " in result.output
+
+
+# ------------------------------------------------------------ files, paths and the cache
+
+def _invoke(*args, env=None):
+    result = CliRunner().invoke(main, list(args), env=env)
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert "Traceback" not in output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result.exit_code, output
+
+
+def _not_regular(folder, kind: str):
+    """A path that is not a regular file: a FIFO, a device, a directory, or a symlink to one."""
+    import os
+
+    path = folder / f"{kind}.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dir":
+        path.mkdir()
+    elif kind == "dangling":
+        path.symlink_to(folder / "nowhere.csv")
+    else:
+        path.symlink_to({"zero": "/dev/zero", "random": "/dev/urandom", "null": "/dev/null", "tty": "/dev/tty"}[kind])
+    return path
+
+
+NOT_REGULAR = st.sampled_from(["fifo", "dir", "dangling", "zero", "random", "null", "tty"])
+
+
+@FUZZ
+@given(kind=NOT_REGULAR, role=st.sampled_from(["contract", "scenario", "prices"]))
+def test_files_that_are_not_regular_are_refused_at_once(tmp_path_factory, kind, role):
+    folder = tmp_path_factory.mktemp("files")
+    contract = folder / "fuzz.contract"
+    contract.write_text(SMALL_CONTRACT, encoding="utf-8")
+    scenario = folder / "s.toml"
+    scenario.write_text('until = 2003-12-31\nprices = "p.csv"\n', encoding="utf-8")
+    odd = _not_regular(folder, kind)
+    if role == "contract":
+        status, output = _invoke("check", str(odd))
+    elif role == "scenario":
+        status, output = _invoke("eval", str(contract), str(odd))
+    else:
+        scenario.write_text(f'until = 2003-12-31\nprices = "{odd.name}"\n', encoding="utf-8")
+        status, output = _invoke("eval", str(contract), str(scenario))
+    assert status == 1 and ": error: " in output, output
+
+
+_SECRET = "root:x:0:0:secret-line-that-must-not-be-shown"
+
+
+@FUZZ
+@given(name=st.one_of(
+    st.sampled_from(["/etc/passwd", "/etc/shadow", "~/x.csv", "../../../../etc/passwd", "../outside/secret.csv",
+                     "../outside/secret.txt", "secret-link.csv", "", ".", "..", "./"]),
+    st.text(st.sampled_from("./~abc\\:"), max_size=12)))
+def test_paths_out_of_reach_are_refused_and_never_echoed(tmp_path_factory, name):
+    folder = tmp_path_factory.mktemp("reach")
+    outside = folder / "outside"
+    outside.mkdir()
+    for secret in ("secret.csv", "secret.txt"):
+        (outside / secret).write_text(_SECRET + "\n", encoding="utf-8")
+    inside = folder / "inside"
+    inside.mkdir()
+    (inside / "secret-link.csv").symlink_to(outside / "secret.txt")
+    contract = inside / "fuzz.contract"
+    contract.write_text(SMALL_CONTRACT, encoding="utf-8")
+    scenario = inside / "s.toml"
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    scenario.write_text(f'until = 2003-12-31\nprices = "{quoted}"\n', encoding="utf-8")
+    status, output = _invoke("eval", str(contract), str(scenario))
+    assert _SECRET not in output
+    assert status == 1 and ": error: " in output, output
+
+
+@FUZZ
+@given(body=st.one_of(st.binary(max_size=64), st.text(max_size=64).map(str.encode),
+                      st.sampled_from([b"\x80\x04\x95", b'{"x": 1}', b"[]", b"null", b"0" * 40 + b"\n[]"])))
+def test_planted_cache_entries_change_no_result(tmp_path_factory, body):
+    import json
+
+    cache = tmp_path_factory.mktemp("cache")
+    cache.chmod(0o700)
+    env = {"CONTRACT_CACHE_DIR": str(cache)}
+    args = ("eval", "contracts/examples/fixed_rate_bond.contract", "scenarios/bond_to_maturity.toml", "--format", "json")
+    status, clean = _invoke(*args, env=env)
+    assert status == 0
+    for entry in cache.iterdir():
+        entry.write_bytes(body)
+    status, output = _invoke(*args, env=env)
+    assert status == 0 and json.loads(output) == json.loads(clean)
