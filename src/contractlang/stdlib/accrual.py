@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 from datetime import date
+from operator import itemgetter
 from decimal import Decimal
 
 import attrs
@@ -60,6 +61,11 @@ class Ledger:
         if self.watermark is None:
             self.watermark = self.start
 
+    @property
+    def entries(self) -> int:
+        """How many changes and portions a query looks through: its cost grows with them."""
+        return len(self.changes) + len(self.portions)
+
     def copy(self) -> "Ledger":
         return attrs.evolve(self, changes=list(self.changes), portions=list(self.portions))
 
@@ -85,8 +91,12 @@ class Ledger:
             return Settlement(Decimal(0), None)
         pieces = []
         total = Decimal(0)
-        for start, stop in self._segments(end, portion is None):
-            base = portion if portion is not None else self._base_on(start)
+        segments = self._segments(end, portion is None)
+        if portion is not None:
+            bases = [portion] * len(segments)
+        else:
+            bases = self._bases_on([start for start, _ in segments])
+        for (start, stop), base in zip(segments, bases):
             if self.stopped_from is not None and start >= self.stopped_from:
                 base = Decimal(0)
             fraction = self._fraction(start, stop)
@@ -103,18 +113,53 @@ class Ledger:
         if portion is not None:
             self.portions.append((self.watermark, end, portion))
             return settled
-        self.base = self._base_on(end, include_portions=False)
+        self.base = self._base_on(end)
         self.changes = [(when, delta) for when, delta in self.changes if when > end]
         self.portions = [(max(s, end), e, amount) for s, e, amount in self.portions if e > end]
         self.watermark = end
         return settled
 
     # ----------------------------------------------------------- internals
-    def _base_on(self, day: date, include_portions: bool = True) -> Decimal:
-        base = self.base + sum((delta for when, delta in self.changes if when <= day), Decimal(0))
-        if include_portions:
-            base -= sum((amount for s, e, amount in self.portions if s <= day < e), Decimal(0))
-        return base
+    def _base_on(self, day: date) -> Decimal:
+        """The base on a day, with every change up to it, before any portion is set apart."""
+        return self.base + sum((delta for when, delta in self.changes if when <= day), Decimal(0))
+
+    def _bases_on(self, days: list[date]) -> list[Decimal]:
+        """The base on each of the ascending days, less the portions set apart on it.
+
+        One sweep over the changes and portions, sorted by date, so that a settlement
+        costs time linear in them rather than their number times the spans."""
+        by_date = itemgetter(0)
+        changes = sorted(self.changes, key=by_date) if self.changes else ()
+        if self.portions:
+            portion_starts = sorted([(s, amount) for s, e, amount in self.portions], key=by_date)
+            portion_ends = sorted([(e, amount) for s, e, amount in self.portions], key=by_date)
+        else:
+            portion_starts = portion_ends = ()
+        changed = set_apart = Decimal(0)
+        base = self.base + changed - set_apart
+        if not changes and not portion_starts:
+            return [base] * len(days)
+        next_change = next_start = next_end = 0
+        bases = []
+        for day in days:
+            moved = False
+            while next_change < len(changes) and changes[next_change][0] <= day:
+                changed += changes[next_change][1]
+                next_change += 1
+                moved = True
+            while next_start < len(portion_starts) and portion_starts[next_start][0] <= day:
+                set_apart += portion_starts[next_start][1]
+                next_start += 1
+                moved = True
+            while next_end < len(portion_ends) and portion_ends[next_end][0] <= day:
+                set_apart -= portion_ends[next_end][1]
+                next_end += 1
+                moved = True
+            if moved:
+                base = self.base + changed - set_apart
+            bases.append(base)
+        return bases
 
     def _segments(self, end: date, with_changes: bool):
         cuts = {self.watermark, end}

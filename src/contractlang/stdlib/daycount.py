@@ -33,13 +33,15 @@ def year_fraction(day_count: str, start: date, end: date) -> Fraction:
     if day_count == "30/360":
         return Fraction(day_count_days(day_count, start, end), 360)
     if day_count == "actual/actual":
-        total = Fraction(0)
-        cursor = start
-        while cursor < end:
-            next_year = date(cursor.year + 1, 1, 1)
-            stop = min(next_year, end)
-            days_in_year = 366 if calendar.isleap(cursor.year) else 365
-            total += Fraction((stop - cursor).days, days_in_year)
-            cursor = stop
-        return total
+        # each whole calendar year in between counts 1: the cost does not grow with the span,
+        # and no date past the span's end (past 9999-12-31, say) is ever made
+        if start.year == end.year:
+            return Fraction((end - start).days, _days_in_year(start.year))
+        first = Fraction((date(start.year + 1, 1, 1) - start).days, _days_in_year(start.year))
+        last = Fraction((end - date(end.year, 1, 1)).days, _days_in_year(end.year))
+        return first + (end.year - start.year - 1) + last
     raise ValueError(f"unknown day count {day_count!r}")
+
+
+def _days_in_year(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365

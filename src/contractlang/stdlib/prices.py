@@ -27,6 +27,11 @@ class PriceSeries:
     def __len__(self) -> int:
         return len(self._days)
 
+    @property
+    def split_count(self) -> int:
+        """How many splits a look-up applies: its cost grows with them."""
+        return len(self._splits)
+
     def rebase(self, effective: date, ratio: Decimal) -> None:
         self._splits.append((effective, ratio))
 
