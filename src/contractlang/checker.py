@@ -22,6 +22,7 @@ MONTHS = {name: number for number, name in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
 
 ACCRUAL_FIELDS = {"on", "annual_rate", "day_count", "start", "boundaries"}
+LITERAL_LENGTH = 60  # characters of a written number: a longer one costs more at every use it has
 PAY_OPTIONS = {"due": T.DATE, "on": T.DATE, "period": T.PERIOD}
 
 
@@ -218,7 +219,10 @@ class Checker:
     # --------------------------------------------------------------- types
     def resolve_type(self, node: ast.TypeExpr, report: bool = True) -> T.Type:
         if node.name == "List":
-            return T.ListOf(self.resolve_type(node.element, report))
+            element = self.resolve_type(node.element, report)
+            if report:
+                self.single_values(element, node.element)
+            return T.ListOf(element)
         base: T.Type
         if node.per is not None:
             try:
@@ -240,6 +244,11 @@ class Checker:
                 self.problem(f"unknown type '{node.name}'" + (f"; did you mean '{hint}'?" if hint else ""), node)
             base = T.Simple("Unknown")
         return T.Optional(base) if node.optional else base
+
+    def single_values(self, element: T.Type, node: ast.Node) -> None:
+        """Lists hold single values: a list of lists could show, copy or compare far more than it costs to build."""
+        if isinstance(element, T.ListOf):
+            self.problem("a list holds single values, not lists: every run is bounded", node)
 
     def unit_of(self, name: str, node: ast.Node) -> T.Unit:
         if name in self.currencies or name in self.securities:
@@ -667,8 +676,10 @@ class Checker:
 
     def _expr(self, node: ast.Expr, scope: _Scope, context: _Context, expected: T.Type | None) -> T.Type:
         if isinstance(node, ast.NumberLit):
+            self.literal_length(node)
             return self.number_literal(node)
         if isinstance(node, ast.PercentLit):
+            self.literal_length(node)
             return T.DECIMAL
         if isinstance(node, ast.DateLit):
             return T.DATE
@@ -701,6 +712,7 @@ class Checker:
             first = types[0]
             for item, found in zip(node.items[1:], types[1:]):
                 self.expect(found, first, item, "every item of a list")
+            self.single_values(first, node.items[0])
             return T.ListOf(first)
         if isinstance(node, ast.Comprehension):
             source = self.expr(node.source, scope, context)
@@ -713,7 +725,9 @@ class Checker:
                 inner.names[node.variable] = T.Simple("Unknown")
             if node.condition is not None:
                 self.expect(self.expr(node.condition, inner, context), T.BOOL, node.condition, "a condition")
-            return T.ListOf(self.expr(node.element, inner, context))
+            element = self.expr(node.element, inner, context)
+            self.single_values(element, node.element)
+            return T.ListOf(element)
         if isinstance(node, ast.Every):
             for month_day in node.month_days:
                 month = MONTHS.get(month_day.month)
@@ -753,6 +767,11 @@ class Checker:
             return self.binary(node, scope, context, expected)
         self.problem(f"unexpected expression {type(node).__name__}", node)  # pragma: no cover
         return T.Simple("Unknown")
+
+    def literal_length(self, node: ast.NumberLit | ast.PercentLit) -> None:
+        """Bounds the cost of reading and using a written number, however often a run evaluates it."""
+        if len(node.text) > LITERAL_LENGTH:
+            self.problem(f"a number is written with at most {LITERAL_LENGTH} characters, not {len(node.text):,}", node)
 
     def number_literal(self, node: ast.NumberLit) -> T.Type:
         integral = "." not in node.text

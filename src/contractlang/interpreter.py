@@ -8,6 +8,12 @@ everything the handler did and leaves one rejection effect instead.
 
 The interpreter knows no instrument. It knows dates, numbers with units,
 accruals, price series, effects and the order of time.
+
+Every run is bounded by a budget: at most STEP_BUDGET steps, a step being
+a statement run or a list element visited, built, copied or compared, and no
+list longer than LIST_BUDGET elements. Past either, the run stops with a
+diagnostic at the statement or expression that went over, so no contract can
+hang or exhaust memory, however it nests its loops.
 """
 
 from __future__ import annotations
@@ -28,8 +34,10 @@ from .stdlib.accrual import Ledger, Settlement
 from .stdlib.daycount import year_fraction
 from .stdlib.prices import PriceSeries
 
-ONE_DAY = timedelta(days=1)
 SCHEDULE_REACH = timedelta(days=400)  # open-ended schedules are laid out this far past the horizon
+STEP_BUDGET = 10_000_000  # steps in one run: far above what any instrument needs, and seconds of time
+LIST_BUDGET = 1_000_000  # elements in one list
+EXPLANATION_LINES = 10_000  # lines one explanation keeps (each effect keeps a copy of its own)
 
 
 # ------------------------------------------------------------------- inputs
@@ -107,6 +115,8 @@ class _Frame:
     rule: str
 
     def child(self, **changes) -> "_Frame":
+        if not changes:  # once per iteration of a loop: made directly, which is several times faster than evolve
+            return _Frame(self.clause, self.cause, self.today, self.steps, dict(self.locals), self.rule)
         frame = attrs.evolve(self, **changes)
         if "locals" not in changes:
             frame.locals = dict(self.locals)
@@ -141,6 +151,34 @@ class Run:
         self.history: list[tuple[date, dict]] = []
         self.assumption_table: dict[str, dict] = {}
         self.until: date = date.min
+        self.steps_taken = 0  # against STEP_BUDGET
+
+    # --------------------------------------------------------- the budget
+    def charge(self, steps: int, node: ast.Node, frame: _Frame) -> None:
+        """Count steps against the run's budget; the node that goes over it is where the run stops."""
+        self.steps_taken += steps
+        if self.steps_taken > STEP_BUDGET:
+            raise ContractError(Diagnostic(
+                f"this evaluation exceeds its budget of {STEP_BUDGET:,} steps in {frame.rule} ({frame.clause}); "
+                "every run is bounded (a step is a statement run or a list element visited, built, copied or compared)",
+                node.span, self.contract.text))
+
+    def charge_list(self, length: int, node: ast.Node, frame: _Frame) -> None:
+        """Before a list of `length` elements is built: it may not exceed LIST_BUDGET, and each element is a step."""
+        if length > LIST_BUDGET:
+            raise ContractError(Diagnostic(
+                f"this list would hold {length:,} elements, beyond the {LIST_BUDGET:,} a list may hold, "
+                f"in {frame.rule} ({frame.clause}); every run is bounded", node.span, self.contract.text))
+        self.charge(length, node, frame)
+
+    def out_of_range(self, problem: ArithmeticError, node: ast.Node, frame: _Frame) -> ContractError:
+        return ContractError(Diagnostic(
+            f"cannot compute this in {frame.rule} ({frame.clause}): the numbers are out of range "
+            f"({type(problem).__name__})", node.span, self.contract.text))
+
+    def not_shown(self, what: str, span: Span | None, text: str | None) -> ContractError:
+        """Money beyond what can be rounded to cents, found where a result shows it."""
+        return ContractError(Diagnostic(f"cannot show {what} in cents: the amount is out of range", span, text))
 
     # --------------------------------------------------------- set-up
     def run(self) -> Result:
@@ -181,8 +219,14 @@ class Run:
                 if setting is None:
                     setting = Setting(self.evaluate(node.default, self.global_frame(symbol.section)), "contract")
                 self.globals[symbol.name] = setting.value
+                try:
+                    shown = self.text(setting.value, symbol.type)
+                except ArithmeticError:
+                    from_scenario = setting.span is not None
+                    raise self.not_shown(f"assumption '{symbol.name}'", setting.span if from_scenario else node.span,
+                                         None if from_scenario else self.contract.text) from None
                 self.assumption_table[symbol.name] = {
-                    "value": self.text(setting.value, symbol.type),
+                    "value": shown,
                     "source": setting.source,
                     "clause": symbol.section,
                 }
@@ -253,6 +297,7 @@ class Run:
                     frame = self.global_frame(section.label)
                     if isinstance(item, ast.OnEachRule):
                         dates = set(self.evaluate(item.dates, frame))
+                        self.charge(len(dates), item, frame)  # each date is an item of the timeline
                     else:
                         dates = {self.evaluate(item.date, frame)}
                     # on one date, scheduled rules keep the order they are written in
@@ -310,7 +355,10 @@ class Run:
             return
         clause, rule = handler
         frame = _Frame(clause, record, record.date, [], {rule.binder: record}, f"{record.type} (event {record.index})")
-        frame.steps.append(Step(_describe_event(record, self.contract), clause))
+        try:
+            frame.steps.append(Step(_describe_event(record, self.contract), clause))
+        except ArithmeticError:
+            raise self.not_shown(f"event {record.index} ({record.type})", record.span, None) from None
         self.transaction(lambda: self.execute(rule.body, frame), frame, record)
 
     def transaction(self, body, frame: _Frame, cause: EventRecord | None) -> bool:
@@ -354,13 +402,12 @@ class Run:
     # --------------------------------------------------------- statements
     def execute(self, statements, frame: _Frame) -> None:
         for statement in statements:
+            self.charge(1, statement, frame)
             handler = _STATEMENTS[type(statement)]
             try:
                 handler(self, statement, frame)
-            except (ArithmeticError, OverflowError) as problem:  # numbers beyond what can be computed
-                raise ContractError(Diagnostic(
-                    f"cannot compute this in {frame.rule} ({frame.clause}): the numbers are out of range "
-                    f"({type(problem).__name__})", statement.span, self.contract.text)) from None
+            except ArithmeticError as problem:  # numbers beyond what can be computed, outside any expression
+                raise self.out_of_range(problem, statement, frame) from None
 
     def s_let(self, node: ast.Let, frame: _Frame) -> None:
         value = self.evaluate(node.value, frame)
@@ -369,11 +416,24 @@ class Run:
 
     def step(self, frame: _Frame, name: str, node: ast.Expr, value, note: str = "") -> None:
         """One line of explanation: a name, the formula that gave it, its value."""
+        if not self.explanation_has_room(frame):
+            return
         shown = self.show(value, node)
         formulas = self.contract.formulas
         formula = formulas[id(node)] if id(node) in formulas else formulas.setdefault(id(node), _formula(node))
         text = f"{name} = {shown}" if formula in (None, shown) else f"{name} = {formula} = {shown}"
         frame.steps.append(Step(text + note, frame.clause))
+
+    def explanation_has_room(self, frame: _Frame) -> bool:
+        """Whether the frame's explanation takes another line; when it first does not, it says so.
+
+        A loop that runs a million statements explains them all no more than a run's memory allows."""
+        if len(frame.steps) < EXPLANATION_LINES:
+            return True
+        if len(frame.steps) == EXPLANATION_LINES:
+            frame.steps.append(Step(f"… later steps are not shown: an explanation keeps {EXPLANATION_LINES:,} lines",
+                                    frame.clause))
+        return False
 
     def s_set(self, node: ast.SetState, frame: _Frame) -> None:
         value = self.evaluate(node.value, frame)
@@ -394,7 +454,7 @@ class Run:
         type_ = self.symbols[node.name].type
         self.assign(node.name, after, frame)
         if before != after:
-            self.emit(frame, "adjustment", {"name": node.name, "before": self.text(before, type_),
+            self.emit(node, frame, "adjustment", {"name": node.name, "before": self.text(before, type_),
                                             "after": self.text(after, type_)})
 
     def s_record(self, node: ast.Record, frame: _Frame) -> None:
@@ -404,7 +464,7 @@ class Run:
         if symbol is not None and symbol.kind == "state":
             self.assign(node.name, value, frame)
             type_ = symbol.type
-        self.emit(frame, "status", {"name": node.name, "value": self.text(value, type_)})
+        self.emit(node, frame, "status", {"name": node.name, "value": self.text(value, type_)})
 
     def s_pay(self, node: ast.Pay, frame: _Frame) -> None:
         amount = self.evaluate(node.amount, frame)
@@ -429,7 +489,7 @@ class Run:
             "due": due.isoformat() if due is not None and due != on else None,
             "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
         }
-        self.emit(frame, "payment", details, when=on,
+        self.emit(node, frame, "payment", details, when=on,
                   extra=[Step(f"paid {paid:.2f} {currency} as {node.purpose}: {_plain_number(amount)} rounded to cents, half up", frame.clause)])
 
     def s_issue(self, node: ast.Issue, frame: _Frame) -> None:
@@ -448,10 +508,10 @@ class Run:
             "price": _plain_number(price) if price is not None else None,
             "price_date": price_date.isoformat() if price_date is not None else None,
         }
-        self.emit(frame, "issue", details)
+        self.emit(node, frame, "issue", details)
 
     def s_votes(self, node: ast.Votes, frame: _Frame) -> None:
-        self.emit(frame, "votes", {"holder": self.evaluate(node.holder, frame),
+        self.emit(node, frame, "votes", {"holder": self.evaluate(node.holder, frame),
                                    "quantity": _plain_number(self.evaluate(node.quantity, frame))})
 
     def s_reject(self, node: ast.Reject, frame: _Frame) -> None:
@@ -476,11 +536,13 @@ class Run:
     def s_defer(self, node: ast.Defer, frame: _Frame) -> None:
         when = self.evaluate(node.date, frame)
         if when <= self.until:
+            self.charge(len(frame.steps), node, frame)  # the item keeps a copy of the explanation so far
             self.schedule(when, _Deferred(node.body, frame.child(steps=list(frame.steps))))
 
     def s_claim(self, node: ast.Claim, frame: _Frame) -> None:
         for record in self.pending_events.get(frame.today, ()):
             if record.type == node.event and record.index not in self.claimed:
+                self.charge(len(frame.steps), node, frame)  # the event's explanation starts with a copy of this one
                 self.claimed.add(record.index)
                 inner = frame.child(cause=record, steps=list(frame.steps), rule=f"{record.type} (event {record.index})")
                 inner.locals[node.binder] = record
@@ -497,7 +559,8 @@ class Run:
     def s_rebase(self, node: ast.Rebase, frame: _Frame) -> None:
         ratio = self.evaluate(node.ratio, frame)
         self.market.rebase(frame.today, ratio)
-        frame.steps.append(Step(f"closing prices before {frame.today} are divided by {_plain_number(ratio)}", frame.clause))
+        if self.explanation_has_room(frame):
+            frame.steps.append(Step(f"closing prices before {frame.today} are divided by {_plain_number(ratio)}", frame.clause))
 
     def s_do(self, node: ast.Do, frame: _Frame) -> None:
         action: ast.Action = self.symbols[node.action].node
@@ -508,7 +571,9 @@ class Run:
         self.execute(action.body, inner)
 
     def s_for(self, node: ast.ForEach, frame: _Frame) -> None:
-        for value in self.evaluate(node.source, frame):
+        values = self.evaluate(node.source, frame)
+        self.charge(len(values), node, frame)
+        for value in values:
             inner = frame.child()
             inner.locals[node.variable] = value
             self.execute(node.body, inner)
@@ -517,14 +582,23 @@ class Run:
         if not self.evaluate(node.condition, frame):
             raise CheckFailed(node.message, frame.clause)
 
-    def emit(self, frame: _Frame, kind: str, details: dict, when: date | None = None, extra=()) -> None:
+    def emit(self, node: ast.Statement, frame: _Frame, kind: str, details: dict, when: date | None = None,
+             extra=()) -> None:
+        self.charge(len(frame.steps), node, frame)  # every effect keeps a copy of its explanation
         cause = frame.cause.index if frame.cause is not None else None
         self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details,
                                    tuple(frame.steps) + tuple(extra)))
 
     # --------------------------------------------------------- expressions
     def evaluate(self, node: ast.Expr, frame: _Frame):
-        return _EXPRESSIONS[type(node)](self, node, frame)
+        """The value of an expression; a date or number beyond range is a diagnostic at the innermost node."""
+        try:
+            return _EXPRESSIONS[type(node)](self, node, frame)
+        except schedules.OutsideCalendar as problem:
+            raise ContractError(Diagnostic(f"{problem}, in {frame.rule} ({frame.clause})", node.span,
+                                           self.contract.text)) from None
+        except ArithmeticError as problem:
+            raise self.out_of_range(problem, node, frame) from None
 
     def e_name(self, node: ast.Name, frame: _Frame):
         name = node.name
@@ -594,12 +668,15 @@ class Run:
         return getattr(subject, node.name)
 
     def e_list(self, node: ast.ListExpr, frame):
+        self.charge_list(len(node.items), node, frame)
         return [self.evaluate(item, frame) for item in node.items]
 
     def e_comprehension(self, node: ast.Comprehension, frame):
         values = []
         inner = frame.child()
-        for item in self.evaluate(node.source, frame):
+        source = self.evaluate(node.source, frame)
+        self.charge(len(source), node, frame)
+        for item in source:
             inner.locals[node.variable] = item
             if node.condition is None or self.evaluate(node.condition, inner):
                 values.append(self.evaluate(node.element, inner))
@@ -611,7 +688,13 @@ class Run:
         start = self.evaluate(node.start, frame)
         end = self.evaluate(node.end, frame) if node.end is not None else None
         pairs = [(MONTHS[md.month], int(md.day)) for md in node.month_days]
-        return schedules.recurring(pairs, start, end, self.until + SCHEDULE_REACH)
+        # laid out this far past the horizon, but never past the calendar's last day
+        limit = self.until + SCHEDULE_REACH if self.until <= date.max - SCHEDULE_REACH else date.max
+        years = schedules.last_scheduled(end, limit).year - start.year + 1
+        self.charge(max(years, 0) * len(pairs), node, frame)  # each month-day of each year is looked at
+        dates = schedules.recurring(pairs, start, end, limit)
+        self.charge_list(len(dates), node, frame)
+        return dates
 
     def e_if(self, node: ast.IfExpr, frame):
         if self.evaluate(node.condition, frame):
@@ -640,17 +723,17 @@ class Run:
         right = self.evaluate(node.right, frame)
         if op == "+":
             if isinstance(left, date):
-                return left + timedelta(days=right)
+                return schedules.add_days(left, right)
             if isinstance(right, date):
-                return right + timedelta(days=left)
+                return schedules.add_days(right, left)
             if isinstance(left, list):
-                return left + right
+                self.charge_list(len(left) + len(right), node, frame)
             return left + right
         if op == "-":
             if isinstance(left, date) and isinstance(right, date):
                 return (left - right).days
             if isinstance(left, date):
-                return left - timedelta(days=right)
+                return schedules.add_days(left, -right)
             return left - right
         if op == "*":
             return left * right
@@ -660,7 +743,10 @@ class Run:
                                                self.contract.text))
             return Decimal(left) / Decimal(right)
         if op == "in":
+            self.charge(len(right), node, frame)
             return left in right
+        if isinstance(left, list):  # == or != compares element by element
+            self.charge(len(left) + len(right), node, frame)
         if op == "==":
             return left == right
         if op == "!=":
@@ -688,16 +774,22 @@ class Run:
     def accrual_call(self, node: ast.Call, frame, settle: bool):
         ledger = self.ledgers[node.arguments[0].value.name]
         named = self.named(node, frame)
-        end = named["before"] if "before" in named else named["through"] + ONE_DAY
+        end = named["before"] if "before" in named else schedules.add_days(named["through"], 1)
         portion = named.get("on")
+        looked_through = ledger.entries  # a query looks through the changes and portions not yet settled
         if settle:
             settled = ledger.settle(end, portion)
-            frame.steps.extend(self.piece_steps(settled, ledger, frame.clause))
+            self.charge(looked_through + len(settled.pieces), node, frame)
+            if self.explanation_has_room(frame):
+                frame.steps.extend(self.piece_steps(settled, ledger, frame.clause))
             return settled
-        return ledger.accrued(end, portion).amount
+        accrued = ledger.accrued(end, portion)
+        self.charge(looked_through + len(accrued.pieces), node, frame)
+        return accrued.amount
 
     def quote(self, node: ast.Call, frame, strictly_before: bool) -> Quote:
         when = self.evaluate(node.arguments[1].value, frame)
+        self.charge(self.market.split_count, node, frame)  # a look-up applies every split recorded
         found = self.market.before(when) if strictly_before else self.market.on_or_before(when)
         if found is None:
             relation = "before" if strictly_before else "on or before"
@@ -750,11 +842,17 @@ class Run:
                 if isinstance(item, ast.StateDecl) and not item.private:
                     value = self.state[item.name]
                     if value is not None:
-                        state[item.name] = self.text(value, self.symbols[item.name].type)
+                        state[item.name] = self.shown_at_end(value, self.symbols[item.name].type, "state", item)
                 elif isinstance(item, ast.Report):
                     value = self.evaluate(item.value, self.global_frame(section.label))
-                    state[item.name] = self.text(value, self.contract.type_of(item.value))
+                    state[item.name] = self.shown_at_end(value, self.contract.type_of(item.value), "report", item)
         return Result(self.contract.title, self.until, self.assumption_table, self.effects, state)
+
+    def shown_at_end(self, value, type_, kind: str, item: ast.StateDecl | ast.Report) -> str:
+        try:
+            return self.text(value, type_)
+        except ArithmeticError:
+            raise self.not_shown(f"{kind} '{item.name}'", item.span, self.contract.text) from None
 
 
 def _formula(node: ast.Expr) -> str | None:
@@ -840,6 +938,15 @@ def _f_simple(function):
     return call
 
 
+def _f_over_list(function):
+    """A function that looks at every element of the list it is given: each is a step."""
+    def call(run: Run, node, frame):
+        items = run.positional(node, frame)[0]
+        run.charge(len(items), node, frame)
+        return function(items)
+    return call
+
+
 def _f_plain(run: Run, node, frame):
     value = run.positional(node, frame)[0]
     return Decimal(value)
@@ -856,12 +963,12 @@ _FUNCTIONS = {
     "abs": _f_simple(abs),
     "ceil": _f_rounding(rounding.ceil_whole),
     "floor": _f_rounding(rounding.floor_whole),
-    "round_half_up": _f_rounding(lambda x, n: rounding.round_half_up(x, int(n))),
-    "round_down": _f_rounding(lambda x, n: rounding.round_down(x, int(n))),
+    "round_half_up": _f_rounding(rounding.round_half_up),
+    "round_down": _f_rounding(rounding.round_down),
     "cents": _f_rounding(rounding.cents),
     "first_of_month": _f_simple(schedules.first_of_month),
     "last_of_month": _f_simple(schedules.last_of_month),
-    "add_months": _f_simple(lambda d, n: schedules.add_months(d, int(n))),
+    "add_months": _f_simple(schedules.add_months),
     "year": _f_simple(lambda d: Decimal(d.year)),
     "month": _f_simple(lambda d: Decimal(d.month)),
     "day": _f_simple(lambda d: Decimal(d.day)),
@@ -874,10 +981,10 @@ _FUNCTIONS = {
     "settle": _f_accrual(True),
     "span": _f_simple(lambda a, b: (a, b)),
     "year_fraction": _f_simple(lambda dc, a, b: Decimal(year_fraction(dc, a, b).numerator) / Decimal(year_fraction(dc, a, b).denominator)),
-    "all": _f_simple(lambda items: all(items)),
-    "any": _f_simple(lambda items: any(items)),
+    "all": _f_over_list(all),
+    "any": _f_over_list(any),
     "count": _f_simple(lambda items: Decimal(len(items))),
-    "sum": _f_simple(lambda items: sum(items, Decimal(0))),
+    "sum": _f_over_list(lambda items: sum(items, Decimal(0))),
     "plain": _f_plain,
     "is_whole": _f_is_whole,
     "money": _f_simple(lambda x: x),
