@@ -12,6 +12,7 @@ every generated contract that parses prints back to the same tree.
 from __future__ import annotations
 
 import functools
+import math
 from datetime import date
 
 import pytest
@@ -316,3 +317,54 @@ def test_planted_cache_entries_change_no_result(tmp_path_factory, body):
         entry.write_bytes(body)
     status, output = _invoke(*args, env=env)
     assert status == 0 and json.loads(output) == json.loads(clean)
+
+
+# ------------------------------------------------------------ nested loops and far dates
+
+def _eval_text(folder, body: str, scenario: str = 'title = "fuzz"\n'):
+    contract = folder / "fuzz.contract"
+    contract.write_text('contract "fuzz"\ncurrency USD\n' + body, encoding="utf-8")
+    path = folder / "s.toml"
+    path.write_text(scenario, encoding="utf-8")
+    status, output = _invoke("eval", str(contract), str(path), "--format", "json")
+    assert status in (0, 1), output
+    if status == 1:
+        assert ": error: " in output
+    return status, output
+
+
+@settings(max_examples=25, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(lengths=st.tuples(st.integers(1, 7), st.lists(st.integers(0, 7), max_size=5)).map(lambda p: [p[0], *p[1]]),
+       doubling=st.booleans(), comprehension=st.booleans())
+def test_nested_loops_end_with_a_result_or_a_budget(tmp_path_factory, lengths, doubling, comprehension):
+    lines = ['§1 "Loops" {', "  horizon 2003-01-02", "  state n: Integer = 0", "  state xs: List of Integer = [1]"]
+    lines += [f"  term l{i} = [{', '.join(str(k) for k in range(length))}]" for i, length in enumerate(lengths)]
+    lines.append("  on 2003-01-01 {")
+    for level in range(len(lengths)):
+        lines.append("    " + "  " * level + f"for v{level} in l{level} {{")
+    inner = "set xs = xs + xs" if doubling else "set n = n + 1"
+    if comprehension:
+        inner = "set n = n + count([a for a in l0 if a >= 0])"
+    lines.append("    " + "  " * len(lengths) + inner)
+    lines += ["    " + "  " * level + "}" for level in reversed(range(len(lengths)))]
+    lines += ["  }", "}"]
+    status, output = _eval_text(tmp_path_factory.mktemp("loops"), "\n".join(lines) + "\n")
+    iterations = math.prod(lengths)
+    if doubling and iterations >= 20:  # 2^20 elements: past the list budget
+        assert status == 1 and "a list may hold" in output, output
+    else:
+        assert status == 0, output
+
+
+@FUZZ
+@given(horizon=st.dates(min_value=date(9990, 1, 1)),
+       days=st.integers(-10**12, 10**12), months=st.integers(-10**9, 10**9))
+def test_far_dates_give_results_or_diagnostics(tmp_path_factory, horizon, days, months):
+    body = (f'§1 "Far" {{\n  horizon {horizon.isoformat()}\n  term holder = "H"\n'
+            "  schedule coupon_dates = every Mar 10, Sep 10 from 9990-01-01\n"
+            "  on each d in coupon_dates {\n"
+            '    pay 1 USD from holder to holder as interest, on business_day(d, following, "US")\n  }\n'
+            f"  report later = {horizon.isoformat()} + {days} days\n"
+            f"  report moved = add_months({horizon.isoformat()}, {months})\n}}\n")
+    status, output = _eval_text(tmp_path_factory.mktemp("far"), body)
+    assert status == 0 or "the date falls outside the calendar" in output, output
