@@ -43,7 +43,7 @@ def median_time(action, repeat: int) -> float:
 
 def cold_load(contract: str) -> float:
     """Parse and check in a fresh process with an empty cache folder: grammar tables built too."""
-    snippet = ("import time, sys; t = time.perf_counter(); from contractlang.checker import load; "
+    snippet = ("import time, sys; t = time.perf_counter(); from contractlang.language.checker import load; "
                f"load({contract!r}); print(time.perf_counter() - t)")
     with tempfile.TemporaryDirectory() as empty:
         done = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, cwd=ROOT,
@@ -58,10 +58,10 @@ def whole_process(contract: str, scenario: str, repeat: int) -> float:
 
 
 def measure(quick: bool) -> dict:
-    from contractlang.checker import load
-    from contractlang.interpreter import evaluate
-    from contractlang.properties import benchmark
-    from contractlang.scenario import inputs_for, load_scenario
+    from contractlang.language.checker import load
+    from contractlang.runtime.interpreter import evaluate
+    from contractlang.testing.properties import benchmark
+    from contractlang.inputs.scenario import inputs_for, load_scenario
 
     repeat = 3 if quick else 10
     report = {}
@@ -95,9 +95,9 @@ def scaling(repeat: int) -> dict:
     from datetime import date, timedelta
     from decimal import Decimal
 
-    from contractlang.checker import load
-    from contractlang.interpreter import Inputs, evaluate
-    from contractlang.scenario import BoundEvent, load_price_csv
+    from contractlang.language.checker import load
+    from contractlang.runtime.interpreter import Inputs, evaluate
+    from contractlang.inputs.scenario import BoundEvent, load_price_csv
 
     contract = load(INSTRUMENTS["2002 note"][0])
     prices = load_price_csv(str(ROOT / "scenarios" / "nso_closing_bid_2001_2006.csv"))

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import attrs
 
-from contractlang import ast
-from contractlang.parser import parse
+from contractlang.language import ast
+from contractlang.language.parser import parse
 
 FLIP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">"}
 

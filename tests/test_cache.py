@@ -24,8 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contractlang import ast, cache
-from contractlang.parser import parse
+from contractlang import cache
+from contractlang.language import ast
+from contractlang.language.parser import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "contracts").rglob("*.contract"))

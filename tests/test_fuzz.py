@@ -20,12 +20,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contractlang.checker import check
+from contractlang.language.checker import check
 from contractlang.cli import main
 from contractlang.diagnostics import ContractError
-from contractlang.interpreter import Inputs, evaluate
-from contractlang.parser import grammar_text, parse
-from contractlang.printer import format_contract
+from contractlang.runtime.interpreter import Inputs, evaluate
+from contractlang.language.parser import grammar_text, parse
+from contractlang.language.printer import format_contract
 
 FUZZ = settings(max_examples=150, deadline=None, database=None, derandomize=True,
                 suppress_health_check=list(HealthCheck))

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from contractlang.checker import load
+from contractlang.language.checker import load
 from contractlang.diagnostics import ContractError
-from contractlang.scenario import inputs_for, load_scenario
+from contractlang.inputs.scenario import inputs_for, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from contractlang import ast
-from contractlang.checker import load
+from contractlang.language import ast
+from contractlang.language.checker import load
 from contractlang.cli import main
-from contractlang.properties import run_example
+from contractlang.testing.properties import run_example
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = [

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from contractlang import ast
-from contractlang import types as T
-from contractlang.checker import check
+from contractlang.language import ast
+from contractlang.language import types as T
+from contractlang.language.checker import check
 from contractlang.cli import main
 from contractlang.diagnostics import ContractError
-from contractlang.interpreter import Inputs, Setting, evaluate
-from contractlang.parser import parse
-from contractlang.printer import format_contract
-from contractlang.scenario import BoundEvent
+from contractlang.runtime.interpreter import Inputs, Setting, evaluate
+from contractlang.language.parser import parse
+from contractlang.language.printer import format_contract
+from contractlang.inputs.scenario import BoundEvent
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "contracts").rglob("*.contract"))

@@ -34,7 +34,8 @@ from pathlib import Path
 
 import attrs
 
-from . import __version__, ast
+from . import __version__
+from .language import ast
 from .diagnostics import ContractError, Span
 from .files import read_text, write_whole
 

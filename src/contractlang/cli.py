@@ -77,7 +77,7 @@ def main() -> None:
 
 
 def _assignments(values, option: str) -> dict[str, str]:
-    from .scenario import parse_cli_assignment
+    from .inputs.scenario import parse_cli_assignment
 
     found = {}
     for text in values:
@@ -100,10 +100,10 @@ def _assignments(values, option: str) -> dict[str, str]:
 @click.option("--explain", is_flag=True, help="show under each effect how it was computed, step by step, with clauses")
 def eval_command(contract_path, scenario_path, output_format, until_text, sets, assumes, explain):
     """Run one SCENARIO (TOML or JSON) against one CONTRACT."""
-    from .checker import load
-    from .effects import render_json, render_table
-    from .interpreter import evaluate
-    from .scenario import inputs_for, load_scenario, parse_date
+    from .language.checker import load
+    from .runtime.effects import render_json, render_table
+    from .runtime.interpreter import evaluate
+    from .inputs.scenario import inputs_for, load_scenario, parse_date
 
     until = None
     if until_text is not None:
@@ -126,7 +126,7 @@ def eval_command(contract_path, scenario_path, output_format, until_text, sets, 
 @click.argument("contract_paths", metavar="CONTRACT...", nargs=-1, required=True)
 def check_command(contract_paths):
     """Parse and check contracts without running them."""
-    from .checker import load
+    from .language.checker import load
     from .diagnostics import ContractError
 
     problems = []
@@ -152,7 +152,7 @@ def check_command(contract_paths):
 @click.option("--fail-fast", is_flag=True, help="stop at the first example or invariant that fails")
 def test_command(contract_paths, max_examples, seed, counterexamples, fail_fast):
     """Run the examples and invariants that contracts declare; invariants over generated scenarios."""
-    from .properties import run_tests
+    from .testing.properties import run_tests
 
     failures = run_tests(list(contract_paths), max_examples=max_examples, seed=seed, out_dir=counterexamples,
                          echo=click.echo, color=sys.stdout.isatty(), fail_fast=fail_fast)
@@ -166,8 +166,8 @@ def test_command(contract_paths, max_examples, seed, counterexamples, fail_fast)
 def fmt_command(contract_paths, check_only):
     """Rewrite contracts in canonical layout."""
     from .files import write_whole
-    from .parser import parse, read_source
-    from .printer import format_contract
+    from .language.parser import parse, read_source
+    from .language.printer import format_contract
 
     unformatted = []
     for path in contract_paths:

@@ -24,15 +24,15 @@ from decimal import Decimal
 
 import attrs
 
-from . import ast
-from . import types as T
-from .checker import CheckedContract
-from .diagnostics import ContractError, Diagnostic, Span
+from ..language import ast
+from ..language import types as T
+from ..language.checker import CheckedContract
+from ..diagnostics import ContractError, Diagnostic, Span
 from .effects import Effect, Result, Step
-from .stdlib import calendars, rounding, schedules
-from .stdlib.accrual import Ledger, Settlement
-from .stdlib.daycount import year_fraction
-from .stdlib.prices import PriceSeries
+from ..stdlib import calendars, rounding, schedules
+from ..stdlib.accrual import Ledger, Settlement
+from ..stdlib.daycount import year_fraction
+from ..stdlib.prices import PriceSeries
 
 SCHEDULE_REACH = timedelta(days=400)  # open-ended schedules are laid out this far past the horizon
 STEP_BUDGET = 10_000_000  # steps in one run: far above what any instrument needs, and seconds of time
@@ -236,7 +236,7 @@ class Run:
             settable = symbol is not None and symbol.kind == "state" and symbol.node.settable
             if (symbol is None or symbol.kind != kind) and not (kind == "parameter" and settable):
                 setting = (self.inputs.params.get(name) or self.inputs.assumptions.get(name))
-                from .diagnostics import closest
+                from ..diagnostics import closest
 
                 candidates = [s.name for s in self.symbols.values()
                               if s.kind == kind or (kind == "parameter" and s.kind == "state" and s.node.settable)]
@@ -683,7 +683,7 @@ class Run:
         return values
 
     def e_every(self, node: ast.Every, frame):
-        from .checker import MONTHS
+        from ..language.checker import MONTHS
 
         start = self.evaluate(node.start, frame)
         end = self.evaluate(node.end, frame) if node.end is not None else None
@@ -859,7 +859,7 @@ def _formula(node: ast.Expr) -> str | None:
     """The text of a computed expression, for explanations (None for a plain literal or name)."""
     if isinstance(node, (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.Name)):
         return None
-    from .printer import expr
+    from ..language.printer import expr
 
     text = expr(node)
     return text if len(text) <= 120 else text[:117] + "..."
@@ -902,7 +902,7 @@ def _plain_text(value, type_, currencies=()) -> str:
 
 
 def _names(node):
-    from .checker import _names_in
+    from ..language.checker import _names_in
 
     return list(_names_in(node))
 

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import attrs
 
-from . import files
-from . import types as T
-from .diagnostics import CommandLineError, ContractError, Diagnostic, Span, closest
+from .. import files
+from ..language import types as T
+from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span, closest
 
 MAX_SCENARIO_BYTES = 5_000_000
 MAX_PRICE_SERIES_BYTES = 5_000_000
@@ -529,7 +529,7 @@ def parse_cli_assignment(text: str) -> tuple[str, str]:
 
 def inputs_for(contract, scenario: RawScenario | None, sets: dict, assumes: dict, until: date | None):
     """The typed inputs of a run: the scenario's values, then the command line's over them."""
-    from .interpreter import Inputs, Setting
+    from ..runtime.interpreter import Inputs, Setting
 
     inputs = Inputs(path=scenario.path if scenario else None)
     text = scenario.text if scenario else None

@@ -12,8 +12,9 @@ import re
 from datetime import date
 from pathlib import Path
 
-from . import ast, files
-from .diagnostics import ContractError, Diagnostic, Span
+from . import ast
+from .. import files
+from ..diagnostics import ContractError, Diagnostic, Span
 
 MAX_SOURCE_BYTES = 1_000_000
 MAX_NESTING = 64
@@ -39,10 +40,10 @@ def grammar_text() -> str:
     """The grammar shipped in the package, or the repository's copy in a source checkout."""
     from importlib import resources
 
-    packaged = resources.files("contractlang") / "contract.lark"
+    packaged = resources.files("contractlang.language") / "contract.lark"
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parents[2] / "grammar" / "contract.lark").read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[3] / "grammar" / "contract.lark").read_text(encoding="utf-8")
 
 
 _comments: list = []  # filled by the lexer during one parse; read by parse_with_comments
@@ -53,7 +54,7 @@ def _parser():
     """The LALR parser, from the tables in the cache or built (and then kept) when they are not there."""
     from lark import Lark
 
-    from . import cache
+    from .. import cache
 
     # what cannot be kept in the cache (a function) is given again when the tables are loaded
     runtime_options = {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True}
@@ -69,7 +70,7 @@ def _tables_entry_name() -> str:
     """Named after the grammar, the parser's options (this file) and the Lark installed."""
     import lark
 
-    from . import cache
+    from .. import cache
 
     return f"grammar-{cache.key(grammar_text(), Path(__file__).read_text(encoding='utf-8'), lark.__version__)}.json"
 
@@ -89,7 +90,7 @@ def parse(text: str, path: str = "<contract>") -> ast.Contract:
     """Parse contract source text into a syntax tree, or raise ContractError.
 
     Trees of texts parsed before come from the on-disk cache."""
-    from . import cache
+    from .. import cache
 
     name = f"tree-{cache.key(grammar_text(), _builder_source(), path, text)}.json"
     tree = cache.load_tree(name)
@@ -103,7 +104,7 @@ def parse(text: str, path: str = "<contract>") -> ast.Contract:
 @functools.lru_cache(maxsize=1)
 def _builder_source() -> str:
     """The code that shapes trees and keeps them: a change to it must not meet trees cached before it."""
-    from . import cache
+    from .. import cache
 
     return "".join(Path(source).read_text(encoding="utf-8") for source in (__file__, ast.__file__, cache.__file__))
 

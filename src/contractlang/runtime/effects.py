@@ -13,7 +13,7 @@ from datetime import date
 
 import attrs
 
-from .diagnostics import printable
+from ..diagnostics import printable
 
 KIND_KEYS = {
     "payment": ("payer", "payee", "amount", "currency", "purpose", "due", "period"),

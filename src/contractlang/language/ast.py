@@ -13,7 +13,7 @@ from datetime import date
 
 import attrs
 
-from .diagnostics import Span
+from ..diagnostics import Span
 
 
 def _span():

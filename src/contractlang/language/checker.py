@@ -15,8 +15,8 @@ import attrs
 
 from . import ast
 from . import types as T
-from .diagnostics import ContractError, Diagnostic, closest
-from .scenario import NO_DEFAULT, EventSpec, FieldSpec
+from ..diagnostics import ContractError, Diagnostic, closest
+from ..inputs.scenario import NO_DEFAULT, EventSpec, FieldSpec
 
 MONTHS = {name: number for number, name in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
@@ -444,7 +444,7 @@ class Checker:
                     else:
                         self.check_example(item, clause)
                 elif isinstance(item, ast.Generate):
-                    from .properties import check_generate
+                    from ..testing.properties import check_generate
 
                     check_generate(self, item, section.label)
 
@@ -612,13 +612,13 @@ class Checker:
 
     # -------------------------------------------------- examples, invariants
     def check_invariant(self, item: ast.Invariant, section: str) -> None:
-        from .properties import invariant_scope
+        from ..testing.properties import invariant_scope
 
         scope = invariant_scope(self, item)
         self.block(item.body, scope, _Context(section, in_invariant=True))
 
     def check_example(self, item: ast.Example, section: str) -> None:
-        from .properties import check_example
+        from ..testing.properties import check_example
 
         check_example(self, item, section)
 

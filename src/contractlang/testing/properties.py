@@ -33,9 +33,9 @@ from pathlib import Path
 
 import attrs
 
-from . import ast
-from . import types as T
-from .diagnostics import ContractError, Diagnostic
+from ..language import ast
+from ..language import types as T
+from ..diagnostics import ContractError, Diagnostic
 
 EFFECT = T.Simple("Effect")
 SNAPSHOT = T.Simple("Snapshot")
@@ -79,7 +79,7 @@ def _run_fields(checker) -> dict:
 
 
 def _register_records() -> None:
-    from .checker import RECORD_FIELDS
+    from ..language.checker import RECORD_FIELDS
 
     RECORD_FIELDS["Effect"] = _effect_fields
     RECORD_FIELDS["Snapshot"] = _snapshot_fields
@@ -91,7 +91,7 @@ _register_records()
 
 def run_scope(checker, parent=None):
     """The names through which examples and invariants see a run."""
-    from .checker import _Scope
+    from ..language.checker import _Scope
 
     scope = _Scope(parent or checker.global_scope())
     for name in EFFECT_LISTS:
@@ -118,7 +118,7 @@ def invariant_scope(checker, item: ast.Invariant):
 
 
 def _check_event_fields(checker, event: str, fields, node, require_all: bool) -> None:
-    from .checker import _Context
+    from ..language.checker import _Context
 
     symbol = checker.symbols.get(event)
     if symbol is None or symbol.kind != "event":
@@ -127,7 +127,7 @@ def _check_event_fields(checker, event: str, fields, node, require_all: bool) ->
     given = set()
     for field in fields:
         if field.name not in declared:
-            from .diagnostics import closest
+            from ..diagnostics import closest
 
             hint = closest(field.name, declared)
             checker.problem(f"{event} has no field '{field.name}'" + (f"; did you mean '{hint}'?" if hint else ""), field)
@@ -143,7 +143,7 @@ def _check_event_fields(checker, event: str, fields, node, require_all: bool) ->
 
 
 def check_example(checker, item: ast.Example, section: str) -> None:
-    from .checker import _Context
+    from ..language.checker import _Context
 
     context = _Context(section, in_invariant=True)
     for given in item.items:
@@ -179,7 +179,7 @@ def check_example(checker, item: ast.Example, section: str) -> None:
 
 
 def check_generate(checker, item: ast.Generate, section: str) -> None:
-    from .checker import _Context
+    from ..language.checker import _Context
 
     context = _Context(section)
     scope = checker.global_scope()
@@ -300,12 +300,12 @@ class RunView:
 
 def view_frame(run, result, events, clause: str, varied=None):
     """A frame in which the expressions of examples and invariants evaluate against a finished run."""
-    from .interpreter import _Frame
+    from ..runtime.interpreter import _Frame
 
     view = RunView(run, result)
     local = view.lists()
     by_type: dict[str, list] = {s.name: [] for s in run.symbols.values() if s.kind == "event"}
-    from .interpreter import EventRecord
+    from ..runtime.interpreter import EventRecord
 
     for event in events:
         by_type.setdefault(event.type, []).append(EventRecord(event.type, event.index, event.date, event.fields))
@@ -329,9 +329,9 @@ class Failure:
 
 def _example_inputs(contract, item: ast.Example):
     """Inputs for an example: its scenario file (if any), then its own givens over it."""
-    from .files import resolve_reference
-    from .interpreter import Inputs, Run, Setting
-    from .scenario import BoundEvent, inputs_for, load_scenario
+    from ..files import resolve_reference
+    from ..runtime.interpreter import Inputs, Run, Setting
+    from ..inputs.scenario import BoundEvent, inputs_for, load_scenario
 
     evaluator = Run(contract, Inputs())
     frame = evaluator.global_frame("example")
@@ -367,7 +367,7 @@ def _example_inputs(contract, item: ast.Example):
 
 def run_example(contract, item: ast.Example, clause: str) -> list[str]:
     """The expectations of an example that do not hold (empty when it passes)."""
-    from .interpreter import Run
+    from ..runtime.interpreter import Run
 
     inputs = _example_inputs(contract, item)
     run = Run(contract, inputs)
@@ -381,7 +381,7 @@ def run_example(contract, item: ast.Example, clause: str) -> list[str]:
     failed = []
     for given in item.items:
         if isinstance(given, ast.Expectation) and not run.evaluate(given.condition, frame):
-            from .printer import expr
+            from ..language.printer import expr
 
             failed.append(f"line {given.span.line}: expected {expr(given.condition)}" if given.span
                           else f"expected {expr(given.condition)}")
@@ -405,8 +405,8 @@ class Generated:
         return f"Generated(until={self.until}, params={self.params}, {len(self.prices)} prices, events=[{events}])"
 
     def inputs(self, contract):
-        from .interpreter import Inputs, Setting
-        from .scenario import BoundEvent
+        from ..runtime.interpreter import Inputs, Setting
+        from ..inputs.scenario import BoundEvent
 
         return Inputs(
             params={name: Setting(value, "scenario") for name, value in self.params.items()},
@@ -430,7 +430,7 @@ class Generator:
 
     # -- what the contract says
     def _survey(self) -> None:
-        from .interpreter import Inputs, Run
+        from ..runtime.interpreter import Inputs, Run
 
         evaluator = Run(self.contract, Inputs())
         frame = evaluator.global_frame("generation")
@@ -461,7 +461,7 @@ class Generator:
 
     def _edge_dates(self) -> list[date]:
         """Dates where terms change: the contract's dates and schedules, the days next to them, holidays."""
-        from .interpreter import Inputs, Run, Setting
+        from ..runtime.interpreter import Inputs, Run, Setting
 
         edges = set(self.literal_dates)
         try:
@@ -480,7 +480,7 @@ class Generator:
         for day in edges:
             near.update(day + timedelta(days=offset) for offset in (-1, 0, 1))
         if calendars:
-            from .stdlib.calendars import _holidays
+            from ..stdlib.calendars import _holidays
 
             for year in range(self.low.year, self.high.year + 1):
                 near.update(d for d in _holidays(calendars[0], year) if self.low <= d <= self.high)
@@ -671,7 +671,7 @@ class _Discard(Exception):
 
 
 def evaluate_generated(contract, generated: Generated):
-    from .interpreter import PreconditionFailed, Run
+    from ..runtime.interpreter import PreconditionFailed, Run
 
     inputs = generated.inputs(contract)
     run = Run(contract, inputs)
@@ -685,7 +685,7 @@ def evaluate_generated(contract, generated: Generated):
 def vary(contract, generated: Generated, variation: ast.Variation, base_result) -> Generated:
     """The second scenario of a relational invariant."""
     if variation.kind == "later_horizon":
-        from .interpreter import Inputs, Run
+        from ..runtime.interpreter import Inputs, Run
 
         until = generated.until
         if until is None:
@@ -696,7 +696,7 @@ def vary(contract, generated: Generated, variation: ast.Variation, base_result) 
         kept = [event if i not in rejected else None for i, event in enumerate(generated.events, 1)]
         # keep each event's position so that causes still name the same events
         return attrs.evolve(generated, events=[e if e is not None else ("__removed__", None, {}) for e in kept])
-    from .interpreter import Inputs, Run
+    from ..runtime.interpreter import Inputs, Run
 
     evaluator = Run(contract, Inputs())
     frame = evaluator.global_frame("variation")
@@ -719,7 +719,7 @@ def _inputs_skipping_removed(contract, generated: Generated):
 
 def check_invariant(contract, item: ast.Invariant, clause: str, generated: Generated) -> str | None:
     """None when the invariant holds on this scenario, else what failed."""
-    from .interpreter import CheckFailed, PreconditionFailed, Run
+    from ..runtime.interpreter import CheckFailed, PreconditionFailed, Run
 
     run, result, inputs = evaluate_generated(contract, generated)
     varied = None
@@ -744,7 +744,7 @@ def check_invariant(contract, item: ast.Invariant, clause: str, generated: Gener
 
 def scenario_text(contract, generated: Generated, title: str, prices_file: str | None) -> str:
     """A scenario file (TOML) that `contract eval` runs to reproduce a generated scenario."""
-    from .interpreter import _plain_number
+    from ..runtime.interpreter import _plain_number
 
     def value(v) -> str:
         if isinstance(v, bool):
@@ -780,7 +780,7 @@ def write_counterexample(contract, generated: Generated, title: str, out_dir: st
     the same time, keeps what the first wrote. Each file is written whole; the
     price series first, then the scenario that names it, and if the scenario
     cannot be written the series is removed, so nothing half is left."""
-    from .files import write_whole
+    from ..files import write_whole
 
     folder = Path(out_dir)
     _make_folder(folder, folder / f"{stem}.prices.csv" if generated.prices else folder / f"{stem}.toml")
@@ -922,7 +922,7 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
 
 
 def _describe_variation(variation: ast.Variation) -> str:
-    from .printer import variation as text
+    from ..language.printer import variation as text
 
     return text(variation).strip()
 
@@ -936,7 +936,7 @@ def _slug(name: str) -> str:
 def run_tests(paths, max_examples: int, seed: int, out_dir: str, echo, color: bool = False,
               fail_fast: bool = False) -> int:
     """`contract test`: every contract's examples and invariants; the number of failures."""
-    from .checker import load
+    from ..language.checker import load
 
     started = time.perf_counter()
     total_failures = total_properties = total_tried = 0
@@ -962,7 +962,7 @@ def benchmark(path: str, n: int = 200, seed: int = 0) -> float:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hypothesis_seed
 
-    from .checker import load
+    from ..language.checker import load
 
     contract = load(path)
     generator = Generator(contract)
