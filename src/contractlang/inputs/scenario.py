@@ -25,6 +25,7 @@ import attrs
 
 from .. import files
 from ..language import types as T
+from ..language.checked import NO_DEFAULT
 from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span, closest
 
 MAX_SCENARIO_BYTES = 5_000_000
@@ -32,7 +33,6 @@ MAX_PRICE_SERIES_BYTES = 5_000_000
 SCENARIO_FORMATS = (".toml", ".json")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TOP_LEVEL_KEYS = ("title", "until", "params", "assume", "prices", "events")
-NO_DEFAULT = object()
 
 
 @attrs.frozen
@@ -60,18 +60,6 @@ class RawScenario:
     assume: dict = attrs.field(factory=dict)
     prices: dict | None = None
     events: list = attrs.field(factory=list)
-
-
-@attrs.frozen
-class FieldSpec:
-    type: T.Type
-    default: object = NO_DEFAULT
-
-
-@attrs.frozen
-class EventSpec:
-    name: str
-    fields: dict
 
 
 @attrs.frozen

@@ -46,6 +46,11 @@ def walk(node: "Node"):
         stack.extend(reversed(list(children(current))))
 
 
+def names_in(node: "Node") -> list[str]:
+    """Every plain name an expression refers to, in order (for cycle checks and for what a rule reads)."""
+    return [n.name for n in walk(node) if isinstance(n, Name)]
+
+
 # --------------------------------------------------------------- expressions
 
 

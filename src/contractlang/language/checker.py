@@ -9,14 +9,14 @@ all at once.
 
 from __future__ import annotations
 
-from typing import Iterable
-
 import attrs
 
 from . import ast
 from . import types as T
 from ..diagnostics import ContractError, Diagnostic, closest
-from ..inputs.scenario import NO_DEFAULT, EventSpec, FieldSpec
+from .checked import NO_DEFAULT, CheckedContract, EventSpec, FieldSpec, Symbol
+from .properties import RECORD_FIELDS, check_example, check_generate, invariant_scope
+from .scope import Context, Scope
 
 MONTHS = {name: number for number, name in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
@@ -24,72 +24,6 @@ MONTHS = {name: number for number, name in enumerate(
 ACCRUAL_FIELDS = {"on", "annual_rate", "day_count", "start", "boundaries"}
 LITERAL_LENGTH = 60  # characters of a written number: a longer one costs more at every use it has
 PAY_OPTIONS = {"due": T.DATE, "on": T.DATE, "period": T.PERIOD}
-
-
-@attrs.define
-class Symbol:
-    """A name declared in the contract, with the section it was declared in."""
-
-    name: str
-    kind: str  # parameter, assumption, term, schedule, state, report, market, accrual, event, action, member
-    type: T.Type
-    node: ast.Node
-    section: str
-    amount_type: T.Type | None = None  # for an accrual: the type of what it accrues
-    checking: bool = False  # set while its own expression is being typed (a cycle guard)
-
-
-@attrs.define
-class CheckedContract:
-    """A contract that passed every check, with what evaluation needs."""
-
-    tree: ast.Contract
-    path: str
-    text: str
-    symbols: dict[str, Symbol]
-    types: dict[int, T.Type]
-    events: dict[str, EventSpec]
-    event_sections: dict[str, str]
-    currencies: tuple[str, ...]
-    formulas: dict[int, str | None] = attrs.field(factory=dict)  # explanation texts, by node, made once
-
-    @property
-    def title(self) -> str:
-        return self.tree.title
-
-    def type_of(self, node: ast.Node) -> T.Type:
-        return self.types[id(node)]
-
-
-class _Scope:
-    def __init__(self, parent: "_Scope | None" = None):
-        self.parent = parent
-        self.names: dict[str, T.Type] = {}
-
-    def lookup(self, name: str) -> T.Type | None:
-        scope = self
-        while scope is not None:
-            if name in scope.names:
-                return scope.names[name]
-            scope = scope.parent
-        return None
-
-    def all_names(self) -> Iterable[str]:
-        scope = self
-        while scope is not None:
-            yield from scope.names
-            scope = scope.parent
-
-
-@attrs.define
-class _Context:
-    """Where a statement stands: what it may do there."""
-
-    section: str
-    in_event: bool = False  # reject/require/defer allowed
-    in_schedule: bool = False  # claims allowed
-    in_invariant: bool = False  # check allowed, effects not
-    in_action: bool = False
 
 
 class _UnitError(Exception):
@@ -258,8 +192,8 @@ class Checker:
                          + (f"; did you mean '{hint}'?" if hint else ""))
 
     # ---------------------------------------------------------- declarations
-    def global_scope(self) -> _Scope:
-        scope = _Scope()
+    def global_scope(self) -> Scope:
+        scope = Scope()
         scope.names["until"] = T.DATE
         return scope
 
@@ -280,22 +214,22 @@ class Checker:
         scope = self.global_scope()
         if isinstance(node, ast.Term):
             expected = self.resolve_type(node.type) if node.type is not None else None
-            found = self.expr(node.value, scope, _Context(symbol.section), expected)
+            found = self.expr(node.value, scope, Context(symbol.section), expected)
             if expected is not None:
                 self.expect(found, expected, node.value, f"term '{node.name}'")
                 found = expected
             symbol.type = found
         elif isinstance(node, ast.ScheduleDecl):
-            found = self.expr(node.value, scope, _Context(symbol.section), T.ListOf(T.DATE))
+            found = self.expr(node.value, scope, Context(symbol.section), T.ListOf(T.DATE))
             self.expect(found, T.ListOf(T.DATE), node.value, f"schedule '{node.name}'")
             symbol.type = T.ListOf(T.DATE)
         elif isinstance(node, ast.Report):
-            symbol.type = self.expr(node.value, scope, _Context(symbol.section))
+            symbol.type = self.expr(node.value, scope, Context(symbol.section))
         symbol.checking = False
 
     def check_declarations(self) -> None:
         for section in self.contract.sections:
-            context = _Context(section.label)
+            context = Context(section.label)
             for item in section.items:
                 scope = self.global_scope()
                 if isinstance(item, (ast.Term, ast.ScheduleDecl, ast.Report)):
@@ -329,7 +263,7 @@ class Checker:
         if _literal_value(node) is NO_DEFAULT:
             self.problem(f"{what} must be a literal value (a scenario can override it)", node)
 
-    def check_accrual(self, item: ast.AccrualDecl, scope: _Scope, context: _Context) -> None:
+    def check_accrual(self, item: ast.AccrualDecl, scope: Scope, context: Context) -> None:
         fields = {}
         for field in item.fields:
             if field.name not in ACCRUAL_FIELDS:
@@ -369,7 +303,7 @@ class Checker:
             symbol.type = T.Simple("Accrual")
             symbol.amount_type = amount_type
 
-    def check_event_decl(self, item: ast.EventDecl, context: _Context) -> None:
+    def check_event_decl(self, item: ast.EventDecl, context: Context) -> None:
         seen = set()
         for field in item.fields:
             if field.name in seen or field.name == "date":
@@ -408,7 +342,7 @@ class Checker:
         for section in self.contract.sections:
             for item in section.items:
                 scope = self.global_scope()
-                scope = _Scope(scope)
+                scope = Scope(scope)
                 scope.names["today"] = T.DATE
                 if isinstance(item, ast.UponRule):
                     symbol = self.symbols.get(item.event)
@@ -416,22 +350,22 @@ class Checker:
                         self.unknown(item.event, item, kinds=("event",))
                     else:
                         scope.names[item.binder] = self.event_record_type(item.event)
-                    self.block(item.body, scope, _Context(section.label, in_event=True))
+                    self.block(item.body, scope, Context(section.label, in_event=True))
                 elif isinstance(item, ast.OnEachRule):
-                    self.expect(self.expr(item.dates, scope, _Context(section.label), T.ListOf(T.DATE)),
+                    self.expect(self.expr(item.dates, scope, Context(section.label), T.ListOf(T.DATE)),
                                 T.ListOf(T.DATE), item.dates, "the dates of a scheduled rule")
                     scope.names[item.variable] = T.DATE
-                    self.block(item.body, scope, _Context(section.label, in_schedule=True))
+                    self.block(item.body, scope, Context(section.label, in_schedule=True))
                 elif isinstance(item, ast.OnDateRule):
-                    self.expect(self.expr(item.date, scope, _Context(section.label)), T.DATE, item.date,
+                    self.expect(self.expr(item.date, scope, Context(section.label)), T.DATE, item.date,
                                 "the date of a scheduled rule")
-                    self.block(item.body, scope, _Context(section.label, in_schedule=True))
+                    self.block(item.body, scope, Context(section.label, in_schedule=True))
                 elif isinstance(item, ast.Action):
                     for parameter in item.parameters:
                         if parameter.name in scope.names:
                             self.problem(f"parameter '{parameter.name}' is already defined", parameter)
                         scope.names[parameter.name] = self.resolve_type(parameter.type)
-                    self.block(item.body, scope, _Context(section.label, in_event=True, in_schedule=True, in_action=True))
+                    self.block(item.body, scope, Context(section.label, in_event=True, in_schedule=True, in_action=True))
                 elif isinstance(item, (ast.Invariant, ast.Example)):
                     labels = {s.label for s in self.contract.sections}
                     if item.cites is not None and item.cites not in labels:
@@ -444,16 +378,14 @@ class Checker:
                     else:
                         self.check_example(item, clause)
                 elif isinstance(item, ast.Generate):
-                    from ..testing.properties import check_generate
-
                     check_generate(self, item, section.label)
 
-    def block(self, statements, scope: _Scope, context: _Context, new_scope: bool = True) -> None:
-        inner = _Scope(scope) if new_scope else scope
+    def block(self, statements, scope: Scope, context: Context, new_scope: bool = True) -> None:
+        inner = Scope(scope) if new_scope else scope
         for statement in statements:
             self.statement(statement, inner, context)
 
-    def statement(self, node: ast.Statement, scope: _Scope, context: _Context) -> None:
+    def statement(self, node: ast.Statement, scope: Scope, context: Context) -> None:
         if isinstance(node, ast.Let):
             if scope.lookup(node.name) is not None or node.name in self.symbols or node.name in self.members:
                 self.problem(f"'{node.name}' is already defined", node)
@@ -473,7 +405,7 @@ class Checker:
             return
         if isinstance(node, ast.ForEach):
             source = self.expr(node.source, scope, context)
-            inner = _Scope(scope)
+            inner = Scope(scope)
             if isinstance(source, T.ListOf):
                 inner.names[node.variable] = source.element
             else:
@@ -548,7 +480,7 @@ class Checker:
             symbol = self.symbols.get(node.event)
             if not context.in_schedule or context.in_action:
                 self.problem("'upon' inside a rule lets an event act on a scheduled item: it belongs in an 'on' rule", node)
-            inner = _Scope(scope)
+            inner = Scope(scope)
             if symbol is None or symbol.kind != "event":
                 self.unknown(node.event, node, kinds=("event",))
             else:
@@ -579,7 +511,7 @@ class Checker:
         else:  # pragma: no cover - the grammar has no other statement
             self.problem(f"unexpected statement {type(node).__name__}", node)
 
-    def options(self, options, allowed: dict[str, T.Type], scope: _Scope, context: _Context) -> None:
+    def options(self, options, allowed: dict[str, T.Type], scope: Scope, context: Context) -> None:
         seen = set()
         for option in options:
             if option.name in seen:
@@ -600,7 +532,7 @@ class Checker:
             return T.Simple("Unknown")
         return symbol.type
 
-    def unknown(self, name: str, node: ast.Node, kinds=None, scope: _Scope | None = None) -> None:
+    def unknown(self, name: str, node: ast.Node, kinds=None, scope: Scope | None = None) -> None:
         candidates = [s.name for s in self.symbols.values() if kinds is None or s.kind in kinds]
         if scope is not None:
             candidates += list(scope.all_names())
@@ -612,14 +544,10 @@ class Checker:
 
     # -------------------------------------------------- examples, invariants
     def check_invariant(self, item: ast.Invariant, section: str) -> None:
-        from ..testing.properties import invariant_scope
-
         scope = invariant_scope(self, item)
-        self.block(item.body, scope, _Context(section, in_invariant=True))
+        self.block(item.body, scope, Context(section, in_invariant=True))
 
     def check_example(self, item: ast.Example, section: str) -> None:
-        from ..testing.properties import check_example
-
         check_example(self, item, section)
 
     # ------------------------------------------------------------- cycles
@@ -634,10 +562,10 @@ class Checker:
             elif isinstance(node, ast.StateDecl):
                 expressions = [node.initial]
             if expressions:
-                graph[symbol.name] = {n for e in expressions for n in _names_in(e)}
+                graph[symbol.name] = {n for e in expressions for n in ast.names_in(e)}
         horizon = [i for s in self.contract.sections for i in s.items if isinstance(i, ast.Horizon)]
         if horizon:
-            graph["until"] = set(_names_in(horizon[0].value))
+            graph["until"] = set(ast.names_in(horizon[0].value))
         # actions may not perform each other in a circle: every evaluation must end
         for symbol in self.symbols.values():
             if symbol.kind == "action":
@@ -669,12 +597,12 @@ class Checker:
         if not T.assignable(found, expected):
             self.problem(f"{what} must be {_describe(expected)}, not {_describe(found)}", node)
 
-    def expr(self, node: ast.Expr, scope: _Scope, context: _Context, expected: T.Type | None = None) -> T.Type:
+    def expr(self, node: ast.Expr, scope: Scope, context: Context, expected: T.Type | None = None) -> T.Type:
         found = self._expr(node, scope, context, expected)
         self.types[id(node)] = found
         return found
 
-    def _expr(self, node: ast.Expr, scope: _Scope, context: _Context, expected: T.Type | None) -> T.Type:
+    def _expr(self, node: ast.Expr, scope: Scope, context: Context, expected: T.Type | None) -> T.Type:
         if isinstance(node, ast.NumberLit):
             self.literal_length(node)
             return self.number_literal(node)
@@ -716,7 +644,7 @@ class Checker:
             return T.ListOf(first)
         if isinstance(node, ast.Comprehension):
             source = self.expr(node.source, scope, context)
-            inner = _Scope(scope)
+            inner = Scope(scope)
             if isinstance(source, T.ListOf):
                 inner.names[node.variable] = source.element
             else:
@@ -790,7 +718,7 @@ class Checker:
             return T.Simple("Unknown")
         return T.Number(unit, integral=integral)
 
-    def name(self, node: ast.Name, scope: _Scope) -> T.Type:
+    def name(self, node: ast.Name, scope: Scope) -> T.Type:
         local = scope.lookup(node.name)
         if local is not None:
             return local
@@ -809,7 +737,7 @@ class Checker:
         self.unknown(node.name, node, scope=scope)
         return T.Simple("Unknown")
 
-    def field_access(self, node: ast.FieldAccess, scope: _Scope, context: _Context) -> T.Type:
+    def field_access(self, node: ast.FieldAccess, scope: Scope, context: Context) -> T.Type:
         subject = self.expr(node.subject, scope, context)
         fields: dict[str, T.Type] = {}
         if isinstance(subject, T.Simple) and subject.name.startswith("event "):
@@ -836,7 +764,7 @@ class Checker:
                          + f" (it has: {', '.join(fields)})", node)
         return T.Simple("Unknown")
 
-    def call(self, node: ast.Call, scope: _Scope, context: _Context) -> T.Type:
+    def call(self, node: ast.Call, scope: Scope, context: Context) -> T.Type:
         signature = BUILTIN_FUNCTIONS.get(node.function)
         if signature is None:
             hint = closest(node.function, list(BUILTIN_FUNCTIONS))
@@ -848,7 +776,7 @@ class Checker:
             self.problem("'settle' pays off an accrual: it belongs in a rule", node)
         return signature(self, node, scope, context)
 
-    def binary(self, node: ast.Binary, scope: _Scope, context: _Context, expected: T.Type | None) -> T.Type:
+    def binary(self, node: ast.Binary, scope: Scope, context: Context, expected: T.Type | None) -> T.Type:
         op = node.operator
         if op in ("and", "or"):
             for side in (node.left, node.right):
@@ -1034,7 +962,7 @@ def _accrual(result_is_settlement: bool):
             return T.Simple("Unknown")
         checker.types[id(node.arguments[0].value)] = T.Simple("Accrual")
         if symbol.amount_type is None:
-            checker.check_accrual(symbol.node, checker.global_scope(), _Context(symbol.section))
+            checker.check_accrual(symbol.node, checker.global_scope(), Context(symbol.section))
         amount = symbol.amount_type or T.Simple("Unknown")
         names = {a.name for a in node.arguments[1:]}
         if any(a.name is None for a in node.arguments[1:]):
@@ -1148,10 +1076,6 @@ BUILTIN_FUNCTIONS = {
     "money": _money,
 }
 
-# Record types that invariants see (effects, steps); filled in by properties.py.
-RECORD_FIELDS: dict[str, object] = {}
-
-
 def _unknown(type_: T.Type | None) -> bool:
     return type_ is None or type_ == T.Simple("Unknown") or (
         isinstance(type_, T.Optional) and type_.inner == T.Simple("Unknown"))
@@ -1167,11 +1091,6 @@ def _describe(type_: T.Type) -> str:
     if isinstance(type_, T.Simple) and type_.name.startswith("event "):
         return f"a {type_.name[len('event '):]} event"
     return str(type_)
-
-
-def _names_in(node) -> Iterable[str]:
-    """Every plain name an expression refers to (for the cycle check)."""
-    return (n.name for n in ast.walk(node) if isinstance(n, ast.Name))
 
 
 def _literal_value(node: ast.Expr):

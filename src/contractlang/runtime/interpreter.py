@@ -263,7 +263,7 @@ class Run:
                 if isinstance(item, ast.Precondition):
                     if not self.evaluate(item.condition, self.global_frame(section.label)):
                         span = item.span
-                        for name in _names(item.condition):
+                        for name in ast.names_in(item.condition):
                             setting = self.inputs.params.get(name) or self.inputs.assumptions.get(name)
                             if setting is not None and setting.span is not None:
                                 span = setting.span
@@ -899,12 +899,6 @@ def _plain_text(value, type_, currencies=()) -> str:
         element = type_.element if isinstance(type_, T.ListOf) else None
         return "[" + ", ".join(_plain_text(v, element, currencies) for v in value) + "]"
     return str(value)
-
-
-def _names(node):
-    from ..language.checker import _names_in
-
-    return list(_names_in(node))
 
 
 def _f_rounding(function):

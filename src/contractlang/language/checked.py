@@ -1,0 +1,66 @@
+"""What the checker hands on: a contract that passed every check, with what evaluation needs.
+
+The runtime and the later stages read a contract only through these classes:
+its tree, its symbol table, the type of every expression and the signature of
+every event, never the checker's own workings.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from . import ast
+from . import types as T
+
+NO_DEFAULT = object()  # an event field that a scenario must give
+
+
+@attrs.frozen
+class FieldSpec:
+    """One field of an event: its type, and the value taken when a scenario leaves it out."""
+
+    type: T.Type
+    default: object = NO_DEFAULT
+
+
+@attrs.frozen
+class EventSpec:
+    """An event a scenario may contain: its name and its fields, in order."""
+
+    name: str
+    fields: dict
+
+
+@attrs.define
+class Symbol:
+    """A name declared in the contract, with the section it was declared in."""
+
+    name: str
+    kind: str  # parameter, assumption, term, schedule, state, report, market, accrual, event, action, member
+    type: T.Type
+    node: ast.Node
+    section: str
+    amount_type: T.Type | None = None  # for an accrual: the type of what it accrues
+    checking: bool = False  # set while its own expression is being typed (a cycle guard)
+
+
+@attrs.define
+class CheckedContract:
+    """A contract that passed every check, with what evaluation needs."""
+
+    tree: ast.Contract
+    path: str
+    text: str
+    symbols: dict[str, Symbol]
+    types: dict[int, T.Type]
+    events: dict[str, EventSpec]
+    event_sections: dict[str, str]
+    currencies: tuple[str, ...]
+    formulas: dict[int, str | None] = attrs.field(factory=dict)  # explanation texts, by node, made once
+
+    @property
+    def title(self) -> str:
+        return self.tree.title
+
+    def type_of(self, node: ast.Node) -> T.Type:
+        return self.types[id(node)]

@@ -1,0 +1,170 @@
+"""Examples and invariants, checked like rules: the names through which they see a run, and their checks.
+
+Inside examples and invariants a run is seen through lists of records:
+`effects`, `payments`, `issues`, `adjustments`, `rejections`, `statuses`,
+`votes`, each effect with the fields of the JSON results; `history`, the
+state after each step; for each event type, the scenario's events of that
+type; and every state and report by name, at the end of the run. The checker
+types their statements with its own expression and statement checks, in the
+scopes made here; testing/ evaluates them.
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import closest
+from . import ast
+from . import types as T
+from .scope import Context, Scope
+
+EFFECT = T.Simple("Effect")
+SNAPSHOT = T.Simple("Snapshot")
+RUN = T.Simple("Run")
+EFFECT_LISTS = ("effects", "payments", "issues", "adjustments", "rejections", "statuses", "votes")
+KIND_OF_LIST = {"payments": "payment", "issues": "issue", "adjustments": "adjustment",
+                 "rejections": "rejection", "statuses": "status", "votes": "votes"}
+
+
+def _effect_fields(checker) -> dict:
+    money = T.Number(T.Unit.of(checker.currencies[0])) if checker.currencies else T.DECIMAL
+    fields = {name: T.TEXT for name in ("kind", "clause", "payer", "payee", "currency", "purpose", "recipient",
+                                         "security", "name", "before", "after", "event", "reason", "holder", "value")}
+    fields.update({
+        "date": T.DATE, "cause": T.Optional(T.INTEGER), "amount": money, "quantity": T.DECIMAL,
+        "price": T.DECIMAL, "due": T.Optional(T.DATE), "period_start": T.Optional(T.DATE),
+        "period_end": T.Optional(T.DATE), "price_date": T.Optional(T.DATE),
+    })
+    return fields
+
+
+def _snapshot_fields(checker) -> dict:
+    fields = {"date": T.DATE}
+    fields.update({s.name: s.type for s in checker.symbols.values() if s.kind == "state"})
+    return fields
+
+
+def _run_fields(checker) -> dict:
+    fields = {name: T.ListOf(EFFECT) for name in EFFECT_LISTS}
+    fields["history"] = T.ListOf(SNAPSHOT)
+    fields["until"] = T.DATE
+    for symbol in checker.symbols.values():
+        if symbol.kind == "state":
+            fields[symbol.name] = symbol.type
+        elif symbol.kind == "report":
+            fields[symbol.name] = checker.symbol_type(symbol.name)
+    return fields
+
+
+# The record types examples and invariants see, with the fields of each (for `e.amount`, `varied.effects`)
+RECORD_FIELDS = {"Effect": _effect_fields, "Snapshot": _snapshot_fields, "Run": _run_fields}
+
+
+def run_scope(checker, parent=None):
+    """The names through which examples and invariants see a run."""
+    scope = Scope(parent or checker.global_scope())
+    for name in EFFECT_LISTS:
+        scope.names[name] = T.ListOf(EFFECT)
+    scope.names["history"] = T.ListOf(SNAPSHOT)
+    for symbol in checker.symbols.values():
+        if symbol.kind == "event":
+            scope.names[symbol.name] = T.ListOf(checker.event_record_type(symbol.name))
+    return scope
+
+
+def invariant_scope(checker, item: ast.Invariant):
+    scope = run_scope(checker)
+    variation = item.variation
+    if variation is not None:
+        scope.names["varied"] = RUN
+        if variation.kind == "inserted_before":
+            for name in (variation.event, variation.before):
+                symbol = checker.symbols.get(name)
+                if symbol is None or symbol.kind != "event":
+                    checker.unknown(name, variation, kinds=("event",))
+            _check_event_fields(checker, variation.event, variation.fields, variation, require_all=True)
+    return scope
+
+
+def _check_event_fields(checker, event: str, fields, node, require_all: bool) -> None:
+    symbol = checker.symbols.get(event)
+    if symbol is None or symbol.kind != "event":
+        return
+    declared = {f.name: f for f in symbol.node.fields}
+    given = set()
+    for field in fields:
+        if field.name not in declared:
+            hint = closest(field.name, declared)
+            checker.problem(f"{event} has no field '{field.name}'" + (f"; did you mean '{hint}'?" if hint else ""), field)
+            continue
+        given.add(field.name)
+        expected = checker.resolve_type(declared[field.name].type, report=False)
+        found = checker.expr(field.value, checker.global_scope(), Context(symbol.section), expected)
+        checker.expect(found, expected, field.value, f"field '{field.name}'")
+    if require_all:
+        for name, field in declared.items():
+            if name not in given and field.default is None:
+                checker.problem(f"{event} needs field '{name}'", node)
+
+
+def check_example(checker, item: ast.Example, section: str) -> None:
+    context = Context(section, in_invariant=True)
+    for given in item.items:
+        scope = checker.global_scope()
+        if isinstance(given, ast.GivenUntil):
+            checker.expect(checker.expr(given.value, scope, context), T.DATE, given.value, "'until'")
+        elif isinstance(given, (ast.GivenParam, ast.GivenAssume)):
+            kinds = ("parameter", "state") if isinstance(given, ast.GivenParam) else ("assumption",)
+            symbol = checker.symbols.get(given.name)
+            if symbol is None or symbol.kind not in kinds or (symbol.kind == "state" and not symbol.node.settable):
+                checker.unknown(given.name, given, kinds=kinds[:1])
+                continue
+            found = checker.expr(given.value, scope, context, symbol.type)
+            checker.expect(found, symbol.type, given.value, f"'{given.name}'")
+        elif isinstance(given, ast.GivenPrice):
+            checker.expect(checker.expr(given.date, scope, context), T.DATE, given.date, "the price's date")
+            markets = [s for s in checker.symbols.values() if s.kind == "market"]
+            found = checker.expr(given.price, scope, context)
+            if not markets:
+                checker.problem("the contract declares no market to give prices for", given)
+            else:
+                checker.expect(found, markets[0].type, given.price, "a price")
+        elif isinstance(given, ast.GivenEvent):
+            symbol = checker.symbols.get(given.type)
+            if symbol is None or symbol.kind != "event":
+                checker.unknown(given.type, given, kinds=("event",))
+                continue
+            checker.expect(checker.expr(given.date, scope, context), T.DATE, given.date, "the event's date")
+            _check_event_fields(checker, given.type, given.fields, given, require_all=True)
+        elif isinstance(given, ast.Expectation):
+            found = checker.expr(given.condition, run_scope(checker), context)
+            checker.expect(found, T.BOOL, given.condition, "an expectation")
+
+
+def check_generate(checker, item: ast.Generate, section: str) -> None:
+    context = Context(section)
+    scope = checker.global_scope()
+    expected = None
+    if item.field is not None:
+        symbol = checker.symbols.get(item.name)
+        if symbol is None or symbol.kind != "event":
+            checker.unknown(item.name, item, kinds=("event",))
+            return
+        declared = {f.name: f for f in symbol.node.fields}
+        if item.field not in declared:
+            checker.problem(f"{item.name} has no field '{item.field}'", item)
+            return
+        expected = checker.resolve_type(declared[item.field].type, report=False)
+    elif item.name == "until":
+        expected = T.DATE
+    else:
+        symbol = checker.symbols.get(item.name)
+        if symbol is None or not (symbol.kind == "parameter" or (symbol.kind == "state" and symbol.node.settable)):
+            checker.unknown(item.name, item, kinds=("parameter",))
+            return
+        expected = symbol.type
+    if isinstance(expected, T.Optional):
+        expected = expected.inner
+    if not (isinstance(expected, T.Number) or expected == T.DATE):
+        checker.problem(f"'generate' narrows numbers and dates, not {expected}", item)
+        return
+    for bound in (item.low, item.high):
+        checker.expect(checker.expr(bound, scope, context, expected), expected, bound, "a bound")
