@@ -60,8 +60,9 @@ def whole_process(contract: str, scenario: str, repeat: int) -> float:
 def measure(quick: bool) -> dict:
     from contractlang.language.checker import load
     from contractlang.runtime.interpreter import evaluate
-    from contractlang.testing.properties import benchmark
-    from contractlang.inputs.scenario import inputs_for, load_scenario
+    from contractlang.testing.runner import benchmark
+    from contractlang.inputs.binding import inputs_for
+    from contractlang.inputs.scenario import load_scenario
 
     repeat = 3 if quick else 10
     report = {}

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contractlang import cache
-from contractlang.language import ast
+from contractlang.language import ast, parser_tables, tree_cache
 from contractlang.language.parser import parse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,8 +289,8 @@ def spans(tree: ast.Node) -> list:
 def test_every_contract_round_trips_through_plain_data(path):
     text = (ROOT / path).read_text(encoding="utf-8")
     tree = parse(text, path)
-    plain = json.loads(json.dumps(cache.tree_to_plain(tree)))
-    rebuilt = cache.tree_from_plain(plain)
+    plain = json.loads(json.dumps(tree_cache.tree_to_plain(tree)))
+    rebuilt = tree_cache.tree_from_plain(plain)
     assert rebuilt == tree
     assert spans(rebuilt) == spans(tree)
 
@@ -312,10 +312,10 @@ def test_a_tree_holding_what_its_types_do_not_allow_is_not_kept(tmp_path, monkey
 
     tree = ast.Contract("t", (), (ast.Section("§1", None, (ast.Invariant("i", (Decimal("0.1"),)),)),))
     with pytest.raises(TypeError):
-        cache.tree_to_plain(tree)
+        tree_cache.tree_to_plain(tree)
     (tmp_path / "cache").mkdir(mode=0o700)
     monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
-    cache.store_tree("tree-x.json", tree)
+    tree_cache.store_tree("tree-x.json", tree)
     assert entry_names(tmp_path / "cache") == []
 
 
@@ -331,7 +331,7 @@ def test_a_tree_holding_what_its_types_do_not_allow_is_not_kept(tmp_path, monkey
 ])
 def test_wrong_shaped_plain_trees_are_refused(plain):
     with pytest.raises(ValueError):
-        cache.tree_from_plain(plain)
+        tree_cache.tree_from_plain(plain)
 
 
 # ---------------------------------------------------- fuzz: planted entries
@@ -442,7 +442,7 @@ def test_fuzz_planted_parser_tables_are_misses(tmp_path_factory, parser_tables_e
             (folder / name).write_bytes(content)
         else:
             cache.store(name, content)
-        assert cache.load_lark(name, {"propagate_positions": True}) is None
+        assert parser_tables.load_lark(name, {"propagate_positions": True}) is None
     finally:
         del os.environ["CONTRACT_CACHE_DIR"]
 

@@ -20,7 +20,8 @@ import pytest
 
 from contractlang.language.checker import load
 from contractlang.diagnostics import ContractError
-from contractlang.inputs.scenario import inputs_for, load_scenario
+from contractlang.inputs.binding import inputs_for
+from contractlang.inputs.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"

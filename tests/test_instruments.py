@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from contractlang.language import ast
 from contractlang.language.checker import load
 from contractlang.cli import main
-from contractlang.testing.properties import run_example
+from contractlang.testing.examples import run_example
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = [

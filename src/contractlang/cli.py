@@ -77,7 +77,7 @@ def main() -> None:
 
 
 def _assignments(values, option: str) -> dict[str, str]:
-    from .inputs.scenario import parse_cli_assignment
+    from .inputs.binding import parse_cli_assignment
 
     found = {}
     for text in values:
@@ -103,7 +103,8 @@ def eval_command(contract_path, scenario_path, output_format, until_text, sets, 
     from .language.checker import load
     from .runtime.effects import render_json, render_table
     from .runtime.interpreter import evaluate
-    from .inputs.scenario import inputs_for, load_scenario, parse_date
+    from .inputs.binding import inputs_for
+    from .inputs.scenario import load_scenario, parse_date
 
     until = None
     if until_text is not None:
@@ -152,7 +153,7 @@ def check_command(contract_paths):
 @click.option("--fail-fast", is_flag=True, help="stop at the first example or invariant that fails")
 def test_command(contract_paths, max_examples, seed, counterexamples, fail_fast):
     """Run the examples and invariants that contracts declare; invariants over generated scenarios."""
-    from .testing.properties import run_tests
+    from .testing.runner import run_tests
 
     failures = run_tests(list(contract_paths), max_examples=max_examples, seed=seed, out_dir=counterexamples,
                          echo=click.echo, color=sys.stdout.isatty(), fail_fast=fail_fast)

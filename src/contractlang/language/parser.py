@@ -2,7 +2,7 @@
 
 The grammar (grammar/contract.lark) is loaded once per process; its compiled
 LALR tables and the trees of texts parsed before are kept in the on-disk cache
-(cache.py, plain JSON), so a later start parses without rebuilding them.
+(cache.py, parser_tables.py and tree_cache.py: plain JSON), so a later start parses without rebuilding them.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import re
 from datetime import date
 from pathlib import Path
 
-from . import ast
-from .. import files
+from .. import cache, files
 from ..diagnostics import ContractError, Diagnostic, Span
+from . import ast, parser_tables, tree_cache
 
 MAX_SOURCE_BYTES = 1_000_000
 MAX_NESTING = 64
@@ -52,25 +52,21 @@ _comments: list = []  # filled by the lexer during one parse; read by parse_with
 @functools.lru_cache(maxsize=1)
 def _parser():
     """The LALR parser, from the tables in the cache or built (and then kept) when they are not there."""
-    from lark import Lark
-
-    from .. import cache
+    from lark import Lark  # imported on first use: `contract --help` needs no parser
 
     # what cannot be kept in the cache (a function) is given again when the tables are loaded
     runtime_options = {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True}
     name = _tables_entry_name()
-    parser = cache.load_lark(name, runtime_options)
+    parser = parser_tables.load_lark(name, runtime_options)
     if parser is None:
         parser = Lark(grammar_text(), parser="lalr", lexer="contextual", maybe_placeholders=True, **runtime_options)
-        cache.store_lark(name, parser, runtime_options)
+        parser_tables.store_lark(name, parser, runtime_options)
     return parser
 
 
 def _tables_entry_name() -> str:
     """Named after the grammar, the parser's options (this file) and the Lark installed."""
     import lark
-
-    from .. import cache
 
     return f"grammar-{cache.key(grammar_text(), Path(__file__).read_text(encoding='utf-8'), lark.__version__)}.json"
 
@@ -90,23 +86,19 @@ def parse(text: str, path: str = "<contract>") -> ast.Contract:
     """Parse contract source text into a syntax tree, or raise ContractError.
 
     Trees of texts parsed before come from the on-disk cache."""
-    from .. import cache
-
     name = f"tree-{cache.key(grammar_text(), _builder_source(), path, text)}.json"
-    tree = cache.load_tree(name)
+    tree = tree_cache.load_tree(name)
     if tree is not None:
         return tree
     tree = _parse(text, path)
-    cache.store_tree(name, tree)
+    tree_cache.store_tree(name, tree)
     return tree
 
 
 @functools.lru_cache(maxsize=1)
 def _builder_source() -> str:
     """The code that shapes trees and keeps them: a change to it must not meet trees cached before it."""
-    from .. import cache
-
-    return "".join(Path(source).read_text(encoding="utf-8") for source in (__file__, ast.__file__, cache.__file__))
+    return "".join(Path(source).read_text(encoding="utf-8") for source in (__file__, ast.__file__, tree_cache.__file__))
 
 
 def _parse(text: str, path: str) -> ast.Contract:

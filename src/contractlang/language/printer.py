@@ -10,6 +10,7 @@ statements broken before their options or their `else`.
 from __future__ import annotations
 
 from . import ast
+from .parser import parse_with_comments
 
 INDENT = "  "
 WIDTH = 100
@@ -23,8 +24,6 @@ def format_contract(tree: ast.Contract, text: str | None = None) -> str:
     """The canonical text of a contract; `text` (the original source) supplies its comments."""
     comments: list[tuple[int, str]] = []
     if text is not None:
-        from .parser import parse_with_comments
-
         _, comments = parse_with_comments(text, tree.span.path if tree.span else "<contract>")
     return _Printer(comments).contract(tree)
 

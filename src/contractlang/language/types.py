@@ -179,3 +179,22 @@ def assignable(value: Type, target: Type) -> bool:
 
 NONE_TYPE = Simple("None")
 EMPTY_LIST = ListOf(Simple("Nothing"))
+
+
+def is_unknown(type_: Type | None) -> bool:
+    """A type the checker could not find (already reported): it raises no further problem."""
+    return type_ is None or type_ == Simple("Unknown") or (
+        isinstance(type_, Optional) and type_.inner == Simple("Unknown"))
+
+
+def describe(type_: Type) -> str:
+    """A type as a message names it: "a whole number", "USD", "a Conversion event"."""
+    if isinstance(type_, Number):
+        if type_.unit.is_plain:
+            return "a whole number" if type_.integral else "a plain number"
+        return f"{type_.unit}"
+    if type_ == NONE_TYPE:
+        return "none"
+    if isinstance(type_, Simple) and type_.name.startswith("event "):
+        return f"a {type_.name[len('event '):]} event"
+    return str(type_)

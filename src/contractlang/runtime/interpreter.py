@@ -24,15 +24,17 @@ from decimal import Decimal
 
 import attrs
 
+from ..diagnostics import ContractError, Diagnostic, Span, closest
 from ..language import ast
 from ..language import types as T
-from ..language.checker import CheckedContract
-from ..diagnostics import ContractError, Diagnostic, Span
-from .effects import Effect, Result, Step
+from ..language.checked import CheckedContract
+from ..language.printer import expr
 from ..stdlib import calendars, rounding, schedules
+from ..stdlib.schedules import MONTHS
 from ..stdlib.accrual import Ledger, Settlement
 from ..stdlib.daycount import year_fraction
 from ..stdlib.prices import PriceSeries
+from .effects import Effect, Result, Step
 
 SCHEDULE_REACH = timedelta(days=400)  # open-ended schedules are laid out this far past the horizon
 STEP_BUDGET = 10_000_000  # steps in one run: far above what any instrument needs, and seconds of time
@@ -104,7 +106,7 @@ class Rejected(Exception):
 
 
 @attrs.define
-class _Frame:
+class Frame:
     """Where a statement runs: the clause it cites, its cause, its date and what it has computed."""
 
     clause: str
@@ -114,9 +116,9 @@ class _Frame:
     locals: dict
     rule: str
 
-    def child(self, **changes) -> "_Frame":
+    def child(self, **changes) -> "Frame":
         if not changes:  # once per iteration of a loop: made directly, which is several times faster than evolve
-            return _Frame(self.clause, self.cause, self.today, self.steps, dict(self.locals), self.rule)
+            return Frame(self.clause, self.cause, self.today, self.steps, dict(self.locals), self.rule)
         frame = attrs.evolve(self, **changes)
         if "locals" not in changes:
             frame.locals = dict(self.locals)
@@ -126,7 +128,7 @@ class _Frame:
 @attrs.define
 class _Deferred:
     body: tuple
-    frame: _Frame
+    frame: Frame
 
 
 # -------------------------------------------------------------- the run
@@ -154,7 +156,7 @@ class Run:
         self.steps_taken = 0  # against STEP_BUDGET
 
     # --------------------------------------------------------- the budget
-    def charge(self, steps: int, node: ast.Node, frame: _Frame) -> None:
+    def charge(self, steps: int, node: ast.Node, frame: Frame) -> None:
         """Count steps against the run's budget; the node that goes over it is where the run stops."""
         self.steps_taken += steps
         if self.steps_taken > STEP_BUDGET:
@@ -163,7 +165,7 @@ class Run:
                 "every run is bounded (a step is a statement run or a list element visited, built, copied or compared)",
                 node.span, self.contract.text))
 
-    def charge_list(self, length: int, node: ast.Node, frame: _Frame) -> None:
+    def charge_list(self, length: int, node: ast.Node, frame: Frame) -> None:
         """Before a list of `length` elements is built: it may not exceed LIST_BUDGET, and each element is a step."""
         if length > LIST_BUDGET:
             raise ContractError(Diagnostic(
@@ -171,7 +173,7 @@ class Run:
                 f"in {frame.rule} ({frame.clause}); every run is bounded", node.span, self.contract.text))
         self.charge(length, node, frame)
 
-    def out_of_range(self, problem: ArithmeticError, node: ast.Node, frame: _Frame) -> ContractError:
+    def out_of_range(self, problem: ArithmeticError, node: ast.Node, frame: Frame) -> ContractError:
         return ContractError(Diagnostic(
             f"cannot compute this in {frame.rule} ({frame.clause}): the numbers are out of range "
             f"({type(problem).__name__})", node.span, self.contract.text))
@@ -197,8 +199,8 @@ class Run:
         self.process()
         return self.result()
 
-    def global_frame(self, clause: str) -> _Frame:
-        return _Frame(clause, None, self.until, [], {}, "the contract")
+    def global_frame(self, clause: str) -> Frame:
+        return Frame(clause, None, self.until, [], {}, "the contract")
 
     def bind_settings(self) -> None:
         for symbol in self.symbols.values():
@@ -236,8 +238,6 @@ class Run:
             settable = symbol is not None and symbol.kind == "state" and symbol.node.settable
             if (symbol is None or symbol.kind != kind) and not (kind == "parameter" and settable):
                 setting = (self.inputs.params.get(name) or self.inputs.assumptions.get(name))
-                from ..diagnostics import closest
-
                 candidates = [s.name for s in self.symbols.values()
                               if s.kind == kind or (kind == "parameter" and s.kind == "state" and s.node.settable)]
                 hint = closest(name, candidates)
@@ -252,7 +252,7 @@ class Run:
         for section in self.contract.tree.sections:
             for item in section.items:
                 if isinstance(item, ast.Horizon):
-                    return self.evaluate(item.value, _Frame(section.label, None, date.min, [], {}, "the horizon"))
+                    return self.evaluate(item.value, Frame(section.label, None, date.min, [], {}, "the horizon"))
         where = Span(self.inputs.path, 1, 1) if self.inputs.path else None
         raise ContractError(Diagnostic(
             "the scenario needs 'until' (the date to evaluate through): this contract has no horizon of its own", where))
@@ -336,7 +336,7 @@ class Run:
             self.history.append((when, dict(self.state)))
 
     def run_scheduled(self, rule, clause: str, nominal: date) -> None:
-        frame = _Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {nominal}")
+        frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {nominal}")
         if isinstance(rule, ast.OnEachRule):
             frame.locals[rule.variable] = nominal
         self.execute(rule.body, frame)
@@ -354,14 +354,14 @@ class Run:
         if handler is None:
             return
         clause, rule = handler
-        frame = _Frame(clause, record, record.date, [], {rule.binder: record}, f"{record.type} (event {record.index})")
+        frame = Frame(clause, record, record.date, [], {rule.binder: record}, f"{record.type} (event {record.index})")
         try:
             frame.steps.append(Step(_describe_event(record, self.contract), clause))
         except ArithmeticError:
             raise self.not_shown(f"event {record.index} ({record.type})", record.span, None) from None
         self.transaction(lambda: self.execute(rule.body, frame), frame, record)
 
-    def transaction(self, body, frame: _Frame, cause: EventRecord | None) -> bool:
+    def transaction(self, body, frame: Frame, cause: EventRecord | None) -> bool:
         """Run `body`; if the terms reject it, undo what it did and record the rejection.
 
         What is saved is small and bounded (state, ledgers, the splits of the price series);
@@ -400,7 +400,7 @@ class Run:
         self.claimed = claimed
 
     # --------------------------------------------------------- statements
-    def execute(self, statements, frame: _Frame) -> None:
+    def execute(self, statements, frame: Frame) -> None:
         for statement in statements:
             self.charge(1, statement, frame)
             handler = _STATEMENTS[type(statement)]
@@ -409,12 +409,12 @@ class Run:
             except ArithmeticError as problem:  # numbers beyond what can be computed, outside any expression
                 raise self.out_of_range(problem, statement, frame) from None
 
-    def s_let(self, node: ast.Let, frame: _Frame) -> None:
+    def s_let(self, node: ast.Let, frame: Frame) -> None:
         value = self.evaluate(node.value, frame)
         frame.locals[node.name] = value
         self.step(frame, node.name, node.value, value)
 
-    def step(self, frame: _Frame, name: str, node: ast.Expr, value, note: str = "") -> None:
+    def step(self, frame: Frame, name: str, node: ast.Expr, value, note: str = "") -> None:
         """One line of explanation: a name, the formula that gave it, its value."""
         if not self.explanation_has_room(frame):
             return
@@ -424,7 +424,7 @@ class Run:
         text = f"{name} = {shown}" if formula in (None, shown) else f"{name} = {formula} = {shown}"
         frame.steps.append(Step(text + note, frame.clause))
 
-    def explanation_has_room(self, frame: _Frame) -> bool:
+    def explanation_has_room(self, frame: Frame) -> bool:
         """Whether the frame's explanation takes another line; when it first does not, it says so.
 
         A loop that runs a million statements explains them all no more than a run's memory allows."""
@@ -435,19 +435,19 @@ class Run:
                                     frame.clause))
         return False
 
-    def s_set(self, node: ast.SetState, frame: _Frame) -> None:
+    def s_set(self, node: ast.SetState, frame: Frame) -> None:
         value = self.evaluate(node.value, frame)
         effective = self.evaluate(node.effective, frame) if node.effective is not None else None
         self.step(frame, node.name, node.value, value, f" (for accruals from {effective})" if effective else "")
         self.assign(node.name, value, frame, effective)
 
-    def assign(self, name: str, value, frame: _Frame, effective: date | None = None) -> None:
+    def assign(self, name: str, value, frame: Frame, effective: date | None = None) -> None:
         before = self.state[name]
         self.state[name] = value
         for ledger_name in self.ledger_bases.get(name, ()):
             self.ledgers[ledger_name].change_base(effective or frame.today, value - before)
 
-    def s_adjust(self, node: ast.Adjust, frame: _Frame) -> None:
+    def s_adjust(self, node: ast.Adjust, frame: Frame) -> None:
         before = self.state[node.name]
         after = self.evaluate(node.value, frame)
         self.step(frame, node.name, node.value, after)
@@ -457,7 +457,7 @@ class Run:
             self.emit(node, frame, "adjustment", {"name": node.name, "before": self.text(before, type_),
                                             "after": self.text(after, type_)})
 
-    def s_record(self, node: ast.Record, frame: _Frame) -> None:
+    def s_record(self, node: ast.Record, frame: Frame) -> None:
         value = self.evaluate(node.value, frame)
         type_ = self.contract.type_of(node.value)
         symbol = self.symbols.get(node.name)
@@ -466,7 +466,7 @@ class Run:
             type_ = symbol.type
         self.emit(node, frame, "status", {"name": node.name, "value": self.text(value, type_)})
 
-    def s_pay(self, node: ast.Pay, frame: _Frame) -> None:
+    def s_pay(self, node: ast.Pay, frame: Frame) -> None:
         amount = self.evaluate(node.amount, frame)
         period = None
         if isinstance(amount, Settlement):
@@ -490,9 +490,9 @@ class Run:
             "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
         }
         self.emit(node, frame, "payment", details, when=on,
-                  extra=[Step(f"paid {paid:.2f} {currency} as {node.purpose}: {_plain_number(amount)} rounded to cents, half up", frame.clause)])
+                  extra=[Step(f"paid {paid:.2f} {currency} as {node.purpose}: {plain_number(amount)} rounded to cents, half up", frame.clause)])
 
-    def s_issue(self, node: ast.Issue, frame: _Frame) -> None:
+    def s_issue(self, node: ast.Issue, frame: Frame) -> None:
         quantity = self.evaluate(node.quantity, frame)
         options = {o.name: self.evaluate(o.value, frame) for o in node.options}
         price = options.get("price")
@@ -504,24 +504,24 @@ class Run:
         details = {
             "recipient": self.evaluate(node.recipient, frame),
             "security": self.evaluate(node.security, frame),
-            "quantity": _plain_number(quantity),
-            "price": _plain_number(price) if price is not None else None,
+            "quantity": plain_number(quantity),
+            "price": plain_number(price) if price is not None else None,
             "price_date": price_date.isoformat() if price_date is not None else None,
         }
         self.emit(node, frame, "issue", details)
 
-    def s_votes(self, node: ast.Votes, frame: _Frame) -> None:
+    def s_votes(self, node: ast.Votes, frame: Frame) -> None:
         self.emit(node, frame, "votes", {"holder": self.evaluate(node.holder, frame),
-                                   "quantity": _plain_number(self.evaluate(node.quantity, frame))})
+                                   "quantity": plain_number(self.evaluate(node.quantity, frame))})
 
-    def s_reject(self, node: ast.Reject, frame: _Frame) -> None:
+    def s_reject(self, node: ast.Reject, frame: Frame) -> None:
         raise Rejected(node.reason, frame.clause)
 
-    def s_require(self, node: ast.Require, frame: _Frame) -> None:
+    def s_require(self, node: ast.Require, frame: Frame) -> None:
         if not self.evaluate(node.condition, frame):
             raise Rejected(node.reason, frame.clause)
 
-    def s_if(self, node: ast.If, frame: _Frame) -> None:
+    def s_if(self, node: ast.If, frame: Frame) -> None:
         for condition, body in node.branches:
             if self.evaluate(condition, frame):
                 self.execute(body, frame.child())
@@ -529,17 +529,17 @@ class Run:
         if node.otherwise is not None:
             self.execute(node.otherwise, frame.child())
 
-    def s_cite(self, node: ast.Cite, frame: _Frame) -> None:
+    def s_cite(self, node: ast.Cite, frame: Frame) -> None:
         inner = attrs.evolve(frame, clause=node.section)  # shares locals and steps: citing is not scoping
         self.execute(node.body, inner)
 
-    def s_defer(self, node: ast.Defer, frame: _Frame) -> None:
+    def s_defer(self, node: ast.Defer, frame: Frame) -> None:
         when = self.evaluate(node.date, frame)
         if when <= self.until:
             self.charge(len(frame.steps), node, frame)  # the item keeps a copy of the explanation so far
             self.schedule(when, _Deferred(node.body, frame.child(steps=list(frame.steps))))
 
-    def s_claim(self, node: ast.Claim, frame: _Frame) -> None:
+    def s_claim(self, node: ast.Claim, frame: Frame) -> None:
         for record in self.pending_events.get(frame.today, ()):
             if record.type == node.event and record.index not in self.claimed:
                 self.charge(len(frame.steps), node, frame)  # the event's explanation starts with a copy of this one
@@ -553,16 +553,16 @@ class Run:
         if node.otherwise is not None:
             self.execute(node.otherwise, frame.child())
 
-    def s_stop(self, node: ast.Stop, frame: _Frame) -> None:
+    def s_stop(self, node: ast.Stop, frame: Frame) -> None:
         self.ledgers[node.accrual].stop(frame.today)
 
-    def s_rebase(self, node: ast.Rebase, frame: _Frame) -> None:
+    def s_rebase(self, node: ast.Rebase, frame: Frame) -> None:
         ratio = self.evaluate(node.ratio, frame)
         self.market.rebase(frame.today, ratio)
         if self.explanation_has_room(frame):
-            frame.steps.append(Step(f"closing prices before {frame.today} are divided by {_plain_number(ratio)}", frame.clause))
+            frame.steps.append(Step(f"closing prices before {frame.today} are divided by {plain_number(ratio)}", frame.clause))
 
-    def s_do(self, node: ast.Do, frame: _Frame) -> None:
+    def s_do(self, node: ast.Do, frame: Frame) -> None:
         action: ast.Action = self.symbols[node.action].node
         values = [self.evaluate(argument, frame) for argument in node.arguments]
         inner = frame.child(locals={})
@@ -570,7 +570,7 @@ class Run:
             inner.locals[parameter.name] = value
         self.execute(action.body, inner)
 
-    def s_for(self, node: ast.ForEach, frame: _Frame) -> None:
+    def s_for(self, node: ast.ForEach, frame: Frame) -> None:
         values = self.evaluate(node.source, frame)
         self.charge(len(values), node, frame)
         for value in values:
@@ -578,11 +578,11 @@ class Run:
             inner.locals[node.variable] = value
             self.execute(node.body, inner)
 
-    def s_check(self, node: ast.Check, frame: _Frame) -> None:
+    def s_check(self, node: ast.Check, frame: Frame) -> None:
         if not self.evaluate(node.condition, frame):
             raise CheckFailed(node.message, frame.clause)
 
-    def emit(self, node: ast.Statement, frame: _Frame, kind: str, details: dict, when: date | None = None,
+    def emit(self, node: ast.Statement, frame: Frame, kind: str, details: dict, when: date | None = None,
              extra=()) -> None:
         self.charge(len(frame.steps), node, frame)  # every effect keeps a copy of its explanation
         cause = frame.cause.index if frame.cause is not None else None
@@ -590,7 +590,7 @@ class Run:
                                    tuple(frame.steps) + tuple(extra)))
 
     # --------------------------------------------------------- expressions
-    def evaluate(self, node: ast.Expr, frame: _Frame):
+    def evaluate(self, node: ast.Expr, frame: Frame):
         """The value of an expression; a date or number beyond range is a diagnostic at the innermost node."""
         try:
             return _EXPRESSIONS[type(node)](self, node, frame)
@@ -600,7 +600,7 @@ class Run:
         except ArithmeticError as problem:
             raise self.out_of_range(problem, node, frame) from None
 
-    def e_name(self, node: ast.Name, frame: _Frame):
+    def e_name(self, node: ast.Name, frame: Frame):
         name = node.name
         if name in frame.locals:
             return frame.locals[name]
@@ -683,8 +683,6 @@ class Run:
         return values
 
     def e_every(self, node: ast.Every, frame):
-        from ..language.checker import MONTHS
-
         start = self.evaluate(node.start, frame)
         end = self.evaluate(node.end, frame) if node.end is not None else None
         pairs = [(MONTHS[md.month], int(md.day)) for md in node.month_days]
@@ -805,13 +803,13 @@ class Run:
         type_ = self.contract.types.get(id(node))
         if isinstance(value, Settlement):
             span = f" for [{value.period[0]}, {value.period[1]})" if value.period else " (no days)"
-            return f"{_plain_number(value.amount)}{span}"
+            return f"{plain_number(value.amount)}{span}"
         if isinstance(value, Quote):
-            return f"{_plain_number(value.price)} (closing price of {value.date})"
+            return f"{plain_number(value.price)} (closing price of {value.date})"
         if isinstance(value, Decimal) and isinstance(type_, T.Number) and not type_.unit.is_plain:
             if type_.unit.single_base() in self.contract.currencies and value.normalize().as_tuple().exponent >= -2:
                 return f"{value.quantize(Decimal('0.01'))} {type_.unit}"  # money shows its cents, exactly
-            return f"{_plain_number(value)} {type_.unit}"
+            return f"{plain_number(value)} {type_.unit}"
         return self.text(value, type_)
 
     def text(self, value, type_) -> str:
@@ -829,8 +827,8 @@ class Run:
             else:
                 shown = f"{fraction.numerator}/{fraction.denominator}"
             steps.append(Step(
-                f"  {_plain_number(piece.base)} × {_plain_number(ledger.annual_rate)} × {shown} ({ledger.day_count})"
-                f" over [{piece.start}, {piece.end}) = {_plain_number(piece.amount)}", clause))
+                f"  {plain_number(piece.base)} × {plain_number(ledger.annual_rate)} × {shown} ({ledger.day_count})"
+                f" over [{piece.start}, {piece.end}) = {plain_number(piece.amount)}", clause))
         return steps
 
     # --------------------------------------------------------- the result
@@ -859,8 +857,6 @@ def _formula(node: ast.Expr) -> str | None:
     """The text of a computed expression, for explanations (None for a plain literal or name)."""
     if isinstance(node, (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.Name)):
         return None
-    from ..language.printer import expr
-
     text = expr(node)
     return text if len(text) <= 120 else text[:117] + "..."
 
@@ -872,7 +868,8 @@ def _describe_event(record: EventRecord, contract: CheckedContract) -> str:
     return f"event {record.index}: {record.type} {when}" + (f" ({fields})" if fields else "")
 
 
-def _plain_number(value) -> str:
+def plain_number(value) -> str:
+    """A number as plain digits, without exponent or trailing zeros (for explanations and scenario files)."""
     if isinstance(value, Decimal):
         text = format(value.normalize(), "f") if value != 0 else "0"
         return text
@@ -890,11 +887,11 @@ def _plain_text(value, type_, currencies=()) -> str:
             type_ = type_.inner
         if isinstance(type_, T.Number) and type_.unit.single_base() in currencies:
             return f"{rounding.cents(value):.2f}"
-        return _plain_number(value)
+        return plain_number(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Quote):
-        return _plain_number(value.price)
+        return plain_number(value.price)
     if isinstance(value, list):
         element = type_.element if isinstance(type_, T.ListOf) else None
         return "[" + ", ".join(_plain_text(v, element, currencies) for v in value) + "]"

@@ -5,26 +5,27 @@ from __future__ import annotations
 import functools
 from datetime import date, timedelta
 
+from .. import cache
+
 CALENDARS = ("US", "US-FL", "US-CA", "US-NY", "weekends")
 CONVENTIONS = ("none", "following", "modified_following", "preceding")
 _SUBDIVISIONS = {"US": None, "US-FL": "FL", "US-CA": "CA", "US-NY": "NY"}
 
 
 @functools.lru_cache(maxsize=256)
-def _holidays(calendar: str, year: int) -> frozenset[date]:
+def holidays_in(calendar: str, year: int) -> frozenset[date]:
+    """The public holidays of a calendar in one year (none for "weekends")."""
     if calendar == "weekends":
         return frozenset()
     if calendar not in _SUBDIVISIONS:
         raise ValueError(f"unknown calendar {calendar!r}; known: {', '.join(CALENDARS)}")
-    from .. import cache
-
     # importing holidays costs more than a whole evaluation: its lists are kept on disk,
     # one small entry a calendar and year, so that a new year adds an entry and rewrites none
     name = f"holidays-{cache.key(_holidays_installed(), calendar, str(year))}.json"
     stored = _dates(cache.load(name))
     if stored is not None:
         return stored
-    from holidays.countries.united_states import UnitedStates
+    from holidays.countries.united_states import UnitedStates  # imported only when the cache has no list
 
     days = frozenset(UnitedStates(subdiv=_SUBDIVISIONS[calendar], years=year).keys())
     cache.store(name, sorted(day.isoformat() for day in days))
@@ -58,7 +59,7 @@ def _holidays_installed() -> str:
 
 def is_business_day(calendar: str, day: date) -> bool:
     """Monday to Friday, and not a public holiday of the calendar."""
-    return day.weekday() < 5 and day not in _holidays(calendar, day.year)
+    return day.weekday() < 5 and day not in holidays_in(calendar, day.year)
 
 
 def adjust(day: date, convention: str, calendar: str) -> date:

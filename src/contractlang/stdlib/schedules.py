@@ -10,6 +10,8 @@ from dateutil.relativedelta import relativedelta
 FIRST_DAY = date.min.toordinal()  # 0001-01-01
 LAST_DAY = date.max.toordinal()  # 9999-12-31
 CALENDAR_DAYS = LAST_DAY - FIRST_DAY  # no move of more days than this stays inside the calendar
+MONTHS = {name: number for number, name in enumerate(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}  # as written in schedules
 CALENDAR_MONTHS = 12 * (date.max.year - date.min.year + 1)
 
 

@@ -1,0 +1,171 @@
+"""Scenario values typed against a contract: parameters, assumptions and events checked and bound for a run.
+
+A value read from a scenario or the command line is turned into the runtime
+value of the type the contract declares (`coerce`); the scenario's events are
+checked against the contract's event declarations (`bind_events`); and
+`inputs_for` puts them together, the command line over the scenario, as the
+inputs of one run. A name or value the contract refuses on the command line
+is wrong use of the command line (CommandLineError), not bad input.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span, closest
+from ..language import types as T
+from ..language.checked import NO_DEFAULT
+from ..runtime.interpreter import Inputs, Setting
+from .scenario import BoundEvent, RawScenario, RawValue, decimal_value, parse_date, shown
+
+
+def _describe(type_: T.Type) -> str:
+    if isinstance(type_, T.Number):
+        if type_.unit.is_plain:
+            return "a whole number" if type_.integral else "a number"
+        return f"an amount in {type_.unit}"
+    if type_ == T.DATE:
+        return "a date (YYYY-MM-DD)"
+    if type_ == T.BOOL:
+        return "true or false"
+    if type_ == T.TEXT:
+        return "a text"
+    if type_ == T.DAYS:
+        return "a whole number of days"
+    if isinstance(type_, T.Enum):
+        return "one of " + ", ".join(f'"{m}"' for m in type_.members)
+    if isinstance(type_, T.Optional):
+        return _describe(type_.inner) + ' or "none"'
+    return str(type_)
+
+
+def coerce(raw, type_: T.Type, *, what: str, span: Span | None, text: str | None = None):
+    """A raw scenario or command-line value as the runtime value of a declared type."""
+    def fail(detail: str = ""):
+        message = f"{what} must be {_describe(type_)}, not {shown(raw)}{detail}"
+        raise ContractError(Diagnostic(message, span, text))
+
+    if isinstance(type_, T.Optional):
+        if raw is None or raw == "none":
+            return None
+        return coerce(raw, type_.inner, what=what, span=span, text=text)
+    if isinstance(type_, T.Number):
+        number = decimal_value(raw)
+        if number is None:
+            fail()
+        if type_.integral and number != number.to_integral_value():
+            fail()
+        return number
+    if type_ == T.DAYS:
+        number = decimal_value(raw)
+        if number is None or number != number.to_integral_value():
+            fail()
+        return int(number)
+    if type_ == T.DATE:
+        if isinstance(raw, datetime):
+            fail(" (a date, not a date and time)")
+        if isinstance(raw, date):
+            return raw
+        if isinstance(raw, str):
+            parsed = parse_date(raw)
+            if parsed is None:
+                fail(" (not a date)")
+            return parsed
+        fail()
+    if type_ == T.BOOL:
+        if isinstance(raw, bool):
+            return raw
+        if raw in ("true", "false"):
+            return raw == "true"
+        fail()
+    if type_ == T.TEXT:
+        if isinstance(raw, str):
+            return raw
+        fail()
+    if isinstance(type_, T.Enum):
+        if isinstance(raw, str) and raw in type_.members:
+            return raw
+        hint = closest(raw, type_.members) if isinstance(raw, str) else None
+        fail(f" (did you mean \"{hint}\"?)" if hint else "")
+    fail()
+
+
+def bind_events(scenario: RawScenario, specs: dict) -> list[BoundEvent]:
+    """The scenario's events, checked against the contract's declarations and typed."""
+    bound = []
+    for event in scenario.events:
+        spec = specs.get(event.type)
+        where = f"event {event.index} ({event.type})"
+        if spec is None:
+            hint = closest(event.type, specs)
+            raise ContractError(Diagnostic(
+                f"event {event.index}: unknown event type '{event.type}'" + (f"; did you mean '{hint}'?" if hint else "")
+                + f" (this contract's events: {', '.join(specs) or 'none'})", event.span, scenario.text))
+        fields = {}
+        for name, raw in event.fields.items():
+            if name not in spec.fields:
+                hint = closest(name, spec.fields)
+                raise ContractError(Diagnostic(
+                    f"{where}: unknown field '{name}'" + (f"; did you mean '{hint}'?" if hint else "")
+                    + f" ({event.type} has: {', '.join(['date'] + list(spec.fields))})", raw.span, scenario.text))
+            fields[name] = coerce(raw.value, spec.fields[name].type, what=f"{where}: field '{name}'",
+                                  span=raw.span, text=scenario.text)
+        for name, field in spec.fields.items():
+            if name not in fields:
+                if field.default is NO_DEFAULT:
+                    raise ContractError(Diagnostic(f"{where}: missing field '{name}' ({_describe(field.type)})",
+                                                   event.span, scenario.text))
+                fields[name] = field.default
+        ordered = {name: fields[name] for name in spec.fields}
+        bound.append(BoundEvent(event.index, event.type, event.date.value, ordered, event.span))
+    return bound
+
+
+def parse_cli_assignment(text: str) -> tuple[str, str]:
+    """`NAME=VALUE` from --set or --assume."""
+    name, separator, value = text.partition("=")
+    if not separator or not name.strip().isidentifier():
+        raise ValueError(text)
+    return name.strip(), value.strip()
+
+
+def inputs_for(contract, scenario: RawScenario | None, sets: dict, assumes: dict, until: date | None):
+    """The typed inputs of a run: the scenario's values, then the command line's over them."""
+    inputs = Inputs(path=scenario.path if scenario else None)
+    text = scenario.text if scenario else None
+    for table, cli_values, target, kinds in (
+        (scenario.params if scenario else {}, sets, inputs.params, ("parameter", "state")),
+        (scenario.assume if scenario else {}, assumes, inputs.assumptions, ("assumption",)),
+    ):
+        noun = "parameter" if kinds[0] == "parameter" else "assumption"
+        for source, values in (("scenario", table), ("command line", cli_values)):
+            for name, raw in values.items():
+                value, span = (raw.value, raw.span) if isinstance(raw, RawValue) else (raw, None)
+                symbol = contract.symbols.get(name)
+                known = symbol is not None and symbol.kind in kinds and (
+                    symbol.kind != "state" or symbol.node.settable)
+                if not known:
+                    candidates = [s.name for s in contract.symbols.values()
+                                  if s.kind in kinds and (s.kind != "state" or s.node.settable)]
+                    hint = closest(name, candidates)
+                    message = (f"the contract has no {noun} '{name}'" + (f"; did you mean '{hint}'?" if hint else "")
+                               + (f" (its {noun}s: {', '.join(candidates)})" if candidates else f" (it has no {noun}s)"))
+                    if source == "command line":
+                        raise CommandLineError(Diagnostic(f"--{'set' if noun == 'parameter' else 'assume'}: {message}"))
+                    raise ContractError(Diagnostic(message, span, text))
+                if source == "scenario":
+                    typed = coerce(value, symbol.type, what=f"{noun} '{name}'", span=span, text=text)
+                else:
+                    option = f"--{'set' if noun == 'parameter' else 'assume'}"
+                    try:
+                        typed = coerce(value, symbol.type, what=f"{option} {name}", span=None)
+                    except ContractError as problem:
+                        raise CommandLineError(problem.diagnostics) from None
+                target[name] = Setting(typed, source, span)
+    if until is not None:
+        inputs.until = until
+    elif scenario is not None and scenario.until is not None:
+        inputs.until = scenario.until.value
+    inputs.prices = scenario.prices if scenario else None
+    inputs.events = bind_events(scenario, contract.events) if scenario else []
+    return inputs

@@ -1,0 +1,272 @@
+"""Scenarios generated from a contract's own declarations, for its invariants.
+
+Generation knows no instrument: it draws dates from the contract's own date
+literals and schedules (and the days around them, weekends and holidays),
+amounts from the magnitudes the contract writes, and price paths from a few
+points held or interpolated, not one draw per day. `generate NAME from A to B`
+in a contract narrows a parameter, `until` or an event field.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal, localcontext
+
+import attrs
+from hypothesis import strategies as st
+
+from ..diagnostics import ContractError
+from ..inputs.scenario import BoundEvent
+from ..language import ast
+from ..language import types as T
+from ..runtime.interpreter import Inputs, Run, Setting
+from ..stdlib.calendars import holidays_in
+
+
+@attrs.define(repr=False)
+class Generated:
+    """A generated scenario: typed values, ready to run and to write as a scenario file."""
+
+    until: date | None
+    params: dict
+    prices: dict
+    events: list  # (type, date, fields)
+
+    def __repr__(self) -> str:
+        events = ", ".join(f"{kind} {when}" for kind, when, _ in self.events)
+        return f"Generated(until={self.until}, params={self.params}, {len(self.prices)} prices, events=[{events}])"
+
+    def inputs(self, contract):
+        return Inputs(
+            params={name: Setting(value, "scenario") for name, value in self.params.items()},
+            until=self.until,
+            prices=self.prices,
+            events=[BoundEvent(i, kind, when, fields, None) for i, (kind, when, fields) in enumerate(self.events, 1)],
+        )
+
+
+class Generator:
+    """Hypothesis strategies for scenarios of one contract, drawn from what the contract declares."""
+
+    def __init__(self, contract):
+        self.contract = contract
+        self.narrowed: dict[tuple[str, str | None], tuple] = {}
+        self.literal_dates: set[date] = set()
+        self.magnitudes: dict[str, list[Decimal]] = {}
+        self._survey()
+        self.low, self.high = self._date_range()
+        self.edges = self._edge_dates()
+
+    # -- what the contract says
+    def _survey(self) -> None:
+        evaluator = Run(self.contract, Inputs())
+        frame = evaluator.global_frame("generation")
+        for section in self.contract.tree.sections:
+            for item in section.items:
+                if isinstance(item, ast.Generate):
+                    self.narrowed[(item.name, item.field)] = (evaluator.evaluate(item.low, frame),
+                                                              evaluator.evaluate(item.high, frame))
+                if isinstance(item, (ast.Example, ast.Invariant)):
+                    continue
+                for node in ast.walk(item):
+                    if isinstance(node, ast.DateLit):
+                        self.literal_dates.add(node.value)
+                    elif isinstance(node, ast.NumberLit) and node.unit is not None and node.unit.name not in ("day", "days"):
+                        unit = node.unit.name + (f"/{node.unit.per}" if node.unit.per else "")
+                        if node.value > 0:
+                            self.magnitudes.setdefault(unit, []).append(node.value)
+        for (name, field), (low, high) in self.narrowed.items():
+            if isinstance(low, date):
+                self.literal_dates.update({low, high})
+
+    def _date_range(self) -> tuple[date, date]:
+        dates = sorted(self.literal_dates) or [date(2000, 1, 1), date(2005, 1, 1)]
+        low, high = dates[0] - timedelta(days=60), dates[-1] + timedelta(days=30)
+        if ("until", None) in self.narrowed:
+            high = max(high, self.narrowed[("until", None)][1])
+        return low, high
+
+    def _edge_dates(self) -> list[date]:
+        """Dates where terms change: the contract's dates and schedules, the days next to them, holidays."""
+        edges = set(self.literal_dates)
+        try:
+            params = {name: Setting(low, "scenario") for (name, field), (low, _) in self.narrowed.items()
+                      if field is None and name != "until"}
+            run = Run(self.contract, Inputs(params=params, until=self.high))
+            run.bind_settings()
+            run.until = self.high
+            for symbol in self.contract.symbols.values():
+                if symbol.kind == "schedule":
+                    edges.update(d for d in run.global_value(symbol) if self.low <= d <= self.high)
+            calendars = [v for k, v in run.globals.items() if self.contract.symbols[k].type == T.CALENDAR]
+        except ContractError:
+            calendars = []
+        near = set()
+        for day in edges:
+            near.update(day + timedelta(days=offset) for offset in (-1, 0, 1))
+        if calendars:
+            for year in range(self.low.year, self.high.year + 1):
+                near.update(d for d in holidays_in(calendars[0], year) if self.low <= d <= self.high)
+        return sorted(d for d in near if self.low <= d <= self.high)
+
+    # -- strategies
+    def dates(self):
+        plain = st.dates(min_value=self.low, max_value=self.high)
+        if not self.edges:
+            return plain
+        return st.one_of(st.sampled_from(self.edges), plain)
+
+    def number(self, type_: T.Number, bounds=None):
+        if bounds is not None:
+            low, high = bounds
+        else:
+            unit = str(type_.unit).replace(" per ", "/")
+            found = self.magnitudes.get(unit) or []
+            if type_.unit.is_plain:
+                return st.sampled_from([Decimal(v) for v in ("2", "0.5", "1.5", "3", "0.1", "1.05", "1.25", "4")])
+            top = max(found) if found else Decimal(10_000_000)
+            low, high = Decimal(0), top * Decimal("1.2")
+        places = 0 if type_.integral else (2 if high >= 100 else 4)
+        # digits enough for the largest figure to keep its last place: beyond 28 digits
+        # Decimal's default context would round it, and quantize would refuse it
+        with localcontext(prec=max(28, high.adjusted() + places + 2)):
+            step = Decimal(1).scaleb(-places)
+            top = int(high / step)
+            bottom = int(low / step)
+            round_ones = sorted({v for v in (high, high / 2, high / 4, high / 10, high / 31, low)
+                                 if low <= v <= high})
+            round_ones = [v.quantize(step) for v in round_ones] + ([Decimal(100) * k for k in range(1, 6)]
+                                                                    if high >= 500 else [])
+        return st.one_of(
+            st.sampled_from([v for v in round_ones if low <= v <= high] or [low]),
+            st.integers(bottom, max(bottom, top)).map(lambda n: _in_units(n, places)),
+        )
+
+    def field(self, event: str, name: str, type_: T.Type, when_strategy):
+        bounds = self.narrowed.get((event, name))
+        if isinstance(type_, T.Optional):
+            return st.one_of(st.none(), self.field(event, name, type_.inner, when_strategy))
+        if isinstance(type_, T.Number):
+            return self.number(type_, bounds)
+        if type_ == T.DATE:
+            return None  # relative to the event's date: drawn in event()
+        if type_ == T.BOOL:
+            return st.booleans()
+        if type_ == T.TEXT:
+            return st.sampled_from(["Acquirer Inc. common", "Successor Holdings shares"])
+        if isinstance(type_, T.Enum):
+            return st.sampled_from(type_.members)
+        if type_ == T.DAYS:
+            return st.integers(0, 60)
+        return st.nothing()
+
+    def event(self, name: str):
+        """Events of one type; the strategies of its fields are built once, not at every draw."""
+        spec = self.contract.events[name]
+        dates = self.dates()
+        offsets = st.one_of(st.sampled_from([-1, 0, 9, 10, 11, 29, 30, 31]), st.integers(-40, 90))
+        fields = {}
+        for field_name, field in spec.fields.items():
+            if field.type == T.DATE or field.type == T.Optional(T.DATE):
+                bounds = self.narrowed.get((name, field_name))
+                fields[field_name] = ("dated", st.dates(min_value=bounds[0], max_value=bounds[1])) if bounds \
+                    else ("offset", offsets)
+            else:
+                fields[field_name] = ("value", self.field(name, field_name, field.type, None))
+
+        @st.composite
+        def draw_event(draw):
+            when = draw(dates)
+            values = {}
+            for field_name, (how, strategy) in fields.items():
+                drawn = draw(strategy)
+                values[field_name] = when + timedelta(days=drawn) if how == "offset" else drawn
+            return (name, when, values)
+
+        return draw_event()
+
+    def prices(self):
+        """A few points over the scenario's span, held or interpolated between them, on weekdays."""
+        markets = [s for s in self.contract.symbols.values() if s.kind == "market"]
+        if not markets:
+            return st.just({})
+        unit = str(markets[0].type.unit).replace(" per ", "/")
+        found = self.magnitudes.get(unit) or []
+        low = min(found) / 4 if found else Decimal("0.1")
+        high = max(found) * 3 if found else Decimal("3")
+        first, last = self.low - timedelta(days=40), self.high + timedelta(days=30)
+        span = (last - first).days
+        weekdays = [(offset, first + timedelta(days=offset)) for offset in range(span + 1)
+                    if (first + timedelta(days=offset)).weekday() < 5]
+        counts = st.integers(2, 5)
+        fewest = max(1, int(low * 1000))  # a price below a thousandth is generated as one thousandth
+        levels = st.integers(fewest, max(fewest, int(high * 1000)))
+        cut = st.integers(1, span - 1)
+
+        @st.composite
+        def draw_prices(draw):
+            count = draw(counts)
+            points = [draw(levels) for _ in range(count)]
+            anchors = [0] + sorted(draw(st.lists(cut, min_size=count - 2, max_size=count - 2, unique=True))) + [span]
+            held = draw(st.booleans())
+            prices = {}
+            segment = 0
+            for offset, day in weekdays:
+                while segment < count - 2 and offset >= anchors[segment + 1]:
+                    segment += 1
+                start, end = anchors[segment], anchors[segment + 1]
+                a, b = points[segment], points[min(segment + 1, count - 1)]
+                value = a if held else a + (b - a) * (offset - start) // max(1, end - start)
+                prices[day] = _in_units(value, 3)  # thousandths, made at each draw: no table as large as a price
+            return prices
+
+        return draw_prices()
+
+    def params(self):
+        @st.composite
+        def draw_params(draw):
+            found = {}
+            for symbol in self.contract.symbols.values():
+                settable = symbol.kind == "state" and symbol.node.settable
+                if symbol.kind != "parameter" and not settable:
+                    continue
+                bounds = self.narrowed.get((symbol.name, None))
+                required = symbol.kind == "parameter" and symbol.node.default is None
+                if bounds is None and not required:
+                    continue
+                if symbol.type == T.DATE:
+                    low, high = bounds or (self.low, self.high)
+                    found[symbol.name] = draw(st.dates(min_value=low, max_value=high))
+                elif isinstance(symbol.type, T.Number):
+                    found[symbol.name] = draw(self.number(symbol.type, bounds))
+            return found
+
+        return draw_params()
+
+    def scenarios(self, max_events: int = 6):
+        names = sorted(self.contract.events)
+        any_event = st.one_of([self.event(name) for name in names]) if names else None
+        params = self.params()
+        prices = self.prices()
+        has_horizon = any(isinstance(i, ast.Horizon) for s in self.contract.tree.sections for i in s.items)
+        until_bounds = self.narrowed.get(("until", None))
+
+        @st.composite
+        def draw_scenario(draw):
+            chosen_params = draw(params)
+            if until_bounds is not None:
+                until = draw(st.dates(min_value=until_bounds[0], max_value=until_bounds[1]))
+            elif has_horizon and draw(st.booleans()):
+                until = None
+            else:
+                until = draw(st.dates(min_value=self.low + timedelta(days=60), max_value=self.high))
+            events = draw(st.lists(any_event, max_size=max_events)) if names else []
+            events.sort(key=lambda e: e[1])
+            return Generated(until, chosen_params, draw(prices), events)
+
+        return draw_scenario()
+
+
+def _in_units(count: int, places: int) -> Decimal:
+    """`count` units of the last of `places` decimal places (hundredths for 2), exactly, however large."""
+    return Decimal(f"{count}E-{places}")

@@ -1,0 +1,161 @@
+"""`contract test`: each contract's examples, then each invariant over generated scenarios, with a summary."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import click
+from hypothesis import HealthCheck, Phase, assume, given, note, settings
+from hypothesis import seed as hypothesis_seed
+
+from ..diagnostics import ContractError
+from ..language import ast
+from ..language.checker import load
+from ..language.printer import variation as variation_text
+from .counterexamples import scenario_text, write_counterexample
+from .examples import Failure, run_example
+from .generation import Generator
+from .invariants import Discard, check_invariant, evaluate_generated
+
+
+def _properties(contract):
+    """Each example and invariant with the clause it cites (else the section it stands in)."""
+    for section in contract.tree.sections:
+        for item in section.items:
+            if isinstance(item, (ast.Example, ast.Invariant)):
+                yield item.cites or section.label, item
+
+
+def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, color: bool = False,
+                  only: str | None = None, fail_fast: bool = False) -> tuple[list[Failure], int, int]:
+    """Run one contract's examples and invariants. Returns the failures, properties run and scenarios tried."""
+    def style(text, **how):
+        return click.style(text, **how) if color else text
+
+    failures: list[Failure] = []
+    tried = 0
+    count = 0
+    generator = None
+    for clause, item in _properties(contract):
+        if only is not None and item.name != only:
+            continue
+        if fail_fast and failures:
+            break
+        count += 1
+        started = time.perf_counter()
+        if isinstance(item, ast.Example):
+            try:
+                failed = run_example(contract, item, clause)
+            except ContractError as problem:
+                failed = [problem.render()]
+            tried += 1
+            if failed:
+                failures.append(Failure("example", item.name, clause, "; ".join(failed)))
+                echo(style(f"  FAIL example {item.name!r} ({clause})", fg="red"))
+                for line in failed:
+                    echo(f"       {line}")
+            else:
+                echo(f"  ok   example {item.name!r} ({clause})")
+            continue
+        if generator is None:
+            generator = Generator(contract)
+        found: dict = {}
+        runs = [0]
+
+        @settings(max_examples=max_examples, deadline=None, database=None, derandomize=False,
+                  suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])
+        @hypothesis_seed(seed)
+        @given(generator.scenarios())
+        def holds(generated):
+            runs[0] += 1
+            if color and runs[0] % 10 == 0:  # a terminal: show progress on the line of the property
+                click.echo(f"\r  ...  invariant {item.name[:60]!r}: {runs[0]}/{max_examples}", nl=False)
+            try:
+                message = check_invariant(contract, item, clause, generated)
+            except Discard:
+                assume(False)
+                return
+            except ContractError as problem:
+                message = "the scenario could not be evaluated: " + problem.diagnostics[0].message
+            except (ArithmeticError, ValueError) as problem:
+                message = f"the scenario could not be evaluated: {type(problem).__name__}: {problem}"
+            if message is not None:
+                found["generated"] = generated
+                found["message"] = message
+                note(message)
+                raise AssertionError(message)
+
+        try:
+            holds()
+            if color:
+                click.echo("\r\033[K", nl=False)
+            echo(f"  ok   invariant {item.name!r} ({clause}): {runs[0]} scenarios, "
+                 f"{time.perf_counter() - started:.1f}s")
+        except AssertionError:
+            if color:
+                click.echo("\r\033[K", nl=False)
+            echo(style(f"  FAIL invariant {item.name!r} ({clause})", fg="red"))
+            echo(f"       {found['message']}")
+            stem = f"{Path(contract.path).stem}-{_slug(item.name)}"
+            written = write_counterexample(contract, found["generated"], f"counterexample: {item.name}", out_dir, stem)
+            failures.append(Failure("invariant", item.name, clause, found["message"], written))
+            echo(f"       counterexample: {written}")
+            echo("       reproduce with: contract eval " + contract.path + " " + written
+                 + (" (and its variation: " + _describe_variation(item.variation) + ")" if item.variation else ""))
+            for line in scenario_text(contract, found["generated"], "counterexample", None).splitlines()[1:]:
+                echo(f"         {line}")
+        tried += runs[0]
+    return failures, count, tried
+
+
+def _describe_variation(variation: ast.Variation) -> str:
+    return variation_text(variation).strip()
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
+
+
+def run_tests(paths, max_examples: int, seed: int, out_dir: str, echo, color: bool = False,
+              fail_fast: bool = False) -> int:
+    """`contract test`: every contract's examples and invariants; the number of failures."""
+    started = time.perf_counter()
+    total_failures = total_properties = total_tried = 0
+    for path in paths:
+        contract = load(path)
+        echo(f"{path}")
+        failures, count, tried = test_contract(contract, max_examples, seed, out_dir, echo, color,
+                                               fail_fast=fail_fast)
+        if count == 0:
+            echo("  (no examples or invariants)")
+        total_failures += len(failures)
+        total_properties += count
+        total_tried += tried
+        if fail_fast and failures:
+            break
+    elapsed = time.perf_counter() - started
+    echo(f"{total_properties} properties, {total_tried} scenarios tried, {total_failures} failed, {elapsed:.1f}s")
+    return total_failures
+
+
+def benchmark(path: str, n: int = 200, seed: int = 0) -> float:
+    """Scenarios per second that `contract test` generates and evaluates for one contract."""
+    contract = load(path)
+    generator = Generator(contract)
+    count = [0]
+
+    @settings(max_examples=n, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @hypothesis_seed(seed)
+    @given(generator.scenarios())
+    def evaluate_all(generated):
+        count[0] += 1
+        try:
+            evaluate_generated(contract, generated)
+        except (Discard, ContractError):
+            pass
+
+    started = time.perf_counter()
+    evaluate_all()
+    return count[0] / (time.perf_counter() - started)

@@ -1,0 +1,109 @@
+"""How examples and invariants see a run: effects as records, the state after each step, the events by type."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from ..language.properties import KIND_OF_LIST
+from ..runtime.interpreter import EventRecord, Frame
+
+
+@attrs.frozen
+class EffectRecord:
+    date: date
+    kind: str
+    clause: str
+    cause: Decimal | None
+    amount: Decimal = Decimal(0)
+    quantity: Decimal = Decimal(0)
+    price: Decimal = Decimal(0)
+    due: date | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    price_date: date | None = None
+    payer: str = ""
+    payee: str = ""
+    currency: str = ""
+    purpose: str = ""
+    recipient: str = ""
+    security: str = ""
+    name: str = ""
+    before: str = ""
+    after: str = ""
+    event: str = ""
+    reason: str = ""
+    holder: str = ""
+    value: str = ""
+
+    @staticmethod
+    def of(effect) -> "EffectRecord":
+        d = effect.details
+        period = d.get("period") or (None, None)
+        return EffectRecord(
+            date=effect.date, kind=effect.kind, clause=effect.clause,
+            cause=Decimal(effect.cause) if effect.cause is not None else None,
+            amount=Decimal(d["amount"]) if "amount" in d else Decimal(0),
+            quantity=Decimal(d["quantity"]) if d.get("quantity") is not None else Decimal(0),
+            price=Decimal(d["price"]) if d.get("price") is not None else Decimal(0),
+            due=_date(d.get("due")), period_start=_date(period[0]), period_end=_date(period[1]),
+            price_date=_date(d.get("price_date")),
+            **{k: d[k] for k in ("payer", "payee", "currency", "purpose", "recipient", "security", "name", "before",
+                                 "after", "event", "reason", "holder", "value") if d.get(k) is not None},
+        )
+
+
+def _date(text):
+    return date.fromisoformat(text) if text else None
+
+
+class Snapshot:
+    """The state after one step of a run, by name, with the step's date."""
+
+    def __init__(self, when: date, state: dict):
+        self.date = when
+        self.__dict__.update(state)
+
+
+class RunView:
+    """A finished run as examples and invariants see it (the `varied` run of a relational invariant)."""
+
+    def __init__(self, run, result):
+        self.run = run
+        self.result = result
+        self.records = [EffectRecord.of(e) for e in result.effects]
+        self.until = run.until
+
+    def lists(self) -> dict:
+        found = {"effects": self.records}
+        for name, kind in KIND_OF_LIST.items():
+            found[name] = [r for r in self.records if r.kind == kind]
+        found["history"] = [Snapshot(when, state) for when, state in self.run.history]
+        return found
+
+    def __getattr__(self, name):
+        lists = self.lists()
+        if name in lists:
+            return lists[name]
+        if name in self.run.state:
+            return self.run.state[name]
+        symbol = self.run.symbols.get(name)
+        if symbol is not None and symbol.kind == "report":
+            return self.run.global_value(symbol)
+        raise AttributeError(name)
+
+
+def view_frame(run, result, events, clause: str, varied=None):
+    """A frame in which the expressions of examples and invariants evaluate against a finished run."""
+    view = RunView(run, result)
+    local = view.lists()
+    by_type: dict[str, list] = {s.name: [] for s in run.symbols.values() if s.kind == "event"}
+
+    for event in events:
+        by_type.setdefault(event.type, []).append(EventRecord(event.type, event.index, event.date, event.fields))
+    local.update(by_type)
+    if varied is not None:
+        local["varied"] = varied
+    return Frame(clause, None, run.until, [], local, "a property")
