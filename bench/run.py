@@ -97,7 +97,8 @@ def scaling(repeat: int) -> dict:
     from decimal import Decimal
 
     from contractlang.language.checker import load
-    from contractlang.runtime.interpreter import Inputs, evaluate
+    from contractlang.runtime.interpreter import evaluate
+    from contractlang.runtime.values import Inputs
     from contractlang.inputs.scenario import BoundEvent, load_price_csv
 
     contract = load(INSTRUMENTS["2002 note"][0])

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from contractlang.language.checker import check
 from contractlang.cli import main
 from contractlang.diagnostics import ContractError
-from contractlang.runtime.interpreter import Inputs, evaluate
+from contractlang.runtime.interpreter import evaluate
+from contractlang.runtime.values import Inputs
 from contractlang.language.parser import grammar_text, parse
 from contractlang.language.printer import format_contract
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span, closest
 from ..language import types as T
 from ..language.checked import NO_DEFAULT
-from ..runtime.interpreter import Inputs, Setting
+from ..runtime.values import Inputs, Setting
 from .scenario import BoundEvent, RawScenario, RawValue, decimal_value, parse_date, shown
 
 

@@ -28,107 +28,19 @@ from ..diagnostics import ContractError, Diagnostic, Span, closest
 from ..language import ast
 from ..language import types as T
 from ..language.checked import CheckedContract
-from ..language.printer import expr
-from ..stdlib import calendars, rounding, schedules
-from ..stdlib.schedules import MONTHS
+from ..stdlib import rounding, schedules
 from ..stdlib.accrual import Ledger, Settlement
-from ..stdlib.daycount import year_fraction
 from ..stdlib.prices import PriceSeries
+from ..stdlib.schedules import MONTHS
+from .builtins import BUILTIN_FUNCTIONS
 from .effects import Effect, Result, Step
+from .explain import describe_event, formula, plain_number, plain_text
+from .values import CheckFailed, Deferred, EventRecord, Frame, Inputs, PreconditionFailed, Quote, Rejected, Setting
 
 SCHEDULE_REACH = timedelta(days=400)  # open-ended schedules are laid out this far past the horizon
 STEP_BUDGET = 10_000_000  # steps in one run: far above what any instrument needs, and seconds of time
 LIST_BUDGET = 1_000_000  # elements in one list
 EXPLANATION_LINES = 10_000  # lines one explanation keeps (each effect keeps a copy of its own)
-
-
-# ------------------------------------------------------------------- inputs
-
-
-@attrs.define
-class Setting:
-    """A value for a parameter or assumption, and where it came from."""
-
-    value: object
-    source: str  # "contract", "scenario" or "command line"
-    span: Span | None = None
-
-
-@attrs.define
-class Inputs:
-    """Everything a run needs besides the contract, already typed."""
-
-    params: dict[str, Setting] = attrs.field(factory=dict)
-    assumptions: dict[str, Setting] = attrs.field(factory=dict)
-    until: date | None = None
-    prices: dict[date, Decimal] | None = None
-    events: list = attrs.field(factory=list)  # scenario.BoundEvent
-    path: str | None = None  # the scenario file, for positions
-
-
-# -------------------------------------------------------------- run values
-
-
-@attrs.frozen
-class Quote:
-    price: Decimal
-    date: date
-
-
-@attrs.frozen
-class EventRecord:
-    type: str
-    index: int
-    date: date  # the date it takes effect
-    fields: dict
-    span: Span | None = None
-    filed: date | None = None  # the scenario's date, where its terms moved it
-
-
-class PreconditionFailed(ContractError):
-    """The inputs break a `require` of the contract itself (a parameter out of its range)."""
-
-
-class CheckFailed(Exception):
-    """A `check` of an invariant does not hold."""
-
-    def __init__(self, message: str, clause: str):
-        super().__init__(message)
-        self.message = message
-        self.clause = clause
-
-
-class Rejected(Exception):
-    def __init__(self, reason: str, clause: str):
-        super().__init__(reason)
-        self.reason = reason
-        self.clause = clause
-
-
-@attrs.define
-class Frame:
-    """Where a statement runs: the clause it cites, its cause, its date and what it has computed."""
-
-    clause: str
-    cause: EventRecord | None
-    today: date
-    steps: list
-    locals: dict
-    rule: str
-
-    def child(self, **changes) -> "Frame":
-        if not changes:  # once per iteration of a loop: made directly, which is several times faster than evolve
-            return Frame(self.clause, self.cause, self.today, self.steps, dict(self.locals), self.rule)
-        frame = attrs.evolve(self, **changes)
-        if "locals" not in changes:
-            frame.locals = dict(self.locals)
-        return frame
-
-
-@attrs.define
-class _Deferred:
-    body: tuple
-    frame: Frame
 
 
 # -------------------------------------------------------------- the run
@@ -341,7 +253,7 @@ class Run:
             frame.locals[rule.variable] = nominal
         self.execute(rule.body, frame)
 
-    def run_deferred(self, item: _Deferred, when: date) -> None:
+    def run_deferred(self, item: Deferred, when: date) -> None:
         frame = item.frame.child(today=when, steps=list(item.frame.steps))
         self.transaction(lambda: self.execute(item.body, frame), frame, item.frame.cause)
 
@@ -356,7 +268,7 @@ class Run:
         clause, rule = handler
         frame = Frame(clause, record, record.date, [], {rule.binder: record}, f"{record.type} (event {record.index})")
         try:
-            frame.steps.append(Step(_describe_event(record, self.contract), clause))
+            frame.steps.append(Step(describe_event(record, self.contract), clause))
         except ArithmeticError:
             raise self.not_shown(f"event {record.index} ({record.type})", record.span, None) from None
         self.transaction(lambda: self.execute(rule.body, frame), frame, record)
@@ -420,8 +332,8 @@ class Run:
             return
         shown = self.show(value, node)
         formulas = self.contract.formulas
-        formula = formulas[id(node)] if id(node) in formulas else formulas.setdefault(id(node), _formula(node))
-        text = f"{name} = {shown}" if formula in (None, shown) else f"{name} = {formula} = {shown}"
+        written = formulas[id(node)] if id(node) in formulas else formulas.setdefault(id(node), formula(node))
+        text = f"{name} = {shown}" if written in (None, shown) else f"{name} = {written} = {shown}"
         frame.steps.append(Step(text + note, frame.clause))
 
     def explanation_has_room(self, frame: Frame) -> bool:
@@ -537,7 +449,7 @@ class Run:
         when = self.evaluate(node.date, frame)
         if when <= self.until:
             self.charge(len(frame.steps), node, frame)  # the item keeps a copy of the explanation so far
-            self.schedule(when, _Deferred(node.body, frame.child(steps=list(frame.steps))))
+            self.schedule(when, Deferred(node.body, frame.child(steps=list(frame.steps))))
 
     def s_claim(self, node: ast.Claim, frame: Frame) -> None:
         for record in self.pending_events.get(frame.today, ()):
@@ -546,7 +458,7 @@ class Run:
                 self.claimed.add(record.index)
                 inner = frame.child(cause=record, steps=list(frame.steps), rule=f"{record.type} (event {record.index})")
                 inner.locals[node.binder] = record
-                inner.steps.append(Step(_describe_event(record, self.contract), frame.clause))
+                inner.steps.append(Step(describe_event(record, self.contract), frame.clause))
                 if self.transaction(lambda: self.execute(node.body, inner), inner, record):
                     return
                 break
@@ -760,7 +672,7 @@ class Run:
         raise AssertionError(op)  # pragma: no cover
 
     def e_call(self, node: ast.Call, frame):
-        return _FUNCTIONS[node.function](self, node, frame)
+        return BUILTIN_FUNCTIONS[node.function](self, node, frame)
 
     # --------------------------------------------------------- library calls
     def named(self, node: ast.Call, frame) -> dict:
@@ -813,7 +725,7 @@ class Run:
         return self.text(value, type_)
 
     def text(self, value, type_) -> str:
-        return _plain_text(value, type_, self.contract.currencies)
+        return plain_text(value, type_, self.contract.currencies)
 
     def piece_steps(self, settlement: Settlement, ledger: Ledger, clause: str) -> list[Step]:
         """How a settled accrual was computed: base × rate × days / basis, span by span."""
@@ -852,134 +764,6 @@ class Run:
         except ArithmeticError:
             raise self.not_shown(f"{kind} '{item.name}'", item.span, self.contract.text) from None
 
-
-def _formula(node: ast.Expr) -> str | None:
-    """The text of a computed expression, for explanations (None for a plain literal or name)."""
-    if isinstance(node, (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.Name)):
-        return None
-    text = expr(node)
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
-def _describe_event(record: EventRecord, contract: CheckedContract) -> str:
-    fields = ", ".join(f"{name} = {_plain_text(value, contract.events[record.type].fields[name].type, contract.currencies)}"
-                       for name, value in record.fields.items())
-    when = f"on {record.date}" if record.filed is None else f"dated {record.filed}, effective {record.date}"
-    return f"event {record.index}: {record.type} {when}" + (f" ({fields})" if fields else "")
-
-
-def plain_number(value) -> str:
-    """A number as plain digits, without exponent or trailing zeros (for explanations and scenario files)."""
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f") if value != 0 else "0"
-        return text
-    return str(value)
-
-
-def _plain_text(value, type_, currencies=()) -> str:
-    """A value as the results show it: money in cents, other numbers exactly, dates in ISO form."""
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        if isinstance(type_, T.Optional):
-            type_ = type_.inner
-        if isinstance(type_, T.Number) and type_.unit.single_base() in currencies:
-            return f"{rounding.cents(value):.2f}"
-        return plain_number(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Quote):
-        return plain_number(value.price)
-    if isinstance(value, list):
-        element = type_.element if isinstance(type_, T.ListOf) else None
-        return "[" + ", ".join(_plain_text(v, element, currencies) for v in value) + "]"
-    return str(value)
-
-
-def _f_rounding(function):
-    def call(run: Run, node, frame):
-        values = run.positional(node, frame)
-        return function(*values)
-    return call
-
-
-def _f_min_max(function):
-    def call(run: Run, node, frame):
-        return function(run.positional(node, frame))
-    return call
-
-
-def _f_quote(strictly_before: bool):
-    def call(run: Run, node, frame):
-        return run.quote(node, frame, strictly_before)
-    return call
-
-
-def _f_accrual(settle: bool):
-    def call(run: Run, node, frame):
-        return run.accrual_call(node, frame, settle)
-    return call
-
-
-def _f_simple(function):
-    def call(run: Run, node, frame):
-        return function(*run.positional(node, frame))
-    return call
-
-
-def _f_over_list(function):
-    """A function that looks at every element of the list it is given: each is a step."""
-    def call(run: Run, node, frame):
-        items = run.positional(node, frame)[0]
-        run.charge(len(items), node, frame)
-        return function(items)
-    return call
-
-
-def _f_plain(run: Run, node, frame):
-    value = run.positional(node, frame)[0]
-    return Decimal(value)
-
-
-def _f_is_whole(run: Run, node, frame):
-    value = run.positional(node, frame)[0]
-    return value == value.to_integral_value()
-
-
-_FUNCTIONS = {
-    "min": _f_min_max(min),
-    "max": _f_min_max(max),
-    "abs": _f_simple(abs),
-    "ceil": _f_rounding(rounding.ceil_whole),
-    "floor": _f_rounding(rounding.floor_whole),
-    "round_half_up": _f_rounding(rounding.round_half_up),
-    "round_down": _f_rounding(rounding.round_down),
-    "cents": _f_rounding(rounding.cents),
-    "first_of_month": _f_simple(schedules.first_of_month),
-    "last_of_month": _f_simple(schedules.last_of_month),
-    "add_months": _f_simple(schedules.add_months),
-    "year": _f_simple(lambda d: Decimal(d.year)),
-    "month": _f_simple(lambda d: Decimal(d.month)),
-    "day": _f_simple(lambda d: Decimal(d.day)),
-    "days_between": _f_simple(lambda a, b: Decimal((b - a).days)),
-    "business_day": _f_simple(lambda d, convention, calendar: calendars.adjust(d, convention, calendar)),
-    "is_business_day": _f_simple(lambda d, calendar: calendars.is_business_day(calendar, d)),
-    "quote_before": _f_quote(True),
-    "quote_on_or_before": _f_quote(False),
-    "accrued": _f_accrual(False),
-    "settle": _f_accrual(True),
-    "span": _f_simple(lambda a, b: (a, b)),
-    "year_fraction": _f_simple(lambda dc, a, b: Decimal(year_fraction(dc, a, b).numerator) / Decimal(year_fraction(dc, a, b).denominator)),
-    "all": _f_over_list(all),
-    "any": _f_over_list(any),
-    "count": _f_simple(lambda items: Decimal(len(items))),
-    "sum": _f_over_list(lambda items: sum(items, Decimal(0))),
-    "plain": _f_plain,
-    "is_whole": _f_is_whole,
-    "money": _f_simple(lambda x: x),
-}
 
 _STATEMENTS = {
     ast.Let: Run.s_let, ast.SetState: Run.s_set, ast.Adjust: Run.s_adjust, ast.Record: Run.s_record,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..diagnostics import ContractError, Diagnostic
 from ..files import write_whole
-from ..runtime.interpreter import plain_number
+from ..runtime.explain import plain_number
 from .generation import Generated
 
 

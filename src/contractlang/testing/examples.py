@@ -10,7 +10,8 @@ from ..inputs.binding import inputs_for
 from ..inputs.scenario import BoundEvent, load_scenario
 from ..language import ast
 from ..language.printer import expr
-from ..runtime.interpreter import Inputs, Run, Setting
+from ..runtime.interpreter import Run
+from ..runtime.values import Inputs, Setting
 from .views import view_frame
 
 

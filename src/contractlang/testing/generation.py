@@ -19,7 +19,8 @@ from ..diagnostics import ContractError
 from ..inputs.scenario import BoundEvent
 from ..language import ast
 from ..language import types as T
-from ..runtime.interpreter import Inputs, Run, Setting
+from ..runtime.interpreter import Run
+from ..runtime.values import Inputs, Setting
 from ..stdlib.calendars import holidays_in
 
 

@@ -12,7 +12,8 @@ from datetime import timedelta
 import attrs
 
 from ..language import ast
-from ..runtime.interpreter import CheckFailed, Inputs, PreconditionFailed, Run
+from ..runtime.interpreter import Run
+from ..runtime.values import CheckFailed, Inputs, PreconditionFailed
 from .generation import Generated
 from .views import RunView, view_frame
 

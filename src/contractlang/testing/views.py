@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 
 from ..language.properties import KIND_OF_LIST
-from ..runtime.interpreter import EventRecord, Frame
+from ..runtime.values import EventRecord, Frame
 
 
 @attrs.frozen

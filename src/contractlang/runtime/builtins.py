@@ -1,0 +1,98 @@
+"""The built-in functions at run time: each is called with the run, the call and its frame.
+
+The run evaluates the arguments (`run.positional`) so that every argument is
+counted and explained as any other expression; `BUILTIN_FUNCTIONS` is the
+table the interpreter looks a call up in, with the same names as the
+checker's signatures in language/builtins.py.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..stdlib import calendars, rounding, schedules
+from ..stdlib.daycount import year_fraction
+
+
+def _f_rounding(function):
+    def call(run, node, frame):
+        values = run.positional(node, frame)
+        return function(*values)
+    return call
+
+
+def _f_min_max(function):
+    def call(run, node, frame):
+        return function(run.positional(node, frame))
+    return call
+
+
+def _f_quote(strictly_before: bool):
+    def call(run, node, frame):
+        return run.quote(node, frame, strictly_before)
+    return call
+
+
+def _f_accrual(settle: bool):
+    def call(run, node, frame):
+        return run.accrual_call(node, frame, settle)
+    return call
+
+
+def _f_simple(function):
+    def call(run, node, frame):
+        return function(*run.positional(node, frame))
+    return call
+
+
+def _f_over_list(function):
+    """A function that looks at every element of the list it is given: each is a step."""
+    def call(run, node, frame):
+        items = run.positional(node, frame)[0]
+        run.charge(len(items), node, frame)
+        return function(items)
+    return call
+
+
+def _f_plain(run, node, frame):
+    value = run.positional(node, frame)[0]
+    return Decimal(value)
+
+
+def _f_is_whole(run, node, frame):
+    value = run.positional(node, frame)[0]
+    return value == value.to_integral_value()
+
+
+BUILTIN_FUNCTIONS = {
+    "min": _f_min_max(min),
+    "max": _f_min_max(max),
+    "abs": _f_simple(abs),
+    "ceil": _f_rounding(rounding.ceil_whole),
+    "floor": _f_rounding(rounding.floor_whole),
+    "round_half_up": _f_rounding(rounding.round_half_up),
+    "round_down": _f_rounding(rounding.round_down),
+    "cents": _f_rounding(rounding.cents),
+    "first_of_month": _f_simple(schedules.first_of_month),
+    "last_of_month": _f_simple(schedules.last_of_month),
+    "add_months": _f_simple(schedules.add_months),
+    "year": _f_simple(lambda d: Decimal(d.year)),
+    "month": _f_simple(lambda d: Decimal(d.month)),
+    "day": _f_simple(lambda d: Decimal(d.day)),
+    "days_between": _f_simple(lambda a, b: Decimal((b - a).days)),
+    "business_day": _f_simple(lambda d, convention, calendar: calendars.adjust(d, convention, calendar)),
+    "is_business_day": _f_simple(lambda d, calendar: calendars.is_business_day(calendar, d)),
+    "quote_before": _f_quote(True),
+    "quote_on_or_before": _f_quote(False),
+    "accrued": _f_accrual(False),
+    "settle": _f_accrual(True),
+    "span": _f_simple(lambda a, b: (a, b)),
+    "year_fraction": _f_simple(lambda dc, a, b: Decimal(year_fraction(dc, a, b).numerator) / Decimal(year_fraction(dc, a, b).denominator)),
+    "all": _f_over_list(all),
+    "any": _f_over_list(any),
+    "count": _f_simple(lambda items: Decimal(len(items))),
+    "sum": _f_over_list(lambda items: sum(items, Decimal(0))),
+    "plain": _f_plain,
+    "is_whole": _f_is_whole,
+    "money": _f_simple(lambda x: x),
+}

@@ -1,0 +1,58 @@
+"""Texts for explanations: a computed expression's formula, an event as it was given, values in plain digits."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ..language import ast
+from ..language import types as T
+from ..language.checked import CheckedContract
+from ..language.printer import expr
+from ..stdlib import rounding
+from .values import EventRecord, Quote
+
+
+def formula(node: ast.Expr) -> str | None:
+    """The text of a computed expression, for explanations (None for a plain literal or name)."""
+    if isinstance(node, (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.Name)):
+        return None
+    text = expr(node)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def describe_event(record: EventRecord, contract: CheckedContract) -> str:
+    fields = ", ".join(f"{name} = {plain_text(value, contract.events[record.type].fields[name].type, contract.currencies)}"
+                       for name, value in record.fields.items())
+    when = f"on {record.date}" if record.filed is None else f"dated {record.filed}, effective {record.date}"
+    return f"event {record.index}: {record.type} {when}" + (f" ({fields})" if fields else "")
+
+
+def plain_number(value) -> str:
+    """A number as plain digits, without exponent or trailing zeros (for explanations and scenario files)."""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f") if value != 0 else "0"
+        return text
+    return str(value)
+
+
+def plain_text(value, type_, currencies=()) -> str:
+    """A value as the results show it: money in cents, other numbers exactly, dates in ISO form."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        if isinstance(type_, T.Optional):
+            type_ = type_.inner
+        if isinstance(type_, T.Number) and type_.unit.single_base() in currencies:
+            return f"{rounding.cents(value):.2f}"
+        return plain_number(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Quote):
+        return plain_number(value.price)
+    if isinstance(value, list):
+        element = type_.element if isinstance(type_, T.ListOf) else None
+        return "[" + ", ".join(plain_text(v, element, currencies) for v in value) + "]"
+    return str(value)

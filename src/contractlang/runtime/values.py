@@ -1,0 +1,99 @@
+"""The values a run is given and passes around: its inputs, quotes, event records, frames, and the ways it stops."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from ..diagnostics import ContractError, Span
+
+
+# ------------------------------------------------------------------- inputs
+
+
+@attrs.define
+class Setting:
+    """A value for a parameter or assumption, and where it came from."""
+
+    value: object
+    source: str  # "contract", "scenario" or "command line"
+    span: Span | None = None
+
+
+@attrs.define
+class Inputs:
+    """Everything a run needs besides the contract, already typed."""
+
+    params: dict[str, Setting] = attrs.field(factory=dict)
+    assumptions: dict[str, Setting] = attrs.field(factory=dict)
+    until: date | None = None
+    prices: dict[date, Decimal] | None = None
+    events: list = attrs.field(factory=list)  # scenario.BoundEvent
+    path: str | None = None  # the scenario file, for positions
+
+
+# -------------------------------------------------------------- run values
+
+
+@attrs.frozen
+class Quote:
+    price: Decimal
+    date: date
+
+
+@attrs.frozen
+class EventRecord:
+    type: str
+    index: int
+    date: date  # the date it takes effect
+    fields: dict
+    span: Span | None = None
+    filed: date | None = None  # the scenario's date, where its terms moved it
+
+
+class PreconditionFailed(ContractError):
+    """The inputs break a `require` of the contract itself (a parameter out of its range)."""
+
+
+class CheckFailed(Exception):
+    """A `check` of an invariant does not hold."""
+
+    def __init__(self, message: str, clause: str):
+        super().__init__(message)
+        self.message = message
+        self.clause = clause
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str, clause: str):
+        super().__init__(reason)
+        self.reason = reason
+        self.clause = clause
+
+
+@attrs.define
+class Frame:
+    """Where a statement runs: the clause it cites, its cause, its date and what it has computed."""
+
+    clause: str
+    cause: EventRecord | None
+    today: date
+    steps: list
+    locals: dict
+    rule: str
+
+    def child(self, **changes) -> "Frame":
+        if not changes:  # once per iteration of a loop: made directly, which is several times faster than evolve
+            return Frame(self.clause, self.cause, self.today, self.steps, dict(self.locals), self.rule)
+        frame = attrs.evolve(self, **changes)
+        if "locals" not in changes:
+            frame.locals = dict(self.locals)
+        return frame
+
+
+@attrs.define
+class Deferred:
+    body: tuple
+    frame: Frame
