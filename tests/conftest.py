@@ -1,4 +1,4 @@
-"""Shared test settings: `--update-golden` rewrites expected outputs after a deliberate change."""
+"""Shared test settings: a cache of the suite's own; `--update-golden` rewrites expected outputs after a deliberate change."""
 
 from __future__ import annotations
 
@@ -12,6 +12,22 @@ def skip_unless_ci(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: CI installs it, so this must not be missing)")
     pytest.skip(reason)
+
+
+def pytest_configure(config):
+    """The suite keeps its own cache, made fresh for the run: it parses thousands of generated
+    contracts, whose trees have no place in the user's cache, and no run depends on what an earlier left."""
+    import tempfile
+
+    if "CONTRACT_CACHE_DIR" not in os.environ:
+        config.suite_cache = tempfile.TemporaryDirectory(prefix="contractlang-tests-")
+        os.environ["CONTRACT_CACHE_DIR"] = config.suite_cache.name
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "suite_cache"):
+        os.environ.pop("CONTRACT_CACHE_DIR", None)
+        config.suite_cache.cleanup()
 
 
 def pytest_addoption(parser):
