@@ -220,6 +220,44 @@ def test_our_folder_open_to_others_becomes_private(tmp_path):
     assert entry_names(folder)
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root")
+def test_an_open_folder_holding_someone_elses_files_is_not_closed_and_not_used(tmp_path, reference):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    folder.chmod(0o777)
+    for name in reference["names"]:  # well-formed JSON planted by another user while the folder was open
+        (folder / name).write_text("0" * 64 + "\n[]", encoding="utf-8")
+        os.chown(folder / name, OTHER_USER, OTHER_USER)
+    done = run(folder, *EVAL)
+    assert (done.returncode, done.stdout) == (0, reference["eval"])
+    assert done.stderr.splitlines() == [
+        f"warning: no cache ({folder} is open to others and holds files that are not yours); running without one"]
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777
+
+
+def test_a_shared_folder_is_never_closed_or_used(tmp_path, reference):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o1777)  # sticky and open to all, as /tmp
+    done = run(folder, *EVAL)
+    assert (done.returncode, done.stdout) == (0, reference["eval"])
+    assert done.stderr.splitlines() == [f"warning: no cache ({folder} is a shared folder); running without one"]
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o1777
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root")
+def test_an_entry_someone_else_owns_is_a_miss_even_in_our_folder(tmp_path, reference):
+    folder = tmp_path / "cache"
+    assert run(folder, *EVAL).returncode == 0
+    tree = next(name for name in reference["names"] if name.startswith("tree-"))
+    for name in entry_names(folder):
+        os.chown(folder / name, OTHER_USER, OTHER_USER)
+    done = run(folder, *EVAL)
+    assert (done.returncode, done.stdout, done.stderr) == (0, reference["eval"], "")
+    assert (folder / tree).stat().st_uid == os.geteuid()  # parsed again and kept anew, by us
+
+
 def test_a_folder_that_is_a_symbolic_link_is_not_used(tmp_path, reference):
     real = tmp_path / "real"
     real.mkdir(mode=0o700)

@@ -72,6 +72,12 @@ def _unsafe(place: str) -> str | None:
         if status.st_uid != os.geteuid():
             return f"{place} is not owned by you"
         if stat.S_IMODE(status.st_mode) & 0o077:
+            # closing a folder others could write makes it ours only if nothing in it is theirs,
+            # and a shared folder by design (sticky, as /tmp) is never closed
+            if status.st_mode & stat.S_ISVTX:
+                return f"{place} is a shared folder"
+            if any(entry.stat(follow_symlinks=False).st_uid != os.geteuid() for entry in os.scandir(handle)):
+                return f"{place} is open to others and holds files that are not yours"
             os.fchmod(handle, 0o700)
     except OSError as problem:
         return f"cannot make {place} private: {problem.strerror}"
@@ -100,11 +106,13 @@ def load(name: str, object_hook=None):
     if place is None:
         return None
     try:
+        if os.stat(place / name, follow_symlinks=False).st_uid != os.geteuid():
+            return None  # an entry someone else left: not trusted, whatever it holds
         digest, body = read_text(str(place / name), limit=MAX_ENTRY_BYTES, noun="a cache entry").split("\n", 1)
         if digest != _digest(name, body):
             return None
         return json.loads(body, parse_float=Decimal, parse_constant=_refuse, object_hook=object_hook)
-    except (ContractError, ValueError, RecursionError):
+    except (ContractError, OSError, ValueError, RecursionError):
         return None
 
 
