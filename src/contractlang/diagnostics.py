@@ -12,6 +12,9 @@ line catches it in one place and prints them. Nothing else reaches the user.
 
 from __future__ import annotations
 
+import difflib
+import os
+import stat
 import unicodedata
 
 import attrs
@@ -104,9 +107,6 @@ _MAX_ECHOED_FILE = 5_000_000
 
 def _read_quietly(path: str) -> str | None:
     """The text of a regular file, for the caret line; nothing for anything else (a device, a FIFO, a huge file)."""
-    import os
-    import stat
-
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
@@ -129,7 +129,5 @@ def _read_quietly(path: str) -> str | None:
 
 def closest(name: str, candidates) -> str | None:
     """The candidate most like `name`, for 'did you mean' hints (None if nothing is close)."""
-    import difflib
-
     found = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
     return found[0] if found else None
