@@ -90,7 +90,18 @@ def test_business_day_conventions():
     assert calendars.adjust(date(2005, 4, 30), "following", "US") == date(2005, 5, 2)
 
 
-@given(st.dates(date(2001, 1, 1), date(2007, 12, 31)), st.sampled_from(["US", "US-FL", "US-CA"]))
+def test_the_federal_reserve_calendar_closes_no_friday_before_a_saturday_holiday():
+    # New Year's Day 2005, Christmas 2004 and Veterans Day 2006 fall on a Saturday
+    for friday in (date(2004, 12, 24), date(2004, 12, 31), date(2006, 11, 10)):
+        assert not calendars.is_business_day("US", friday)
+        assert calendars.is_business_day("XFED", friday)
+    assert not calendars.is_business_day("XFED", date(2004, 7, 5))  # Independence Day observed on Monday
+    assert not calendars.is_business_day("XFED", date(2002, 10, 14))  # Columbus Day
+    assert calendars.is_business_day("XFED", date(2001, 11, 23))  # the day after Thanksgiving
+    assert calendars.adjust(date(2005, 1, 1), "following", "XFED") == date(2005, 1, 3)
+
+
+@given(st.dates(date(2001, 1, 1), date(2007, 12, 31)), st.sampled_from(["US", "US-FL", "US-CA", "XFED"]))
 def test_following_gives_the_first_business_day_on_or_after(day, calendar):
     moved = calendars.adjust(day, "following", calendar)
     assert moved >= day and (moved - day).days <= 5

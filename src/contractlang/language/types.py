@@ -141,7 +141,7 @@ DECIMAL = Number(PLAIN)
 INTEGER = Number(PLAIN, integral=True)
 
 DAY_COUNTS = ("actual/365", "actual/360", "30/360", "actual/actual")
-CALENDARS = ("US", "US-FL", "US-CA", "US-NY", "weekends")
+CALENDARS = ("US", "US-FL", "US-CA", "US-NY", "XFED", "weekends")
 CONVENTIONS = ("none", "following", "modified_following", "preceding")
 
 DAY_COUNT = Enum("DayCount", DAY_COUNTS)

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 from .. import cache
 
-CALENDARS = ("US", "US-FL", "US-CA", "US-NY", "weekends")
+CALENDARS = ("US", "US-FL", "US-CA", "US-NY", "XFED", "weekends")
 CONVENTIONS = ("none", "following", "modified_following", "preceding")
 _SUBDIVISIONS = {"US": None, "US-FL": "FL", "US-CA": "CA", "US-NY": "NY"}
+_FINANCIAL = ("XFED",)  # the financial calendars of the holidays package (XFED: the Federal Reserve Banks)
 
 
 @functools.lru_cache(maxsize=256)
@@ -17,7 +18,7 @@ def holidays_in(calendar: str, year: int) -> frozenset[date]:
     """The public holidays of a calendar in one year (none for "weekends")."""
     if calendar == "weekends":
         return frozenset()
-    if calendar not in _SUBDIVISIONS:
+    if calendar not in _SUBDIVISIONS and calendar not in _FINANCIAL:
         raise ValueError(f"unknown calendar {calendar!r}; known: {', '.join(CALENDARS)}")
     # importing holidays costs more than a whole evaluation: its lists are kept on disk,
     # one small entry a calendar and year, so that a new year adds an entry and rewrites none
@@ -25,11 +26,20 @@ def holidays_in(calendar: str, year: int) -> frozenset[date]:
     stored = _dates(cache.load(name))
     if stored is not None:
         return stored
-    from holidays.countries.united_states import UnitedStates  # imported only when the cache has no list
-
-    days = frozenset(UnitedStates(subdiv=_SUBDIVISIONS[calendar], years=year).keys())
+    days = frozenset(_listed(calendar, year))
     cache.store(name, sorted(day.isoformat() for day in days))
     return days
+
+
+def _listed(calendar: str, year: int):
+    """The holidays package's list for a calendar and year (imported only when the cache has none)."""
+    if calendar in _FINANCIAL:
+        import holidays
+
+        return holidays.financial_holidays(calendar, years=year).keys()
+    from holidays.countries.united_states import UnitedStates
+
+    return UnitedStates(subdiv=_SUBDIVISIONS[calendar], years=year).keys()
 
 
 def _dates(stored) -> frozenset[date] | None:
