@@ -27,7 +27,6 @@ NOT_YET = {
     "b2_split_and_prepayment",
     "b5_covenant_contest_security_agreement",
     "b7_reverse_split_third_interest_only",
-    "h6_fed_calendar_two_reorganizations",
 }
 
 
