@@ -182,10 +182,10 @@ def test_a_base_that_changes_mid_period_counts_thirty_360_days_from_the_period_s
     dividends.change_base(date(2002, 3, 31), Decimal("-1000"))
     # [Mar 10, Mar 31) is 21 days at 5,100 and [Mar 31, Jun 10) is 69 days at 4,100: 90 days in all
     paid = dividends.settle(date(2002, 6, 10))
-    assert paid.amount == Decimal(5100 * 100 * 21) / 360 + Decimal(4100 * 100 * 69) / 360
+    assert paid.amount == Fraction(5100 * 100 * 21, 360) + Fraction(4100 * 100 * 69, 360)  # exactly
 
 
 def test_a_stopped_ledger_accrues_nothing_after():
     interest = ledger()
     interest.stop(date(2003, 4, 1))
-    assert interest.accrued(date(2003, 6, 1)).amount == Decimal("3100000") * Decimal("0.08") * 31 / 365
+    assert interest.accrued(date(2003, 6, 1)).amount == Fraction(3100000 * 8 * 31, 100 * 365)  # exactly

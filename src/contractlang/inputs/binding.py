@@ -16,7 +16,8 @@ from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span, clo
 from ..language import types as T
 from ..language.checked import NO_DEFAULT
 from ..runtime.values import Inputs, Setting
-from .scenario import BoundEvent, RawScenario, RawValue, decimal_value, parse_date, shown
+from ..stdlib import exact
+from .scenario import BoundEvent, RawScenario, RawValue, decimal_value, parse_date, ratio_value, shown
 
 
 def _describe(type_: T.Type) -> str:
@@ -50,10 +51,11 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | None, text: str | None
             return None
         return coerce(raw, type_.inner, what=what, span=span, text=text)
     if isinstance(type_, T.Number):
-        number = decimal_value(raw)
+        # a plain number may be an exact ratio, "1/3" (read exactly, never as 0.333333)
+        number = ratio_value(raw) if type_.unit.is_plain else decimal_value(raw)
         if number is None:
             fail()
-        if type_.integral and number != number.to_integral_value():
+        if type_.integral and not exact.is_whole(number):
             fail()
         return number
     if type_ == T.DAYS:

@@ -19,11 +19,13 @@ import re
 import sys
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import attrs
 
 from .. import files
+from ..stdlib import exact
 from ..diagnostics import ContractError, Diagnostic, Span, closest
 
 MAX_SCENARIO_BYTES = 5_000_000
@@ -377,6 +379,24 @@ def _price_value(value, what: str, span: Span, text: str) -> Decimal:
 
 
 # ---------------------------------------------------------------- typing
+
+
+def ratio_value(value) -> Decimal | Fraction | None:
+    """A plain number, or an exact ratio written as a text of two whole numbers with a slash ("1/3").
+
+    The ratio is read exactly: a Decimal when it terminates, else a Fraction;
+    None for anything else, a zero denominator or numbers of more than 40 digits."""
+    if isinstance(value, str):
+        found = re.fullmatch(r"\s*(-?\d[\d_]*)\s*/\s*(\d[\d_]*)\s*", value)
+        if found:
+            parts = [part.replace("_", "").lstrip("-") for part in found.groups()]
+            if max(len(part.lstrip("0")) for part in parts) > 40:  # measured before converting: a long text converts slowly
+                return None
+            numerator, denominator = (int(part.replace("_", "")) for part in found.groups())
+            if denominator == 0:
+                return None
+            return exact.from_fraction(Fraction(numerator, denominator))
+    return decimal_value(value)
 
 
 def decimal_value(value) -> Decimal | None:

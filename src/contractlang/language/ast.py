@@ -14,6 +14,7 @@ from datetime import date
 import attrs
 
 from ..diagnostics import Span
+from ..stdlib.exact import EXACT as _EXACT
 
 
 def _span():
@@ -85,7 +86,7 @@ class PercentLit(Expr):
 
     @property
     def value(self) -> Decimal:
-        return Decimal(self.text.replace("_", "")) / 100
+        return _EXACT.divide(Decimal(self.text.replace("_", "")), 100)  # exactly, whatever the digits
 
 
 @attrs.frozen

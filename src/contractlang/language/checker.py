@@ -597,7 +597,7 @@ def _literal_value(node: ast.Expr):
     if isinstance(node, ast.Name):
         return node.name  # an enum member
     if isinstance(node, ast.Negate) and isinstance(node.operand, ast.NumberLit):
-        return -Decimal(node.operand.value)
+        return Decimal(node.operand.value).copy_negate()  # exactly, whatever the digits
     return NO_DEFAULT
 
 

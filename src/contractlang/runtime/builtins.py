@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..stdlib import calendars, rounding, schedules
+from ..stdlib import calendars, exact, rounding, schedules
 from ..stdlib.daycount import year_fraction
 
 
@@ -56,18 +56,18 @@ def _f_over_list(function):
 
 def _f_plain(run, node, frame):
     value = run.positional(node, frame)[0]
-    return Decimal(value)
+    return Decimal(value) if type(value) is int else value  # a Decimal, or a Fraction that does not terminate
 
 
 def _f_is_whole(run, node, frame):
     value = run.positional(node, frame)[0]
-    return value == value.to_integral_value()
+    return exact.is_whole(value)
 
 
 BUILTIN_FUNCTIONS = {
     "min": _f_min_max(min),
     "max": _f_min_max(max),
-    "abs": _f_simple(abs),
+    "abs": _f_simple(exact.absolute),
     "ceil": _f_rounding(rounding.ceil_whole),
     "floor": _f_rounding(rounding.floor_whole),
     "round_half_up": _f_rounding(rounding.round_half_up),
@@ -87,11 +87,11 @@ BUILTIN_FUNCTIONS = {
     "accrued": _f_accrual(False),
     "settle": _f_accrual(True),
     "span": _f_simple(lambda a, b: (a, b)),
-    "year_fraction": _f_simple(lambda dc, a, b: Decimal(year_fraction(dc, a, b).numerator) / Decimal(year_fraction(dc, a, b).denominator)),
+    "year_fraction": _f_simple(lambda dc, a, b: exact.from_fraction(year_fraction(dc, a, b))),
     "all": _f_over_list(all),
     "any": _f_over_list(any),
     "count": _f_simple(lambda items: Decimal(len(items))),
-    "sum": _f_over_list(lambda items: sum(items, Decimal(0))),
+    "sum": _f_over_list(exact.total),
     "plain": _f_plain,
     "is_whole": _f_is_whole,
     "money": _f_simple(lambda x: x),

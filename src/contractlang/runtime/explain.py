@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from ..language import ast
 from ..language import types as T
 from ..language.checked import CheckedContract
 from ..language.printer import expr
-from ..stdlib import rounding
+from ..stdlib import exact, rounding
 from .values import EventRecord, Quote
 
 
@@ -29,10 +30,12 @@ def describe_event(record: EventRecord, contract: CheckedContract) -> str:
 
 
 def plain_number(value) -> str:
-    """A number as plain digits, without exponent or trailing zeros (for explanations and scenario files)."""
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f") if value != 0 else "0"
-        return text
+    """A number as plain digits, without exponent or trailing zeros (for explanations and scenario files).
+
+    A terminating value is shown exactly; one that does not terminate (a Fraction),
+    half even to 28 significant digits."""
+    if isinstance(value, Decimal) or type(value) is Fraction:
+        return exact.shown(value)
     return str(value)
 
 
@@ -42,7 +45,7 @@ def plain_text(value, type_, currencies=()) -> str:
         return "none"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal) or type(value) is Fraction:
         if isinstance(type_, T.Optional):
             type_ = type_.inner
         if isinstance(type_, T.Number) and type_.unit.single_base() in currencies:

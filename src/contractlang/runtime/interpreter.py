@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import heapq
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from fractions import Fraction
 
 import attrs
 
@@ -28,7 +29,7 @@ from ..diagnostics import ContractError, Diagnostic, Span, closest
 from ..language import ast
 from ..language import types as T
 from ..language.checked import CheckedContract
-from ..stdlib import rounding, schedules
+from ..stdlib import exact, rounding, schedules
 from ..stdlib.accrual import Ledger, Settlement
 from ..stdlib.prices import PriceSeries
 from ..stdlib.schedules import MONTHS
@@ -357,7 +358,7 @@ class Run:
         before = self.state[name]
         self.state[name] = value
         for ledger_name in self.ledger_bases.get(name, ()):
-            self.ledgers[ledger_name].change_base(effective or frame.today, value - before)
+            self.ledgers[ledger_name].change_base(effective or frame.today, exact.subtract(value, before))
 
     def s_adjust(self, node: ast.Adjust, frame: Frame) -> None:
         before = self.state[node.name]
@@ -615,7 +616,7 @@ class Run:
         return not self.evaluate(node.operand, frame)
 
     def e_negate(self, node: ast.Negate, frame):
-        return -self.evaluate(node.operand, frame)
+        return exact.negate(self.evaluate(node.operand, frame))
 
     def e_is_none(self, node: ast.IsNone, frame):
         return (self.evaluate(node.operand, frame) is None) != node.negated
@@ -631,6 +632,10 @@ class Run:
             return left if left is not None else self.evaluate(node.right, frame)
         left = self.evaluate(node.left, frame)
         right = self.evaluate(node.right, frame)
+        if type(left) is Decimal and type(right) is Decimal:
+            operation = _DECIMAL_OPERATIONS.get(op)
+            if operation is not None:
+                return operation(left, right)  # the fast path: exact, or out of range (never rounded)
         if op == "+":
             if isinstance(left, date):
                 return schedules.add_days(left, right)
@@ -638,25 +643,28 @@ class Run:
                 return schedules.add_days(right, left)
             if isinstance(left, list):
                 self.charge_list(len(left) + len(right), node, frame)
-            return left + right
+                return left + right
+            return exact.add(left, right)
         if op == "-":
             if isinstance(left, date) and isinstance(right, date):
                 return (left - right).days
             if isinstance(left, date):
-                return schedules.add_days(left, -right)
-            return left - right
+                return schedules.add_days(left, exact.negate(right))
+            return exact.subtract(left, right)
         if op == "*":
-            return left * right
+            return exact.multiply(left, right)
         if op == "/":
             if right == 0:
                 raise ContractError(Diagnostic(f"division by zero in {frame.rule} ({frame.clause})", node.span,
                                                self.contract.text))
-            return Decimal(left) / Decimal(right)
+            return exact.divide(left, right)  # exact: a Fraction when it does not terminate
         if op == "in":
             self.charge(len(right), node, frame)
             return left in right
         if isinstance(left, list):  # == or != compares element by element
             self.charge(len(left) + len(right), node, frame)
+        elif (type(left) is Fraction or type(right) is Fraction) and exact.are_numbers(left, right):
+            return _ORDERS[op](exact.compare(left, right))  # exactly, and faster than mixed operators
         if op == "==":
             return left == right
         if op == "!=":
@@ -718,9 +726,10 @@ class Run:
             return f"{plain_number(value.amount)}{span}"
         if isinstance(value, Quote):
             return f"{plain_number(value.price)} (closing price of {value.date})"
-        if isinstance(value, Decimal) and isinstance(type_, T.Number) and not type_.unit.is_plain:
-            if type_.unit.single_base() in self.contract.currencies and value.normalize().as_tuple().exponent >= -2:
-                return f"{value.quantize(Decimal('0.01'))} {type_.unit}"  # money shows its cents, exactly
+        if (isinstance(value, Decimal) or type(value) is Fraction) and isinstance(type_, T.Number) and not type_.unit.is_plain:
+            if (type_.unit.single_base() in self.contract.currencies and isinstance(value, Decimal)
+                    and value.normalize(exact.EXACT).as_tuple().exponent >= -2):
+                return f"{value.quantize(Decimal('0.01'), context=exact.EXACT)} {type_.unit}"  # money shows its cents, exactly
             return f"{plain_number(value)} {type_.unit}"
         return self.text(value, type_)
 
@@ -765,6 +774,12 @@ class Run:
             raise self.not_shown(f"{kind} '{item.name}'", item.span, self.contract.text) from None
 
 
+_DECIMAL_OPERATIONS = {"+": exact.EXACT.add, "-": exact.EXACT.subtract, "*": exact.EXACT.multiply}
+_ORDERS = {
+    "==": lambda order: order == 0, "!=": lambda order: order != 0, "<": lambda order: order < 0,
+    "<=": lambda order: order <= 0, ">": lambda order: order > 0, ">=": lambda order: order >= 0,
+}
+
 _STATEMENTS = {
     ast.Let: Run.s_let, ast.SetState: Run.s_set, ast.Adjust: Run.s_adjust, ast.Record: Run.s_record,
     ast.Pay: Run.s_pay, ast.Issue: Run.s_issue, ast.Votes: Run.s_votes, ast.Reject: Run.s_reject,
@@ -783,5 +798,9 @@ _EXPRESSIONS = {
 
 
 def evaluate(contract: CheckedContract, inputs: Inputs) -> Result:
-    """Run one scenario's inputs through a checked contract."""
-    return Run(contract, inputs).run()
+    """Run one scenario's inputs through a checked contract.
+
+    Arithmetic is exact (stdlib/exact.py); the run's decimal context traps Inexact
+    as well, so no operation anywhere in it can round a number silently."""
+    with localcontext(exact.EXACT):
+        return Run(contract, inputs).run()

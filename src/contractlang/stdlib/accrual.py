@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import attrs
 
+from . import exact
 from .daycount import year_fraction
 
 
@@ -31,7 +32,7 @@ class Piece:
 
     start: date
     end: date
-    base: Decimal
+    base: Decimal  # or a Fraction: every number here is exact (stdlib/exact.py)
     fraction: object  # fractions.Fraction
     amount: Decimal
 
@@ -75,7 +76,7 @@ class Ledger:
         if delta == 0:
             return
         if effective <= self.watermark:
-            self.base += delta  # days before the watermark are settled already
+            self.base = exact.add(self.base, delta)  # days before the watermark are settled already
         else:
             self.changes.append((effective, delta))
 
@@ -100,8 +101,8 @@ class Ledger:
             if self.stopped_from is not None and start >= self.stopped_from:
                 base = Decimal(0)
             fraction = self._fraction(start, stop)
-            amount = base * self.annual_rate * Decimal(fraction.numerator) / Decimal(fraction.denominator)
-            total += amount
+            amount = exact.multiply(exact.multiply(base, self.annual_rate), fraction)  # exact, whatever the day count
+            total = exact.add(total, amount) if pieces else amount
             pieces.append(Piece(start, stop, base, fraction, amount))
         return Settlement(total, (self.watermark, end), tuple(pieces))
 
@@ -122,7 +123,7 @@ class Ledger:
     # ----------------------------------------------------------- internals
     def _base_on(self, day: date) -> Decimal:
         """The base on a day, with every change up to it, before any portion is set apart."""
-        return self.base + sum((delta for when, delta in self.changes if when <= day), Decimal(0))
+        return exact.add(self.base, exact.total(delta for when, delta in self.changes if when <= day))
 
     def _bases_on(self, days: list[date]) -> list[Decimal]:
         """The base on each of the ascending days, less the portions set apart on it.
@@ -137,7 +138,7 @@ class Ledger:
         else:
             portion_starts = portion_ends = ()
         changed = set_apart = Decimal(0)
-        base = self.base + changed - set_apart
+        base = self.base
         if not changes and not portion_starts:
             return [base] * len(days)
         next_change = next_start = next_end = 0
@@ -145,19 +146,19 @@ class Ledger:
         for day in days:
             moved = False
             while next_change < len(changes) and changes[next_change][0] <= day:
-                changed += changes[next_change][1]
+                changed = exact.add(changed, changes[next_change][1])
                 next_change += 1
                 moved = True
             while next_start < len(portion_starts) and portion_starts[next_start][0] <= day:
-                set_apart += portion_starts[next_start][1]
+                set_apart = exact.add(set_apart, portion_starts[next_start][1])
                 next_start += 1
                 moved = True
             while next_end < len(portion_ends) and portion_ends[next_end][0] <= day:
-                set_apart -= portion_ends[next_end][1]
+                set_apart = exact.subtract(set_apart, portion_ends[next_end][1])
                 next_end += 1
                 moved = True
             if moved:
-                base = self.base + changed - set_apart
+                base = exact.subtract(exact.add(self.base, changed), set_apart)
             bases.append(base)
         return bases
 

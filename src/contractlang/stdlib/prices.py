@@ -6,6 +6,8 @@ import bisect
 from datetime import date
 from decimal import Decimal
 
+from . import exact
+
 
 class PriceSeries:
     """Closing prices looked up strictly before, or on or before, a date.
@@ -48,5 +50,5 @@ class PriceSeries:
         price = self._prices[trading_day]
         for effective, ratio in self._splits:
             if trading_day < effective:
-                price = price / ratio
+                price = exact.divide(price, ratio)  # exact: a ratio of 1/3 loses no digit
         return trading_day, price

@@ -1,41 +1,71 @@
-"""Rounding, always written where the document rounds: cents half up, whole units up or down, N places down."""
+"""Rounding, always written where the document rounds: cents half up, whole units up or down, N places down.
+
+Each function takes an exact number (a Decimal, or a Fraction that does not
+terminate) and gives an exact Decimal: the only place a digit is given up."""
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
+from fractions import Fraction
 
 _LARGEST = Decimal("1e40")
+_LARGEST_WHOLE = 10 ** 40
 _MOST_PLACES = 40  # with values up to _LARGEST, 80 digits hold any rounding to this many places
+_ROUNDING = Context(prec=80, Emax=999_999, Emin=-999_999)  # enough for any value we accept at any number of places we use
 
 
-def _quantize(value: Decimal, places, mode: str) -> Decimal:
-    if abs(value) > _LARGEST:
+def _whole(numerator: int, denominator: int, mode: str) -> int:
+    """numerator / denominator (denominator > 0) to a whole number under a Decimal rounding mode."""
+    floor, remainder = divmod(numerator, denominator)
+    if remainder == 0 or mode == ROUND_FLOOR:
+        return floor
+    if mode == ROUND_CEILING:
+        return floor + 1
+    if mode == ROUND_DOWN:
+        return floor if numerator > 0 else floor + 1
+    # half up: halves away from zero
+    whole, rest = divmod(abs(numerator), denominator)
+    whole += 2 * rest >= denominator
+    return whole if numerator > 0 else -whole
+
+
+def _quantize(value, places, mode: str) -> Decimal:
+    if type(value) is Fraction:
+        numerator, denominator = value.numerator, value.denominator
+        if abs(numerator) > _LARGEST_WHOLE * denominator:
+            raise OverflowError("the value is too large to round")
+    elif abs(value) > _LARGEST:
         raise OverflowError("the value is too large to round")
     if not -_MOST_PLACES <= places <= _MOST_PLACES:  # compared before converting: a huge number converts slowly
         raise OverflowError(f"cannot round to more than {_MOST_PLACES} places either side of the point")
-    with localcontext() as context:
-        context.prec = 80  # enough for any value we accept at any number of places we use
-        return value.quantize(Decimal(1).scaleb(-int(places)), rounding=mode)
+    places = int(places)
+    if type(value) is Fraction:
+        if places >= 0:
+            numerator *= 10 ** places
+        else:
+            denominator *= 10 ** -places
+        return _ROUNDING.scaleb(Decimal(_whole(numerator, denominator, mode)), -places)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=mode, context=_ROUNDING)
 
 
-def round_half_up(value: Decimal, places) -> Decimal:
+def round_half_up(value, places) -> Decimal:
     """To `places` decimals (an int or a whole Decimal), half up."""
     return _quantize(value, places, ROUND_HALF_UP)
 
 
-def round_down(value: Decimal, places) -> Decimal:
+def round_down(value, places) -> Decimal:
     """Toward zero (truncation); for the nonnegative amounts of the instruments, simply down."""
     return _quantize(value, places, ROUND_DOWN)
 
 
-def ceil_whole(value: Decimal) -> Decimal:
+def ceil_whole(value) -> Decimal:
     return _quantize(value, 0, ROUND_CEILING)
 
 
-def floor_whole(value: Decimal) -> Decimal:
+def floor_whole(value) -> Decimal:
     return _quantize(value, 0, ROUND_FLOOR)
 
 
-def cents(value: Decimal) -> Decimal:
+def cents(value) -> Decimal:
     """Money to the cent, half up (G1)."""
     return round_half_up(value, 2)
