@@ -264,16 +264,17 @@ class Adjust(Statement):
 
 
 @attrs.frozen
-class Record(Statement):
+class Option(Node):
     name: str
     value: Expr
     span: Span | None = _span()
 
 
 @attrs.frozen
-class Option(Node):
+class Record(Statement):
     name: str
     value: Expr
+    options: tuple[Option, ...] = ()  # due D, on D: dated like a payment
     span: Span | None = _span()
 
 
@@ -334,10 +335,22 @@ class Cite(Statement):
 
 @attrs.frozen
 class Defer(Statement):
-    """`on DATE { ... }` inside a rule: a scheduled item created by an event."""
+    """`on DATE [as NAME] { ... }` inside a rule: a scheduled item created by an event.
+
+    A named item is a deadline: until its date it is pending (`pending(NAME)`), and
+    `cancel NAME` takes every pending item of that name off the timeline."""
 
     date: Expr
     body: Block
+    name: str | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Cancel(Statement):
+    """`cancel NAME`: the pending items of that name will not run (a cure before its deadline)."""
+
+    name: str
     span: Span | None = _span()
 
 

@@ -128,7 +128,8 @@ def _accrual(result_is_settlement: bool):
         amount = symbol.amount_type or T.Simple("Unknown")
         names = {a.name for a in node.arguments[1:]}
         if any(a.name is None for a in node.arguments[1:]):
-            checker.problem(f"{node.function}() takes its other values by name: before: or through:, and on:", node)
+            checker.problem(f"{node.function}() takes its other values by name: before: or through:, and on:"
+                            + (" or up_to:" if result_is_settlement else ""), node)
         if len(names & {"before", "through"}) != 1:
             checker.problem(f"{node.function}() needs exactly one of 'before:' (days before a date) or 'through:' (up to and including it)", node)
         for argument in node.arguments[1:]:
@@ -141,12 +142,27 @@ def _accrual(result_is_settlement: bool):
                     base_type = checker.types.get(id(base_field.value))
                     if base_type is not None:
                         checker.expect(found, base_type, argument.value, "'on:' (a part of what accrues)")
+            elif argument.name == "up_to" and result_is_settlement:
+                checker.expect(checker.expr(argument.value, scope, context, amount), amount, argument.value,
+                               "'up_to:' (the most to settle, earliest days first)")
+                if "on" in names:
+                    checker.problem("settle() takes 'up_to:' or 'on:', not both: a part of the base is settled whole", argument)
             elif argument.name is not None:
                 checker.problem(f"{node.function}() has no '{argument.name}:'", argument)
         if result_is_settlement:
             return T.Accrued(amount) if isinstance(amount, T.Number) else T.Simple("Unknown")
         return amount
     return check
+
+
+def _pending(checker, node, scope, context):
+    """`pending(NAME)`: the dates of the items named NAME that are scheduled and have not run."""
+    if len(node.arguments) != 1 or node.arguments[0].name is not None or not isinstance(node.arguments[0].value, ast.Name):
+        checker.problem("pending() takes the name of a scheduled item (from 'on DATE as NAME')", node)
+        return T.ListOf(T.DATE)
+    checker.deadline_name(node.arguments[0].value.name, node.arguments[0])
+    checker.types[id(node.arguments[0].value)] = T.Simple("Scheduled item")
+    return T.ListOf(T.DATE)
 
 
 def _span_function(checker, node, scope, context):
@@ -227,6 +243,7 @@ BUILTIN_FUNCTIONS = {
     "quote_on_or_before": _quote,
     "accrued": _accrual(False),
     "settle": _accrual(True),
+    "pending": _pending,
     "span": _span_function,
     "year_fraction": _year_fraction,
     "all": _list_function("all"),

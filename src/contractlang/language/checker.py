@@ -23,6 +23,7 @@ from .scope import Context, Scope
 
 ACCRUAL_FIELDS = {"on", "annual_rate", "day_count", "start", "boundaries"}
 PAY_OPTIONS = {"due": T.DATE, "on": T.DATE, "period": T.PERIOD}
+RECORD_OPTIONS = {"due": T.DATE, "on": T.DATE}
 
 
 class Checker(ExpressionChecks):
@@ -38,6 +39,7 @@ class Checker(ExpressionChecks):
         self.enums: dict[str, T.Enum] = {}
         self.members: dict[str, T.Enum] = {}
         self.accrual_bases: set[str] = set()
+        self.deadlines: set[str] = set()  # the names of items rules schedule with `on DATE as NAME`
 
     # ------------------------------------------------------------- reporting
     def problem(self, message: str, node: ast.Node | None) -> None:
@@ -325,6 +327,13 @@ class Checker(ExpressionChecks):
                    if isinstance(n, ast.Claim)}
         for section in self.contract.sections:
             for item in section.items:
+                for node in ast.walk(item):
+                    if isinstance(node, ast.Defer) and node.name is not None:
+                        if node.name in self.symbols or node.name in self.members:
+                            self.problem(f"'{node.name}' is already defined; name the scheduled item otherwise", node)
+                        self.deadlines.add(node.name)
+        for section in self.contract.sections:
+            for item in section.items:
                 if isinstance(item, ast.UponRule):
                     if item.event in handled:
                         self.problem(f"{item.event} already has an 'upon' rule (at line {handled[item.event].span.line}):"
@@ -431,7 +440,9 @@ class Checker(ExpressionChecks):
             if expected is not None:
                 self.expect(found, expected, node.value, f"state '{node.name}'")
             elif symbol is not None:
-                self.problem(f"'{node.name}' is a {symbol.kind}; a record names a state or a new fact", node)
+                article = "an" if symbol.kind[0] in "aeiou" else "a"
+                self.problem(f"'{node.name}' is {article} {symbol.kind}; a record names a state or a new fact", node)
+            self.options(node.options, RECORD_OPTIONS, scope, context, "a record")
         elif isinstance(node, ast.Pay):
             amount = self.expr(node.amount, scope, context)
             if isinstance(amount, T.Accrued):
@@ -440,7 +451,7 @@ class Checker(ExpressionChecks):
                 self.problem(f"a payment is an amount of money, not {amount}", node.amount)
             self.expect(self.expr(node.payer, scope, context), T.TEXT, node.payer, "the payer")
             self.expect(self.expr(node.payee, scope, context), T.TEXT, node.payee, "the payee")
-            self.options(node.options, PAY_OPTIONS, scope, context)
+            self.options(node.options, PAY_OPTIONS, scope, context, "a payment")
         elif isinstance(node, ast.Issue):
             quantity = self.expr(node.quantity, scope, context)
             if not (isinstance(quantity, T.Number) and quantity.unit.single_base() in self.securities):
@@ -483,6 +494,8 @@ class Checker(ExpressionChecks):
             self.block(node.body, inner, attrs.evolve(context, in_event=True), new_scope=False)
             if node.otherwise is not None:
                 self.block(node.otherwise, scope, context)
+        elif isinstance(node, ast.Cancel):
+            self.deadline_name(node.name, node)
         elif isinstance(node, ast.Stop):
             symbol = self.symbols.get(node.accrual)
             if symbol is None or symbol.kind != "accrual":
@@ -506,16 +519,23 @@ class Checker(ExpressionChecks):
         else:  # pragma: no cover - the grammar has no other statement
             self.problem(f"unexpected statement {type(node).__name__}", node)
 
-    def options(self, options, allowed: dict[str, T.Type], scope: Scope, context: Context) -> None:
+    def options(self, options, allowed: dict[str, T.Type], scope: Scope, context: Context, what: str) -> None:
         seen = set()
         for option in options:
             if option.name in seen:
                 self.problem(f"option '{option.name}' is given twice", option)
             seen.add(option.name)
             if option.name not in allowed:
-                self.problem(f"a payment has no option '{option.name}' (it has: {', '.join(allowed)})", option)
+                self.problem(f"{what} has no option '{option.name}' (it has: {', '.join(allowed)})", option)
                 continue
             self.expect(self.expr(option.value, scope, context), allowed[option.name], option.value, f"'{option.name}'")
+
+    def deadline_name(self, name: str, node: ast.Node) -> None:
+        """`cancel NAME` and `pending(NAME)` name items that rules schedule with `on DATE as NAME`."""
+        if name not in self.deadlines:
+            hint = closest(name, sorted(self.deadlines))
+            self.problem(f"no rule schedules an item named '{name}' (with 'on DATE as {name} {{ ... }}')"
+                         + (f"; did you mean '{hint}'?" if hint else ""), node)
 
     def state_type(self, name: str, node: ast.Node) -> T.Type:
         symbol = self.symbols.get(name)

@@ -206,6 +206,8 @@ class ExpressionChecks:
             return T.Simple("Unknown")
         if node.function == "settle" and (context.in_invariant or not (context.in_event or context.in_schedule)):
             self.problem("'settle' pays off an accrual: it belongs in a rule", node)
+        if node.function == "pending" and (context.in_invariant or not (context.in_event or context.in_schedule)):
+            self.problem("'pending' looks at the timeline of a run: it belongs in a rule", node)
         return signature(self, node, scope, context)
 
     def binary(self, node: ast.Binary, scope: Scope, context: Context, expected: T.Type | None) -> T.Type:

@@ -497,7 +497,8 @@ def _builder_methods():
 
     @define("record_stmt")
     def record_stmt(self, meta, children):
-        return ast.Record(str(children[0]), children[1], span=self.span(meta))
+        name, value, *options = children
+        return ast.Record(str(name), value, tuple(options), span=self.span(meta))
 
     @define("pay_stmt")
     def pay_stmt(self, meta, children):
@@ -557,7 +558,12 @@ def _builder_methods():
 
     @define("defer_stmt")
     def defer_stmt(self, meta, children):
-        return ast.Defer(children[0], children[1], span=self.span(meta))
+        when, name, body = children
+        return ast.Defer(when, body, str(name) if name is not None else None, span=self.span(meta))
+
+    @define("cancel_stmt")
+    def cancel_stmt(self, meta, children):
+        return ast.Cancel(str(children[0]), span=self.span(meta))
 
     @define("claim_stmt")
     def claim_stmt(self, meta, children):

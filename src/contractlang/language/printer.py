@@ -229,7 +229,7 @@ class _Printer:
         elif isinstance(node, ast.Adjust):
             self.emit(depth, f"adjust {node.name} = {expr(node.value)}")
         elif isinstance(node, ast.Record):
-            self.emit(depth, f"record {node.name} = {expr(node.value)}")
+            self.with_options(depth, f"record {node.name} = {expr(node.value)}", node.options)
         elif isinstance(node, ast.Pay):
             head = f"pay {expr(node.amount)} from {expr(node.payer)} to {expr(node.payee)} as {node.purpose}"
             self.with_options(depth, head, node.options)
@@ -259,7 +259,10 @@ class _Printer:
         elif isinstance(node, ast.Cite):
             self.block_line(depth, node.section, node.body, node)
         elif isinstance(node, ast.Defer):
-            self.block_line(depth, f"on {expr(node.date)}", node.body, node)
+            named = f" as {node.name}" if node.name is not None else ""
+            self.block_line(depth, f"on {expr(node.date)}{named}", node.body, node)
+        elif isinstance(node, ast.Cancel):
+            self.emit(depth, f"cancel {node.name}")
         elif isinstance(node, ast.Claim):
             self.emit(depth, f"upon {node.event} as {node.binder} {{")
             for statement in node.body:

@@ -64,6 +64,12 @@ def _f_is_whole(run, node, frame):
     return exact.is_whole(value)
 
 
+def _f_pending(run, node, frame):
+    dates = run.pending(node.arguments[0].value.name)
+    run.charge_list(len(dates), node, frame)
+    return dates
+
+
 BUILTIN_FUNCTIONS = {
     "min": _f_min_max(min),
     "max": _f_min_max(max),
@@ -86,6 +92,7 @@ BUILTIN_FUNCTIONS = {
     "quote_on_or_before": _f_quote(False),
     "accrued": _f_accrual(False),
     "settle": _f_accrual(True),
+    "pending": _f_pending,
     "span": _f_simple(lambda a, b: (a, b)),
     "year_fraction": _f_simple(lambda dc, a, b: exact.from_fraction(year_fraction(dc, a, b))),
     "all": _f_over_list(all),

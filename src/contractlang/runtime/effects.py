@@ -21,7 +21,7 @@ KIND_KEYS = {
     "adjustment": ("name", "before", "after"),
     "rejection": ("event", "reason"),
     "votes": ("holder", "quantity"),
-    "status": ("name", "value"),
+    "status": ("name", "value", "due"),
 }
 
 
@@ -108,7 +108,7 @@ def _describe(effect: Effect) -> tuple[str, str]:
         return "", f"{d['event']} rejected: {d['reason']}"
     if effect.kind == "votes":
         return f"{_group(d['quantity'])}", f"votes of {d['holder']}"
-    return "", f"{d['name']} = {d['value']}"
+    return "", f"{d['name']} = {d['value']}" + (f"  due {d['due']}" if d.get("due") else "")
 
 
 def render_table(result: Result, explain: bool = False, color: bool = False) -> str:

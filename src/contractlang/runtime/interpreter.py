@@ -61,6 +61,7 @@ class Run:
         self.queue: list = []
         self.scheduled_here: list[list] = []  # items scheduled inside each open transaction, pushed on success
         self.sequence = 0
+        self.pending_items: dict[str, dict[int, date]] = {}  # named items not yet run: sequence -> date
         self.claimed: set[int] = set()
         self.pending_events: dict[date, list[EventRecord]] = {}
         self.history: list[tuple[date, dict]] = []
@@ -255,6 +256,11 @@ class Run:
         self.execute(rule.body, frame)
 
     def run_deferred(self, item: Deferred, when: date) -> None:
+        if item.name is not None:
+            pending = self.pending_items.get(item.name, {})
+            if item.sequence not in pending:
+                return  # cancelled before its date
+            del pending[item.sequence]
         frame = item.frame.child(today=when, steps=list(item.frame.steps))
         self.transaction(lambda: self.execute(item.body, frame), frame, item.frame.cause)
 
@@ -294,23 +300,23 @@ class Run:
             self.schedule(*item)
         return True
 
-    def schedule(self, when: date, item) -> None:
+    def schedule(self, when: date, item: Deferred) -> None:
         """Put an item scheduled by an event on the timeline (after the transaction succeeds)."""
         if self.scheduled_here:
             self.scheduled_here[-1].append((when, item))
             return
-        self.sequence += 1
-        heapq.heappush(self.queue, (when, 1, self.sequence, item))
+        heapq.heappush(self.queue, (when, 1, item.sequence, item))
 
     def save(self):
         return (dict(self.state), {n: l.copy() for n, l in self.ledgers.items()}, self.market.copy(),
-                len(self.effects), set(self.claimed))
+                len(self.effects), set(self.claimed), {n: dict(p) for n, p in self.pending_items.items()})
 
     def restore(self, saved) -> None:
-        state, ledgers, market, effects, claimed = saved
+        state, ledgers, market, effects, claimed, pending_items = saved
         self.state, self.ledgers, self.market = state, ledgers, market
         del self.effects[effects:]
         self.claimed = claimed
+        self.pending_items = pending_items
 
     # --------------------------------------------------------- statements
     def execute(self, statements, frame: Frame) -> None:
@@ -377,7 +383,13 @@ class Run:
         if symbol is not None and symbol.kind == "state":
             self.assign(node.name, value, frame)
             type_ = symbol.type
-        self.emit(node, frame, "status", {"name": node.name, "value": self.text(value, type_)})
+        options = {o.name: self.evaluate(o.value, frame) for o in node.options}
+        on = options.get("on", frame.today)
+        due = options.get("due")
+        details = {"name": node.name, "value": self.text(value, type_)}
+        if due is not None and due != on:
+            details["due"] = due.isoformat()
+        self.emit(node, frame, "status", details, when=on)
 
     def s_pay(self, node: ast.Pay, frame: Frame) -> None:
         amount = self.evaluate(node.amount, frame)
@@ -448,9 +460,26 @@ class Run:
 
     def s_defer(self, node: ast.Defer, frame: Frame) -> None:
         when = self.evaluate(node.date, frame)
+        if when < frame.today:
+            raise ContractError(Diagnostic(
+                f"an item cannot be scheduled for {when}, before the day it is scheduled on ({frame.today}), "
+                f"in {frame.rule} ({frame.clause})", node.date.span, self.contract.text))
+        self.sequence += 1
+        if node.name is not None:  # pending from now on, even when its date is past the horizon
+            self.pending_items.setdefault(node.name, {})[self.sequence] = when
         if when <= self.until:
             self.charge(len(frame.steps), node, frame)  # the item keeps a copy of the explanation so far
-            self.schedule(when, Deferred(node.body, frame.child(steps=list(frame.steps))))
+            self.schedule(when, Deferred(node.body, frame.child(steps=list(frame.steps)), self.sequence, node.name))
+
+    def s_cancel(self, node: ast.Cancel, frame: Frame) -> None:
+        cancelled = self.pending_items.pop(node.name, {})
+        if cancelled and self.explanation_has_room(frame):
+            dates = ", ".join(sorted({d.isoformat() for d in cancelled.values()}))
+            frame.steps.append(Step(f"cancelled {len(cancelled)} pending {node.name} (due {dates})", frame.clause))
+
+    def pending(self, name: str) -> list[date]:
+        """The dates of the pending items of that name, earliest first."""
+        return sorted(self.pending_items.get(name, {}).values())
 
     def s_claim(self, node: ast.Claim, frame: Frame) -> None:
         for record in self.pending_events.get(frame.today, ()):
@@ -696,7 +725,14 @@ class Run:
         portion = named.get("on")
         looked_through = ledger.entries  # a query looks through the changes and portions not yet settled
         if settle:
-            settled = ledger.settle(end, portion)
+            if "up_to" in named:
+                if exact.compare(named["up_to"], 0) < 0:
+                    raise ContractError(Diagnostic(
+                        f"settle() cannot settle a negative amount ({plain_number(named['up_to'])}), in "
+                        f"{frame.rule} ({frame.clause})", node.span, self.contract.text))
+                settled = ledger.settle_at_most(end, named["up_to"])
+            else:
+                settled = ledger.settle(end, portion)
             self.charge(looked_through + len(settled.pieces), node, frame)
             if self.explanation_has_room(frame):
                 frame.steps.extend(self.piece_steps(settled, ledger, frame.clause))
@@ -784,7 +820,7 @@ _STATEMENTS = {
     ast.Let: Run.s_let, ast.SetState: Run.s_set, ast.Adjust: Run.s_adjust, ast.Record: Run.s_record,
     ast.Pay: Run.s_pay, ast.Issue: Run.s_issue, ast.Votes: Run.s_votes, ast.Reject: Run.s_reject,
     ast.Require: Run.s_require, ast.If: Run.s_if, ast.Cite: Run.s_cite, ast.Defer: Run.s_defer,
-    ast.Claim: Run.s_claim, ast.Stop: Run.s_stop, ast.Rebase: Run.s_rebase, ast.Do: Run.s_do,
+    ast.Claim: Run.s_claim, ast.Cancel: Run.s_cancel, ast.Stop: Run.s_stop, ast.Rebase: Run.s_rebase, ast.Do: Run.s_do,
     ast.ForEach: Run.s_for, ast.Check: Run.s_check,
 }
 

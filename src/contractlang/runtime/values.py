@@ -95,5 +95,9 @@ class Frame:
 
 @attrs.define
 class Deferred:
+    """An item an event's rule scheduled: its statements, and the frame they run in (with the rule's names)."""
+
     body: tuple
     frame: Frame
+    sequence: int  # its place among the items scheduled for one date
+    name: str | None = None  # `on DATE as NAME`: pending until it runs, unless cancelled

@@ -9,14 +9,15 @@ split only at its boundaries (G3), under every day count.
 
 What is unpaid is kept as a watermark (every day before it is settled) plus
 *portions*: a part of the base whose days up to some date were settled on
-their own (interest converted with the principal it accrued on). Queries and
+their own (interest converted with the principal it accrued on, or the part
+of one day that a payment of a given amount reached). Queries and
 settlements cost time linear in the changes since the watermark.
 """
 
 from __future__ import annotations
 
 import bisect
-from datetime import date
+from datetime import date, timedelta
 from operator import itemgetter
 from decimal import Decimal
 
@@ -114,13 +115,62 @@ class Ledger:
         if portion is not None:
             self.portions.append((self.watermark, end, portion))
             return settled
+        self._advance(end)
+        return settled
+
+    def settle_at_most(self, end: date, limit: Decimal) -> Settlement:
+        """Settle `limit` of what is unpaid before `end`, earliest days first (a payment of a given amount).
+
+        Days it pays wholly are settled; a day it pays in part ends the settlement's period
+        and stays the first unpaid day, with the part paid set apart as a portion of its base."""
+        whole = self.accrued(end)
+        if whole.period is None or exact.compare(whole.amount, limit) <= 0:
+            return self.settle(end)
+        start = self.watermark
+        reached = Decimal(0)
+        pieces = []
+        for piece in whole.pieces:
+            if exact.compare(exact.add(reached, piece.amount), limit) <= 0:
+                reached = exact.add(reached, piece.amount)
+                pieces.append(piece)
+                continue
+            low, high = 0, (piece.end - piece.start).days  # whole days of the piece paid: low, never high
+            while high - low > 1:
+                middle = (low + high) // 2
+                if exact.compare(exact.add(reached, self._amount(piece.base, piece.start, piece.start + timedelta(days=middle))), limit) <= 0:
+                    low = middle
+                else:
+                    high = middle
+            paid_to = piece.start + timedelta(days=low)
+            if low:
+                paid = self._amount(piece.base, piece.start, paid_to)
+                pieces.append(Piece(piece.start, paid_to, piece.base, self._fraction(piece.start, paid_to), paid))
+                reached = exact.add(reached, paid)
+            self._advance(paid_to)
+            rest = exact.subtract(limit, reached)
+            if rest == 0:
+                return Settlement(limit, (start, paid_to), tuple(pieces))
+            next_day = paid_to + timedelta(days=1)
+            day_amount = self._amount(piece.base, paid_to, next_day)
+            share = exact.divide(rest, day_amount)  # the part of the day's base whose interest is paid
+            self.portions.append((paid_to, next_day, exact.multiply(piece.base, share)))
+            pieces.append(Piece(paid_to, next_day, exact.multiply(piece.base, share),
+                                self._fraction(paid_to, next_day), rest))
+            return Settlement(limit, (start, next_day), tuple(pieces))
+        raise AssertionError("a limit below the whole amount is reached within its pieces")  # pragma: no cover
+
+    # ----------------------------------------------------------- internals
+    def _amount(self, base, start: date, stop: date):
+        """What `base` accrues over [start, stop), exactly."""
+        return exact.multiply(exact.multiply(base, self.annual_rate), self._fraction(start, stop))
+
+    def _advance(self, end: date) -> None:
+        """Every day before `end` is settled: the watermark moves to it."""
         self.base = self._base_on(end)
         self.changes = [(when, delta) for when, delta in self.changes if when > end]
         self.portions = [(max(s, end), e, amount) for s, e, amount in self.portions if e > end]
         self.watermark = end
-        return settled
 
-    # ----------------------------------------------------------- internals
     def _base_on(self, day: date) -> Decimal:
         """The base on a day, with every change up to it, before any portion is set apart."""
         return exact.add(self.base, exact.total(delta for when, delta in self.changes if when <= day))
