@@ -78,14 +78,12 @@ def test_a_limit_at_or_above_the_whole_settles_everything():
         assert ledger.portions == [], limit
 
 
-@pytest.mark.xfail(strict=True, reason="settle_at_most with a limit of 0 returns period (start, start), an empty "
-                   "span, where Settlement documents None for a settlement that covers no day (as settle() gives)")
 def test_a_limit_of_zero_settles_nothing_and_covers_no_day():
     ledger = hundred_a_day()
     settled = ledger.settle_at_most(day(5), Decimal(0))
     assert settled.amount == 0
     assert ledger.watermark == day(0) and ledger.portions == []  # nothing moved
-    assert settled.period is None  # fails: (s, s)
+    assert settled.period is None  # it covers no day, as settle() says of such a settlement
 
 
 def test_a_limit_of_exactly_two_days_ends_the_period_on_a_whole_day_and_sets_nothing_apart():

@@ -348,7 +348,7 @@ class Defer(Statement):
 
 @attrs.frozen
 class Cancel(Statement):
-    """`cancel NAME`: the pending items of that name will not run (a cure before its deadline)."""
+    """`cancel NAME`: the pending items of that name will not run (what they awaited was done in time)."""
 
     name: str
     span: Span | None = _span()
@@ -641,12 +641,13 @@ class Invariant(Item):
 
 @attrs.frozen
 class Generate(Item):
-    """`generate NAME[.FIELD] from LOW to HIGH`: narrows what `contract test` generates."""
+    """`generate NAME[.FIELD] from LOW to HIGH` narrows what `contract test` generates;
+    `generate NAME[.FIELD] from LIST` draws it from the list (an event's date from a schedule)."""
 
     name: str
     field: str | None
     low: Expr
-    high: Expr
+    high: Expr | None = None
     span: Span | None = _span()
 
 

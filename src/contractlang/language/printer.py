@@ -164,7 +164,8 @@ class _Printer:
             self.block_line(depth, f"invariant {string(node.name)}{cites}{variation(node.variation)}", node.body, node)
         elif isinstance(node, ast.Generate):
             target = node.name + (f".{node.field}" if node.field else "")
-            self.emit(depth, f"generate {target} from {expr(node.low)} to {expr(node.high)}")
+            upper = f" to {expr(node.high)}" if node.high is not None else ""
+            self.emit(depth, f"generate {target} from {expr(node.low)}{upper}")
         elif isinstance(node, ast.Example):
             cites = f" {node.cites}" if node.cites else ""
             self.emit(depth, f"example {string(node.name)}{cites} {{")

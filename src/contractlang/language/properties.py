@@ -149,10 +149,15 @@ def check_generate(checker, item: ast.Generate, section: str) -> None:
             checker.unknown(item.name, item, kinds=("event",))
             return
         declared = {f.name: f for f in symbol.node.fields}
-        if item.field not in declared:
+        if item.field == "date":
+            expected = T.DATE  # the event's own date
+        elif item.field == "count" and "count" not in declared:
+            expected = T.INTEGER  # how many of these events each scenario holds besides the others
+        elif item.field not in declared:
             checker.problem(f"{item.name} has no field '{item.field}'", item)
             return
-        expected = checker.resolve_type(declared[item.field].type, report=False)
+        else:
+            expected = checker.resolve_type(declared[item.field].type, report=False)
     elif item.name == "until":
         expected = T.DATE
     else:
@@ -165,6 +170,10 @@ def check_generate(checker, item: ast.Generate, section: str) -> None:
         expected = expected.inner
     if not (isinstance(expected, T.Number) or expected == T.DATE):
         checker.problem(f"'generate' narrows numbers and dates, not {expected}", item)
+        return
+    if item.high is None:  # drawn from a list
+        listed = T.ListOf(expected)
+        checker.expect(checker.expr(item.low, scope, context, listed), listed, item.low, "the values to draw from")
         return
     for bound in (item.low, item.high):
         checker.expect(checker.expr(bound, scope, context, expected), expected, bound, "a bound")

@@ -1,8 +1,9 @@
 """Evaluates a checked contract over a timeline of scheduled items and events.
 
 Time runs forward (G6): on each date the contract's scheduled rules come first,
-in the order they are written, then items that events scheduled (a redemption
-fixed by a notice), then the scenario's events in file order. An event's
+in the order they are written, then items that events scheduled (in the order
+they were scheduled; a named one only while pending, not cancelled), then the
+scenario's events in file order. An event's
 handler runs as a transaction: a `require` that fails or a `reject` undoes
 everything the handler did and leaves one rejection effect instead.
 

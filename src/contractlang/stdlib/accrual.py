@@ -123,6 +123,8 @@ class Ledger:
 
         Days it pays wholly are settled; a day it pays in part ends the settlement's period
         and stays the first unpaid day, with the part paid set apart as a portion of its base."""
+        if limit == 0:
+            return Settlement(Decimal(0), None)
         whole = self.accrued(end)
         if whole.period is None or exact.compare(whole.amount, limit) <= 0:
             return self.settle(end)

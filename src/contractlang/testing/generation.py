@@ -3,7 +3,10 @@
 Generation knows no instrument: it draws dates from the contract's own date
 literals and schedules (and the days around them, weekends and holidays),
 amounts from the magnitudes the contract writes, and price paths from a few
-points held or interpolated, not one draw per day. `generate NAME from A to B`
+points held or interpolated, not one draw per day. `generate EVENT.count from
+A to B` adds that many events of a type to each scenario. Some events follow the one
+drawn before them by a span terms count (0, 1, 10, 30, 31 days ...), so that
+periods counted from an event end inside scenarios. `generate NAME from A to B`
 in a contract narrows a parameter, `until` or an event field.
 """
 
@@ -52,6 +55,8 @@ class Generator:
     def __init__(self, contract):
         self.contract = contract
         self.narrowed: dict[tuple[str, str | None], tuple] = {}
+        self.choices: dict[tuple[str, str | None], list] = {}  # `generate X from LIST`
+        self.listed: list[ast.Generate] = []
         self.literal_dates: set[date] = set()
         self.magnitudes: dict[str, list[Decimal]] = {}
         self._survey()
@@ -64,7 +69,9 @@ class Generator:
         frame = evaluator.global_frame("generation")
         for section in self.contract.tree.sections:
             for item in section.items:
-                if isinstance(item, ast.Generate):
+                if isinstance(item, ast.Generate) and item.high is None:
+                    self.listed.append(item)  # evaluated once the span of dates is known
+                elif isinstance(item, ast.Generate):
                     self.narrowed[(item.name, item.field)] = (evaluator.evaluate(item.low, frame),
                                                               evaluator.evaluate(item.high, frame))
                 if isinstance(item, (ast.Example, ast.Invariant)):
@@ -99,6 +106,8 @@ class Generator:
             for symbol in self.contract.symbols.values():
                 if symbol.kind == "schedule":
                     edges.update(d for d in run.global_value(symbol) if self.low <= d <= self.high)
+            for item in self.listed:
+                self.choices[(item.name, item.field)] = sorted(run.evaluate(item.low, run.global_frame("generation")))
             calendars = [v for k, v in run.globals.items() if self.contract.symbols[k].type == T.CALENDAR]
         except ContractError:
             calendars = []
@@ -144,6 +153,8 @@ class Generator:
         )
 
     def field(self, event: str, name: str, type_: T.Type, when_strategy):
+        if (event, name) in self.choices and self.choices[(event, name)]:
+            return st.sampled_from(self.choices[(event, name)])
         bounds = self.narrowed.get((event, name))
         if isinstance(type_, T.Optional):
             return st.one_of(st.none(), self.field(event, name, type_.inner, when_strategy))
@@ -165,10 +176,15 @@ class Generator:
         """Events of one type; the strategies of its fields are built once, not at every draw."""
         spec = self.contract.events[name]
         dates = self.dates()
+        if self.choices.get((name, "date")):  # mostly from the list, sometimes any day (to be rejected)
+            listed = st.sampled_from(self.choices[(name, "date")])
+            dates = st.one_of(listed, listed, listed, dates)
         offsets = st.one_of(st.sampled_from([-1, 0, 9, 10, 11, 29, 30, 31]), st.integers(-40, 90))
         fields = {}
         for field_name, field in spec.fields.items():
-            if field.type == T.DATE or field.type == T.Optional(T.DATE):
+            if (name, field_name) in self.choices:
+                fields[field_name] = ("value", self.field(name, field_name, field.type, None))
+            elif field.type == T.DATE or field.type == T.Optional(T.DATE):
                 bounds = self.narrowed.get((name, field_name))
                 fields[field_name] = ("dated", st.dates(min_value=bounds[0], max_value=bounds[1])) if bounds \
                     else ("offset", offsets)
@@ -233,6 +249,9 @@ class Generator:
                     continue
                 bounds = self.narrowed.get((symbol.name, None))
                 required = symbol.kind == "parameter" and symbol.node.default is None
+                if self.choices.get((symbol.name, None)):
+                    found[symbol.name] = draw(st.sampled_from(self.choices[(symbol.name, None)]))
+                    continue
                 if bounds is None and not required:
                     continue
                 if symbol.type == T.DATE:
@@ -251,21 +270,41 @@ class Generator:
         prices = self.prices()
         has_horizon = any(isinstance(i, ast.Horizon) for s in self.contract.tree.sections for i in s.items)
         until_bounds = self.narrowed.get(("until", None))
+        following = st.one_of(st.none(), st.none(), st.sampled_from(FOLLOWING_GAPS))
+        # `generate EVENT.count from A to B`: so many more of them, after the others, in the order written
+        counted = [(kind, self.event(kind), bounds) for (kind, field), bounds in self.narrowed.items()
+                   if field == "count" and kind in self.contract.events
+                   and "count" not in self.contract.events[kind].fields]
 
         @st.composite
         def draw_scenario(draw):
             chosen_params = draw(params)
-            if until_bounds is not None:
+            if self.choices.get(("until", None)):
+                until = draw(st.sampled_from(self.choices[("until", None)]))
+            elif until_bounds is not None:
                 until = draw(st.dates(min_value=until_bounds[0], max_value=until_bounds[1]))
             elif has_horizon and draw(st.booleans()):
                 until = None
             else:
                 until = draw(st.dates(min_value=self.low + timedelta(days=60), max_value=self.high))
             events = draw(st.lists(any_event, max_size=max_events)) if names else []
+            for kind, strategy, (fewest, most) in counted:
+                events += [draw(strategy) for _ in range(draw(st.integers(int(fewest), int(most))))]
+            # some events follow an earlier one by a span that terms count (the same day, the day after,
+            # a period of days and the days around its end), so that deadlines are reached, not missed
+            for position in range(1, len(events)):
+                gap = draw(following)
+                if gap is not None:
+                    kind, _, fields = events[position]
+                    when = min(events[position - 1][1] + timedelta(days=gap), self.high)
+                    events[position] = (kind, when, fields)
             events.sort(key=lambda e: e[1])
             return Generated(until, chosen_params, draw(prices), events)
 
         return draw_scenario()
+
+
+FOLLOWING_GAPS = (0, 1, 2, 5, 9, 10, 11, 29, 30, 31, 32)  # days after the event before
 
 
 def _in_units(count: int, places: int) -> Decimal:
