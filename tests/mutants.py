@@ -7,7 +7,11 @@ or invariants, never inside its texts):
 - `rounding`: `ceil` turned to `floor`, or `floor` to `ceil`;
 - `business-day`: the business-day shift removed (`business_day(d, ...)` → `d`);
 - `span-end`: the end of an accrual span moved by one day (`before: E` → `before: (E) + 1 day`);
-- `strictness`: a comparison in the conditions of an event made loose or strict (`<` ↔ `<=`, `>` ↔ `>=`).
+- `strictness`: a comparison in the conditions of an event made loose or strict (`<` ↔ `<=`, `>` ↔ `>=`);
+- `days`: a term that is a number of days changed by one either way (a cure period of 30 days → 29, 31);
+- `assumption`: a yes-or-no assumption's default turned around (`= true` → `= false`);
+- `guard`: a requirement of an event that admits alternatives (`require A or B`) dropped, so that the
+  event is always accepted there (the Holder's election of the order allowed without a default).
 
 Mutations are made in the text, at the positions the parser recorded, so that a
 mutant keeps everything else (comments, layout) as it was.
@@ -94,7 +98,22 @@ def mutants(text: str, path: str = "<contract>") -> list[Mutant]:
                     inner = text[at(value.line, value.column):end(value)]
                     found.append(Mutant("span-end", span.line, f"{argument.name}: {inner} → {argument.name}: ({inner}) + 1 day",
                                         replace(at(value.line, value.column), end(value), f"({inner}) + 1 day")))
+        elif isinstance(node, ast.Term) and isinstance(node.value, ast.NumberLit) and node.value.unit is not None \
+                and node.value.unit.name in ("day", "days"):
+            value = node.value.span
+            for changed in (node.value.value - 1, node.value.value + 1):
+                found.append(Mutant("days", span.line, f"{node.name} = {node.value.value} days → {changed} days",
+                                    replace(at(value.line, value.column), end(value), f"{changed} days")))
+        elif isinstance(node, ast.Assumption) and isinstance(node.default, ast.BoolLit):
+            value = node.default.span
+            flipped = "false" if node.default.value else "true"
+            found.append(Mutant("assumption", span.line, f"{node.name} = {flipped}",
+                                replace(at(value.line, value.column), end(value), flipped)))
         elif isinstance(node, ast.Require) and inside_event:
+            if isinstance(node.condition, ast.Binary) and node.condition.operator == "or":
+                condition = node.condition.span
+                found.append(Mutant("guard", span.line, "require A or B → require true",
+                                    replace(at(condition.line, condition.column), end(condition), "true")))
             for comparison in _conditions(node.condition):
                 left, right = comparison.left.span, comparison.right.span
                 gap = text[end(left):at(right.line, right.column)]

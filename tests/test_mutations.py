@@ -29,20 +29,20 @@ CONTRACTS = [
 # (contract, kind, the mutated line as written in the contract) → why it cannot be killed
 EQUIVALENT = {
     ("contracts/nstor_2002_subordinated_note.contract", "business-day",
-     "due maturity, on business_day(maturity, following, calendar)"):
+     "let pay_day = business_day(maturity, following, calendar)"):
         "Maturity, November 20, 2006, is a Monday and no Florida holiday: there is nothing to shift",
     ("contracts/nstor_2003_convertible_note.contract", "business-day",
-     "due maturity, on business_day(maturity, following, calendar)"):
+     "let pay_day = business_day(maturity, following, calendar)"):
         "April 1, 2004 is a Thursday and no California holiday: there is nothing to shift",
-    ("contracts/nstor_2002_subordinated_note.contract", "business-day",
-     "period interest_due.period, due maturity, on business_day(maturity, following, calendar)"):
-        "the interest paid at Maturity: November 20, 2006 is a Monday and no Florida holiday",
     ("contracts/nstor_2003_convertible_note.contract", "business-day",
-     "period interest_due.period, due maturity, on business_day(maturity, following, calendar)"):
-        "the interest paid at Maturity: April 1, 2004 is a Thursday and no California holiday",
-    ("contracts/nstor_2003_convertible_note.contract", "business-day",
-     "period interest_due.period, due d, on business_day(d, following, calendar)"):
+     "let pay_day = business_day(d, following, calendar)"):
         "July 15 and October 15, 2003 and January 15, 2004 are all California business days",
+    ("contracts/nstor_2002_subordinated_note.contract", "span-end",
+     "else settle(interest, before: today, up_to: to_accrued + interest_converted_ahead)"):
+        "this branch settles less than what accrued before today, so a day more is never reached",
+    ("contracts/nstor_2003_convertible_note.contract", "span-end",
+     "else settle(interest, before: today, up_to: to_accrued + interest_converted_ahead)"):
+        "this branch settles less than what accrued before today, so a day more is never reached",
 }
 
 
