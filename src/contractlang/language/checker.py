@@ -303,9 +303,9 @@ class Checker(ExpressionChecks):
     def check_event_decl(self, item: ast.EventDecl, context: Context) -> None:
         seen = set()
         for field in item.fields:
-            if field.name in seen or field.name == "date":
+            if field.name in seen or field.name in ("date", "filed", "index"):
                 self.problem(f"field '{field.name}' is already defined" if field.name in seen
-                             else "'date' is every event's own field; choose another name", field)
+                             else f"'{field.name}' is every event's own field; choose another name", field)
             seen.add(field.name)
             declared = self.resolve_type(field.type)
             if field.default is not None:

@@ -174,7 +174,7 @@ class ExpressionChecks:
         fields: dict[str, T.Type] = {}
         if isinstance(subject, T.Simple) and subject.name.startswith("event "):
             event = self.symbols[subject.name[len("event "):]].node
-            fields = {"date": T.DATE, "index": T.INTEGER}
+            fields = {"date": T.DATE, "filed": T.DATE, "index": T.INTEGER}
             fields.update({f.name: self.resolve_type(f.type, report=False) for f in event.fields})
         elif isinstance(subject, T.Quote):
             fields = {"price": subject.price, "date": T.DATE}

@@ -597,6 +597,8 @@ class Run:
         if isinstance(subject, EventRecord):
             if node.name == "date":
                 return subject.date
+            if node.name == "filed":  # the scenario's date, before `effective` moved it
+                return subject.filed or subject.date
             if node.name == "index":
                 return Decimal(subject.index)
             return subject.fields[node.name]
