@@ -67,3 +67,72 @@ def add_months(day: date, months) -> date:
     if not 12 * date.min.year <= index <= 12 * date.max.year + 11:
         raise OutsideCalendar(after=index > 12 * date.max.year)
     return day + relativedelta(months=int(months))
+
+
+PERIOD_UNITS = {"days": 0, "weeks": 0, "months": 1, "quarters": 3, "half-years": 6, "years": 12}  # months a unit is
+STUB_RULES = ("short last", "long last", "short first", "long first")
+END_OF_MONTH_RULES = ("same day", "end of month")
+
+
+class TooManyDates(ValueError):
+    """A cyclic schedule would hold more dates than its stated maximum."""
+
+    def __init__(self, maximum: int):
+        super().__init__(f"the schedule would hold more than {maximum} dates")
+        self.maximum = maximum
+
+
+def cyclic(anchor: date, count: int, unit: str, end: date, *, stub: str = "short last",
+           end_of_month: str = "same day", maximum: int) -> list[date]:
+    """The dates of a schedule from `anchor` to `end` (both included), one every `count` `unit`s.
+
+    Each date is counted from the anchor (anchor + k × period, never from the date before), so
+    Jan 31 + 1 month is Feb 28 (29) and + 2 months is Mar 31. "short last" and "long last" count
+    forward from the anchor and put the odd period at the end (a long last period swallows the
+    regular date before `end`); "short first" and "long first" count backward from `end`, which is
+    then the date counted from, and put the odd period at the start. "end of month": when the date
+    counted from is its month's last day, every date of a unit in months is a month's last day.
+    More than `maximum` dates raise TooManyDates, before more than maximum + 2 are made.
+    """
+    if unit not in PERIOD_UNITS:
+        raise ValueError(f"unknown period unit {unit!r}; known: {', '.join(PERIOD_UNITS)}")
+    if stub not in STUB_RULES:
+        raise ValueError(f"unknown stub rule {stub!r}; known: {', '.join(STUB_RULES)}")
+    if end_of_month not in END_OF_MONTH_RULES:
+        raise ValueError(f"unknown end-of-month rule {end_of_month!r}; known: {', '.join(END_OF_MONTH_RULES)}")
+    if count < 1:
+        raise ValueError("a schedule's period must be at least one unit")
+    if end < anchor:
+        raise ValueError(f"the schedule ends ({end.isoformat()}) before its first date ({anchor.isoformat()})")
+    backward = stub.endswith("first")
+    counted_from, direction, closing = (end, -1, anchor) if backward else (anchor, 1, end)
+    month_ends = end_of_month == "end of month" and counted_from == last_of_month(counted_from)
+    regular = [counted_from]  # the counted dates, then the closing date where the count misses it
+    while True:
+        try:
+            following = _periods_from(counted_from, direction * len(regular), count, unit, month_ends)
+        except OutsideCalendar:
+            break
+        if (following < anchor) if backward else (following > end):
+            break
+        regular.append(following)
+        if following == closing:
+            break
+        if len(regular) > maximum + 1:
+            raise TooManyDates(maximum)
+    if regular[-1] != closing:
+        if stub.startswith("long") and len(regular) > 1:
+            regular.pop()
+        regular.append(closing)
+    if len(regular) > maximum:
+        raise TooManyDates(maximum)
+    return sorted(regular)
+
+
+def _periods_from(counted_from: date, periods: int, count: int, unit: str, month_ends: bool) -> date:
+    """The date `periods` periods of `count` units from `counted_from` (earlier when negative)."""
+    months = PERIOD_UNITS[unit]
+    if months == 0:
+        return add_days(counted_from, periods * count * (7 if unit == "weeks" else 1))
+    moved = add_months(counted_from, periods * count * months)
+    return last_of_month(moved) if month_ends else moved
