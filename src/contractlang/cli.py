@@ -92,8 +92,8 @@ def _assignments(values, option: str) -> dict[str, str]:
 @main.command("eval", context_settings=CONTEXT)
 @click.argument("contract_path", metavar="CONTRACT")
 @click.argument("scenario_path", metavar="SCENARIO")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table for people, json for programs")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="table for people, json for programs, csv (one row per effect and state key)")
 @click.option("--until", "until_text", metavar="DATE", help="evaluate through this date instead of the scenario's")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="fill or override a contract parameter")
 @click.option("--assume", "assumes", multiple=True, metavar="NAME=VALUE", help="override an assumption")
@@ -119,6 +119,10 @@ def eval_command(contract_path, scenario_path, output_format, until_text, sets, 
     result = evaluate(contract, inputs)
     if output_format == "json":
         sys.stdout.write(render_json(result))
+    elif output_format == "csv":
+        from .tools.rows import csv_text, result_rows
+
+        sys.stdout.write(csv_text(result_rows(result, contract_path, scenario_path)))
     else:
         sys.stdout.write(render_table(result, explain=explain, color=sys.stdout.isatty()))
 
@@ -161,6 +165,50 @@ def test_command(contract_paths, max_examples, seed, counterexamples, fail_fast)
         sys.exit(1)
 
 
+@main.command("batch", context_settings=CONTEXT)
+@click.argument("paths", metavar="CONTRACT...", nargs=-1, required=True)
+@click.option("--scenarios", "patterns", multiple=True, required=True, metavar="DIR_OR_GLOB...",
+              help="scenario files, folders of them or globs (arguments after CONTRACTs not ending in .contract too)")
+@click.option("--grid", "grid_path", metavar="FILE", help="a TOML of lists of values (params, assume, prices) to multiply by")
+@click.option("--jobs", type=click.IntRange(1, 512), default=None, help="workers  [default: the number of cores]")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="a process pool here, or Dask distributed")
+@click.option("--address", metavar="HOST:PORT", help="the Dask scheduler (without it, a local cluster)")
+@click.option("--out", "out_path", required=True, metavar="FILE", help="rows as .jsonl, .csv or .parquet")
+@click.option("--resume", is_flag=True, help="skip the pairs FILE already has (.jsonl and .csv)")
+def batch_command(paths, patterns, grid_path, jobs, engine, address, out_path, resume):
+    """Evaluate every pair of CONTRACT and scenario; one row per effect and per final state key."""
+    import os
+
+    from .tools.batch import dask_client, dask_engine, local_engine, plan, run_batch
+
+    if address and engine != "dask":
+        raise click.UsageError("--address needs --engine dask")
+    contracts = [p for p in paths if p.endswith(".contract")]
+    if not contracts:
+        raise click.UsageError("name at least one CONTRACT (a .contract file)")
+    patterns = list(patterns) + [p for p in paths if not p.endswith(".contract")]
+    jobs = jobs or os.cpu_count() or 1
+    tasks = plan(contracts, patterns, grid_path)
+    client = None
+    try:
+        if engine == "dask":
+            client = dask_client(address, jobs)
+            run_on = dask_engine(client)
+        else:
+            run_on = local_engine(jobs)
+        summary = run_batch(tasks, out_path, run_on, jobs, resume=resume, progress=sys.stderr.isatty())
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: the rows written to {out_path} stay; carry on with --resume", err=True)
+        sys.exit(130)
+    finally:
+        if client is not None:
+            client.close()
+    click.echo(summary.text(), err=True)
+    if summary.errors:
+        sys.exit(1)
+
+
 @main.command("fmt", context_settings=CONTEXT)
 @click.argument("contract_paths", metavar="CONTRACT...", nargs=-1, required=True)
 @click.option("--check", "check_only", is_flag=True, help="only report the files that are not in canonical layout")
@@ -183,6 +231,40 @@ def fmt_command(contract_paths, check_only):
         for path in unformatted:
             click.echo(f"would reformat {path}")
         sys.exit(1)
+
+
+@main.command("render", context_settings=CONTEXT)
+@click.argument("contract_path", metavar="CONTRACT")
+@click.argument("scenario_path", metavar="[SCENARIO]", required=False)
+@click.option("-o", "--output", "output_path", required=True, metavar="FILE",
+              help="the memo: FILE.html, or FILE.pdf where WeasyPrint is installed")
+@click.option("--until", "until_text", metavar="DATE", help="evaluate through this date instead of the scenario's")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="fill or override a contract parameter")
+@click.option("--assume", "assumes", multiple=True, metavar="NAME=VALUE", help="override an assumption")
+def render_command(contract_path, scenario_path, output_path, until_text, sets, assumes):
+    """Write a memo of CONTRACT for readers of the document; with a SCENARIO, its effects and cash flows too."""
+    from .language.checker import load
+    from .inputs.binding import inputs_for
+    from .inputs.scenario import load_scenario, parse_date
+    from .runtime.interpreter import evaluate
+    from .tools.memo import build_memo, render_html, write_memo
+
+    if not output_path.lower().endswith((".html", ".htm", ".pdf")):
+        raise click.BadParameter(f"{output_path!r} should end in .html or .pdf", param_hint="-o")
+    until = None
+    if until_text is not None:
+        until = parse_date(until_text)
+        if until is None:
+            raise click.BadParameter(f"{until_text!r} is not a date (YYYY-MM-DD)", param_hint="--until")
+    set_values = _assignments(sets, "--set")
+    assume_values = _assignments(assumes, "--assume")
+    contract = load(contract_path)
+    scenario = load_scenario(scenario_path) if scenario_path else None
+    inputs = inputs_for(contract, scenario, set_values, assume_values, until)
+    result = evaluate(contract, inputs) if scenario is not None else None
+    memo = build_memo(contract, inputs, result, scenario_title=scenario.title if scenario else None)
+    write_memo(render_html(memo), output_path)
+    click.echo(f"wrote {output_path}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
