@@ -1,4 +1,8 @@
-"""Business-day calendars (G4) from the `holidays` package, and date adjustment conventions."""
+"""Business-day calendars (G4) from the `holidays` package, and date adjustment conventions.
+
+Adjusting makes a new date and leaves the one given unchanged: the nominal (unshifted) date of a
+shifted one is simply the date that was adjusted, so a caller that keeps it has both.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import functools
 from datetime import date, timedelta
 
 from .. import cache
+from .schedules import CALENDAR_DAYS, OutsideCalendar, add_days
 
 CALENDARS = ("US", "US-FL", "US-CA", "US-NY", "XFED", "weekends")
-CONVENTIONS = ("none", "following", "modified_following", "preceding")
+CONVENTIONS = ("none", "following", "modified_following", "preceding", "modified_preceding")
 _SUBDIVISIONS = {"US": None, "US-FL": "FL", "US-CA": "CA", "US-NY": "NY"}
 _FINANCIAL = ("XFED",)  # the financial calendars of the holidays package (XFED: the Federal Reserve Banks)
 
@@ -73,7 +78,8 @@ def is_business_day(calendar: str, day: date) -> bool:
 
 
 def adjust(day: date, convention: str, calendar: str) -> date:
-    """Move a date that is not a business day by a convention (none, following, modified_following, preceding)."""
+    """Move a date that is not a business day by a convention (none, following, modified_following, preceding,
+    modified_preceding)."""
     if convention == "none" or is_business_day(calendar, day):
         if convention not in CONVENTIONS:
             raise ValueError(f"unknown business-day convention {convention!r}")
@@ -85,6 +91,9 @@ def adjust(day: date, convention: str, calendar: str) -> date:
     if convention == "modified_following":
         moved = _step(day, calendar, 1)
         return moved if moved.month == day.month else _step(day, calendar, -1)
+    if convention == "modified_preceding":
+        moved = _step(day, calendar, -1)
+        return moved if moved.month == day.month else _step(day, calendar, 1)
     raise ValueError(f"unknown business-day convention {convention!r}")
 
 
@@ -92,4 +101,23 @@ def _step(day: date, calendar: str, direction: int) -> date:
     moved = day + timedelta(days=direction)
     while not is_business_day(calendar, moved):
         moved += timedelta(days=direction)
+    return moved
+
+
+def add_business_days(day: date, business_days: int, calendar: str) -> date:
+    """The date `business_days` business days after `day` (before it when negative), `day` itself not
+    counted; 0 gives `day` when it is a business day, else the following business day, as "following"
+    would, so that "0 business days after" a holiday is never the holiday."""
+    if not -CALENDAR_DAYS <= business_days <= CALENDAR_DAYS:  # as add_days: no count that large stays in the calendar
+        raise OutsideCalendar(after=business_days > 0)
+    direction = 1 if business_days >= 0 else -1
+    moved, remaining = day, abs(int(business_days))
+    if remaining == 0:
+        while not is_business_day(calendar, moved):
+            moved = add_days(moved, 1)
+        return moved
+    while remaining:
+        moved = add_days(moved, direction)
+        if is_business_day(calendar, moved):
+            remaining -= 1
     return moved
