@@ -1,0 +1,177 @@
+"""`contract batch` and `contract eval --format csv`: the same rows whatever the workers, the engine or an interruption."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import skip_unless_ci
+from contractlang.tools.batch import local_engine, plan, run_batch
+from contractlang.tools.rows import COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTE_2002 = "contracts/nstor_2002_subordinated_note.contract"
+NOTE_2003 = "contracts/nstor_2003_convertible_note.contract"
+CONVERSIONS_2002 = "scenarios/nstor_2002_conversions.toml"
+
+
+def contract(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "contractlang.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120)
+
+
+def csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_eval_csv_gives_one_row_per_effect_then_one_per_state_key_with_exact_figures():
+    done = contract("eval", NOTE_2002, CONVERSIONS_2002, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(",".join(COLUMNS) + "\n")  # text mode: the CSV's \r\n read as \n
+    rows = csv_rows(done.stdout)
+    first = rows[0]
+    assert (first["row"], first["date"], first["kind"], first["clause"], first["amount"], first["period"]) == (
+        "1", "2002-06-10", "payment", "§(ii)", "67265.75", "2002-02-28/2002-06-07")
+    conversion = rows[6]
+    assert (conversion["kind"], conversion["cause"], conversion["quantity"], conversion["price"],
+            conversion["price_date"]) == ("issue", "2", "538334", "1.1253", "2003-07-11")
+    rejection = rows[4]
+    assert rejection["reason"] == "the Holder may convert only after May 31, 2003"
+    state = {row["name"]: row["value"] for row in rows if row["row"] == "state"}
+    assert state and all(row["date"] == "2005-06-30" for row in rows if row["row"] == "state")
+    assert rows[0]["contract"] == NOTE_2002 and rows[0]["scenario"] == CONVERSIONS_2002
+
+
+def test_two_workers_write_the_same_bytes_as_one(tmp_path):
+    tasks = plan([NOTE_2002, NOTE_2003], ["scenarios/nstor_200*.toml"])
+    assert len(tasks) == 20
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    run_batch(tasks, str(one), local_engine(1), 1)
+    summary = run_batch(tasks, str(two), local_engine(2), 2)
+    assert one.read_bytes() == two.read_bytes()
+    assert (summary.scenarios, summary.errors) == (20, 10)  # a 2003 scenario gives the 2002 note an issue_date
+    eval_csv = contract("eval", NOTE_2002, CONVERSIONS_2002, "--format", "csv").stdout
+    pair = [row for row in csv_rows(one.read_text(encoding="utf-8"))
+            if row["contract"] == NOTE_2002 and row["scenario"] == CONVERSIONS_2002]
+    assert pair == csv_rows(eval_csv)
+
+
+def test_a_scenario_in_error_is_an_error_row_with_its_position_and_the_batch_goes_on(tmp_path):
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    shutil.copy(ROOT / CONVERSIONS_2002, scenarios / "a_good.toml")
+    shutil.copy(ROOT / "scenarios/nso_closing_bid_2001_2006.csv", scenarios)
+    (scenarios / "b_missing_field.toml").write_text(
+        'until = 2004-01-01\n\n[[events]]\ndate = 2003-07-01\ntype = "HolderConversion"\nprincipl = 1000\n',
+        encoding="utf-8")
+    shutil.copy(ROOT / "scenarios/nstor_2002_to_maturity.toml", scenarios / "c_after.toml")
+    out = tmp_path / "rows.jsonl"
+    done = contract("batch", str(ROOT / NOTE_2002), "--scenarios", str(scenarios), "--out", str(out), "--jobs", "2")
+    assert done.returncode == 1
+    assert "3 scenarios," in done.stderr and "1 errors" in done.stderr and "Traceback" not in done.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    errors = [row for row in rows if row["kind"] == "error"]
+    assert len(errors) == 1
+    assert errors[0]["position"] == f"{scenarios / 'b_missing_field.toml'}:6:1"
+    assert errors[0]["message"].startswith("event 1 (HolderConversion): unknown field 'principl'; did you mean 'principal'?")
+    assert [row["scenario"].rsplit("/", 1)[1] for row in rows if row["row"] == "1"] == ["a_good.toml", "c_after.toml"]
+
+
+@pytest.mark.parametrize("extension", [".jsonl", ".csv"])
+def test_an_interrupted_batch_resumes_to_the_bytes_of_an_uninterrupted_one(tmp_path, extension):
+    tasks = plan([NOTE_2002, NOTE_2003], ["scenarios/nstor_200*.toml"])
+    whole = tmp_path / f"whole{extension}"
+    run_batch(tasks, str(whole), local_engine(1), 1)
+    expected = whole.read_bytes()
+    cut = tmp_path / f"cut{extension}"
+    cut.write_bytes(expected[: len(expected) * 3 // 5 + 7])  # in the middle of a row
+    summary = run_batch(tasks, str(cut), local_engine(2), 2, resume=True)
+    assert cut.read_bytes() == expected
+    assert 0 < summary.skipped < 20 and summary.skipped + summary.scenarios == 20
+
+
+def test_resume_of_a_finished_batch_writes_only_its_last_pair_again(tmp_path):
+    tasks = plan([NOTE_2002], [CONVERSIONS_2002, "scenarios/nstor_2002_to_maturity.toml"])
+    out = tmp_path / "rows.csv"
+    run_batch(tasks, str(out), local_engine(1), 1)
+    expected = out.read_bytes()
+    summary = run_batch(tasks, str(out), local_engine(1), 1, resume=True)
+    assert (summary.skipped, summary.scenarios) == (1, 1)
+    assert out.read_bytes() == expected
+
+
+GRID = '''[params]
+issue_date = [2003-05-01, 2003-06-02]
+
+[assume]
+day_count = ["30/360", "actual/365"]
+'''
+
+
+def test_a_grid_multiplies_each_scenario_and_names_the_values_that_vary(tmp_path):
+    (tmp_path / "grid.toml").write_text(GRID, encoding="utf-8")
+    out = tmp_path / "rows.csv"
+    done = contract("batch", NOTE_2003, "--scenarios", "scenarios/nstor_2003_conversions_split.toml",
+                    "--grid", str(tmp_path / "grid.toml"), "--out", str(out), "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert "4 scenarios, " in done.stderr
+    rows = csv_rows(out.read_text(encoding="utf-8"))
+    assert list(dict.fromkeys(row["varying"] for row in rows)) == [
+        "issue_date=2003-05-01 day_count=30/360", "issue_date=2003-05-01 day_count=actual/365",
+        "issue_date=2003-06-02 day_count=30/360", "issue_date=2003-06-02 day_count=actual/365"]
+    first_interest = {row["varying"]: row["amount"] for row in rows if row["row"] == "1"}
+    assert first_interest["issue_date=2003-05-01 day_count=30/360"] == "3333.33"
+
+
+def test_a_grid_value_of_the_wrong_type_is_a_diagnostic_at_its_line(tmp_path):
+    (tmp_path / "grid.toml").write_text('[params]\nissue_date = [2003-05-01, "soon"]\n', encoding="utf-8")
+    done = contract("batch", NOTE_2003, "--scenarios", "scenarios/nstor_2003_conversions_split.toml",
+                    "--grid", str(tmp_path / "grid.toml"), "--out", str(tmp_path / "rows.csv"))
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"{tmp_path / 'grid.toml'}:2:1: error: parameter 'issue_date' must be a date")
+    assert "\n    issue_date = [2003-05-01, \"soon\"]\n    ^" in done.stderr
+
+
+def test_an_output_of_an_unknown_format_is_wrong_usage(tmp_path):
+    done = contract("batch", NOTE_2002, "--scenarios", CONVERSIONS_2002, "--out", str(tmp_path / "rows.xlsx"))
+    assert done.returncode == 2
+    assert "must end in .jsonl, .csv, .parquet" in done.stderr
+
+
+def test_parquet_holds_the_rows_of_jsonl_as_text(tmp_path):
+    try:
+        import pyarrow.parquet
+    except ImportError:
+        skip_unless_ci("pyarrow (the parquet extra) is not installed")
+    tasks = plan([NOTE_2002], [CONVERSIONS_2002])
+    run_batch(tasks, str(tmp_path / "rows.parquet"), local_engine(1), 1)
+    run_batch(tasks, str(tmp_path / "rows.jsonl"), local_engine(1), 1)
+    table = pyarrow.parquet.read_table(tmp_path / "rows.parquet")
+    assert table.column_names == list(COLUMNS)
+    from_parquet = [{k: v for k, v in row.items() if v is not None} for row in table.to_pylist()]
+    from_jsonl = [json.loads(line) for line in (tmp_path / "rows.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert from_parquet == from_jsonl
+    assert from_parquet[6]["quantity"] == "538334"
+
+
+def test_dask_on_a_local_cluster_of_two_workers_writes_the_bytes_of_the_local_engine(tmp_path):
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        skip_unless_ci("dask[distributed] (the dask extra) is not installed")
+    from contractlang.tools.batch import dask_engine
+
+    tasks = plan([NOTE_2002, NOTE_2003], ["scenarios/nstor_200*.toml"])
+    run_batch(tasks, str(tmp_path / "local.jsonl"), local_engine(2), 2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        summary = run_batch(tasks, str(tmp_path / "dask.jsonl"), dask_engine(client), 2)
+    assert summary.scenarios == 20
+    assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
