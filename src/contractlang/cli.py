@@ -267,5 +267,17 @@ def render_command(contract_path, scenario_path, output_path, until_text, sets, 
     click.echo(f"wrote {output_path}", err=True)
 
 
+@main.command("lsp", context_settings=CONTEXT)
+def lsp_command():
+    """Serve the Language Server Protocol on standard input and output, for editors."""
+    from .diagnostics import ContractError, Diagnostic
+
+    try:
+        from .tools.lsp import serve
+    except ImportError as missing:
+        raise ContractError(Diagnostic(f"contract lsp needs {missing.name}: pip install 'contractlang[lsp]'"))
+    serve()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main(prog_name="contract")
