@@ -131,12 +131,17 @@ def doubled(times: int) -> str:
             "      set xs = xs + xs\n    }\n")
 
 
-def test_explanations_copied_into_every_effect_count_against_the_budget(tmp_path):
-    # each payment keeps the explanation so far: in one long loop, copies grow with the square of its length
+def test_each_effect_of_a_long_loop_keeps_only_its_own_steps(tmp_path):
+    # each payment once kept a copy of every step before it: 1,024 payments gave half a million lines
     body = ('§1 "Payments" {\n  horizon 2003-01-02\n  term holder = "H"\n  state xs: List of Integer = [1]\n'
-            "  on 2003-01-01 {\n" + doubled(19) + "    for k in xs {\n      let amount = 1 USD\n"
+            "  on 2003-01-01 {\n" + doubled(10) + "    for k in xs {\n      let amount = 1 USD\n"
             "      pay amount from holder to holder as interest\n    }\n  }\n}\n")
-    assert_diagnostic(tmp_path, body, "pay amount", STEPS.format(rule=IN_THE_RULE))
+    status, stdout, stderr, contract, seconds = evaluate(tmp_path, body, 'title = "bounds"\n', "--explain")
+    assert status == 0, stderr
+    payments = [line for line in stdout.splitlines() if " payment " in line]
+    lets = [line for line in stdout.splitlines() if "amount = 1.00 USD" in line]
+    assert len(payments) == 1024
+    assert len(lets) == 1024  # one step under each payment, not all the earlier ones
 
 
 def test_many_changes_of_an_accrual_base_before_one_settlement_cost_linear_time(tmp_path):

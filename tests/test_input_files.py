@@ -180,7 +180,7 @@ def test_a_scenario_named_by_another_file_is_reported_without_showing_its_lines(
     scenario = write(tmp_path / "named.toml", '[[events]]\ndate = 2003-06-05\ntype = "Secret"\n')
     with pytest.raises(ContractError) as caught:
         inputs_for(load(str(contract)), load_scenario(str(scenario), echo=False), {}, {}, None)
-    assert caught.value.render() == (f"{scenario}:1:1: error: event 1: unknown event type 'Secret' "
+    assert caught.value.render() == (f"{scenario}:3:1: error: event 1: unknown event type 'Secret' "
                                      "(this contract's events: Convert)")
 
 

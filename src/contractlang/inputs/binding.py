@@ -10,7 +10,8 @@ is wrong use of the command line (CommandLineError), not bad input.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 
 from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span, closest
 from ..language import types as T
@@ -18,6 +19,9 @@ from ..language.checked import NO_DEFAULT
 from ..runtime.values import Inputs, Setting
 from ..stdlib import exact
 from .scenario import BoundEvent, RawScenario, RawValue, decimal_value, parse_date, ratio_value, shown
+
+
+_TIME_OF_DAY = re.compile(r"\d{2}:\d{2}(:\d{2})?")
 
 
 def _describe(type_: T.Type) -> str:
@@ -33,6 +37,8 @@ def _describe(type_: T.Type) -> str:
         return "a text"
     if type_ == T.DAYS:
         return "a whole number of days"
+    if type_ == T.TIME:
+        return 'a time of day (17:00:00, or "17:00")'
     if isinstance(type_, T.Enum):
         return "one of " + ", ".join(f'"{m}"' for m in type_.members)
     if isinstance(type_, T.Optional):
@@ -74,6 +80,12 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | None, text: str | None
                 fail(" (not a date)")
             return parsed
         fail()
+    if type_ == T.TIME:
+        if isinstance(raw, time):
+            return raw
+        if isinstance(raw, str) and _TIME_OF_DAY.fullmatch(raw):
+            return time.fromisoformat(raw)
+        fail()
     if type_ == T.BOOL:
         if isinstance(raw, bool):
             return raw
@@ -102,7 +114,7 @@ def bind_events(scenario: RawScenario, specs: dict) -> list[BoundEvent]:
             hint = closest(event.type, specs)
             raise ContractError(Diagnostic(
                 f"event {event.index}: unknown event type '{event.type}'" + (f"; did you mean '{hint}'?" if hint else "")
-                + f" (this contract's events: {', '.join(specs) or 'none'})", event.span, scenario.text))
+                + f" (this contract's events: {', '.join(specs) or 'none'})", event.type_span or event.span, scenario.text))
         fields = {}
         for name, raw in event.fields.items():
             if name not in spec.fields:

@@ -48,6 +48,7 @@ class RawEvent:
     date: RawValue
     fields: dict
     span: Span
+    type_span: Span | None = None  # where its `type` is written: an unknown type is shown there
 
 
 @attrs.define
@@ -285,7 +286,7 @@ def _raw_event(index: int, event, locator: _Locator, text: str) -> RawEvent:
     when = _date_value(event["date"], f"event {index} ({kind}): 'date'", date_span, text)
     fields = {name: RawValue(value, locator.event_key(index, name))
               for name, value in event.items() if name not in ("type", "date")}
-    return RawEvent(index, kind, RawValue(when, date_span), fields, span)
+    return RawEvent(index, kind, RawValue(when, date_span), fields, span, locator.event_key(index, "type"))
 
 
 def _date_value(value, what: str, span: Span, text: str) -> date:

@@ -9,6 +9,8 @@ all at once.
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from . import ast
@@ -24,6 +26,7 @@ from .scope import Context, Scope
 ACCRUAL_FIELDS = {"on", "annual_rate", "day_count", "start", "boundaries"}
 PAY_OPTIONS = {"due": T.DATE, "on": T.DATE, "period": T.PERIOD}
 RECORD_OPTIONS = {"due": T.DATE, "on": T.DATE}
+_FOLLOW_ON = re.compile(r"\bUnknown\b")  # the type of what an earlier problem left unknown
 
 
 class Checker(ExpressionChecks):
@@ -43,7 +46,14 @@ class Checker(ExpressionChecks):
 
     # ------------------------------------------------------------- reporting
     def problem(self, message: str, node: ast.Node | None) -> None:
-        self.problems.append(Diagnostic(message, node.span if node is not None else None, self.text))
+        """Record a problem once; one that follows from an earlier one (a type that could not be
+        known) is left out, since the earlier message says what to fix."""
+        span = node.span if node is not None else None
+        if self.problems and _FOLLOW_ON.search(message):
+            return
+        if any(p.message == message and p.span == span for p in self.problems):
+            return
+        self.problems.append(Diagnostic(message, span, self.text))
 
     # ------------------------------------------------------------- the passes
     def run(self) -> CheckedContract:
@@ -612,6 +622,10 @@ def _literal_value(node: ast.Expr):
 
     if isinstance(node, (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.BoolLit, ast.StringLit)):
         return node.value
+    if isinstance(node, ast.TimeLit):
+        from datetime import time
+
+        return time.fromisoformat(node.text)
     if isinstance(node, ast.NoneLit):
         return None
     if isinstance(node, ast.Name):

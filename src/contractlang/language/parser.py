@@ -110,6 +110,9 @@ def _parse(text: str, path: str) -> ast.Contract:
         tree = _parser().parse(text)
         _check_tree_depth(tree, path, text)
     except UnexpectedToken as problem:
+        incomplete = _end_of_incomplete_line(problem, text, path)
+        if incomplete is not None:
+            raise ContractError(Diagnostic(incomplete[1], incomplete[0], text))
         raise ContractError(Diagnostic(_unexpected_token(problem), _position(problem, path), text))
     except UnexpectedCharacters as problem:
         char = text[problem.pos_in_stream] if problem.pos_in_stream < len(text) else ""
@@ -237,6 +240,22 @@ def _unexpected_token(problem) -> str:
         return f"the file ends too early; expected {_expected(problem.expected)}"
     found = f"'{token}'" if len(str(token)) < 30 else f"'{str(token)[:27]}...'"
     return f"unexpected {found}; expected {_expected(problem.expected)}"
+
+
+def _end_of_incomplete_line(problem, text: str, path: str):
+    """A line the parser needed more of (a `require` without its `else`) is reported where it ends,
+    not at the first word of the next line, which is right."""
+    token = problem.token
+    if token.type == "$END" or getattr(token, "start_pos", None) is None or "ELSE" not in problem.expected:
+        return None
+    before = token.start_pos
+    while before > 0 and text[before - 1] in " \t\r\n":
+        before -= 1
+    if "\n" not in text[before:token.start_pos]:
+        return None
+    line = text.count("\n", 0, before) + 1
+    column = before - (text.rfind("\n", 0, before) + 1) + 1
+    return Span(path, line, column), "expected 'else \"reason\"' after this condition: a require or a check gives its reason"
 
 
 def _unquote(token) -> tuple[str, bool]:

@@ -118,16 +118,16 @@ class _Printer:
             self.emit(depth + 2, f"because {string(node.reason)}")
         elif isinstance(node, ast.Term):
             typed = f": {type_text(node.type)}" if node.type is not None else ""
-            self.emit(depth, f"term {node.name}{typed} = {expr(node.value)}")
+            self.long_line(depth, f"term {node.name}{typed} = ", node.value)
         elif isinstance(node, ast.StateDecl):
             prefix = "parameter state" if node.settable else ("private state" if node.private else "state")
             self.emit(depth, f"{prefix} {node.name}: {type_text(node.type)} = {expr(node.initial)}")
         elif isinstance(node, ast.Report):
-            self.emit(depth, f"report {node.name} = {expr(node.value)}")
+            self.long_line(depth, f"report {node.name} = ", node.value)
         elif isinstance(node, ast.Horizon):
             self.emit(depth, f"horizon {expr(node.value)}")
         elif isinstance(node, ast.ScheduleDecl):
-            self.emit(depth, f"schedule {node.name} = {expr(node.value)}")
+            self.long_line(depth, f"schedule {node.name} = ", node.value)
         elif isinstance(node, ast.MarketDecl):
             self.emit(depth, f"market {node.name}: {type_text(node.type)}")
         elif isinstance(node, ast.Precondition):
@@ -186,9 +186,37 @@ class _Printer:
             self.emit(depth + 2, f"else {string(reason)}")
 
     def long_line(self, depth: int, prefix: str, node: ast.Expr) -> None:
-        """An expression after a prefix, broken before its outermost operators when too long."""
+        """An expression after a prefix, broken when too long: before its outermost operators, at each
+        branch of an `if ... then ... else` chain, or between the elements of a list."""
         text = prefix + expr(node)
-        if len(INDENT * depth + text) <= WIDTH or not isinstance(node, ast.Binary) or node.operator == "??":
+        if len(INDENT * depth + text) <= WIDTH:
+            self.emit(depth, text)
+            return
+        if isinstance(node, ast.IfExpr):
+            if isinstance(node.otherwise, ast.IfExpr):  # a chain: one branch a line
+                self.emit(depth, f"{prefix}if {expr(node.condition)} then {expr(node.then)}")
+                branch = node.otherwise
+                while isinstance(branch, ast.IfExpr):
+                    self.emit(depth + 2, f"else if {expr(branch.condition)} then {expr(branch.then)}")
+                    branch = branch.otherwise
+                self.emit(depth + 2, f"else {expr(branch)}")
+            else:
+                self.emit(depth, f"{prefix}if {expr(node.condition)}")
+                self.emit(depth + 2, f"then {expr(node.then)}")
+                self.emit(depth + 2, f"else {expr(node.otherwise)}")
+            return
+        if isinstance(node, ast.ListExpr) and node.items:
+            line, width = prefix + "[", WIDTH - len(INDENT) * depth
+            for index, item in enumerate(node.items):
+                piece = expr(item) + ("]" if index == len(node.items) - 1 else ",")
+                if line.endswith(("[", ",")) and len(line) + 1 + len(piece) > width and not line.endswith("["):
+                    self.emit(depth, line)
+                    line, width = INDENT * 2 + piece, WIDTH - len(INDENT) * depth
+                else:
+                    line += ("" if line.endswith("[") else " ") + piece
+            self.emit(depth, line)
+            return
+        if not isinstance(node, ast.Binary) or node.operator == "??":
             self.emit(depth, text)
             return
         operator, parts = node.operator, []
@@ -217,13 +245,7 @@ class _Printer:
 
     def _statement(self, node: ast.Statement, depth: int) -> None:
         if isinstance(node, ast.Let):
-            value = expr(node.value)
-            if isinstance(node.value, ast.IfExpr) and len(INDENT * depth + f"let {node.name} = {value}") > WIDTH:
-                self.emit(depth, f"let {node.name} = if {expr(node.value.condition)}")
-                self.emit(depth + 2, f"then {expr(node.value.then)}")
-                self.emit(depth + 2, f"else {expr(node.value.otherwise)}")
-            else:
-                self.long_line(depth, f"let {node.name} = ", node.value)
+            self.long_line(depth, f"let {node.name} = ", node.value)
         elif isinstance(node, ast.SetState):
             effective = f" from {expr(node.effective)}" if node.effective is not None else ""
             self.emit(depth, f"set {node.name} = {expr(node.value)}{effective}")

@@ -196,5 +196,6 @@ def describe(type_: Type) -> str:
     if type_ == NONE_TYPE:
         return "none"
     if isinstance(type_, Simple) and type_.name.startswith("event "):
-        return f"a {type_.name[len('event '):]} event"
+        name = type_.name[len('event '):]
+        return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name} event"
     return str(type_)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from fractions import Fraction
 
@@ -53,6 +53,8 @@ def plain_text(value, type_, currencies=()) -> str:
         return plain_number(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat("seconds" if value.second else "minutes")
     if isinstance(value, Quote):
         return plain_number(value.price)
     if isinstance(value, list):

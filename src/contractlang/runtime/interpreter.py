@@ -20,7 +20,7 @@ hang or exhaust memory, however it nests its loops.
 from __future__ import annotations
 
 import heapq
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
@@ -69,6 +69,7 @@ class Run:
         self.assumption_table: dict[str, dict] = {}
         self.until: date = date.min
         self.steps_taken = 0  # against STEP_BUDGET
+        self.steps_shown: dict[int, tuple[list, int]] = {}  # explanation (by identity): how many steps are shown
 
     # --------------------------------------------------------- the budget
     def charge(self, steps: int, node: ast.Node, frame: Frame) -> None:
@@ -492,7 +493,12 @@ class Run:
                 inner.steps.append(Step(describe_event(record, self.contract), frame.clause))
                 if self.transaction(lambda: self.execute(node.body, inner), inner, record):
                     return
-                break
+                # the scheduled item goes first in its day (G6): the event's rejection follows it
+                rejection = self.effects.pop()
+                if node.otherwise is not None:
+                    self.execute(node.otherwise, frame.child())
+                self.effects.append(rejection)
+                return
         if node.otherwise is not None:
             self.execute(node.otherwise, frame.child())
 
@@ -527,10 +533,13 @@ class Run:
 
     def emit(self, node: ast.Statement, frame: Frame, kind: str, details: dict, when: date | None = None,
              extra=()) -> None:
-        self.charge(len(frame.steps), node, frame)  # every effect keeps a copy of its explanation
+        """An effect, with the steps of its rule since the rule's previous effect: each step is shown once."""
+        shown = self.steps_shown.get(id(frame.steps), (None, 0))[1]
+        self.charge(len(frame.steps) - shown, node, frame)  # every effect keeps a copy of its new steps
+        self.steps_shown[id(frame.steps)] = (frame.steps, len(frame.steps))  # held, so that its id stays its own
         cause = frame.cause.index if frame.cause is not None else None
         self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details,
-                                   tuple(frame.steps) + tuple(extra)))
+                                   tuple(frame.steps[shown:]) + tuple(extra)))
 
     # --------------------------------------------------------- expressions
     def evaluate(self, node: ast.Expr, frame: Frame):
@@ -587,7 +596,7 @@ class Run:
         return node.value
 
     def e_time(self, node: ast.TimeLit, frame):
-        return node.text
+        return time.fromisoformat(node.text)
 
     def e_none(self, node, frame):
         return None

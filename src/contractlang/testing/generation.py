@@ -12,7 +12,7 @@ in a contract narrows a parameter, `until` or an event field.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, localcontext
 
 import attrs
@@ -58,6 +58,7 @@ class Generator:
         self.choices: dict[tuple[str, str | None], list] = {}  # `generate X from LIST`
         self.listed: list[ast.Generate] = []
         self.literal_dates: set[date] = set()
+        self.literal_times: set[time] = set()
         self.magnitudes: dict[str, list[Decimal]] = {}
         self._survey()
         self.low, self.high = self._date_range()
@@ -79,6 +80,8 @@ class Generator:
                 for node in ast.walk(item):
                     if isinstance(node, ast.DateLit):
                         self.literal_dates.add(node.value)
+                    elif isinstance(node, ast.TimeLit):
+                        self.literal_times.add(time.fromisoformat(node.text))
                     elif isinstance(node, ast.NumberLit) and node.unit is not None and node.unit.name not in ("day", "days"):
                         unit = node.unit.name + (f"/{node.unit.per}" if node.unit.per else "")
                         if node.value > 0:
@@ -170,6 +173,10 @@ class Generator:
             return st.sampled_from(type_.members)
         if type_ == T.DAYS:
             return st.integers(0, 60)
+        if type_ == T.TIME:  # the contract's own times and the minutes around them, or any minute
+            near = sorted({t for literal in self.literal_times for t in _minutes_around(literal)})
+            any_minute = st.builds(time, st.integers(0, 23), st.integers(0, 59))
+            return st.one_of(st.sampled_from(near), any_minute) if near else any_minute
         return st.nothing()
 
     def event(self, name: str):
@@ -302,6 +309,12 @@ class Generator:
             return Generated(until, chosen_params, draw(prices), events)
 
         return draw_scenario()
+
+
+def _minutes_around(moment: time) -> list[time]:
+    """A time and the minutes either side of it, within the day."""
+    at = datetime.combine(date(2000, 1, 1), moment)
+    return [t.time() for t in (at - timedelta(minutes=1), at, at + timedelta(minutes=1)) if t.date() == at.date()]
 
 
 FOLLOWING_GAPS = (0, 1, 2, 5, 9, 10, 11, 29, 30, 31, 32)  # days after the event before

@@ -1,0 +1,149 @@
+"""The language beyond its first three instruments: times of day, messages a newcomer can act on,
+a canonical layout that stays readable, explanations that show each step once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from contractlang.cli import main
+from contractlang.diagnostics import ContractError
+from contractlang.language.checker import check
+from contractlang.language.parser import parse
+from contractlang.language.printer import WIDTH, format_contract
+
+HEADER = 'contract "test"\ncurrency USD\nsecurity common\n'
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def problems(body: str) -> list[str]:
+    text = HEADER + body
+    with pytest.raises(ContractError) as caught:
+        check(parse(text, "t.contract"), "t.contract", text)
+    return [d.render() for d in caught.value.diagnostics]
+
+
+# ------------------------------------------------------------- times of day
+
+WARRANT = HEADER + '''§1 "Exercise" {
+  parameter expiry_time: Time = 17:00
+  term expiry = 2005-06-30
+  state exercised: Bool = false
+  event Exercise {
+    at: Time = 09:00
+  }
+  upon Exercise as exercise {
+    require exercise.date < expiry or exercise.date == expiry and exercise.at <= expiry_time
+        else "the warrant expires at 5:00 p.m. on June 30, 2005"
+    record exercised = true
+  }
+}
+'''
+
+
+def test_a_time_of_day_is_a_parameter_default_an_event_field_and_a_scenario_value(tmp_path):
+    contract = write(tmp_path / "w.contract", WARRANT)
+    scenario = write(tmp_path / "w.toml", 'until = 2005-12-31\n[params]\nexpiry_time = "16:30"\n'
+                     '[[events]]\ndate = 2005-06-30\ntype = "Exercise"\nat = 16:00:00\n'
+                     '[[events]]\ndate = 2005-06-30\ntype = "Exercise"\nat = "16:45"\n'
+                     '[[events]]\ndate = 2005-06-29\ntype = "Exercise"\n')
+    status, out, err = run("eval", contract, scenario, "--format", "json")
+    assert status == 0, err
+    effects = json.loads(out)["effects"]
+    # 16:00 is before the 16:30 the scenario sets; 16:45 is after it; the day before, any time will do
+    assert [(e["cause"], e["kind"]) for e in effects] == [(3, "status"), (1, "status"), (2, "rejection")]
+
+
+def test_a_time_of_day_that_is_not_one_is_refused_at_its_key(tmp_path):
+    contract = write(tmp_path / "w.contract", WARRANT)
+    scenario = write(tmp_path / "w.toml", 'until = 2005-12-31\n[params]\nexpiry_time = "5 pm"\n')
+    status, out, err = run("eval", contract, scenario)
+    assert status == 1 and out == ""
+    assert err.startswith(f"{scenario}:3:1: error: parameter 'expiry_time' must be a time of day")
+
+
+def test_contract_test_generates_times_of_day_around_the_contracts_own(tmp_path):
+    contract = write(tmp_path / "w.contract", WARRANT + '''§2 "Properties" {
+  invariant "no exercise is accepted after 5:00 p.m. on the expiry date" §1 {
+    for exercise in Exercise {
+      check exercise.date != expiry or exercise.at <= expiry_time or exercise.date > until
+          or any([r.cause == exercise.index for r in rejections])
+          else "an exercise after the expiry time was accepted"
+    }
+  }
+}
+''')
+    status, out, err = run("test", contract)
+    assert status == 0, out + err
+    assert "1 properties, 100 scenarios tried, 0 failed" in out
+
+
+# ------------------------------------------------------------- messages
+
+def test_a_requirement_without_its_else_is_reported_where_its_condition_ends():
+    found = problems('§1 "A" {\n  state s: USD = 0 USD\n  event E {}\n  upon E as e {\n'
+                     '    require s > 0 USD\n    set s = 1 USD\n  }\n}\n')
+    assert found[0].splitlines()[0] == ("t.contract:8:22: error: expected 'else \"reason\"' after this condition: "
+                                        "a require or a check gives its reason")
+
+
+def test_an_unknown_name_is_reported_once_and_no_follow_on_speaks_of_an_internal_type():
+    found = problems('§1 "A" {\n  term y = undefined_thing + 1\n  term z = y + 1 USD\n  state s: USD = 0 USD\n'
+                     '  event E {}\n  upon E as e {\n    set s = y\n    pay y from "a" to "b" as interest\n'
+                     '    let q = nothing_here\n    for x in q {\n      set s = x\n    }\n  }\n}\n')
+    heads = [p.splitlines()[0] for p in found]
+    assert heads == ["t.contract:5:12: error: unknown name 'undefined_thing'",
+                     "t.contract:12:13: error: unknown name 'nothing_here'"]
+    assert not any("Unknown" in p for p in found)
+
+
+def test_an_event_is_named_with_its_article():
+    found = problems('§1 "A" {\n  state s: USD = 0 USD\n  event Exercise { amount: USD }\n'
+                     '  upon Exercise as e {\n    set s = e.nope\n  }\n}\n')
+    assert "an Exercise event has no field 'nope'" in found[0]
+
+
+def test_a_day_span_times_a_whole_number_is_a_day_span(tmp_path):
+    contract = write(tmp_path / "d.contract", HEADER + '§1 "A" {\n  term n = 3\n  state s: Date = 2003-01-01\n'
+                     '  event E {}\n  upon E as e {\n    set s = e.date + 10 days * n\n  }\n}\n')
+    scenario = write(tmp_path / "d.toml", 'until = 2003-02-01\n[[events]]\ndate = 2003-01-02\ntype = "E"\n')
+    status, out, err = run("eval", contract, scenario, "--format", "json")
+    assert status == 0, err
+    assert json.loads(out)["state"]["s"] == "2003-02-01"
+
+
+# ------------------------------------------------------------- layout
+
+def test_fmt_breaks_a_long_list_and_an_if_chain_into_lines_within_the_width():
+    dates = ", ".join(f"2003-{m:02d}-{d:02d}" for m in range(1, 13) for d in (1, 15))
+    chain = " else ".join(f"if k == {n} then {n}" for n in range(1, 8)) + " else 8"
+    text = HEADER + f'§1 "A" {{\n  schedule s = [{dates}]\n  term k = 3\n  term x = {chain}\n}}\n'
+    printed = format_contract(parse(text, "t.contract"), text)
+    assert max(len(line) for line in printed.splitlines()) <= WIDTH
+    assert "      else if k == 2 then 2\n" in printed and "      else 8\n" in printed
+    assert parse(printed, "t.contract") == parse(text, "t.contract")
+    assert format_contract(parse(printed, "t.contract"), printed) == printed
+
+
+# ------------------------------------------------------------- the order of a day
+
+def test_an_event_a_scheduled_item_rejects_follows_that_items_effects(tmp_path):
+    contract = Path(__file__).resolve().parents[1] / "contracts" / "nstor_2003_convertible_note.contract"
+    scenario = write(tmp_path / "m.toml", 'until = 2003-08-01\n[params]\nissue_date = 2003-05-01\n'
+                     '[[events]]\ndate = 2003-07-15\ntype = "PaymentMissed"\npaid = 3342.47\n')
+    status, out, err = run("eval", str(contract), scenario, "--format", "json")
+    assert status == 0, err
+    # a payment in full is no miss: the payment is made first (G6), then the event is rejected
+    assert [e["kind"] for e in json.loads(out)["effects"]] == ["payment", "rejection"]
