@@ -65,6 +65,7 @@ def cash_flow_svg(flow: CashFlow) -> str:
     import matplotlib
     from matplotlib import dates as mdates
     from matplotlib.figure import Figure
+    from matplotlib.ticker import StrMethodFormatter
 
     matplotlib.rcParams["svg.hashsalt"] = "contractlang-memo"  # stable ids: the same memo gives the same file
     matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text, in the page's own font
@@ -73,13 +74,13 @@ def cash_flow_svg(flow: CashFlow) -> str:
                                          ("outstanding", flow.outstanding)) if present]
     if not panels:
         return ""
-    figure = Figure(figsize=(9, 2.4 * len(panels) + 0.6), layout="constrained")
+    figure = Figure(figsize=(9, 1.9 * len(panels) + 0.4), layout="constrained")
     axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     all_dates = [m.date for m in flow.payments] + [m.date for m in flow.issues]
     if flow.outstanding:
         all_dates += [d for d, _ in flow.outstanding.points]
     first, last = min(all_dates), max(all_dates)
-    bar_days = max(3.0, (last - first).days / 120)
+    bar_days = max(3.0, (last - first).days / 70)
     for panel, ax in zip(panels, axes):
         if panel == "payments":
             _draw_payments(ax, flow, bar_days)
@@ -87,6 +88,7 @@ def cash_flow_svg(flow: CashFlow) -> str:
             _draw_issues(ax, flow, bar_days)
         else:
             _draw_outstanding(ax, flow.outstanding, last)
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         for side in ("top", "right"):
@@ -118,7 +120,6 @@ def _draw_payments(ax, flow: CashFlow, bar_days: float) -> None:
     ax.set_ylabel(f"{flow.currency}\n↑ to {flow.receiver}  ↓ from {flow.receiver}", fontsize=8)
     ax.set_title("Payments by date and purpose", fontsize=10, loc="left")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.ticklabel_format(axis="y", style="plain", useOffset=False)
 
 
 def _draw_issues(ax, flow: CashFlow, bar_days: float) -> None:
@@ -128,7 +129,6 @@ def _draw_issues(ax, flow: CashFlow, bar_days: float) -> None:
     securities = sorted({m.security for m in flow.issues})
     ax.set_ylabel("shares", fontsize=8)
     ax.set_title(f"Shares issued ({', '.join(securities)})", fontsize=10, loc="left")
-    ax.ticklabel_format(axis="y", style="plain", useOffset=False)
 
 
 def _draw_outstanding(ax, series: OutstandingSeries, last: date) -> None:
@@ -141,4 +141,3 @@ def _draw_outstanding(ax, series: OutstandingSeries, last: date) -> None:
     ax.set_ylim(bottom=0)
     ax.set_ylabel(series.unit, fontsize=8)
     ax.set_title(series.name.replace("_", " ").capitalize() + " at the end of each day", fontsize=10, loc="left")
-    ax.ticklabel_format(axis="y", style="plain", useOffset=False)
