@@ -1,4 +1,4 @@
-"""The command line: `contract eval | check | test | fmt`. Thin: each command calls one stage.
+"""The command line: `contract eval | check | test | batch | diff | fmt`. Thin: each command calls one stage.
 
 Every failure a user can cause arrives here as a ContractError and leaves as
 `PATH:LINE:COL: error: MESSAGE` with the line and a caret, exit status 1.
@@ -207,6 +207,29 @@ def batch_command(paths, patterns, grid_path, jobs, engine, address, out_path, r
     click.echo(summary.text(), err=True)
     if summary.errors:
         sys.exit(1)
+
+
+@main.command("diff", context_settings=CONTEXT)
+@click.argument("old_path", metavar="OLD")
+@click.argument("new_path", metavar="NEW")
+@click.argument("scenario_paths", metavar="[SCENARIO]...", nargs=-1)
+@click.option("--generate", "count", default=100, show_default=True, type=click.IntRange(0, 100_000),
+              help="scenarios generated from the events both drafts declare")
+@click.option("--seed", default=0, show_default=True, type=int, help="makes the generated scenarios reproducible")
+@click.option("--out", "out_dir", default="differences", show_default=True, metavar="DIR",
+              help="where generated scenarios that differ are written")
+@click.option("--keep", default=5, show_default=True, type=click.IntRange(0, 10_000),
+              help="how many of them are written, smallest first")
+def diff_command(old_path, new_path, scenario_paths, count, seed, out_dir, keep):
+    """Compare two drafts: the terms that differ, then the outcomes (exit 3 when an outcome differs)."""
+    from .language.checker import load
+    from .tools.diff import diff, render
+
+    old, new = load(old_path), load(new_path)
+    report = diff(old, new, list(scenario_paths), count, seed, out_dir, keep)
+    sys.stdout.write(render(report))
+    if report.outcomes_differ:
+        sys.exit(3)
 
 
 @main.command("fmt", context_settings=CONTEXT)
