@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SHARED := ../shared
 
-.PHONY: demo test conformance bench clean
+.PHONY: demo test conformance bench memo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ conformance: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+memo: $(STAMP)
+	mkdir -p build
+	$(BIN)/contract render contracts/examples/fixed_rate_bond.contract scenarios/bond_redemption.toml -o build/memo.html
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis
