@@ -147,3 +147,45 @@ def test_an_event_a_scheduled_item_rejects_follows_that_items_effects(tmp_path):
     assert status == 0, err
     # a payment in full is no miss: the payment is made first (G6), then the event is rejected
     assert [e["kind"] for e in json.loads(out)["effects"]] == ["payment", "rejection"]
+
+
+# ------------------------------------------------------------- rates that change
+
+FLOATING = HEADER + '''§1 "Interest" {
+  term holder = "H"
+  state principal: USD = 1_000_000.00 USD
+  state index_rate: Decimal = 2%
+  accrual interest {
+    on: principal
+    annual_rate: index_rate + 1%
+    day_count: "actual/360"
+    start: 2024-01-01
+    boundaries: [2024-04-01, 2024-07-01]
+  }
+  event Reset { rate: Decimal }
+  upon Reset as reset {
+    set index_rate = reset.rate
+  }
+  on each d in [2024-04-01, 2024-07-01] {
+    pay settle(interest, before: d) from holder to holder as interest
+  }
+}
+'''
+
+
+def test_an_accrual_follows_each_change_of_the_state_its_rate_names(tmp_path):
+    contract = write(tmp_path / "f.contract", FLOATING)
+    scenario = write(tmp_path / "f.toml", 'until = 2024-07-31\n[[events]]\ndate = 2024-02-15\ntype = "Reset"\n'
+                     'rate = 0.05\n')
+    status, out, err = run("eval", contract, scenario, "--format", "json")
+    assert status == 0, err
+    # [Jan 1, Feb 15), 45 days at 3%: 1,000,000 × 3% × 45/360 = 3,750; [Feb 15, Apr 1), 46 days at 6%:
+    # 1,000,000 × 6% × 46/360 = 7,666.67; then [Apr 1, Jul 1), 91 days at 6%: 15,166.67
+    assert [e["amount"] for e in json.loads(out)["effects"]] == ["11416.67", "15166.67"]
+
+
+def test_an_accrual_rate_that_would_be_read_once_is_an_error():
+    found = problems('§1 "A" {\n  market index: USD per common\n  state principal: USD = 1 USD\n'
+                     '  accrual interest {\n    on: principal\n    annual_rate: plain(quote_before(index, today).price / 1 USD per common)\n'
+                     '    day_count: "actual/360"\n    start: 2024-01-01\n  }\n}\n')
+    assert any("an accrual's rate cannot read quote_before()" in p for p in found)

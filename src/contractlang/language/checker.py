@@ -294,6 +294,8 @@ class Checker(ExpressionChecks):
                 self.accrual_bases.add(state.name)
             base_type = self.expr(base.value, scope, context)
             rate_type = self.expr(fields["annual_rate"].value, scope, context) if "annual_rate" in fields else None
+            if "annual_rate" in fields:
+                self.check_rate_follows_states(fields["annual_rate"].value)
             if isinstance(base_type, T.Number) and isinstance(rate_type, T.Number):
                 amount_type = T.Number(base_type.unit * rate_type.unit)
             elif base_type != T.Simple("Unknown"):
@@ -309,6 +311,17 @@ class Checker(ExpressionChecks):
         if symbol is not None and symbol.node is item:
             symbol.type = T.Simple("Accrual")
             symbol.amount_type = amount_type
+
+    def check_rate_follows_states(self, rate: ast.Expr) -> None:
+        """An accrual's rate is kept in step with the states it names; anything else it could read
+        (a price series, the day) would be read once and go stale, a silent wrong result."""
+        for node in ast.walk(rate):
+            if isinstance(node, ast.Call) and node.function in ("quote_before", "quote_on_or_before", "pending"):
+                self.problem(f"an accrual's rate cannot read {node.function}(): it would be read once; keep the "
+                             "rate in a state that the rule of each reset sets, and name that state here", node)
+            elif isinstance(node, ast.Name) and node.name in ("today", "until"):
+                self.problem(f"an accrual's rate cannot read '{node.name}': keep the rate in a state that the "
+                             "rule of each reset sets, and name that state here", node)
 
     def check_event_decl(self, item: ast.EventDecl, context: Context) -> None:
         seen = set()

@@ -57,6 +57,7 @@ class Run:
         self.state: dict[str, object] = {}
         self.ledgers: dict[str, Ledger] = {}
         self.ledger_bases: dict[str, list[str]] = {}
+        self.rate_readers: dict[str, list[str]] = {}  # state -> the accruals whose rate reads it
         self.effects: list[Effect] = []
         self.market: PriceSeries | None = None
         self.queue: list = []
@@ -203,6 +204,9 @@ class Run:
                 boundaries=boundaries,
             )
             self.ledger_bases.setdefault(base_name, []).append(symbol.name)
+            for name in set(ast.names_in(fields["annual_rate"])):  # a rate that follows a state changes with it
+                if name in self.state:
+                    self.rate_readers.setdefault(name, []).append(symbol.name)
 
     # --------------------------------------------------------- timeline
     def lay_out_timeline(self) -> None:
@@ -367,6 +371,11 @@ class Run:
         self.state[name] = value
         for ledger_name in self.ledger_bases.get(name, ()):
             self.ledgers[ledger_name].change_base(effective or frame.today, exact.subtract(value, before))
+        for ledger_name in self.rate_readers.get(name, ()):
+            symbol = self.symbols[ledger_name]
+            rate = next(f.value for f in symbol.node.fields if f.name == "annual_rate")
+            self.ledgers[ledger_name].change_rate(effective or frame.today,
+                                                  self.evaluate(rate, self.global_frame(symbol.section)))
 
     def s_adjust(self, node: ast.Adjust, frame: Frame) -> None:
         before = self.state[node.name]
@@ -796,7 +805,7 @@ class Run:
             else:
                 shown = f"{fraction.numerator}/{fraction.denominator}"
             steps.append(Step(
-                f"  {plain_number(piece.base)} × {plain_number(ledger.annual_rate)} × {shown} ({ledger.day_count})"
+                f"  {plain_number(piece.base)} × {plain_number(piece.rate)} × {shown} ({ledger.day_count})"
                 f" over [{piece.start}, {piece.end}) = {plain_number(piece.amount)}", clause))
         return steps
 

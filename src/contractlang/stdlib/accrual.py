@@ -3,6 +3,8 @@
 A `Ledger` accrues `base × annual rate × year fraction` over half-open spans
 `[start, end)` (G2). The base is a history: each change counts from a date of
 its own (a conversion "through D" counts from D + 1, a prepayment from D).
+So is the rate (a floating coupon reset each period): spans split at each
+change of either, and each span accrues at the rate in force on it.
 Year fractions are measured from the start of the schedule period a day falls
 in, so a base that changes mid-period gives the same figure as one period
 split only at its boundaries (G3), under every day count.
@@ -36,6 +38,7 @@ class Piece:
     base: Decimal  # or a Fraction: every number here is exact (stdlib/exact.py)
     fraction: object  # fractions.Fraction
     amount: Decimal
+    rate: Decimal = Decimal(0)  # the annual rate in force on the span
 
 
 @attrs.frozen
@@ -58,6 +61,7 @@ class Ledger:
     changes: list[tuple[date, Decimal]] = attrs.field(factory=list)
     portions: list[tuple[date, date, Decimal]] = attrs.field(factory=list)
     stopped_from: date | None = None
+    rate_changes: list[tuple[date, Decimal]] = attrs.field(factory=list)  # (from, new rate), after the watermark
 
     def __attrs_post_init__(self):
         if self.watermark is None:
@@ -69,7 +73,8 @@ class Ledger:
         return len(self.changes) + len(self.portions)
 
     def copy(self) -> "Ledger":
-        return attrs.evolve(self, changes=list(self.changes), portions=list(self.portions))
+        return attrs.evolve(self, changes=list(self.changes), portions=list(self.portions),
+                            rate_changes=list(self.rate_changes))
 
     # ----------------------------------------------------------- changes
     def change_base(self, effective: date, delta: Decimal) -> None:
@@ -80,6 +85,22 @@ class Ledger:
             self.base = exact.add(self.base, delta)  # days before the watermark are settled already
         else:
             self.changes.append((effective, delta))
+
+    def change_rate(self, effective: date, rate) -> None:
+        """The annual rate is `rate` for every day from `effective` on."""
+        if effective <= self.watermark:
+            self.annual_rate = rate  # days before the watermark are settled already
+            self.rate_changes = []
+            return
+        self.rate_changes = [(when, r) for when, r in self.rate_changes if when < effective] + [(effective, rate)]
+
+    def rate_on(self, day: date):
+        """The annual rate in force on a day."""
+        rate = self.annual_rate
+        for when, changed in self.rate_changes:
+            if when <= day:
+                rate = changed
+        return rate
 
     def stop(self, effective: date) -> None:
         """Nothing accrues on any day from `effective` on."""
@@ -98,13 +119,14 @@ class Ledger:
             bases = [portion] * len(segments)
         else:
             bases = self._bases_on([start for start, _ in segments])
-        for (start, stop), base in zip(segments, bases):
+        rates = self._rates_on([start for start, _ in segments])
+        for (start, stop), base, rate in zip(segments, bases, rates):
             if self.stopped_from is not None and start >= self.stopped_from:
                 base = Decimal(0)
             fraction = self._fraction(start, stop)
-            amount = exact.multiply(exact.multiply(base, self.annual_rate), fraction)  # exact, whatever the day count
+            amount = exact.multiply(exact.multiply(base, rate), fraction)  # exact, whatever the day count
             total = exact.add(total, amount) if pieces else amount
-            pieces.append(Piece(start, stop, base, fraction, amount))
+            pieces.append(Piece(start, stop, base, fraction, amount, rate))
         return Settlement(total, (self.watermark, end), tuple(pieces))
 
     def settle(self, end: date, portion: Decimal | None = None) -> Settlement:
@@ -139,39 +161,54 @@ class Ledger:
             low, high = 0, (piece.end - piece.start).days  # whole days of the piece paid: low, never high
             while high - low > 1:
                 middle = (low + high) // 2
-                if exact.compare(exact.add(reached, self._amount(piece.base, piece.start, piece.start + timedelta(days=middle))), limit) <= 0:
+                if exact.compare(exact.add(reached, self._amount(piece.base, piece.rate, piece.start, piece.start + timedelta(days=middle))), limit) <= 0:
                     low = middle
                 else:
                     high = middle
             paid_to = piece.start + timedelta(days=low)
             if low:
-                paid = self._amount(piece.base, piece.start, paid_to)
-                pieces.append(Piece(piece.start, paid_to, piece.base, self._fraction(piece.start, paid_to), paid))
+                paid = self._amount(piece.base, piece.rate, piece.start, paid_to)
+                pieces.append(Piece(piece.start, paid_to, piece.base, self._fraction(piece.start, paid_to), paid,
+                                    piece.rate))
                 reached = exact.add(reached, paid)
             self._advance(paid_to)
             rest = exact.subtract(limit, reached)
             if rest == 0:
                 return Settlement(limit, (start, paid_to), tuple(pieces))
             next_day = paid_to + timedelta(days=1)
-            day_amount = self._amount(piece.base, paid_to, next_day)
+            day_amount = self._amount(piece.base, piece.rate, paid_to, next_day)
             share = exact.divide(rest, day_amount)  # the part of the day's base whose interest is paid
             self.portions.append((paid_to, next_day, exact.multiply(piece.base, share)))
             pieces.append(Piece(paid_to, next_day, exact.multiply(piece.base, share),
-                                self._fraction(paid_to, next_day), rest))
+                                self._fraction(paid_to, next_day), rest, piece.rate))
             return Settlement(limit, (start, next_day), tuple(pieces))
         raise AssertionError("a limit below the whole amount is reached within its pieces")  # pragma: no cover
 
     # ----------------------------------------------------------- internals
-    def _amount(self, base, start: date, stop: date):
-        """What `base` accrues over [start, stop), exactly."""
-        return exact.multiply(exact.multiply(base, self.annual_rate), self._fraction(start, stop))
+    def _amount(self, base, rate, start: date, stop: date):
+        """What `base` accrues at `rate` over [start, stop), exactly."""
+        return exact.multiply(exact.multiply(base, rate), self._fraction(start, stop))
 
     def _advance(self, end: date) -> None:
         """Every day before `end` is settled: the watermark moves to it."""
         self.base = self._base_on(end)
+        self.annual_rate = self.rate_on(end)
+        self.rate_changes = [(when, rate) for when, rate in self.rate_changes if when > end]
         self.changes = [(when, delta) for when, delta in self.changes if when > end]
         self.portions = [(max(s, end), e, amount) for s, e, amount in self.portions if e > end]
         self.watermark = end
+
+    def _rates_on(self, days: list[date]) -> list:
+        """The rate in force on each of the ascending days, in one sweep over the changes."""
+        if not self.rate_changes:
+            return [self.annual_rate] * len(days)
+        rates, rate, next_change = [], self.annual_rate, 0
+        for day in days:
+            while next_change < len(self.rate_changes) and self.rate_changes[next_change][0] <= day:
+                rate = self.rate_changes[next_change][1]
+                next_change += 1
+            rates.append(rate)
+        return rates
 
     def _base_on(self, day: date) -> Decimal:
         """The base on a day, with every change up to it, before any portion is set apart."""
@@ -219,6 +256,7 @@ class Ledger:
         low = bisect.bisect_right(self.boundaries, self.watermark)
         high = bisect.bisect_left(self.boundaries, end)
         cuts.update(self.boundaries[low:high])
+        cuts.update(when for when, _ in self.rate_changes if self.watermark < when < end)
         if with_changes:
             cuts.update(when for when, _ in self.changes if self.watermark < when < end)
             for s, e, _ in self.portions:
