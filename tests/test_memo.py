@@ -8,6 +8,7 @@ for the picture, with xml.etree.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -95,11 +96,21 @@ def test_every_effect_links_to_the_section_of_its_clause(bond_memo):
     assert [row.find(".//a[@class='clause-link']").text for row in rows] == ["§2"] * 5 + ["§3"] + ["§2"] * 3 + ["§3"] * 3
 
 
-def test_a_clause_cited_inside_a_section_links_to_that_section(note_memo):
+def test_every_internal_link_of_the_page_lands_on_an_element(note_memo):
     document = parsed(note_memo)
     ids = {element.get("id") for element in document.iter() if element.get("id")}
     links = [a.get("href")[1:] for a in document.iter("a") if a.get("href", "").startswith("#")]
-    assert links and all(target in ids for target in links)
+    assert len(links) > 100 and all(target in ids for target in links)
+
+
+def test_a_sub_clause_that_is_no_section_links_to_the_section_it_continues(tmp_path):
+    outcome, target = render(tmp_path, str(ROOT / "contracts" / "nstor_2003_convertible_note.contract"),
+                             str(ROOT / "scenarios" / "nstor_2003_default_covenant_acceleration.toml"))
+    assert outcome.exit_code == 0, outcome.output
+    links = {(a.text, a.get("href")) for a in parsed(target).iter("a") if a.get("class") == "clause-link"}
+    assert {("§5(i)", "#s-5"), ("§5(vi)", "#s-5")} <= links
+    assert all(href == "#s-" + re.sub(r"[^a-z0-9]+", "-", clause.lower().lstrip("§")).strip("-")
+               for clause, href in links if clause not in ("§5(i)", "§5(vi)"))
 
 
 def test_the_timeline_gives_exact_amounts_and_each_explanation_in_a_details(bond_memo):

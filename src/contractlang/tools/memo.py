@@ -141,7 +141,8 @@ def build_memo(contract: CheckedContract, inputs: Inputs | None = None, result: 
         return memo
     return attrs.evolve(
         memo, scenario=scenario_title or (inputs.path if inputs else None), until=result.until.isoformat(),
-        effects=tuple(_effect_row(n, e, clause_anchor, inputs) for n, e in enumerate(result.effects, start=1)),
+        effects=tuple(_effect_row(n, e, clause_anchor.get(e.clause) or _enclosing(e.clause, anchors), inputs)
+                      for n, e in enumerate(result.effects, start=1)),
         state=tuple((name, _shown(value)) for name, value in result.state.items()),
         cash_flow=_cash_flow(contract, inputs, result))
 
@@ -179,16 +180,25 @@ def write_memo(html: str, path: str) -> None:
         raise ContractError(Diagnostic(PDF_EXTRA)) from None
     document = weasyprint.HTML(string=html).write_pdf()
     target = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    temporary = None
     try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
             out.write(document)
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except OSError as problem:
         raise ContractError(Diagnostic(f"cannot write {target}: {problem.strerror}")) from None
     finally:
-        if os.path.lexists(temporary):
+        if temporary is not None and os.path.lexists(temporary):
             os.unlink(temporary)
+
+
+def _umask() -> int:
+    """The process's umask (it can only be read by setting it), so a PDF gets the mode any new file would."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 # ------------------------------------------------------------------ sections
@@ -209,21 +219,23 @@ def _anchors(sections) -> dict[str, str]:
 
 
 def _clause_anchors(sections, anchors: dict[str, str]) -> dict[str, str]:
-    """The section anchor of every clause an effect may carry: a section's label, or a `§x { }` cited inside it."""
+    """The section anchor of every clause an effect may carry.
+
+    A clause goes to the section whose label it is, else to the longest label
+    it continues (`§1(a)(ii)` to `§1(a)`, `§5(vi)` to `§5`: where its text
+    stands), else to the section whose rules cite it (`§x { ... }` inside)."""
     found = dict(anchors)
     for section in sections:
         for node in _walk(section):
             if isinstance(node, ast.Cite) and node.section not in found:
-                found[node.section] = anchors[section.label]
+                found[node.section] = _enclosing(node.section, anchors) or anchors[section.label]
     return found
 
 
-def _anchor_of(clause: str, clause_anchor: dict[str, str]) -> str:
-    """A clause's anchor; a sub-clause no rule names as such (`§3(e)(ii)`) goes to the longest section it starts with."""
-    if clause in clause_anchor:
-        return clause_anchor[clause]
-    prefixes = [label for label in clause_anchor if clause.startswith(label)]
-    return clause_anchor[max(prefixes, key=len)] if prefixes else ""
+def _enclosing(clause: str, anchors: dict[str, str]) -> str:
+    """The anchor of the longest section label that `clause` continues with a sub-clause, or ""."""
+    labels = [label for label in anchors if clause.startswith(label) and clause[len(label):].startswith("(")]
+    return anchors[max(labels, key=len)] if labels else ""
 
 
 def _walk(node):
@@ -320,7 +332,7 @@ def _shown(value) -> str:
     return grouped(text) if text[:1].isdigit() else text
 
 
-def _effect_row(number: int, effect: Effect, clause_anchor: dict[str, str], inputs: Inputs | None) -> EffectRow:
+def _effect_row(number: int, effect: Effect, anchor: str, inputs: Inputs | None) -> EffectRow:
     d = effect.details
     amount, what = "", ""
     if effect.kind == "payment":
@@ -348,7 +360,7 @@ def _effect_row(number: int, effect: Effect, clause_anchor: dict[str, str], inpu
         types = {event.index: event.type for event in inputs.events} if inputs else {}
         cause = f"event {effect.cause}" + (f" ({types[effect.cause]})" if effect.cause in types else "")
     return EffectRow(number, effect.date.isoformat(), effect.kind, amount, effect.clause,
-                     _anchor_of(effect.clause, clause_anchor), cause, what,
+                     anchor, cause, what,
                      tuple((step.clause, step.text) for step in effect.steps))
 
 
