@@ -189,3 +189,51 @@ def test_an_accrual_rate_that_would_be_read_once_is_an_error():
                      '  accrual interest {\n    on: principal\n    annual_rate: plain(quote_before(index, today).price / 1 USD per common)\n'
                      '    day_count: "actual/360"\n    start: 2024-01-01\n  }\n}\n')
     assert any("an accrual's rate cannot read quote_before()" in p for p in found)
+
+
+# ------------------------------------------------------------- schedules, day counts, business days
+
+CYCLIC = HEADER + '''§1 "Coupons" {
+  term holder = "H"
+  term start = 2024-01-31
+  term maturity = 2025-01-31
+  schedule coupons = cyclic(start, 1, "quarters", maturity, end_of_month: "end of month")
+  state principal: USD = 1_000_000.00 USD
+  accrual interest {
+    on: principal
+    annual_rate: 5%
+    day_count: "actual/actual ICMA"
+    start: start
+    boundaries: coupons
+    frequency: 4
+  }
+  on each d in coupons {
+    pay settle(interest, before: d) from holder to holder as interest,
+        on business_day(d, modified_preceding, "US-NY")
+  }
+  report after_thanksgiving = add_business_days(2024-11-27, 1, "US-NY")
+  report short_stub = cyclic(2024-01-15, 6, "months", 2025-03-01)
+  report long_stub = cyclic(2024-01-15, 6, "months", 2025-03-01, stub: "long last")
+}
+'''
+
+
+def test_a_cyclic_schedule_counts_from_its_anchor_and_icma_pays_a_regular_quarter_exactly(tmp_path):
+    contract = write(tmp_path / "c.contract", CYCLIC)
+    scenario = write(tmp_path / "c.toml", "until = 2025-03-01\n")
+    status, out, err = run("eval", contract, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    # month ends from January 31: April 30, July 31, October 31, January 31; each a regular quarter,
+    # 1,000,000 × 5% / 4 = 12,500.00 under actual/actual ICMA; none falls on a New York holiday
+    assert [(e["date"], e["amount"]) for e in result["effects"]] == [
+        ("2024-04-30", "12500.00"), ("2024-07-31", "12500.00"), ("2024-10-31", "12500.00"), ("2025-01-31", "12500.00")]
+    # Thursday, November 28, 2024 is Thanksgiving
+    assert result["state"]["after_thanksgiving"] == "2024-11-29"
+    assert result["state"]["short_stub"] == "[2024-01-15, 2024-07-15, 2025-01-15, 2025-03-01]"
+    assert result["state"]["long_stub"] == "[2024-01-15, 2024-07-15, 2025-03-01]"
+
+
+def test_a_day_count_that_needs_a_frequency_says_so():
+    found = problems('§1 "A" {\n  report f = year_fraction("actual/actual ICMA", 2024-01-01, 2024-04-01, frequency: "4")\n}\n')
+    assert any("'frequency:'" in p for p in found)

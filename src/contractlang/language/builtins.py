@@ -171,8 +171,17 @@ def _span_function(checker, node, scope, context):
 
 
 def _year_fraction(checker, node, scope, context):
-    _arguments(checker, node, scope, context, [T.DAY_COUNT, T.DATE, T.DATE])
+    _arguments(checker, node, scope, context, [T.DAY_COUNT, T.DATE, T.DATE],
+               optional_named={"frequency": T.INTEGER, "termination": T.DATE, "period_start": T.DATE,
+                               "period_end": T.DATE})
     return T.DECIMAL
+
+
+def _cyclic(checker, node, scope, context):
+    """`cyclic(ANCHOR, COUNT, UNIT, END, stub: ..., end_of_month: ...)`: dates counted from the anchor."""
+    _arguments(checker, node, scope, context, [T.DATE, T.INTEGER, T.PERIOD_UNIT, T.DATE],
+               optional_named={"stub": T.STUB, "end_of_month": T.END_OF_MONTH})
+    return T.ListOf(T.DATE)
 
 
 def _list_function(function: str):
@@ -239,6 +248,8 @@ BUILTIN_FUNCTIONS = {
     "days_between": _fixed(T.INTEGER, T.DATE, T.DATE),
     "business_day": _fixed(T.DATE, T.DATE, T.CONVENTION, T.CALENDAR),
     "is_business_day": _fixed(T.BOOL, T.DATE, T.CALENDAR),
+    "add_business_days": _fixed(T.DATE, T.DATE, T.INTEGER, T.CALENDAR),
+    "cyclic": _cyclic,
     "quote_before": _quote,
     "quote_on_or_before": _quote,
     "accrued": _accrual(False),

@@ -23,7 +23,7 @@ from .parser import parse, read_source
 from .properties import check_example, check_generate, invariant_scope
 from .scope import Context, Scope
 
-ACCRUAL_FIELDS = {"on", "annual_rate", "day_count", "start", "boundaries"}
+ACCRUAL_FIELDS = {"on", "annual_rate", "day_count", "start", "boundaries", "frequency", "termination"}
 PAY_OPTIONS = {"due": T.DATE, "on": T.DATE, "period": T.PERIOD}
 RECORD_OPTIONS = {"due": T.DATE, "on": T.DATE}
 _FOLLOW_ON = re.compile(r"\bUnknown\b")  # the type of what an earlier problem left unknown
@@ -308,6 +308,12 @@ class Checker(ExpressionChecks):
         if "boundaries" in fields:
             self.expect(self.expr(fields["boundaries"].value, scope, context, T.ListOf(T.DATE)), T.ListOf(T.DATE),
                         fields["boundaries"].value, "the period boundaries")
+        if "frequency" in fields:
+            self.expect(self.expr(fields["frequency"].value, scope, context, T.INTEGER), T.INTEGER,
+                        fields["frequency"].value, "the periods a year")
+        if "termination" in fields:
+            self.expect(self.expr(fields["termination"].value, scope, context), T.DATE,
+                        fields["termination"].value, "the final date")
         if symbol is not None and symbol.node is item:
             symbol.type = T.Simple("Accrual")
             symbol.amount_type = amount_type

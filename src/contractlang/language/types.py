@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import attrs
 
+from ..stdlib import calendars, daycount, schedules
+
 
 @attrs.frozen
 class Unit:
@@ -140,13 +142,14 @@ PERIOD = Simple("Period")
 DECIMAL = Number(PLAIN)
 INTEGER = Number(PLAIN, integral=True)
 
-DAY_COUNTS = ("actual/365", "actual/360", "30/360", "actual/actual")
 CALENDARS = ("US", "US-FL", "US-CA", "US-NY", "XFED", "weekends")
-CONVENTIONS = ("none", "following", "modified_following", "preceding")
 
-DAY_COUNT = Enum("DayCount", DAY_COUNTS)
+DAY_COUNT = Enum("DayCount", daycount.DAY_COUNTS)
 CALENDAR = Enum("Calendar", CALENDARS)
-CONVENTION = Enum("Convention", CONVENTIONS)
+CONVENTION = Enum("Convention", calendars.CONVENTIONS)
+PERIOD_UNIT = Enum("PeriodUnit", tuple(schedules.PERIOD_UNITS))
+STUB = Enum("Stub", schedules.STUB_RULES)
+END_OF_MONTH = Enum("EndOfMonth", schedules.END_OF_MONTH_RULES)
 
 BUILTIN_TYPES: dict[str, Type] = {
     "Date": DATE,
@@ -160,6 +163,9 @@ BUILTIN_TYPES: dict[str, Type] = {
     "DayCount": DAY_COUNT,
     "Calendar": CALENDAR,
     "Convention": CONVENTION,
+    "PeriodUnit": PERIOD_UNIT,
+    "Stub": STUB,
+    "EndOfMonth": END_OF_MONTH,
 }
 
 

@@ -70,6 +70,31 @@ def _f_pending(run, node, frame):
     return dates
 
 
+def _f_year_fraction(run, node, frame):
+    day_count, start, end = run.positional(node, frame)
+    named = run.named(node, frame)
+    if "frequency" in named:
+        named["frequency"] = int(named["frequency"])
+    try:
+        return exact.from_fraction(year_fraction(day_count, start, end, **named))
+    except ValueError as problem:  # a day count that needs what the call did not give
+        raise run.diagnostic(f"{problem}", node, frame) from None
+
+
+def _f_cyclic(run, node, frame):
+    anchor, count, unit, end = run.positional(node, frame)
+    named = run.named(node, frame)
+    try:
+        dates = schedules.cyclic(anchor, int(count), unit, end, stub=named.get("stub", "short last"),
+                                 end_of_month=named.get("end_of_month", "same day"), maximum=run.list_budget)
+    except schedules.TooManyDates as problem:
+        raise run.diagnostic(f"{problem}, beyond what a list may hold; every run is bounded", node, frame) from None
+    except ValueError as problem:
+        raise run.diagnostic(str(problem), node, frame) from None
+    run.charge_list(len(dates), node, frame)
+    return dates
+
+
 BUILTIN_FUNCTIONS = {
     "min": _f_min_max(min),
     "max": _f_min_max(max),
@@ -88,13 +113,15 @@ BUILTIN_FUNCTIONS = {
     "days_between": _f_simple(lambda a, b: Decimal((b - a).days)),
     "business_day": _f_simple(lambda d, convention, calendar: calendars.adjust(d, convention, calendar)),
     "is_business_day": _f_simple(lambda d, calendar: calendars.is_business_day(calendar, d)),
+    "add_business_days": _f_simple(lambda d, n, calendar: calendars.add_business_days(d, int(n), calendar)),
+    "cyclic": _f_cyclic,
     "quote_before": _f_quote(True),
     "quote_on_or_before": _f_quote(False),
     "accrued": _f_accrual(False),
     "settle": _f_accrual(True),
     "pending": _f_pending,
     "span": _f_simple(lambda a, b: (a, b)),
-    "year_fraction": _f_simple(lambda dc, a, b: exact.from_fraction(year_fraction(dc, a, b))),
+    "year_fraction": _f_year_fraction,
     "all": _f_over_list(all),
     "any": _f_over_list(any),
     "count": _f_simple(lambda items: Decimal(len(items))),

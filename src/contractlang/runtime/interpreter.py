@@ -95,6 +95,12 @@ class Run:
             f"cannot compute this in {frame.rule} ({frame.clause}): the numbers are out of range "
             f"({type(problem).__name__})", node.span, self.contract.text))
 
+    list_budget = LIST_BUDGET
+
+    def diagnostic(self, message: str, node: ast.Node, frame: Frame) -> ContractError:
+        """A problem the run meets at an expression, named with its rule and clause."""
+        return ContractError(Diagnostic(f"{message}, in {frame.rule} ({frame.clause})", node.span, self.contract.text))
+
     def not_shown(self, what: str, span: Span | None, text: str | None) -> ContractError:
         """Money beyond what can be rounded to cents, found where a result shows it."""
         return ContractError(Diagnostic(f"cannot show {what} in cents: the amount is out of range", span, text))
@@ -202,6 +208,8 @@ class Run:
                 annual_rate=self.evaluate(fields["annual_rate"], frame),
                 day_count=self.evaluate(fields["day_count"], frame),
                 boundaries=boundaries,
+                frequency=int(self.evaluate(fields["frequency"], frame)) if "frequency" in fields else None,
+                termination=self.evaluate(fields["termination"], frame) if "termination" in fields else None,
             )
             self.ledger_bases.setdefault(base_name, []).append(symbol.name)
             for name in set(ast.names_in(fields["annual_rate"])):  # a rate that follows a state changes with it

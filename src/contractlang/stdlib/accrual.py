@@ -29,6 +29,9 @@ from . import exact
 from .daycount import year_fraction
 
 
+_NEEDS_PERIOD = ("30E/360 ISDA", "actual/365L", "actual/actual ICMA")
+
+
 @attrs.frozen
 class Piece:
     """One span of an accrual, for explanations: base, days, year fraction and amount."""
@@ -62,6 +65,8 @@ class Ledger:
     portions: list[tuple[date, date, Decimal]] = attrs.field(factory=list)
     stopped_from: date | None = None
     rate_changes: list[tuple[date, Decimal]] = attrs.field(factory=list)  # (from, new rate), after the watermark
+    frequency: int | None = None  # periods a year, for the day counts that need it (actual/actual ICMA, actual/365L)
+    termination: date | None = None  # the final date, for 30E/360 ISDA
 
     def __attrs_post_init__(self):
         if self.watermark is None:
@@ -270,6 +275,12 @@ class Ledger:
         """The year fraction of [start, stop), measured within its schedule period."""
         index = bisect.bisect_right(self.boundaries, start) - 1
         anchor = self.boundaries[index] if index >= 0 and self.boundaries[index] >= self.start else self.start
+        if self.day_count in _NEEDS_PERIOD:  # the schedule period is the reference period
+            period_end = self.boundaries[index + 1] if index + 1 < len(self.boundaries) else None
+            known = {"termination": self.termination, "frequency": self.frequency,
+                     "period_start": anchor, "period_end": period_end}
+        else:
+            known = {}
         if anchor == start:
-            return year_fraction(self.day_count, start, stop)
-        return year_fraction(self.day_count, anchor, stop) - year_fraction(self.day_count, anchor, start)
+            return year_fraction(self.day_count, start, stop, **known)
+        return year_fraction(self.day_count, anchor, stop, **known) - year_fraction(self.day_count, anchor, start, **known)
