@@ -240,9 +240,12 @@ def test_without_weasyprint_a_pdf_is_a_one_line_error_naming_the_extra(tmp_path,
     assert not target.exists()
 
 
-def test_without_the_memo_extra_rendering_is_a_one_line_error_naming_it(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "jinja2", None)
-    outcome, _ = render(tmp_path, str(BOND))
+@pytest.mark.parametrize("library", ["jinja2", "matplotlib", "pygments"])
+def test_without_the_memo_extra_rendering_is_a_one_line_error_naming_it(tmp_path, monkeypatch, library):
+    for name in [m for m in sys.modules if m.partition(".")[0] == library]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, library, None)  # as if it were not installed
+    outcome, _ = render(tmp_path, str(BOND), str(BOND_REDEMPTION))
     assert outcome.exit_code == 1
     assert outcome.stderr == ("error: rendering a memo needs jinja2, matplotlib and Pygments: "
                               "pip install 'contractlang[memo]'\n")

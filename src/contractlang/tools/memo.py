@@ -163,7 +163,12 @@ def render_html(memo: Memo) -> str:
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     highlighted = {s.anchor: markupsafe.Markup(highlight(s.rules, lexer, formatter)) for s in memo.sections if s.rules}
-    picture = cash_flow_svg(memo.cash_flow) if memo.cash_flow else ""
+    try:
+        picture = cash_flow_svg(memo.cash_flow) if memo.cash_flow else ""
+    except ModuleNotFoundError as missing:  # matplotlib is imported only where a picture is drawn
+        if (missing.name or "").partition(".")[0] != "matplotlib":
+            raise
+        raise ContractError(Diagnostic(MEMO_EXTRA)) from None
     return environment.get_template(TEMPLATE).render(
         memo=memo, highlighted=highlighted, picture=markupsafe.Markup(picture),
         code_css=markupsafe.Markup(formatter.get_style_defs(".rules")))
