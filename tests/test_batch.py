@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,16 @@ def test_dask_on_a_local_cluster_of_two_workers_writes_the_bytes_of_the_local_en
         summary = run_batch(tasks, str(tmp_path / "dask.jsonl"), dask_engine(client), 2)
     assert summary.scenarios == 20
     assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+
+
+def test_a_grid_of_price_series_gives_each_pair_its_own_path(tmp_path):
+    series = (ROOT / "scenarios/nso_closing_bid_2001_2006.csv").read_text(encoding="utf-8").splitlines()
+    doubled = [series[0]] + [f"{day},{Decimal(price) * 2}" for day, price in (line.split(",") for line in series[1:])]
+    (tmp_path / "doubled.csv").write_text("\n".join(doubled) + "\n", encoding="utf-8")
+    (tmp_path / "grid.toml").write_text('prices = ["doubled.csv"]\n', encoding="utf-8")
+    tasks = plan([NOTE_2002], [CONVERSIONS_2002], str(tmp_path / "grid.toml"))
+    run_batch(tasks, str(tmp_path / "rows.csv"), local_engine(1), 1)
+    rows = csv_rows((tmp_path / "rows.csv").read_text(encoding="utf-8"))
+    first_issue = next(row for row in rows if row["kind"] == "issue")
+    assert first_issue["varying"] == f"prices={tmp_path / 'doubled.csv'}"
+    assert (first_issue["price"], first_issue["quantity"]) == ("2.2506", "269167")  # twice 1.1253: half the shares

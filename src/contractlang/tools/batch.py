@@ -27,7 +27,7 @@ from pathlib import Path
 import attrs
 
 from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span
-from ..files import read_text
+from ..files import read_text, resolve_reference
 from ..inputs.binding import coerce, inputs_for
 from ..inputs.scenario import SCENARIO_FORMATS, load_price_csv, load_scenario
 from ..language.checker import load
@@ -123,9 +123,12 @@ def read_grid(path: str, contracts: dict) -> list[Variation]:
     lines = text.splitlines()
 
     def where(key: str) -> Span:
+        """The line where `key` is given (the first line if it cannot be found)."""
         pattern = re.compile(r"^\s*\"?" + re.escape(key) + r"\"?\s*=")
-        number = next((i for i, line in enumerate(lines) if pattern.search(line)), 0)
-        return Span(path, number + 1, len(lines[number]) - len(lines[number].lstrip()) + 1 if lines else 1)
+        number = next((i for i, line in enumerate(lines) if pattern.search(line)), None)
+        if number is None:
+            return Span(path, 1, 1)
+        return Span(path, number + 1, len(lines[number]) - len(lines[number].lstrip()) + 1)
 
     try:
         data = tomllib.loads(text, parse_float=Decimal)
@@ -159,10 +162,10 @@ def read_grid(path: str, contracts: dict) -> list[Variation]:
         if not isinstance(listed, list) or not listed or not all(isinstance(v, str) for v in listed):
             raise ContractError(Diagnostic("'prices' must be a list of price series (CSV files)", where("prices"),
                                            text))
-        base = Path(path).parent
-        series = [os.path.normpath(base / name) for name in listed]
+        series = [os.path.normpath(resolve_reference(name, path, extensions=(".csv",), role="the price series",
+                                                     span=where("prices"), text=text)) for name in listed]
         for name in series:
-            load_price_csv(name)
+            load_price_csv(name)  # a bad series stops the batch here, before any pair runs
         axes.append([("prices", None, name) for name in series])
     variations = []
     for combination in itertools.product(*axes):
