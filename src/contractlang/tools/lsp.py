@@ -1,0 +1,274 @@
+"""`contract lsp`: a language server on pygls, so an editor shows what `contract check` says as the user types.
+
+Diagnostics, hover, definition, references, completion, the outline and
+formatting all come from one index of the document (symbols.py), made by the
+project's parser, checker and printer: the server has no grammar of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from .. import __version__
+from ..diagnostics import ContractError, Span
+from ..language import ast
+from ..language.builtins import BUILTIN_FUNCTIONS
+from ..language.parser import parse_with_comments
+from ..language.printer import format_contract
+from .symbols import BUILTIN_DOCS, DocumentIndex, index_document
+
+UNIT_WORDS = ("days", "day")
+_SYMBOL_KINDS = {
+    ast.Term: types.SymbolKind.Constant, ast.Parameter: types.SymbolKind.Property,
+    ast.Assumption: types.SymbolKind.Property, ast.StateDecl: types.SymbolKind.Variable,
+    ast.Report: types.SymbolKind.Variable, ast.ScheduleDecl: types.SymbolKind.Array,
+    ast.AccrualDecl: types.SymbolKind.Field, ast.MarketDecl: types.SymbolKind.Field,
+    ast.EventDecl: types.SymbolKind.Event, ast.Action: types.SymbolKind.Function,
+    ast.UponRule: types.SymbolKind.Method, ast.OnEachRule: types.SymbolKind.Method,
+    ast.OnDateRule: types.SymbolKind.Method, ast.Example: types.SymbolKind.Object,
+    ast.Invariant: types.SymbolKind.Object, ast.Precondition: types.SymbolKind.Boolean,
+}
+_COMPLETION_KINDS = {
+    "term": types.CompletionItemKind.Constant, "parameter": types.CompletionItemKind.Property,
+    "assumption": types.CompletionItemKind.Property, "state": types.CompletionItemKind.Variable,
+    "report": types.CompletionItemKind.Variable, "schedule": types.CompletionItemKind.Variable,
+    "accrual": types.CompletionItemKind.Field, "market": types.CompletionItemKind.Field,
+    "event": types.CompletionItemKind.Event, "action": types.CompletionItemKind.Function,
+    "member": types.CompletionItemKind.EnumMember, "local": types.CompletionItemKind.Variable,
+    "event binder": types.CompletionItemKind.Variable, "deadline": types.CompletionItemKind.Reference,
+}
+
+
+class ContractLanguageServer(LanguageServer):
+    """Keeps the index of each open document's latest version."""
+
+    def __init__(self):
+        super().__init__("contract-lsp", __version__)
+        self.indexes: dict[str, DocumentIndex] = {}
+
+    def refresh(self, uri: str) -> DocumentIndex:
+        document = self.workspace.get_text_document(uri)
+        index = index_document(document.source, to_fs_path(uri) or uri)
+        self.indexes[uri] = index
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, version=document.version, diagnostics=[_diagnostic(d) for d in index.diagnostics]))
+        return index
+
+    def index(self, uri: str) -> DocumentIndex:
+        return self.indexes.get(uri) or self.refresh(uri)
+
+
+def _range(span: Span) -> types.Range:
+    """A span (1-based lines and columns) as the protocol's 0-based range; a bare position covers one character."""
+    end_line, end_column = span.end_line, span.end_column
+    if end_line == 0 or (end_line, end_column) <= (span.line, span.column):
+        end_line, end_column = span.line, span.column + 1
+    return types.Range(start=types.Position(line=span.line - 1, character=span.column - 1),
+                       end=types.Position(line=end_line - 1, character=end_column - 1))
+
+
+def _diagnostic(found) -> types.Diagnostic:
+    severity = types.DiagnosticSeverity.Warning if found.severity == "warning" else types.DiagnosticSeverity.Error
+    span = found.span or Span("", 1, 1)
+    return types.Diagnostic(range=_range(span), message=found.message, severity=severity, source="contract")
+
+
+def _position(server: ContractLanguageServer, uri: str, position: types.Position) -> tuple[int, int]:
+    """A client position as the index's 1-based line and character column."""
+    document = server.workspace.get_text_document(uri)
+    found = document.position_codec.position_from_client_units(document.lines, position)
+    return found.line + 1, found.character + 1
+
+
+def _to_client(server: ContractLanguageServer, uri: str, span: Span) -> types.Range:
+    document = server.workspace.get_text_document(uri)
+    return document.position_codec.range_to_client_units(document.lines, _range(span))
+
+
+def hover_markdown(index: DocumentIndex, key: str) -> str | None:
+    """What hover shows for a name: kind, type and unit, a term's value, its section and that section's text."""
+    if key.startswith("builtin:"):
+        signature, meaning = BUILTIN_DOCS.get(key[len("builtin:"):], (key[len("builtin:"):] + "(...)", "a built-in"))
+        return f"```contract\n{signature}\n```\nbuilt-in: {meaning}"
+    definition = index.definitions.get(key)
+    if definition is None:
+        return None
+    if definition.kind == "section":
+        title = f" {definition.detail}" if definition.detail else ""
+        text = index.section_text(definition.name)
+        return f"**{definition.name}**{title}" + (f"\n\n> {text}" if text else "")
+    lines = [f"**{definition.kind}** `{definition.name}`" + (f": {definition.detail}" if definition.detail else "")]
+    if definition.kind == "field":
+        field: ast.FieldDecl = definition.node
+        lines = [f"**field** `{definition.name}` of event `{definition.detail}`: {index.source_of(field.type.span)}"]
+        if field.default is not None:
+            lines.append(f"default: `{index.source_of(field.default.span)}`")
+    if definition.kind == "member":
+        lines = [f"**value** `{definition.name}` of enumeration `{definition.detail}`"]
+    if definition.unit:
+        lines.append(f"unit: {definition.unit}")
+    if isinstance(definition.node, ast.Term):
+        lines.append(f"value: `{index.source_of(definition.node.value.span)}`")
+    if definition.section:
+        section = next(s for s in index.tree.sections if s.label == definition.section)
+        lines.append(f"in **{section.label}**" + (f" {section.title}" if section.title else ""))
+        text = index.section_text(section.label)
+        if text:
+            lines.append(f"> {text}")
+    return "\n\n".join(lines)
+
+
+def completions(index: DocumentIndex, line: int, column: int) -> list[types.CompletionItem]:
+    """Names in scope; an event's fields after `e.`; units after a number; enumeration values; built-ins.
+
+    The line being typed is often what breaks its section: then the names come from
+    the document without that line, so the section's own names stay in scope."""
+    before = index.text.split("\n")[line - 1][:column - 1]
+    if any(first <= line <= last for first, last in index.blanked_lines):
+        lines = index.text.split("\n")
+        lines[line - 1] = " " * len(lines[line - 1])
+        index = index_document("\n".join(lines), index.path)
+    item = index.item_at(line)
+    local_keys = index.locals_by_item.get(id(item), {}) if item is not None else {}
+    field_access = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z0-9_]*$", before)
+    if field_access:
+        binder = index.definitions.get(local_keys.get(field_access.group(1), ""))
+        if binder is None or binder.kind != "event binder":
+            return []
+        event = binder.node.event
+        fields = [d for d in index.definitions.values() if d.kind == "field" and d.key.startswith(event + ".")]
+        return [types.CompletionItem(label=name, kind=types.CompletionItemKind.Field, detail=detail)
+                for name, detail in [(f.name, index.source_of(f.node.type.span)) for f in fields]
+                + [("date", "Date"), ("filed", "Date")]]
+    if re.search(r"\d[\d_]*(\.\d[\d_]*)?\s+[A-Za-z_]*$", before):
+        units = [d.name for d in index.definitions.values() if d.kind in ("currency", "security")]
+        return [types.CompletionItem(label=name, kind=types.CompletionItemKind.Unit) for name in units + list(UNIT_WORDS)]
+    found = [types.CompletionItem(label=d.name, kind=_COMPLETION_KINDS[d.kind], detail=d.detail)
+             for d in index.definitions.values() if d.kind in _COMPLETION_KINDS and d.kind not in ("local", "event binder")]
+    found += [types.CompletionItem(label=index.definitions[key].name, kind=types.CompletionItemKind.Variable,
+                                   detail=index.definitions[key].detail) for key in local_keys.values()]
+    found += [types.CompletionItem(label=name, kind=types.CompletionItemKind.Function,
+                                   detail=BUILTIN_DOCS.get(name, (name,))[0]) for name in sorted(BUILTIN_FUNCTIONS)]
+    return found
+
+
+def document_symbols(index: DocumentIndex) -> list[types.DocumentSymbol]:
+    """The sections as an outline, with their declarations and rules inside."""
+    outline = []
+    for section in index.tree.sections if index.tree else ():
+        children = []
+        for item in section.items:
+            kind = _SYMBOL_KINDS.get(type(item))
+            if kind is None:
+                continue
+            children.append(types.DocumentSymbol(name=_item_name(item, index), kind=kind, range=_range(item.span),
+                                                 selection_range=_range(item.span)))
+        label = index.definitions[section.label].span
+        outline.append(types.DocumentSymbol(name=section.label, detail=section.title or "", kind=types.SymbolKind.Namespace,
+                                            range=_range(section.span), selection_range=_range(label),
+                                            children=children))
+    return outline
+
+
+def _item_name(item: ast.Node, index: DocumentIndex) -> str:
+    if isinstance(item, ast.UponRule):
+        return f"upon {item.event} as {item.binder}"
+    if isinstance(item, ast.OnEachRule):
+        return f"on each {item.variable} in {index.source_of(item.dates.span)}"
+    if isinstance(item, ast.OnDateRule):
+        return f"on {index.source_of(item.date.span)}"
+    if isinstance(item, ast.Precondition):
+        return f"require {index.source_of(item.condition.span)}"
+    if isinstance(item, (ast.Example, ast.Invariant)):
+        return f"{'example' if isinstance(item, ast.Example) else 'invariant'} \"{item.name}\""
+    return item.name
+
+
+def formatting_edits(index: DocumentIndex) -> list[types.TextEdit] | None:
+    """The whole document in canonical layout, as one edit; none while it does not parse."""
+    if index.blanked_lines or index.tree is None:
+        return None
+    try:
+        tree, _ = parse_with_comments(index.text, index.path)
+    except ContractError:
+        return None
+    formatted = format_contract(tree, index.text)
+    if formatted == index.text:
+        return []
+    lines = index.text.split("\n")
+    whole = types.Range(start=types.Position(line=0, character=0),
+                        end=types.Position(line=len(lines) - 1, character=len(lines[-1])))
+    return [types.TextEdit(range=whole, new_text=formatted)]
+
+
+def build_server() -> ContractLanguageServer:
+    server = ContractLanguageServer()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def changed(ls: ContractLanguageServer, params) -> None:
+        ls.refresh(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def closed(ls: ContractLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.indexes.pop(params.text_document.uri, None)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: ContractLanguageServer, params: types.HoverParams) -> types.Hover | None:
+        uri = params.text_document.uri
+        index = ls.index(uri)
+        key = index.key_at(*_position(ls, uri, params.position))
+        text = hover_markdown(index, key) if key else None
+        if text is None:
+            return None
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: ContractLanguageServer, params: types.DefinitionParams) -> types.Location | None:
+        uri = params.text_document.uri
+        index = ls.index(uri)
+        found = index.definitions.get(index.key_at(*_position(ls, uri, params.position)) or "")
+        return types.Location(uri=uri, range=_to_client(ls, uri, found.span)) if found else None
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    def references(ls: ContractLanguageServer, params: types.ReferenceParams) -> list[types.Location]:
+        uri = params.text_document.uri
+        index = ls.index(uri)
+        key = index.key_at(*_position(ls, uri, params.position))
+        if key is None:
+            return []
+        declared = index.definitions.get(key)
+        return [types.Location(uri=uri, range=_to_client(ls, uri, span)) for span in index.references(key)
+                if params.context.include_declaration or declared is None or span != declared.span]
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["."]))
+    def complete(ls: ContractLanguageServer, params: types.CompletionParams) -> types.CompletionList:
+        uri = params.text_document.uri
+        return types.CompletionList(is_incomplete=False,
+                                    items=completions(ls.index(uri), *_position(ls, uri, params.position)))
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def outline(ls: ContractLanguageServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        return document_symbols(ls.index(params.text_document.uri))
+
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    def formatting(ls: ContractLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        return formatting_edits(ls.index(params.text_document.uri))
+
+    return server
+
+
+def serve() -> None:
+    """Speak the protocol on standard input and output until the editor says exit.
+
+    The server closes its streams when it stops: it is given copies, so that the
+    command line's own standard output stays open for its last flush."""
+    import os
+
+    build_server().start_io(os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb"))
