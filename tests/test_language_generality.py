@@ -237,3 +237,48 @@ def test_a_cyclic_schedule_counts_from_its_anchor_and_icma_pays_a_regular_quarte
 def test_a_day_count_that_needs_a_frequency_says_so():
     found = problems('§1 "A" {\n  report f = year_fraction("actual/actual ICMA", 2024-01-01, 2024-04-01, frequency: "4")\n}\n')
     assert any("'frequency:'" in p for p in found)
+
+
+# ------------------------------------------------------------- functions, lists, securities
+
+FUNCTIONS = HEADER + '''§1 "A" {
+  term holder = "H"
+  term rates = [2%, 3%, 4%]
+  term dates = [2024-01-01, 2024-06-01, 2024-12-01]
+  function interest_on(amount: USD, rate: Decimal, days: Integer) = cents(amount * rate * days / 360)
+  report total = sum([interest_on(1_000.00 USD, r, 90) for r in rates])
+  report biggest = max(rates)
+  report ends = [first(dates), last(dates), dates[2]]
+  report numbers = range(1, 4)
+  report above_two = [p.first for p in zip(dates, rates) if p.second > 2%]
+}
+'''
+
+
+def test_a_function_a_list_position_and_the_list_primitives(tmp_path):
+    contract = write(tmp_path / "f.contract", FUNCTIONS)
+    scenario = write(tmp_path / "f.toml", "until = 2024-12-31\n")
+    status, out, err = run("eval", contract, scenario, "--format", "json")
+    assert status == 0, err
+    # 1,000 × 2% × 90/360 = 5.00, × 3% = 7.50, × 4% = 10.00
+    assert json.loads(out)["state"] == {
+        "total": "22.50", "biggest": "0.04", "ends": "[2024-01-01, 2024-12-01, 2024-06-01]",
+        "numbers": "[1, 2, 3, 4]", "above_two": "[2024-06-01, 2024-12-01]"}
+
+
+def test_a_function_may_not_call_itself_and_a_position_must_be_in_the_list(tmp_path):
+    found = problems('§1 "A" {\n  function f(n: Integer) = g(n) + 1\n  function g(n: Integer) = f(n)\n'
+                     '  term x = f(1)\n}\n')
+    assert any("in a circle: f → g → f" in p for p in found)
+    contract = write(tmp_path / "i.contract", HEADER + '§1 "A" {\n  term xs = [1, 2]\n  report y = xs[3]\n}\n')
+    status, out, err = run("eval", contract, write(tmp_path / "i.toml", "until = 2024-12-31\n"))
+    assert status == 1
+    assert "position 3 is not in a list of 2 (the first is 1)" in err.splitlines()[0]
+    contract = write(tmp_path / "z.contract", HEADER + '§1 "A" {\n  report y = zip([1, 2], [1])\n}\n')
+    status, out, err = run("eval", contract, write(tmp_path / "z.toml", "until = 2024-12-31\n"))
+    assert status == 1 and "zip() of lists of 2 and 1 elements" in err
+
+
+def test_an_issue_of_a_security_the_contract_does_not_declare_is_an_error():
+    found = problems('§1 "A" {\n  event E {}\n  upon E as e {\n    issue 10 common of "comon" to "H"\n  }\n}\n')
+    assert any("'comon' is not a security this contract declares; did you mean 'common'?" in p for p in found)

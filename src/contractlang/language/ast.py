@@ -133,6 +133,15 @@ class FieldAccess(Expr):
 
 
 @attrs.frozen
+class Index(Expr):
+    """`xs[n]`: the n-th element of a list, counted from 1."""
+
+    subject: Expr
+    position: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
 class Argument(Node):
     value: Expr
     name: str | None = None
@@ -553,6 +562,17 @@ class Action(Item):
     name: str
     parameters: tuple[FieldDecl, ...]
     body: Block
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Function(Item):
+    """`function NAME(PARAM: TYPE, ...) = EXPR`: a value computed the same way wherever it is needed;
+    pure (it changes nothing) and total (no function calls itself, directly or not)."""
+
+    name: str
+    parameters: tuple[FieldDecl, ...]
+    body: Expr
     span: Span | None = _span()
 
 

@@ -50,6 +50,11 @@ def _same_numbers(function: str):
             checker.problem(f"{function}() needs at least one value", node)
             return T.Simple("Unknown")
         types = [checker.expr(a.value, scope, context) for a in node.arguments]
+        if len(types) == 1 and isinstance(types[0], T.ListOf):  # the least or greatest of a list
+            element = types[0].element
+            if not (isinstance(element, T.Number) or element in (T.DATE, T.DAYS, T.TIME)):
+                checker.problem(f"{function}() needs numbers or dates, not {T.describe(element)}", node)
+            return element
         first = types[0]
         for argument, found in zip(node.arguments[1:], types[1:]):
             if not (T.assignable(found, first) or T.assignable(first, found)):
@@ -165,6 +170,34 @@ def _pending(checker, node, scope, context):
     return T.ListOf(T.DATE)
 
 
+def _list_end(checker, node, scope, context):
+    """`first(list)`, `last(list)`: an element (a run that finds the list empty stops with a diagnostic)."""
+    found, _ = _arguments(checker, node, scope, context, [None])
+    if found and isinstance(found[0], T.ListOf):
+        return found[0].element
+    if found and not T.is_unknown(found[0]):
+        checker.problem(f"{node.function}() needs a list, not {T.describe(found[0])}", node)
+    return T.Simple("Unknown")
+
+
+def _range(checker, node, scope, context):
+    """`range(a, b)`: the whole numbers from a to b, both included."""
+    _arguments(checker, node, scope, context, [T.INTEGER, T.INTEGER])
+    return T.ListOf(T.INTEGER)
+
+
+def _zip(checker, node, scope, context):
+    """`zip(a, b)`: the pairs of elements at the same positions (a run with lists of different
+    lengths stops with a diagnostic rather than drop elements)."""
+    found, _ = _arguments(checker, node, scope, context, [None, None])
+    if len(found) == 2 and all(isinstance(f, T.ListOf) for f in found):
+        return T.ListOf(T.Pair(found[0].element, found[1].element))
+    for argument, type_ in zip(node.arguments, found):
+        if not isinstance(type_, T.ListOf) and not T.is_unknown(type_):
+            checker.problem(f"zip() needs two lists, not {T.describe(type_)}", argument)
+    return T.Simple("Unknown")
+
+
 def _span_function(checker, node, scope, context):
     _arguments(checker, node, scope, context, [T.DATE, T.DATE])
     return T.PERIOD
@@ -255,6 +288,10 @@ BUILTIN_FUNCTIONS = {
     "accrued": _accrual(False),
     "settle": _accrual(True),
     "pending": _pending,
+    "first": _list_end,
+    "last": _list_end,
+    "range": _range,
+    "zip": _zip,
     "span": _span_function,
     "year_fraction": _year_fraction,
     "all": _list_function("all"),

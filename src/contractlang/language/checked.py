@@ -62,5 +62,10 @@ class CheckedContract:
     def title(self) -> str:
         return self.tree.title
 
+    @property
+    def functions(self) -> dict[str, ast.Function]:
+        """The contract's own functions, by name (calls of any other name are built-ins)."""
+        return {s.name: s.node for s in self.symbols.values() if s.kind == "function"}
+
     def type_of(self, node: ast.Node) -> T.Type:
         return self.types[id(node)]

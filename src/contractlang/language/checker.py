@@ -132,6 +132,8 @@ class Checker(ExpressionChecks):
                     self.declare(item.name, "event", T.Simple("Event"), item, label)
                 elif isinstance(item, ast.Action):
                     self.declare(item.name, "action", T.Simple("Action"), item, label)
+                elif isinstance(item, ast.Function):
+                    self.declare(item.name, "function", T.Simple("Unknown"), item, label)
                 elif isinstance(item, (ast.Term, ast.ScheduleDecl, ast.Report, ast.AccrualDecl)):
                     kind = {ast.Term: "term", ast.ScheduleDecl: "schedule", ast.Report: "report",
                             ast.AccrualDecl: "accrual"}[type(item)]
@@ -208,7 +210,7 @@ class Checker(ExpressionChecks):
         symbol = self.symbols.get(name)
         if symbol is None:
             return None
-        if symbol.type == T.Simple("Unknown") and symbol.kind in ("term", "schedule", "report"):
+        if symbol.type == T.Simple("Unknown") and symbol.kind in ("term", "schedule", "report", "function"):
             self.check_value_symbol(symbol)
         return symbol.type
 
@@ -232,6 +234,13 @@ class Checker(ExpressionChecks):
             symbol.type = T.ListOf(T.DATE)
         elif isinstance(node, ast.Report):
             symbol.type = self.expr(node.value, scope, Context(symbol.section))
+        elif isinstance(node, ast.Function):
+            inner = Scope(scope)
+            for parameter in node.parameters:
+                if parameter.name in inner.names or parameter.name in self.symbols:
+                    self.problem(f"parameter '{parameter.name}' is already defined", parameter)
+                inner.names[parameter.name] = self.resolve_type(parameter.type)
+            symbol.type = self.expr(node.body, inner, Context(symbol.section))
         symbol.checking = False
 
     def check_declarations(self) -> None:
@@ -486,6 +495,11 @@ class Checker(ExpressionChecks):
             if not (isinstance(quantity, T.Number) and quantity.unit.single_base() in self.securities):
                 self.problem(f"an issue delivers a number of shares of a security, not {quantity}", node.quantity)
             self.expect(self.expr(node.security, scope, context), T.TEXT, node.security, "the security's name")
+            if isinstance(node.security, ast.StringLit) and node.security.value not in self.securities:
+                hint = closest(node.security.value, self.securities)
+                self.problem(f"'{node.security.value}' is not a security this contract declares"
+                             + (f"; did you mean '{hint}'?" if hint else "")
+                             + f" (it declares: {', '.join(self.securities) or 'none'})", node.security)
             self.expect(self.expr(node.recipient, scope, context), T.TEXT, node.recipient, "the recipient")
             for option in node.options:
                 found = self.expr(option.value, scope, context)
@@ -605,8 +619,12 @@ class Checker(ExpressionChecks):
                 expressions = [node.value]
             elif isinstance(node, ast.StateDecl):
                 expressions = [node.initial]
-            if expressions:
-                graph[symbol.name] = {n for e in expressions for n in ast.names_in(e)}
+            elif isinstance(node, ast.Function):
+                expressions = [node.body]
+            if expressions:  # names read, and functions called: a function may not call itself, directly or not
+                graph[symbol.name] = {n for e in expressions for n in ast.names_in(e)} | {
+                    n.function for e in expressions for n in ast.walk(e)
+                    if isinstance(n, ast.Call) and n.function in self.symbols}
         horizon = [i for s in self.contract.sections for i in s.items if isinstance(i, ast.Horizon)]
         if horizon:
             graph["until"] = set(ast.names_in(horizon[0].value))

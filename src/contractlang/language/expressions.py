@@ -62,6 +62,15 @@ class ExpressionChecks:
             return self.name(node, scope)
         if isinstance(node, ast.FieldAccess):
             return self.field_access(node, scope, context)
+        if isinstance(node, ast.Index):
+            subject = self.expr(node.subject, scope, context)
+            self.expect(self.expr(node.position, scope, context, T.INTEGER), T.INTEGER, node.position,
+                        "a position in a list (the first is 1)")
+            if isinstance(subject, T.ListOf):
+                return subject.element
+            if not T.is_unknown(subject):
+                self.problem(f"only a list has positions, not {T.describe(subject)}", node.subject)
+            return T.Simple("Unknown")
         if isinstance(node, ast.Call):
             return self.call(node, scope, context)
         if isinstance(node, ast.ListExpr):
@@ -182,6 +191,8 @@ class ExpressionChecks:
             fields = {"amount": subject.amount, "period": T.PERIOD}
         elif subject == T.PERIOD:
             fields = {"start": T.DATE, "end": T.DATE}
+        elif isinstance(subject, T.Pair):
+            fields = {"first": subject.first, "second": subject.second}
         elif isinstance(subject, T.Simple) and subject.name in RECORD_FIELDS:
             fields = RECORD_FIELDS[subject.name](self)
         elif T.is_unknown(subject):
@@ -197,9 +208,13 @@ class ExpressionChecks:
         return T.Simple("Unknown")
 
     def call(self, node: ast.Call, scope: Scope, context: Context) -> T.Type:
+        declared = self.symbols.get(node.function)
+        if declared is not None and declared.kind == "function":
+            return self.function_call(node, declared, scope, context)
         signature = BUILTIN_FUNCTIONS.get(node.function)
         if signature is None:
-            hint = closest(node.function, list(BUILTIN_FUNCTIONS))
+            functions = [s.name for s in self.symbols.values() if s.kind == "function"]
+            hint = closest(node.function, list(BUILTIN_FUNCTIONS) + functions)
             self.problem(f"unknown function '{node.function}'" + (f"; did you mean '{hint}'?" if hint else ""), node)
             for argument in node.arguments:
                 self.expr(argument.value, scope, context)
@@ -209,6 +224,19 @@ class ExpressionChecks:
         if node.function == "pending" and (context.in_invariant or not (context.in_event or context.in_schedule)):
             self.problem("'pending' looks at the timeline of a run: it belongs in a rule", node)
         return signature(self, node, scope, context)
+
+    def function_call(self, node: ast.Call, symbol, scope: Scope, context: Context) -> T.Type:
+        """A call of a contract's own function: its values by position, each of its parameter's type."""
+        function: ast.Function = symbol.node
+        given = [a for a in node.arguments if a.name is None]
+        if len(given) != len(node.arguments) or len(given) != len(function.parameters):
+            self.problem(f"{node.function}() takes {len(function.parameters)} value"
+                         f"{'s' if len(function.parameters) != 1 else ''} by position, not {len(node.arguments)}", node)
+        for argument, parameter in zip(given, function.parameters):
+            declared = self.resolve_type(parameter.type, report=False)
+            self.expect(self.expr(argument.value, scope, context, declared), declared, argument.value,
+                        f"'{parameter.name}' of {node.function}()")
+        return self.symbol_type(node.function) or T.Simple("Unknown")
 
     def binary(self, node: ast.Binary, scope: Scope, context: Context, expected: T.Type | None) -> T.Type:
         op = node.operator

@@ -419,6 +419,12 @@ def _builder_methods():
         body = rest.pop()
         return ast.Action(str(name), tuple(p for p in rest if p is not None), body, span=self.span(meta))
 
+    @define("function")
+    def function(self, meta, children):
+        name, *rest = children
+        body = rest.pop()
+        return ast.Function(str(name), tuple(p for p in rest if p is not None), body, span=self.span(meta))
+
     @define("do_stmt")
     def do_stmt(self, meta, children):
         name, *arguments = children
@@ -644,6 +650,10 @@ def _builder_methods():
     @define("field")
     def field(self, meta, children):
         return ast.FieldAccess(children[0], str(children[1]), span=self.span(meta))
+
+    @define("index")
+    def index(self, meta, children):
+        return ast.Index(children[0], children[1], span=self.span(meta))
 
     @define("call")
     def call(self, meta, children):

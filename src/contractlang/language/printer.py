@@ -159,6 +159,9 @@ class _Printer:
         elif isinstance(node, ast.Action):
             parameters = ", ".join(field_decl(p) for p in node.parameters)
             self.block_line(depth, f"action {node.name}({parameters})", node.body, node)
+        elif isinstance(node, ast.Function):
+            parameters = ", ".join(field_decl(p) for p in node.parameters)
+            self.long_line(depth, f"function {node.name}({parameters}) = ", node.body)
         elif isinstance(node, ast.Invariant):
             cites = f" {node.cites}" if node.cites else ""
             self.block_line(depth, f"invariant {string(node.name)}{cites}{variation(node.variation)}", node.body, node)
@@ -389,6 +392,8 @@ def expr(node: ast.Expr, context: int = 0) -> str:
         return node.name
     if isinstance(node, ast.FieldAccess):
         return f"{expr(node.subject, 10)}.{node.name}"
+    if isinstance(node, ast.Index):
+        return f"{expr(node.subject, 10)}[{expr(node.position)}]"
     if isinstance(node, ast.Call):
         arguments = ", ".join((f"{a.name}: " if a.name else "") + expr(a.value) for a in node.arguments)
         return f"{node.function}({arguments})"

@@ -106,6 +106,17 @@ class ListOf(Type):
 
 
 @attrs.frozen
+class Pair(Type):
+    """Two values side by side (an element of `zip(a, b)`): `.first`, `.second`."""
+
+    first: Type
+    second: Type
+
+    def __str__(self) -> str:
+        return f"Pair[{self.first}, {self.second}]"
+
+
+@attrs.frozen
 class Optional(Type):
     inner: Type
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ..stdlib import calendars, exact, rounding, schedules
 from ..stdlib.daycount import year_fraction
+from .values import Pair
 
 
 def _f_rounding(function):
@@ -23,8 +24,37 @@ def _f_rounding(function):
 
 def _f_min_max(function):
     def call(run, node, frame):
-        return function(run.positional(node, frame))
+        values = run.positional(node, frame)
+        if len(values) == 1 and isinstance(values[0], list):  # the least or greatest of a list
+            values = values[0]
+            run.charge(len(values), node, frame)
+            if not values:
+                raise run.diagnostic(f"{node.function}() of an empty list", node, frame)
+        return function(values)
     return call
+
+
+def _f_list_end(position: int):
+    def call(run, node, frame):
+        values = run.positional(node, frame)[0]
+        if not values:
+            raise run.diagnostic(f"{node.function}() of an empty list", node, frame)
+        return values[position]
+    return call
+
+
+def _f_range(run, node, frame):
+    low, high = (int(v) for v in run.positional(node, frame))
+    run.charge_list(max(high - low + 1, 0), node, frame)
+    return [Decimal(n) for n in range(low, high + 1)]
+
+
+def _f_zip(run, node, frame):
+    first, second = run.positional(node, frame)
+    if len(first) != len(second):
+        raise run.diagnostic(f"zip() of lists of {len(first)} and {len(second)} elements", node, frame)
+    run.charge_list(len(first), node, frame)
+    return [Pair(a, b) for a, b in zip(first, second)]
 
 
 def _f_quote(strictly_before: bool):
@@ -120,6 +150,10 @@ BUILTIN_FUNCTIONS = {
     "accrued": _f_accrual(False),
     "settle": _f_accrual(True),
     "pending": _f_pending,
+    "first": _f_list_end(0),
+    "last": _f_list_end(-1),
+    "range": _f_range,
+    "zip": _f_zip,
     "span": _f_simple(lambda a, b: (a, b)),
     "year_fraction": _f_year_fraction,
     "all": _f_over_list(all),

@@ -37,7 +37,7 @@ from ..stdlib.schedules import MONTHS
 from .builtins import BUILTIN_FUNCTIONS
 from .effects import Effect, Result, Step
 from .explain import describe_event, formula, plain_number, plain_text
-from .values import CheckFailed, Deferred, EventRecord, Frame, Inputs, PreconditionFailed, Quote, Rejected, Setting
+from .values import CheckFailed, Deferred, EventRecord, Frame, Inputs, Pair, PreconditionFailed, Quote, Rejected, Setting
 
 SCHEDULE_REACH = timedelta(days=400)  # open-ended schedules are laid out this far past the horizon
 STEP_BUDGET = 10_000_000  # steps in one run: far above what any instrument needs, and seconds of time
@@ -632,11 +632,21 @@ class Run:
             return getattr(subject, node.name)
         if isinstance(subject, Settlement):
             return subject.amount if node.name == "amount" else subject.period
+        if isinstance(subject, Pair):
+            return subject.first if node.name == "first" else subject.second
         if isinstance(subject, tuple) and len(subject) == 2:
             return subject[0] if node.name == "start" else subject[1]
         if subject is None and node.name in ("start", "end"):
             return None
         return getattr(subject, node.name)
+
+    def e_index(self, node: ast.Index, frame):
+        values = self.evaluate(node.subject, frame)
+        position = self.evaluate(node.position, frame)
+        if not (1 <= position <= len(values)):
+            raise self.diagnostic(f"position {plain_number(position)} is not in a list of {len(values)} "
+                                  "(the first is 1)", node, frame)
+        return values[int(position) - 1]
 
     def e_list(self, node: ast.ListExpr, frame):
         self.charge_list(len(node.items), node, frame)
@@ -738,7 +748,15 @@ class Run:
         raise AssertionError(op)  # pragma: no cover
 
     def e_call(self, node: ast.Call, frame):
-        return BUILTIN_FUNCTIONS[node.function](self, node, frame)
+        function = self.contract.functions.get(node.function)
+        if function is None:
+            return BUILTIN_FUNCTIONS[node.function](self, node, frame)
+        values = [self.evaluate(argument.value, frame) for argument in node.arguments]
+        self.charge(1, node, frame)
+        symbol = self.symbols[node.function]
+        inner = Frame(symbol.section, frame.cause, frame.today, [], {p.name: v for p, v in zip(function.parameters, values)},
+                      f"function {node.function}")
+        return self.evaluate(function.body, inner)
 
     # --------------------------------------------------------- library calls
     def named(self, node: ast.Call, frame) -> dict:
@@ -859,6 +877,7 @@ _EXPRESSIONS = {
     ast.TimeLit: Run.e_time, ast.NoneLit: Run.e_none, ast.FieldAccess: Run.e_field, ast.ListExpr: Run.e_list,
     ast.Comprehension: Run.e_comprehension, ast.Every: Run.e_every, ast.IfExpr: Run.e_if, ast.Not: Run.e_not,
     ast.Negate: Run.e_negate, ast.IsNone: Run.e_is_none, ast.Binary: Run.e_binary, ast.Call: Run.e_call,
+    ast.Index: Run.e_index,
 }
 
 

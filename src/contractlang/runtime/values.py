@@ -93,6 +93,14 @@ class Frame:
         return frame
 
 
+@attrs.frozen
+class Pair:
+    """An element of `zip(a, b)`."""
+
+    first: object
+    second: object
+
+
 @attrs.define
 class Deferred:
     """An item an event's rule scheduled: its statements, and the frame they run in (with the rule's names)."""
