@@ -83,3 +83,18 @@ def test_a_scenario_that_fits_neither_draft_is_a_problem_in_the_scenario(tmp_pat
     done = contract("diff", str(NOTE_2002), str(NOTE_2002), str(bad), "--generate", "0")
     assert done.returncode == 1
     assert done.stderr.startswith(f"{bad}:4:1: error: event 1: unknown event type 'Conversion'")
+
+
+def test_a_shorter_cure_period_moves_the_event_of_default_by_its_days(tmp_path):
+    text = (ROOT / "contracts/nstor_2003_convertible_note.contract").read_text(encoding="utf-8")
+    shorter = tmp_path / "cure_15.contract"
+    shorter.write_text(text.replace("term cure_period = 30 days", "term cure_period = 15 days"), encoding="utf-8")
+    done = contract("diff", "contracts/nstor_2003_convertible_note.contract", str(shorter),
+                    "scenarios/nstor_2003_default_covenant_acceleration.toml", "--generate", "0")
+    assert done.returncode == 3
+    assert done.stdout.splitlines()[1:] == [
+        "  §5 term cure_period: 30 days → 15 days",
+        "outcomes: 1 of 1 scenarios differ (1 given, 0 generated)",
+        "  scenarios/nstor_2003_default_covenant_acceleration.toml",
+        "    §5(i)",
+        "      2003-11-20 status event_of_default (event 5): date 2003-11-20 → 2003-11-05 (-15 days)"]

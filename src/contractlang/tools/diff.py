@@ -10,6 +10,7 @@ are written as scenario files, smallest first, for `contract eval`.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -179,8 +180,11 @@ def _describe(effect: dict) -> str:
 
 
 def _pair(before, after) -> str:
-    """`OLD → NEW`, with the difference when both are figures: `538334 → 563971 (+25637)`."""
+    """`OLD → NEW`, with the difference when both are figures or dates: `538334 → 563969 (+25635)`."""
     text = f"{_shown(before)} → {_shown(after)}"
+    days = _days_between(before, after)
+    if days is not None:
+        return f"{text} ({'+' if days > 0 else ''}{days} days)"
     try:
         difference = Decimal(after) - Decimal(before)
     except (InvalidOperation, TypeError, ValueError):
@@ -188,6 +192,14 @@ def _pair(before, after) -> str:
     if not difference.is_finite():
         return text
     return f"{text} ({'+' if difference > 0 else ''}{difference})"
+
+
+def _days_between(before, after) -> int | None:
+    """Days from one ISO date to another (a deadline moved), or None when either is not a date."""
+    try:
+        return (date.fromisoformat(after) - date.fromisoformat(before)).days
+    except (TypeError, ValueError):
+        return None
 
 
 def _shown(value) -> str:
