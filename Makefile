@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+VSCODE := editors/vscode
+NPM_STAMP := $(VSCODE)/node_modules/.installed-stamp
 SHARED := ../shared
 
 .PHONY: demo test conformance bench memo clean
@@ -15,18 +17,24 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/contract eval contracts/nstor_2002_subordinated_note.contract scenarios/nstor_2002_conversions.toml
 
-test: $(STAMP)
+test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m pytest
+
+# the npm packages the TextMate grammar's test runs on, exactly as package-lock.json pins them
+$(NPM_STAMP): $(VSCODE)/package.json $(VSCODE)/package-lock.json
+	cd $(VSCODE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
 
 conformance: $(STAMP)
 	$(BIN)/python $(SHARED)/conformance/check.py --command $(BIN)/contract -v
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/batch_throughput.py
 
 memo: $(STAMP)
 	mkdir -p build
 	$(BIN)/contract render contracts/examples/fixed_rate_bond.contract scenarios/bond_redemption.toml -o build/memo.html
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis $(VSCODE)/node_modules
