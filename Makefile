@@ -31,7 +31,6 @@ conformance: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch_throughput.py
-	$(BIN)/python bench/batch_throughput.py
 
 memo: $(STAMP)
 	mkdir -p build
