@@ -30,6 +30,18 @@ NOTE_2002 = ROOT / "contracts" / "nstor_2002_subordinated_note.contract"
 TIMEOUT = 60
 
 
+def line_of(path: Path, fragment: str) -> int:
+    """The 0-based number of the first line containing a fragment: contracts change, what their lines say stays."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n")):
+        if fragment in line:
+            return number
+    raise AssertionError(f"no line of {path.name} contains {fragment!r}")
+
+
+def bond_line(fragment: str) -> int:
+    return line_of(BOND, fragment)
+
+
 class Editor:
     """A client of the real server, with its diagnostics as they arrive, and synchronous calls for tests."""
 
@@ -121,24 +133,25 @@ def where(location) -> tuple[int, int, int, int]:
 def test_typing_an_error_gives_the_checkers_diagnostic_with_its_suggestion(editor):
     uri, diagnostics = editor.open(BOND.read_text(encoding="utf-8"), "bond-typing.contract")
     assert diagnostics == []
-    # line 22 (0-based 21): `    pay outstanding_principal from issuer to holder as principal,`; make it `outstanding_principl`
-    diagnostics = editor.type(uri, 21, 8, "x")
-    assert [(d.range.start.line, d.range.start.character, d.message) for d in diagnostics] == [
-        (21, 8, "unknown name 'xoutstanding_principal'; did you mean 'outstanding_principal'?")]
+    pay = bond_line("    pay outstanding_principal from issuer to holder as principal,")
+    diagnostics = editor.type(uri, pay, 8, "x")
+    assert [(d.range.start.line - pay, d.range.start.character, d.range.end.character, d.message)
+            for d in diagnostics] == [
+        (0, 8, 30, "unknown name 'xoutstanding_principal'; did you mean 'outstanding_principal'?")]
     assert diagnostics[0].severity == types.DiagnosticSeverity.Error
     assert diagnostics[0].source == "contract"
 
 
 def test_a_broken_section_does_not_hide_the_diagnostics_of_the_others(editor):
     text = BOND.read_text(encoding="utf-8")
-    text = text.replace("term maturity = 2027-01-15", "term maturity = = 2027-01-15")  # §1, line 13
-    text = text.replace("  term coupon_rate = 5%\n", "  term coupon_rate = 5%\n  on each q in {\n")  # §2, line 39
-    text = text.replace("require status == outstanding", "require status == outstandng")  # §3, line 69
+    text = text.replace("term maturity = 2027-01-15", "term maturity = = 2027-01-15")  # in §1
+    text = text.replace("  term coupon_rate = 5%\n", "  term coupon_rate = 5%\n  on each q in {\n")  # a line in §2
+    text = text.replace("require status == outstanding", "require status == outstandng")  # in §3
     uri, diagnostics = editor.open(text, "bond-broken.contract")
     assert [(d.range.start.line, d.range.start.character, d.message) for d in diagnostics] == [
-        (12, 18, "unexpected '='; expected a value or expression"),
-        (38, 15, "unexpected '{'; expected a value or expression"),
-        (68, 22, "unknown name 'outstandng'; did you mean 'outstanding'?"),
+        (bond_line("term maturity ="), 18, "unexpected '='; expected a value or expression"),
+        (bond_line("term coupon_rate") + 1, 15, "unexpected '{'; expected a value or expression"),
+        (bond_line("require status == outstanding") + 1, 22, "unknown name 'outstandng'; did you mean 'outstanding'?"),
     ]
     outline = editor.run(editor.client.text_document_document_symbol_async(
         types.DocumentSymbolParams(text_document=document(uri))))
@@ -148,9 +161,8 @@ def test_a_broken_section_does_not_hide_the_diagnostics_of_the_others(editor):
 
 def test_hover_on_a_term_gives_its_kind_type_unit_value_section_and_text(editor):
     uri, _ = editor.open(NOTE_2002.read_text(encoding="utf-8"), "note-hover.contract")
-    # line 32 (0-based 31): `  term principal = 3_100_000.00 USD`
     hover = editor.run(editor.client.text_document_hover_async(types.HoverParams(
-        text_document=document(uri), position=at(31, 9))))
+        text_document=document(uri), position=at(line_of(NOTE_2002, "  term principal = 3_100_000.00 USD"), 9))))
     value = hover.contents.value
     assert value.startswith("**term** `principal`: USD\n\nunit: USD\n\nvalue: `3_100_000.00 USD`\n\n"
                             "in **§(i)** Principal and Maturity\n\n> Amount: $3,100,000.00. Dated: June 7, 2002.")
@@ -164,22 +176,23 @@ def hover_text(editor, uri, line, character) -> str | None:
 
 
 def test_hover_on_a_section_label_a_builtin_an_event_field_and_an_enumeration_value(editor, bond):
-    assert hover_text(editor, bond, 34, 1) == (
+    assert hover_text(editor, bond, bond_line('§2 "Interest"'), 1) == (
         "**§2** Interest\n\n> Interest accrues at 5% a year from the Issue Date and is paid quarterly in arrear on"
         " January 15, April 15, July 15 and October 15, each coupon for the period since the last.")
-    assert hover_text(editor, bond, 52, 8) == (
+    assert hover_text(editor, bond, bond_line("pay settle(coupon, before: d)"), 8) == (
         "```contract\nsettle(ACCRUAL, before: E | through: D [, on: PART] [, up_to: AMOUNT])\n```\n"
         "built-in: what is unpaid, now settled: .amount, .period (in rules only)")
-    assert hover_text(editor, bond, 70, 45).startswith(
+    assert hover_text(editor, bond, bond_line("require redemption.date >= redemption.noticed_on"), 45).startswith(
         "**field** `noticed_on` of event `Redemption`: Date\n\nin **§3** Redemption at the Issuer's Option")
-    assert hover_text(editor, bond, 78, 20) == "**value** `redeemed` of enumeration `Status`"
-    assert hover_text(editor, bond, 41, 0) is None  # blank space between declarations
+    assert hover_text(editor, bond, bond_line("record status = redeemed"), 20) == "**value** `redeemed` of enumeration `Status`"
+    assert hover_text(editor, bond, bond_line("schedule coupon_dates") - 1, 0) is None  # blank space between declarations
 
 
 def test_definition_and_references_of_a_term_an_event_field_and_a_section(editor, bond):
     definition = editor.run(editor.client.text_document_definition_async(types.DefinitionParams(
-        text_document=document(bond), position=at(45, 19))))  # `annual_rate: coupon_rate`
-    assert definition.uri == bond and where(definition) == (37, 7, 37, 18)
+        text_document=document(bond), position=at(bond_line("annual_rate: coupon_rate"), 19))))
+    rate = bond_line("term coupon_rate")
+    assert definition.uri == bond and where(definition) == (rate, 7, rate, 18)
 
     def references(line, character, declaration=True):
         found = editor.run(editor.client.text_document_references_async(types.ReferenceParams(
@@ -187,14 +200,20 @@ def test_definition_and_references_of_a_term_an_event_field_and_a_section(editor
             context=types.ReferenceContext(include_declaration=declaration))))
         return [where(location) for location in found]
 
-    assert references(37, 8) == [(37, 7, 37, 18), (45, 17, 45, 28), (125, 62, 125, 73)]
-    assert references(37, 8, declaration=False) == [(45, 17, 45, 28), (125, 62, 125, 73)]
+    accrual, invariant = bond_line("annual_rate: coupon_rate"), bond_line("p.amount == face_value * coupon_rate")
+    assert references(rate, 8) == [(rate, 7, rate, 18), (accrual, 17, accrual, 28), (invariant, 62, invariant, 73)]
+    assert references(rate, 8, declaration=False) == [(accrual, 17, accrual, 28), (invariant, 62, invariant, 73)]
     # the event field: declared, read in the handler, given by three events of an example
-    assert references(63, 6) == [(63, 4, 63, 14), (70, 42, 70, 52), (101, 37, 101, 47), (102, 37, 102, 47),
-                                 (103, 37, 103, 47)]
+    field, read = bond_line("noticed_on: Date"), bond_line("require redemption.date >= redemption.noticed_on")
+    given = bond_line("event Redemption on 2026-01-14")
+    assert references(field, 6) == [(field, 4, field, 14), (read, 42, read, 52), (given, 37, given, 47),
+                                    (given + 1, 37, given + 1, 47), (given + 2, 37, given + 2, 47)]
     # the section §2: its label, the nested `§2 {` of §1, and the examples and invariants that cite it
-    assert references(34, 0) == [(23, 4, 23, 6), (34, 0, 34, 2), (93, 75, 93, 77), (123, 92, 123, 94),
-                                 (142, 81, 142, 83)]
+    label, nested = bond_line('§2 "Interest"'), bond_line("    §2 {")
+    example, coupons = bond_line('example "each quarterly coupon'), bond_line('invariant "without a redemption')
+    later = bond_line("over a later horizon {")
+    assert references(label, 0) == [(nested, 4, nested, 6), (label, 0, label, 2), (example, 75, example, 77),
+                                    (coupons, 92, coupons, 94), (later, 81, later, 83)]
 
 
 def completion_labels(editor, uri, line, character) -> list[str]:
@@ -210,14 +229,15 @@ def test_completion_of_event_fields_units_and_names_in_scope(editor):
     uri, diagnostics = editor.open(canonical.replace(after_record, after_record + "    let late = redemption.\n"),
                                    "bond-completion-field.contract")
     assert [d.message for d in diagnostics] == ["unexpected '}'; expected a name"]
-    assert completion_labels(editor, uri, 79, 26) == ["noticed_on", "date", "filed"]
-    in_scope = completion_labels(editor, uri, 79, 15)
+    typed = bond_line("record status = redeemed") + 1
+    assert completion_labels(editor, uri, typed, 26) == ["noticed_on", "date", "filed"]
+    in_scope = completion_labels(editor, uri, typed, 15)
     assert {"coupon_rate", "outstanding_principal", "Redemption", "redemption", "outstanding", "redeemed",
             "settle", "business_day", "calendar"} <= set(in_scope)
     assert "d" not in in_scope  # the variable of §2's `on each d`, not in scope in §3
     uri, _ = editor.open(canonical.replace(after_record, after_record + "    let fee = 25 \n"),
                          "bond-completion-unit.contract")
-    assert completion_labels(editor, uri, 79, 17) == ["USD", "days", "day"]
+    assert completion_labels(editor, uri, typed, 17) == ["USD", "days", "day"]
 
 
 def test_document_symbols_give_the_sections_with_their_rules_inside(editor, bond):
@@ -231,8 +251,9 @@ def test_document_symbols_give_the_sections_with_their_rules_inside(editor, bond
         ("coupon_rate", types.SymbolKind.Constant), ("day_count", types.SymbolKind.Property),
         ("coupon_dates", types.SymbolKind.Array), ("coupon", types.SymbolKind.Field),
         ("on each d in coupon_dates", types.SymbolKind.Method), ("accrued_interest", types.SymbolKind.Variable)]
-    assert (outline[1].range.start.line, outline[1].range.end.line) == (34, 57)
-    assert where(types.Location(uri=bond, range=outline[1].selection_range)) == (34, 0, 34, 2)
+    label = bond_line('§2 "Interest"')
+    assert (outline[1].range.start.line, outline[1].range.end.line) == (label, bond_line("report accrued_interest") + 1)
+    assert where(types.Location(uri=bond, range=outline[1].selection_range)) == (label, 0, label, 2)
 
 
 def test_formatting_gives_the_canonical_printers_text(editor, bond):
@@ -278,3 +299,14 @@ def test_contract_help_imports_none_of_the_editor_libraries():
              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'pygments')))\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=TIMEOUT, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_positions_count_utf16_units_as_the_protocol_does(editor):
+    """An emoji is one character but two UTF-16 units: what follows it on its line is one unit further on."""
+    text = 'contract "T"\n\n§1 "A" {\n  term note = "😀" term bad = missing\n}\n'
+    uri, diagnostics = editor.open(text, "emoji.contract")
+    assert [(d.range.start.line, d.range.start.character, d.range.end.character, d.message) for d in diagnostics] == [
+        (3, 30, 37, "unknown name 'missing'; did you mean 'min'?")]
+    definition = editor.run(editor.client.text_document_definition_async(types.DefinitionParams(
+        text_document=document(uri), position=at(3, 25))))  # on `bad`, after the emoji
+    assert where(definition) == (3, 24, 3, 27)

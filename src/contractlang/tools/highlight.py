@@ -25,7 +25,7 @@ CONSTANTS = ("true", "false", "none")
 LINE_KEYWORDS = ("state", "security", "text", "until", "price", "scenario")
 VARIATIONS = (r"over\s+a\s+later\s+horizon", r"over\s+the\s+scenario\s+without\s+its\s+rejected\s+events",
               r"over\s+the\s+scenario\s+with", r"before\s+each")
-TYPES = ("Date", "Days", "Bool", "Text", "Time", "Period", "Number", "Integer", "DayCount", "Calendar",
+TYPES = ("Date", "Days", "Bool", "Text", "Time", "Period", "Decimal", "Integer", "DayCount", "Calendar",
          "Convention", "List")
 RESERVED = DECLARATIONS + STATEMENTS + OPERATOR_WORDS + CONSTANTS
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"

@@ -55,7 +55,7 @@ class ContractLanguageServer(LanguageServer):
         index = index_document(document.source, to_fs_path(uri) or uri)
         self.indexes[uri] = index
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri, version=document.version, diagnostics=[_diagnostic(d) for d in index.diagnostics]))
+            uri=uri, version=document.version, diagnostics=[_diagnostic(d, document) for d in index.diagnostics]))
         return index
 
     def index(self, uri: str) -> DocumentIndex:
@@ -71,14 +71,14 @@ def _range(span: Span) -> types.Range:
                        end=types.Position(line=end_line - 1, character=end_column - 1))
 
 
-def _diagnostic(found) -> types.Diagnostic:
+def _diagnostic(found, document) -> types.Diagnostic:
     severity = types.DiagnosticSeverity.Warning if found.severity == "warning" else types.DiagnosticSeverity.Error
-    span = found.span or Span("", 1, 1)
-    return types.Diagnostic(range=_range(span), message=found.message, severity=severity, source="contract")
+    where = document.position_codec.range_to_client_units(document.lines, _range(found.span or Span("", 1, 1)))
+    return types.Diagnostic(range=where, message=found.message, severity=severity, source="contract")
 
 
 def _position(server: ContractLanguageServer, uri: str, position: types.Position) -> tuple[int, int]:
-    """A client position as the index's 1-based line and character column."""
+    """A client position (in UTF-16 units, as the protocol counts) as the index's 1-based line and character column."""
     document = server.workspace.get_text_document(uri)
     found = document.position_codec.position_from_client_units(document.lines, position)
     return found.line + 1, found.character + 1
@@ -156,8 +156,8 @@ def completions(index: DocumentIndex, line: int, column: int) -> list[types.Comp
     return found
 
 
-def document_symbols(index: DocumentIndex) -> list[types.DocumentSymbol]:
-    """The sections as an outline, with their declarations and rules inside."""
+def document_symbols(index: DocumentIndex, to_client) -> list[types.DocumentSymbol]:
+    """The sections as an outline, with their declarations and rules inside; `to_client` makes a span a range."""
     outline = []
     for section in index.tree.sections if index.tree else ():
         children = []
@@ -165,11 +165,11 @@ def document_symbols(index: DocumentIndex) -> list[types.DocumentSymbol]:
             kind = _SYMBOL_KINDS.get(type(item))
             if kind is None:
                 continue
-            children.append(types.DocumentSymbol(name=_item_name(item, index), kind=kind, range=_range(item.span),
-                                                 selection_range=_range(item.span)))
+            children.append(types.DocumentSymbol(name=_item_name(item, index), kind=kind, range=to_client(item.span),
+                                                 selection_range=to_client(item.span)))
         label = index.definitions[section.label].span
         outline.append(types.DocumentSymbol(name=section.label, detail=section.title or "", kind=types.SymbolKind.Namespace,
-                                            range=_range(section.span), selection_range=_range(label),
+                                            range=to_client(section.span), selection_range=to_client(label),
                                             children=children))
     return outline
 
@@ -255,7 +255,8 @@ def build_server() -> ContractLanguageServer:
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def outline(ls: ContractLanguageServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
-        return document_symbols(ls.index(params.text_document.uri))
+        uri = params.text_document.uri
+        return document_symbols(ls.index(uri), lambda span: _to_client(ls, uri, span))
 
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     def formatting(ls: ContractLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:

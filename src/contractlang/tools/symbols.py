@@ -97,9 +97,9 @@ class DocumentIndex:
     members: dict[str, str] = attrs.field(factory=dict)  # enumeration value → its enumeration
 
     def key_at(self, line: int, column: int) -> str | None:
-        """The key of the name under a 1-based position, if any."""
+        """The key of the name under a 1-based position, if any; a cursor just after a name is on it."""
         for span, key in self.occurrences:
-            if span.line == line and span.column <= column < span.end_column:
+            if span.line == line and span.column <= column <= span.end_column:
                 return key
         return None
 
