@@ -248,7 +248,7 @@ def local_engine(jobs: int):
             return
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_leave_interrupts_to_the_parent) as pool:
             try:
                 yield from pool.map(evaluate_chunk, work)
             except BaseException:
@@ -256,6 +256,13 @@ def local_engine(jobs: int):
                 raise
 
     return results
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """A worker ignores Ctrl-C: the parent stops the pool and says what was kept, with no worker's traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def dask_engine(client):
