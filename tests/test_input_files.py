@@ -176,7 +176,7 @@ def test_a_scenario_named_by_another_file_is_reported_without_showing_its_lines(
     with pytest.raises(ContractError) as caught:
         load_scenario(str(scenario), echo=False)
     assert caught.value.render() == (f"{scenario}:1:1: error: unknown key 'secret' in a scenario "
-                                     "(the keys are: title, until, params, assume, prices, events)")
+                                     "(the keys are: title, until, params, assume, prices, market, events)")
     scenario = write(tmp_path / "named.toml", '[[events]]\ndate = 2003-06-05\ntype = "Secret"\n')
     with pytest.raises(ContractError) as caught:
         inputs_for(load(str(contract)), load_scenario(str(scenario), echo=False), {}, {}, None)

@@ -282,3 +282,38 @@ def test_a_function_may_not_call_itself_and_a_position_must_be_in_the_list(tmp_p
 def test_an_issue_of_a_security_the_contract_does_not_declare_is_an_error():
     found = problems('§1 "A" {\n  event E {}\n  upon E as e {\n    issue 10 common of "comon" to "H"\n  }\n}\n')
     assert any("'comon' is not a security this contract declares; did you mean 'common'?" in p for p in found)
+
+
+# ------------------------------------------------------------- several market series
+
+MARKETS = HEADER + '''§1 "Market data" {
+  market sofr: Decimal
+  market closing_bid: USD per common
+  report rate = quote_on_or_before(sofr, 2024-03-05, within: 5 days).price
+  report average = average_before(closing_bid, 2024-03-05, 3)
+}
+'''
+
+
+def test_several_named_series_of_any_sign_a_window_average_and_a_stated_staleness(tmp_path):
+    contract = write(tmp_path / "m.contract", MARKETS)
+    scenario = write(tmp_path / "m.toml", 'until = 2024-03-31\n[market.sofr]\n2024-03-01 = -0.0025\n'
+                     '[market.closing_bid]\n2024-02-28 = 9\n2024-02-29 = 1.30\n2024-03-01 = 1.00\n2024-03-04 = 1.10\n')
+    status, out, err = run("eval", contract, scenario, "--format", "json")
+    assert status == 0, err
+    # the three latest closes before March 5: (1.30 + 1.00 + 1.10) / 3, exactly
+    assert json.loads(out)["state"] == {"rate": "-0.0025", "average": "1.133333333333333333333333333"}
+    stale = write(tmp_path / "s.contract", MARKETS.replace("within: 5 days", "within: 2 days"))
+    status, out, err = run("eval", stale, scenario)
+    assert status == 1
+    assert "the latest value of market 'sofr' on or before 2024-03-05 is of 2024-03-01, more than 2 days before" in err
+
+
+def test_a_scenario_names_each_series_of_a_contract_with_several(tmp_path):
+    contract = write(tmp_path / "m.contract", MARKETS)
+    one = write(tmp_path / "one.toml", 'until = 2024-03-31\nprices = {2024-03-01 = 1.0}\n')
+    status, out, err = run("eval", contract, one)
+    assert status == 1 and "give each as [market.NAME], not one 'prices'" in err
+    wrong = write(tmp_path / "wrong.toml", 'until = 2024-03-31\n[market.sofa]\n2024-03-01 = 0.01\n')
+    status, out, err = run("eval", contract, wrong)
+    assert status == 1 and "the contract has no market 'sofa'; did you mean 'sofr'?" in err

@@ -181,5 +181,18 @@ def inputs_for(contract, scenario: RawScenario | None, sets: dict, assumes: dict
     elif scenario is not None and scenario.until is not None:
         inputs.until = scenario.until.value
     inputs.prices = scenario.prices if scenario else None
+    markets = [s.name for s in contract.symbols.values() if s.kind == "market"]
+    for name, series in (scenario.markets.items() if scenario else ()):
+        if name not in markets:
+            hint = closest(name, markets)
+            raise ContractError(Diagnostic(
+                f"the contract has no market '{name}'" + (f"; did you mean '{hint}'?" if hint else "")
+                + (f" (its markets: {', '.join(markets)})" if markets else " (it has no market series)"),
+                series.span, scenario.text))
+        inputs.markets[name] = series.value
+    if inputs.prices is not None and len(markets) > 1:
+        raise ContractError(Diagnostic(
+            f"this contract has several market series ({', '.join(markets)}): give each as [market.NAME], "
+            "not one 'prices'", Span(scenario.path, 1, 1), scenario.text))
     inputs.events = bind_events(scenario, contract.events) if scenario else []
     return inputs

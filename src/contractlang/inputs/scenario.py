@@ -32,7 +32,7 @@ MAX_SCENARIO_BYTES = 5_000_000
 MAX_PRICE_SERIES_BYTES = 5_000_000
 SCENARIO_FORMATS = (".toml", ".json")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-TOP_LEVEL_KEYS = ("title", "until", "params", "assume", "prices", "events")
+TOP_LEVEL_KEYS = ("title", "until", "params", "assume", "prices", "market", "events")
 
 
 @attrs.frozen
@@ -60,6 +60,7 @@ class RawScenario:
     params: dict = attrs.field(factory=dict)
     assume: dict = attrs.field(factory=dict)
     prices: dict | None = None
+    markets: dict = attrs.field(factory=dict)  # [market.NAME]: several named series (rates may be negative)
     events: list = attrs.field(factory=list)
 
 
@@ -147,7 +148,7 @@ def load_scenario(path: str, *, echo: bool = True) -> RawScenario:
     else:
         data = _parse_toml(text, path, shown)
     if not isinstance(data, dict):
-        raise ContractError(Diagnostic("a scenario is a table of keys (title, until, params, assume, prices, events)",
+        raise ContractError(Diagnostic("a scenario is a table of keys (title, until, params, assume, prices, market, events)",
                                        locator.start(), shown))
     _check_depth(data, path, shown)
     for key in data:
@@ -172,6 +173,13 @@ def load_scenario(path: str, *, echo: bool = True) -> RawScenario:
                 target[name] = RawValue(value, locator.in_table(table, name))
     if "prices" in data:
         scenario.prices = _prices(data["prices"], path, shown, locator)
+    if "market" in data:
+        span = locator.top("market")
+        if not isinstance(data["market"], dict):
+            raise ContractError(Diagnostic("'market' must hold one table (or CSV file name) for each series: "
+                                           "[market.NAME] or market.NAME = \"file.csv\"", span, shown))
+        for name, series in data["market"].items():
+            scenario.markets[name] = RawValue(_series(name, series, path, shown, span), span)
     if "events" in data:
         events = data["events"]
         if not isinstance(events, list):
@@ -330,7 +338,30 @@ def _prices(value, path: str, text: str, locator: _Locator) -> dict:
     return prices
 
 
-def load_price_csv(path: str) -> dict:
+def _series(name: str, value, path: str, text: str, span: Span) -> dict:
+    """One named series of a scenario: a table of DATE = VALUE, or a CSV file; values may be negative."""
+    if isinstance(value, str):
+        series = files.resolve_reference(value, path, extensions=(".csv",), role=f"the series '{name}'", span=span,
+                                         text=text)
+        return load_price_csv(series, signed=True)
+    if not isinstance(value, dict):
+        raise ContractError(Diagnostic(f"market '{name}' must be a table of DATE = VALUE or the name of a CSV file",
+                                       span, text))
+    found = {}
+    for key, number in value.items():
+        when = _date_value(key, f"date {key!r} of market '{name}'", span, text)
+        found[when] = _series_value(number, f"the value of market '{name}' on {when}", span, text)
+    return found
+
+
+def _series_value(value, what: str, span: Span, text: str) -> Decimal:
+    number = decimal_value(value)
+    if number is None:
+        raise ContractError(Diagnostic(f"{what} must be a number, not {shown(value)}", span, text))
+    return number
+
+
+def load_price_csv(path: str, signed: bool = False) -> dict:
     """A CSV of closing prices with the columns date,price (header required).
 
     Until the header shows the file is a price series, no line of it is shown
@@ -338,9 +369,10 @@ def load_price_csv(path: str) -> dict:
     text = files.read_text(path, limit=MAX_PRICE_SERIES_BYTES, noun="a price series")
     rows = _numbered_rows(path, text)
     _, header = next(rows, (1, None))
-    if header is None or [c.strip().lower() for c in header] != ["date", "price"]:
-        raise ContractError(Diagnostic("not a price series: it must start with the header 'date,price'",
-                                       Span(path, 1, 1), ""))
+    columns = [c.strip().lower() for c in header] if header is not None else None
+    if columns != ["date", "price"] and not (signed and columns == ["date", "value"]):
+        raise ContractError(Diagnostic("not a price series: it must start with the header 'date,price'"
+                                       + (" (or 'date,value')" if signed else ""), Span(path, 1, 1), ""))
     prices = {}
     for number, row in rows:
         if not row or all(not cell.strip() for cell in row):
@@ -351,7 +383,8 @@ def load_price_csv(path: str) -> dict:
         when = _date_value(row[0].strip(), "the date", where, text)
         if when in prices:
             raise ContractError(Diagnostic(f"{when} appears twice in the price series", where, text))
-        prices[when] = _price_value(row[1].strip(), f"the price of {when}", Span(path, number, len(row[0]) + 2), text)
+        value_of = _series_value if signed else _price_value
+        prices[when] = value_of(row[1].strip(), f"the price of {when}", Span(path, number, len(row[0]) + 2), text)
     return prices
 
 

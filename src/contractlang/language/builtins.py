@@ -110,11 +110,28 @@ def _market_argument(checker, node, scope, context):
 
 def _quote(checker, node, scope, context):
     price = _market_argument(checker, node, scope, context)
-    if len(node.arguments) != 2 or node.arguments[1].name is not None:
-        checker.problem(f"{node.function}() takes a market series and a date", node)
+    positional = [a for a in node.arguments if a.name is None]
+    if len(positional) != 2 or any(a.name not in (None, "within") for a in node.arguments):
+        checker.problem(f"{node.function}() takes a market series and a date (and within: a number of days)", node)
+    else:
+        checker.expect(checker.expr(positional[1].value, scope, context), T.DATE, positional[1].value, "the date")
+    for argument in node.arguments:
+        if argument.name == "within":
+            checker.expect(checker.expr(argument.value, scope, context), T.DAYS, argument.value,
+                           "'within:' (how old the latest observation may be)")
+    return T.Quote(price) if isinstance(price, T.Number) else T.Simple("Unknown")
+
+
+def _average(checker, node, scope, context):
+    """`average_before(SERIES, D, N)`: the mean of the N latest observations before D (exact)."""
+    series = _market_argument(checker, node, scope, context)
+    if len(node.arguments) != 3 or any(a.name is not None for a in node.arguments):
+        checker.problem("average_before() takes a market series, a date and a number of observations", node)
     else:
         checker.expect(checker.expr(node.arguments[1].value, scope, context), T.DATE, node.arguments[1].value, "the date")
-    return T.Quote(price) if isinstance(price, T.Number) else T.Simple("Unknown")
+        checker.expect(checker.expr(node.arguments[2].value, scope, context), T.INTEGER, node.arguments[2].value,
+                       "the number of observations")
+    return series if isinstance(series, T.Number) else T.Simple("Unknown")
 
 
 def _accrual(result_is_settlement: bool):
@@ -285,6 +302,7 @@ BUILTIN_FUNCTIONS = {
     "cyclic": _cyclic,
     "quote_before": _quote,
     "quote_on_or_before": _quote,
+    "average_before": _average,
     "accrued": _accrual(False),
     "settle": _accrual(True),
     "pending": _pending,

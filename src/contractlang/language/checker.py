@@ -125,8 +125,9 @@ class Checker(ExpressionChecks):
                     self.declare(item.name, "state", self.resolve_type(item.type), item, label)
                 elif isinstance(item, ast.MarketDecl):
                     type_ = self.resolve_type(item.type)
-                    if not (isinstance(type_, T.Number) and len(type_.unit.powers) == 2):
-                        self.problem("a market gives prices: declare it as CURRENCY per SECURITY", item.type)
+                    if not isinstance(type_, T.Number):
+                        self.problem("a market is a series of numbers: a price (USD per common), a rate (Decimal), "
+                                     "an exchange rate (USD per EUR)", item.type)
                     self.declare(item.name, "market", type_, item, label)
                 elif isinstance(item, ast.EventDecl):
                     self.declare(item.name, "event", T.Simple("Event"), item, label)
@@ -152,9 +153,6 @@ class Checker(ExpressionChecks):
             marked = any(isinstance(i, ast.NotComputed) for i in section.items)
             if computed and marked:
                 self.problem(f"section {section.label} has rules but is marked 'not computed'", section)
-        markets = [s for s in self.symbols.values() if s.kind == "market"]
-        for extra in markets[1:]:
-            self.problem("a contract reads one price series: only one 'market' declaration", extra.node)
         horizons = [i for s in self.contract.sections for i in s.items if isinstance(i, ast.Horizon)]
         for extra in horizons[1:]:
             self.problem("only one 'horizon' may be declared", extra)

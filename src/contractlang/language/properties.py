@@ -162,8 +162,9 @@ def check_generate(checker, item: ast.Generate, section: str) -> None:
         expected = T.DATE
     else:
         symbol = checker.symbols.get(item.name)
-        if symbol is None or not (symbol.kind == "parameter" or (symbol.kind == "state" and symbol.node.settable)):
-            checker.unknown(item.name, item, kinds=("parameter",))
+        if symbol is None or not (symbol.kind in ("parameter", "market")
+                                  or (symbol.kind == "state" and symbol.node.settable)):
+            checker.unknown(item.name, item, kinds=("parameter", "market"))
             return
         expected = symbol.type
     if isinstance(expected, T.Optional):

@@ -125,6 +125,18 @@ def _f_cyclic(run, node, frame):
     return dates
 
 
+def _f_average(run, node, frame):
+    name = node.arguments[0].value.name
+    when = run.evaluate(node.arguments[1].value, frame)
+    count = int(run.evaluate(node.arguments[2].value, frame))
+    window = run.markets[name].latest_before(when, count)
+    run.charge(len(window) + 1, node, frame)
+    if count < 1 or len(window) < count:
+        raise run.diagnostic(f"average_before() needs {count} observations of market '{name}' before "
+                             f"{when.isoformat()}; the scenario has {len(window)}", node, frame)
+    return exact.divide(exact.total(value for _, value in window), Decimal(count))
+
+
 BUILTIN_FUNCTIONS = {
     "min": _f_min_max(min),
     "max": _f_min_max(max),
@@ -147,6 +159,7 @@ BUILTIN_FUNCTIONS = {
     "cyclic": _f_cyclic,
     "quote_before": _f_quote(True),
     "quote_on_or_before": _f_quote(False),
+    "average_before": _f_average,
     "accrued": _f_accrual(False),
     "settle": _f_accrual(True),
     "pending": _f_pending,

@@ -59,7 +59,7 @@ class Run:
         self.ledger_bases: dict[str, list[str]] = {}
         self.rate_readers: dict[str, list[str]] = {}  # state -> the accruals whose rate reads it
         self.effects: list[Effect] = []
-        self.market: PriceSeries | None = None
+        self.markets: dict[str, PriceSeries] = {}
         self.queue: list = []
         self.scheduled_here: list[list] = []  # items scheduled inside each open transaction, pushed on success
         self.sequence = 0
@@ -117,7 +117,12 @@ class Run:
                     self.state[symbol.name] = self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
         self.check_preconditions()
         self.open_ledgers()
-        self.market = PriceSeries(self.inputs.prices or {})
+        names = [s.name for s in self.symbols.values() if s.kind == "market"]
+        for name in names:  # `prices` is the series of a contract's single market
+            given = self.inputs.markets.get(name)
+            if given is None and len(names) == 1:
+                given = self.inputs.prices
+            self.markets[name] = PriceSeries(given or {})
         self.lay_out_timeline()
         self.process()
         return self.result()
@@ -322,12 +327,13 @@ class Run:
         heapq.heappush(self.queue, (when, 1, item.sequence, item))
 
     def save(self):
-        return (dict(self.state), {n: l.copy() for n, l in self.ledgers.items()}, self.market.copy(),
+        return (dict(self.state), {n: l.copy() for n, l in self.ledgers.items()},
+                {n: m.copy() for n, m in self.markets.items()},
                 len(self.effects), set(self.claimed), {n: dict(p) for n, p in self.pending_items.items()})
 
     def restore(self, saved) -> None:
         state, ledgers, market, effects, claimed, pending_items = saved
-        self.state, self.ledgers, self.market = state, ledgers, market
+        self.state, self.ledgers, self.markets = state, ledgers, market
         del self.effects[effects:]
         self.claimed = claimed
         self.pending_items = pending_items
@@ -524,7 +530,7 @@ class Run:
 
     def s_rebase(self, node: ast.Rebase, frame: Frame) -> None:
         ratio = self.evaluate(node.ratio, frame)
-        self.market.rebase(frame.today, ratio)
+        self.markets[node.market].rebase(frame.today, ratio)
         if self.explanation_has_room(frame):
             frame.steps.append(Step(f"closing prices before {frame.today} are divided by {plain_number(ratio)}", frame.clause))
 
@@ -586,7 +592,7 @@ class Run:
             if symbol.kind in ("term", "schedule", "report"):
                 return self.global_value(symbol)
             if symbol.kind == "market":
-                return self.market
+                return self.markets[name]
             if symbol.kind == "accrual":
                 return self.ledgers[name]
         if isinstance(self.contract.types.get(id(node)), T.Enum):
@@ -789,17 +795,26 @@ class Run:
         return accrued.amount
 
     def quote(self, node: ast.Call, frame, strictly_before: bool) -> Quote:
-        when = self.evaluate(node.arguments[1].value, frame)
-        self.charge(self.market.split_count, node, frame)  # a look-up applies every split recorded
-        found = self.market.before(when) if strictly_before else self.market.on_or_before(when)
+        positional = [a for a in node.arguments if a.name is None]
+        name = positional[0].value.name
+        when = self.evaluate(positional[1].value, frame)
+        within = self.named(node, frame).get("within")
+        market = self.markets[name]
+        self.charge(market.split_count, node, frame)  # a look-up applies every split recorded
+        found = market.before(when) if strictly_before else market.on_or_before(when)
+        relation = "before" if strictly_before else "on or before"
         if found is None:
-            relation = "before" if strictly_before else "on or before"
             needed = f"{frame.rule}, {frame.clause}"
             span = frame.cause.span if frame.cause is not None and frame.cause.span is not None else node.span
             text = None if frame.cause is not None and frame.cause.span is not None else self.contract.text
+            source = "the scenario's prices" if len(self.markets) == 1 else f"market '{name}'"
             raise ContractError(Diagnostic(
-                f"no closing price {relation} {when.isoformat()} in the scenario's prices, needed by {needed}", span, text))
+                f"no closing price {relation} {when.isoformat()} in {source}, needed by {needed}", span, text))
         trading_day, price = found
+        if within is not None and (when - trading_day).days > within:
+            raise ContractError(Diagnostic(
+                f"the latest value of market '{name}' {relation} {when.isoformat()} is of {trading_day.isoformat()}, "
+                f"more than {within} days before, needed by {frame.rule}, {frame.clause}", node.span, self.contract.text))
         return Quote(price, trading_day)
 
     def show(self, value, node: ast.Expr) -> str:

@@ -29,7 +29,8 @@ class Inputs:
     params: dict[str, Setting] = attrs.field(factory=dict)
     assumptions: dict[str, Setting] = attrs.field(factory=dict)
     until: date | None = None
-    prices: dict[date, Decimal] | None = None
+    prices: dict[date, Decimal] | None = None  # the series of a contract's single market
+    markets: dict[str, dict[date, Decimal]] = attrs.field(factory=dict)  # series by market name
     events: list = attrs.field(factory=list)  # scenario.BoundEvent
     path: str | None = None  # the scenario file, for positions
 

@@ -43,6 +43,11 @@ class PriceSeries:
     def on_or_before(self, day: date) -> tuple[date, Decimal] | None:
         return self._at(bisect.bisect_right(self._days, day) - 1)
 
+    def latest_before(self, day: date, count: int) -> list[tuple[date, Decimal]]:
+        """The `count` latest observations strictly before `day`, earliest first (fewer where the series has fewer)."""
+        end = bisect.bisect_left(self._days, day)
+        return [self._at(index) for index in range(max(end - count, 0), end)]
+
     def _at(self, index: int) -> tuple[date, Decimal] | None:
         if index < 0:
             return None

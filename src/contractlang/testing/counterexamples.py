@@ -34,6 +34,8 @@ def scenario_text(contract, generated: Generated, title: str, prices_file: str |
         lines.append(f"prices = {value(prices_file)}")
     if generated.params:
         lines += ["", "[params]"] + [f"{k} = {value(v)}" for k, v in generated.params.items()]
+    for name, series in generated.markets.items():  # several series: a table each
+        lines += ["", f"[market.{name}]"] + [f"{d.isoformat()} = {value(v)}" for d, v in sorted(series.items())]
     for kind, when, fields in generated.events:
         if kind == "__removed__":
             continue

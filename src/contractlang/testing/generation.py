@@ -35,6 +35,7 @@ class Generated:
     params: dict
     prices: dict
     events: list  # (type, date, fields)
+    markets: dict = attrs.field(factory=dict)  # several series, by market name (with a single one: prices)
 
     def __repr__(self) -> str:
         events = ", ".join(f"{kind} {when}" for kind, when, _ in self.events)
@@ -44,7 +45,8 @@ class Generated:
         return Inputs(
             params={name: Setting(value, "scenario") for name, value in self.params.items()},
             until=self.until,
-            prices=self.prices,
+            prices=self.prices if not self.markets else None,
+            markets=self.markets,
             events=[BoundEvent(i, kind, when, fields, None) for i, (kind, when, fields) in enumerate(self.events, 1)],
         )
 
@@ -210,21 +212,42 @@ class Generator:
         return draw_event()
 
     def prices(self):
-        """A few points over the scenario's span, held or interpolated between them, on weekdays."""
+        """The series of a contract's single market (several: see markets())."""
         markets = [s for s in self.contract.symbols.values() if s.kind == "market"]
-        if not markets:
+        if len(markets) != 1:
             return st.just({})
-        unit = str(markets[0].type.unit).replace(" per ", "/")
+        return self.series(markets[0])
+
+    def markets(self):
+        """Each series of a contract with several markets, by name."""
+        markets = [s for s in self.contract.symbols.values() if s.kind == "market"]
+        if len(markets) < 2:
+            return st.just({})
+        return st.fixed_dictionaries({s.name: self.series(s) for s in markets})
+
+    def series(self, market):
+        """A few points over the scenario's span, held or interpolated between them, on weekdays.
+
+        Prices lie around the contract's own figures of their unit; a plain series (a rate) within
+        `generate NAME from A to B`, negative values included, else from -1% to 10%."""
+        unit = str(market.type.unit).replace(" per ", "/")
         found = self.magnitudes.get(unit) or []
-        low = min(found) / 4 if found else Decimal("0.1")
-        high = max(found) * 3 if found else Decimal("3")
+        if (market.name, None) in self.narrowed:
+            low, high = (Decimal(v) for v in self.narrowed[(market.name, None)])
+        elif market.type.unit.is_plain:
+            low, high = Decimal("-0.01"), Decimal("0.10")
+        else:
+            low = min(found) / 4 if found else Decimal("0.1")
+            high = max(found) * 3 if found else Decimal("3")
+        plain = market.type.unit.is_plain
         first, last = self.low - timedelta(days=40), self.high + timedelta(days=30)
         span = (last - first).days
         weekdays = [(offset, first + timedelta(days=offset)) for offset in range(span + 1)
                     if (first + timedelta(days=offset)).weekday() < 5]
         counts = st.integers(2, 5)
-        fewest = max(1, int(low * 1000))  # a price below a thousandth is generated as one thousandth
-        levels = st.integers(fewest, max(fewest, int(high * 1000)))
+        scale = 100_000 if plain else 1000  # a rate to the thousandth of a percent, a price to the thousandth
+        fewest = int(low * scale) if plain else max(1, int(low * scale))  # a price is at least a thousandth
+        levels = st.integers(fewest, max(fewest, int(high * scale)))
         cut = st.integers(1, span - 1)
 
         @st.composite
@@ -241,7 +264,7 @@ class Generator:
                 start, end = anchors[segment], anchors[segment + 1]
                 a, b = points[segment], points[min(segment + 1, count - 1)]
                 value = a if held else a + (b - a) * (offset - start) // max(1, end - start)
-                prices[day] = _in_units(value, 3)  # thousandths, made at each draw: no table as large as a price
+                prices[day] = _in_units(value, 5 if plain else 3)  # made at each draw: no table as large as a price
             return prices
 
         return draw_prices()
@@ -275,6 +298,7 @@ class Generator:
         any_event = st.one_of([self.event(name) for name in names]) if names else None
         params = self.params()
         prices = self.prices()
+        markets = self.markets()
         has_horizon = any(isinstance(i, ast.Horizon) for s in self.contract.tree.sections for i in s.items)
         until_bounds = self.narrowed.get(("until", None))
         following = st.one_of(st.none(), st.none(), st.sampled_from(FOLLOWING_GAPS))
@@ -306,7 +330,7 @@ class Generator:
                     when = min(events[position - 1][1] + timedelta(days=gap), self.high)
                     events[position] = (kind, when, fields)
             events.sort(key=lambda e: e[1])
-            return Generated(until, chosen_params, draw(prices), events)
+            return Generated(until, chosen_params, draw(prices), events, draw(markets))
 
         return draw_scenario()
 
