@@ -159,6 +159,19 @@ def test_a_broken_section_does_not_hide_the_diagnostics_of_the_others(editor):
     assert [child.name for child in outline[0].children] == ["Redemption", "upon Redemption as redemption"]
 
 
+def test_a_section_left_unclosed_is_the_one_left_out(editor):
+    """The parser stops at the next section's label; the section whose braces do not balance is blanked."""
+    closing = "  report accrued_interest = cents(accrued(coupon, through: until))\n}\n"
+    text = BOND.read_text(encoding="utf-8").replace(closing, closing[:-2] + "\n")
+    uri, diagnostics = editor.open(text, "bond-unclosed.contract")
+    assert [(d.range.start.line, d.range.start.character, d.message) for d in diagnostics] == [
+        (bond_line('§3 "Redemption'), 0,
+         "unexpected '§3'; expected '}' or a declaration or rule (term, state, event, upon, on, text, ...)")]
+    outline = editor.run(editor.client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=document(uri))))
+    assert [section.name for section in outline] == ["§1", "§3", "§4", "§5", "§examples", "§scenarios", "§invariants"]
+
+
 def test_hover_on_a_term_gives_its_kind_type_unit_value_section_and_text(editor):
     uri, _ = editor.open(NOTE_2002.read_text(encoding="utf-8"), "note-hover.contract")
     hover = editor.run(editor.client.text_document_hover_async(types.HoverParams(

@@ -38,8 +38,7 @@ _COMPLETION_KINDS = {
     "report": types.CompletionItemKind.Variable, "schedule": types.CompletionItemKind.Variable,
     "accrual": types.CompletionItemKind.Field, "market": types.CompletionItemKind.Field,
     "event": types.CompletionItemKind.Event, "action": types.CompletionItemKind.Function,
-    "member": types.CompletionItemKind.EnumMember, "local": types.CompletionItemKind.Variable,
-    "event binder": types.CompletionItemKind.Variable, "deadline": types.CompletionItemKind.Reference,
+    "member": types.CompletionItemKind.EnumMember, "deadline": types.CompletionItemKind.Reference,
 }
 
 
@@ -148,7 +147,7 @@ def completions(index: DocumentIndex, line: int, column: int) -> list[types.Comp
         units = [d.name for d in index.definitions.values() if d.kind in ("currency", "security")]
         return [types.CompletionItem(label=name, kind=types.CompletionItemKind.Unit) for name in units + list(UNIT_WORDS)]
     found = [types.CompletionItem(label=d.name, kind=_COMPLETION_KINDS[d.kind], detail=d.detail)
-             for d in index.definitions.values() if d.kind in _COMPLETION_KINDS and d.kind not in ("local", "event binder")]
+             for d in index.definitions.values() if d.kind in _COMPLETION_KINDS]
     found += [types.CompletionItem(label=index.definitions[key].name, kind=types.CompletionItemKind.Variable,
                                    detail=index.definitions[key].detail) for key in local_keys.values()]
     found += [types.CompletionItem(label=name, kind=types.CompletionItemKind.Function,
