@@ -189,3 +189,48 @@ def test_a_grid_of_price_series_gives_each_pair_its_own_path(tmp_path):
     first_issue = next(row for row in rows if row["kind"] == "issue")
     assert first_issue["varying"] == f"prices={tmp_path / 'doubled.csv'}"
     assert (first_issue["price"], first_issue["quantity"]) == ("2.2506", "269167")  # twice 1.1253: half the shares
+
+
+def test_dask_against_a_scheduler_at_an_address_writes_the_bytes_of_the_local_engine(tmp_path):
+    try:
+        from dask.distributed import LocalCluster
+    except ImportError:
+        skip_unless_ci("dask[distributed] (the dask extra) is not installed")
+    arguments = [str(ROOT / NOTE_2002), "--scenarios", str(ROOT / CONVERSIONS_2002),
+                 str(ROOT / "scenarios/nstor_2002_to_maturity.toml")]
+    assert contract("batch", *arguments, "--out", str(tmp_path / "local.csv")).returncode == 0
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
+                      dashboard_address=None) as cluster:
+        done = contract("batch", *arguments, "--engine", "dask", "--address", cluster.scheduler_address,
+                        "--out", str(tmp_path / "dask.csv"))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("2 scenarios, ")
+    assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
+
+
+def test_an_address_without_the_dask_engine_is_wrong_usage(tmp_path):
+    done = contract("batch", NOTE_2002, "--scenarios", CONVERSIONS_2002, "--address", "localhost:8786",
+                    "--out", str(tmp_path / "rows.csv"))
+    assert done.returncode == 2
+    assert "--address needs --engine dask" in done.stderr
+
+
+def test_a_terminal_sees_a_progress_bar_of_the_scenarios(tmp_path, capsys):
+    tasks = plan([NOTE_2002], [CONVERSIONS_2002, "scenarios/nstor_2002_to_maturity.toml"])
+    run_batch(tasks, str(tmp_path / "rows.jsonl"), local_engine(1), 1, progress=True)
+    bar = capsys.readouterr().err
+    assert "/2 [" in bar and "scenario" in bar  # drawn, then cleared (tqdm draws at most ten times a second)
+    run_batch(tasks, str(tmp_path / "rows.jsonl"), local_engine(1), 1, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_a_scheduler_that_cannot_be_reached_is_an_error_naming_it(tmp_path):
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        skip_unless_ci("dask[distributed] (the dask extra) is not installed")
+    done = contract("batch", NOTE_2002, "--scenarios", CONVERSIONS_2002, "--engine", "dask",
+                    "--address", "tcp://127.0.0.1:9", "--connect-timeout", "0.5", "--out", str(tmp_path / "rows.csv"))
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert "Traceback" not in done.stderr

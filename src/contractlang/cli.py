@@ -174,9 +174,11 @@ def test_command(contract_paths, max_examples, seed, counterexamples, fail_fast)
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="a process pool here, or Dask distributed")
 @click.option("--address", metavar="HOST:PORT", help="the Dask scheduler (without it, a local cluster)")
+@click.option("--connect-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600), metavar="SECONDS",
+              help="how long to try to reach the scheduler at --address")
 @click.option("--out", "out_path", required=True, metavar="FILE", help="rows as .jsonl, .csv or .parquet")
 @click.option("--resume", is_flag=True, help="skip the pairs FILE already has (.jsonl and .csv)")
-def batch_command(paths, patterns, grid_path, jobs, engine, address, out_path, resume):
+def batch_command(paths, patterns, grid_path, jobs, engine, address, connect_timeout, out_path, resume):
     """Evaluate every pair of CONTRACT and scenario; one row per effect and per final state key."""
     import os
 
@@ -193,7 +195,7 @@ def batch_command(paths, patterns, grid_path, jobs, engine, address, out_path, r
     client = None
     try:
         if engine == "dask":
-            client = dask_client(address, jobs)
+            client = dask_client(address, jobs, connect_timeout)
             run_on = dask_engine(client)
         else:
             run_on = local_engine(jobs)

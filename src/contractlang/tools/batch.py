@@ -278,12 +278,15 @@ def dask_engine(client):
     return results
 
 
-def dask_client(address: str | None, jobs: int):
+def dask_client(address: str | None, jobs: int, timeout_s: float = 10):
     """A client of the scheduler at `address`, or of a local cluster of `jobs` single-threaded workers."""
     from dask.distributed import Client, LocalCluster
 
     if address:
-        return Client(address)
+        try:
+            return Client(address, timeout=timeout_s)
+        except (OSError, TimeoutError) as problem:
+            raise ContractError(Diagnostic(f"cannot reach the Dask scheduler at {address} ({problem})")) from None
     cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, dashboard_address=None)
     return Client(cluster)
 
