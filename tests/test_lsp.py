@@ -323,3 +323,12 @@ def test_positions_count_utf16_units_as_the_protocol_does(editor):
     definition = editor.run(editor.client.text_document_definition_async(types.DefinitionParams(
         text_document=document(uri), position=at(3, 25))))  # on `bad`, after the emoji
     assert where(definition) == (3, 24, 3, 27)
+
+
+def test_every_builtin_has_a_signature_for_hover():
+    from contractlang.language.builtins import BUILTIN_FUNCTIONS
+    from contractlang.tools.symbols import BUILTIN_DOCS
+
+    assert sorted(set(BUILTIN_FUNCTIONS) - set(BUILTIN_DOCS)) == []
+    assert sorted(set(BUILTIN_DOCS) - set(BUILTIN_FUNCTIONS)) == []
+    assert BUILTIN_DOCS["round_half_up"] == ("round_half_up(x, n)", "x to n decimals, half up")

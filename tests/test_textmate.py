@@ -102,3 +102,23 @@ def test_keywords_labels_strings_numbers_with_units_and_comments(tokens):
     assert scopes(tokens, NOTE_2002, "THIS NOTE IS CONVERTIBLE", "  THIS NOTE IS CONVERTIBLE HAVE NOT BEEN REGISTERED UNDER THE SECURITIES ACT"
                                          " OF 1933 ... AND MAY NOT")[-1] == "string.quoted.triple.contract"
     assert scopes(tokens, NOTE_2002, "security common", "security") == ["storage.type.declaration.contract"]
+
+
+def test_the_grammar_knows_the_builtins_and_reserved_words_the_lexer_knows():
+    """The TextMate grammar and the Pygments lexer colour the same words (they are written twice, in two formats)."""
+    from contractlang.language.builtins import BUILTIN_FUNCTIONS
+
+    try:
+        from contractlang.tools.highlight import RESERVED
+    except ImportError:
+        skip_unless_ci("Pygments is not installed (pip install 'contractlang[highlight]')")
+
+    grammar = json.loads((EXTENSION / "syntaxes" / "contract.tmLanguage.json").read_text(encoding="utf-8"))
+    builtins = grammar["repository"]["names"]["patterns"][1]
+    assert builtins["name"] == "support.function.builtin.contract"
+    assert sorted(builtins["match"].split("(?:")[1].split(")")[0].split("|")) == sorted(BUILTIN_FUNCTIONS)
+    keywords = {scope["name"]: scope["match"] for scope in grammar["repository"]["keywords"]["patterns"][1:]}
+    words = set()
+    for match in list(keywords.values()) + [grammar["repository"]["literals"]["patterns"][-1]["match"]]:
+        words.update(match.split("(?:")[1].split(")")[0].split("|"))
+    assert sorted(words) == sorted(RESERVED)
