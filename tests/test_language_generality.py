@@ -317,3 +317,46 @@ def test_a_scenario_names_each_series_of_a_contract_with_several(tmp_path):
     wrong = write(tmp_path / "wrong.toml", 'until = 2024-03-31\n[market.sofa]\n2024-03-01 = 0.01\n')
     status, out, err = run("eval", contract, wrong)
     assert status == 1 and "the contract has no market 'sofa'; did you mean 'sofr'?" in err
+
+
+# ------------------------------------------------------------- settlement and snapshots
+
+SETTLED = HEADER + '''§1 "Payments" {
+  term holder = "H"
+  state notional: USD = 1_000.00 USD
+  accrual interest {
+    on: notional
+    annual_rate: 10%
+    day_count: "actual/360"
+    start: 2024-01-01
+  }
+  snapshot notional = notional, accrued = cents(accrued(interest, before: today))
+  event Repay { amount: USD }
+  upon Repay as repayment {
+    pay repayment.amount from holder to holder as principal
+    set notional = notional - repayment.amount
+  }
+  on 2024-07-01 {
+    pay settle(interest, before: today) from holder to holder as interest, rounding "exact"
+    pay 0 USD from holder to holder as interest, rounding "exact", even_when_zero true
+    pay 10 USD / 3 from holder to holder as interest, rounding "cents down"
+    pay 1.005 USD from holder to holder as interest, rounding "cents half even"
+    pay 0.001 USD from holder to holder as interest
+  }
+}
+'''
+
+
+def test_a_payment_settles_as_its_contract_says_and_effects_carry_a_snapshot(tmp_path):
+    contract = write(tmp_path / "s.contract", SETTLED)
+    scenario = write(tmp_path / "s.toml", 'until = 2024-12-31\n[[events]]\ndate = 2024-03-01\ntype = "Repay"\n'
+                     'amount = 400\n')
+    status, out, err = run("eval", contract, scenario, "--format", "json")
+    assert status == 0, err
+    effects = json.loads(out)["effects"]
+    # 1,000 × 10% × 60/360 = 16.666..., then 600 × 10% × 122/360 = 20.333...: exactly 37 in all;
+    # zero is an effect where the contract says so; 3.333... down is 3.33; 1.005 half even is 1.00;
+    # 0.001 rounds to no payment
+    assert [e["amount"] for e in effects] == ["400.00", "37", "0", "3.33", "1.00"]
+    assert effects[0]["snapshot"] == {"notional": "600.00", "accrued": "16.67"}
+    assert effects[1]["snapshot"] == {"notional": "600.00", "accrued": "0.00"}

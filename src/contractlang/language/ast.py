@@ -566,6 +566,14 @@ class Action(Item):
 
 
 @attrs.frozen
+class Snapshot(Item):
+    """`snapshot NAME = EXPR, ...`: values reported with every effect, as they stand after its step."""
+
+    entries: tuple[Option, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
 class Function(Item):
     """`function NAME(PARAM: TYPE, ...) = EXPR`: a value computed the same way wherever it is needed;
     pure (it changes nothing) and total (no function calls itself, directly or not)."""

@@ -24,7 +24,7 @@ from .properties import check_example, check_generate, invariant_scope
 from .scope import Context, Scope
 
 ACCRUAL_FIELDS = {"on", "annual_rate", "day_count", "start", "boundaries", "frequency", "termination"}
-PAY_OPTIONS = {"due": T.DATE, "on": T.DATE, "period": T.PERIOD}
+PAY_OPTIONS = {"due": T.DATE, "on": T.DATE, "period": T.PERIOD, "rounding": T.SETTLEMENT, "even_when_zero": T.BOOL}
 RECORD_OPTIONS = {"due": T.DATE, "on": T.DATE}
 _FOLLOW_ON = re.compile(r"\bUnknown\b")  # the type of what an earlier problem left unknown
 
@@ -419,6 +419,13 @@ class Checker(ExpressionChecks):
                         self.check_example(item, clause)
                 elif isinstance(item, ast.Generate):
                     check_generate(self, item, section.label)
+                elif isinstance(item, ast.Snapshot):
+                    seen = set()
+                    for entry in item.entries:
+                        if entry.name in seen:
+                            self.problem(f"'{entry.name}' is already in the snapshot", entry)
+                        seen.add(entry.name)
+                        self.expr(entry.value, scope, Context(section.label))
 
     def block(self, statements, scope: Scope, context: Context, new_scope: bool = True) -> None:
         inner = Scope(scope) if new_scope else scope
@@ -569,7 +576,8 @@ class Checker(ExpressionChecks):
             if option.name not in allowed:
                 self.problem(f"{what} has no option '{option.name}' (it has: {', '.join(allowed)})", option)
                 continue
-            self.expect(self.expr(option.value, scope, context), allowed[option.name], option.value, f"'{option.name}'")
+            self.expect(self.expr(option.value, scope, context, allowed[option.name]), allowed[option.name],
+                        option.value, f"'{option.name}'")
 
     def deadline_name(self, name: str, node: ast.Node) -> None:
         """`cancel NAME` and `pending(NAME)` name items that rules schedule with `on DATE as NAME`."""

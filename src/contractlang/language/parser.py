@@ -419,6 +419,14 @@ def _builder_methods():
         body = rest.pop()
         return ast.Action(str(name), tuple(p for p in rest if p is not None), body, span=self.span(meta))
 
+    @define("snapshot")
+    def snapshot(self, meta, children):
+        return ast.Snapshot(tuple(children), span=self.span(meta))
+
+    @define("snapshot_entry")
+    def snapshot_entry(self, meta, children):
+        return ast.Option(str(children[0]), children[1], span=self.span(meta))
+
     @define("function")
     def function(self, meta, children):
         name, *rest = children

@@ -159,6 +159,14 @@ class _Printer:
         elif isinstance(node, ast.Action):
             parameters = ", ".join(field_decl(p) for p in node.parameters)
             self.block_line(depth, f"action {node.name}({parameters})", node.body, node)
+        elif isinstance(node, ast.Snapshot):
+            entries = [f"{o.name} = {expr(o.value)}" for o in node.entries]
+            if len(INDENT * depth + "snapshot " + ", ".join(entries)) <= WIDTH:
+                self.emit(depth, "snapshot " + ", ".join(entries))
+            else:  # one entry a line
+                self.emit(depth, "snapshot " + entries[0] + ("," if len(entries) > 1 else ""))
+                for index, entry in enumerate(entries[1:], start=2):
+                    self.emit(depth + 2, entry + ("," if index < len(entries) else ""))
         elif isinstance(node, ast.Function):
             parameters = ", ".join(field_decl(p) for p in node.parameters)
             self.long_line(depth, f"function {node.name}({parameters}) = ", node.body)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import attrs
 
-from ..stdlib import calendars, daycount, schedules
+from ..stdlib import calendars, daycount, rounding, schedules
 
 
 @attrs.frozen
@@ -161,6 +161,7 @@ CONVENTION = Enum("Convention", calendars.CONVENTIONS)
 PERIOD_UNIT = Enum("PeriodUnit", tuple(schedules.PERIOD_UNITS))
 STUB = Enum("Stub", schedules.STUB_RULES)
 END_OF_MONTH = Enum("EndOfMonth", schedules.END_OF_MONTH_RULES)
+SETTLEMENT = Enum("Settlement", rounding.SETTLEMENTS)
 
 BUILTIN_TYPES: dict[str, Type] = {
     "Date": DATE,
@@ -177,6 +178,7 @@ BUILTIN_TYPES: dict[str, Type] = {
     "PeriodUnit": PERIOD_UNIT,
     "Stub": STUB,
     "EndOfMonth": END_OF_MONTH,
+    "Settlement": SETTLEMENT,
 }
 
 

@@ -41,12 +41,15 @@ class Effect:
     cause: int | None
     details: dict
     steps: tuple[Step, ...] = ()
+    snapshot: dict | None = None  # the values a contract reports with each effect (its `snapshot` item)
 
     def to_json(self) -> dict:
         record = {"date": self.date.isoformat(), "kind": self.kind, "clause": self.clause, "cause": self.cause}
         for key in KIND_KEYS[self.kind]:
             if self.details.get(key) is not None:
                 record[key] = self.details[key]
+        if self.snapshot is not None:
+            record["snapshot"] = self.snapshot
         return record
 
 

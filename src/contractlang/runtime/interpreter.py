@@ -255,8 +255,11 @@ class Run:
                 heapq.heappush(self.queue, (when, 2, record.index, record))
 
     def process(self) -> None:
+        snapshots = [(section.label, item) for section in self.contract.tree.sections for item in section.items
+                     if isinstance(item, ast.Snapshot)]
         while self.queue:
             when, phase, _, item = heapq.heappop(self.queue)
+            first_new = len(self.effects)
             if phase == 0:
                 clause, rule, nominal = item
                 self.run_scheduled(rule, clause, nominal)
@@ -266,7 +269,20 @@ class Run:
                 if item.index in self.claimed:
                     continue
                 self.run_event(item)
+            if snapshots and len(self.effects) > first_new:
+                self.take_snapshot(snapshots, when, self.effects[first_new:])
             self.history.append((when, dict(self.state)))
+
+    def take_snapshot(self, snapshots, when: date, effects) -> None:
+        """The values a contract reports with each effect, as they stand after the step that made it."""
+        values = {}
+        for clause, item in snapshots:
+            frame = Frame(clause, None, when, [], {}, "the snapshot")
+            for entry in item.entries:
+                value = self.evaluate(entry.value, frame)
+                values[entry.name] = self.text(value, self.contract.type_of(entry.value))
+        for effect in effects:
+            effect.snapshot = values
 
     def run_scheduled(self, rule, clause: str, nominal: date) -> None:
         frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {nominal}")
@@ -423,8 +439,9 @@ class Run:
             period, amount = amount.period, amount.amount
         options = {o.name: self.evaluate(o.value, frame) for o in node.options}
         period = options.get("period", period)
-        paid = rounding.cents(amount)
-        if paid == 0:
+        settlement = options.get("rounding", "cents")
+        paid = rounding.settle_amount(amount, settlement)
+        if paid == 0 and not options.get("even_when_zero", False):
             return
         on = options.get("on", frame.today)
         due = options.get("due")
@@ -433,14 +450,17 @@ class Run:
         details = {
             "payer": self.evaluate(node.payer, frame),
             "payee": self.evaluate(node.payee, frame),
-            "amount": f"{paid:.2f}",
+            "amount": f"{paid:.2f}" if settlement != "exact" else plain_number(paid),
             "currency": currency,
             "purpose": node.purpose,
             "due": due.isoformat() if due is not None and due != on else None,
             "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
         }
+        how = {"cents": "rounded to cents, half up", "cents down": "rounded down to cents",
+               "cents half even": "rounded to cents, half even", "exact": "exactly, not rounded"}[settlement]
+        shown = details["amount"]
         self.emit(node, frame, "payment", details, when=on,
-                  extra=[Step(f"paid {paid:.2f} {currency} as {node.purpose}: {plain_number(amount)} rounded to cents, half up", frame.clause)])
+                  extra=[Step(f"paid {shown} {currency} as {node.purpose}: {plain_number(amount)} {how}", frame.clause)])
 
     def s_issue(self, node: ast.Issue, frame: Frame) -> None:
         quantity = self.evaluate(node.quantity, frame)

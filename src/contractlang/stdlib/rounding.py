@@ -5,7 +5,7 @@ terminate) and gives an exact Decimal: the only place a digit is given up."""
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 _LARGEST = Decimal("1e40")
@@ -23,9 +23,11 @@ def _whole(numerator: int, denominator: int, mode: str) -> int:
         return floor + 1
     if mode == ROUND_DOWN:
         return floor if numerator > 0 else floor + 1
-    # half up: halves away from zero
     whole, rest = divmod(abs(numerator), denominator)
-    whole += 2 * rest >= denominator
+    if mode == ROUND_HALF_EVEN:  # a half goes to the even neighbour
+        whole += 2 * rest > denominator or (2 * rest == denominator and whole % 2 == 1)
+    else:  # half up: halves away from zero
+        whole += 2 * rest >= denominator
     return whole if numerator > 0 else -whole
 
 
@@ -53,6 +55,11 @@ def round_half_up(value, places) -> Decimal:
     return _quantize(value, places, ROUND_HALF_UP)
 
 
+def round_half_even(value, places) -> Decimal:
+    """To `places` decimals, a half to the even neighbour (banker's rounding)."""
+    return _quantize(value, places, ROUND_HALF_EVEN)
+
+
 def round_down(value, places) -> Decimal:
     """Toward zero (truncation); for the nonnegative amounts of the instruments, simply down."""
     return _quantize(value, places, ROUND_DOWN)
@@ -69,3 +76,19 @@ def floor_whole(value) -> Decimal:
 def cents(value) -> Decimal:
     """Money to the cent, half up (G1)."""
     return round_half_up(value, 2)
+
+
+SETTLEMENTS = ("cents", "cents down", "cents half even", "exact")  # how a payment settles its amount
+
+
+def settle_amount(value, rule: str):
+    """An amount as a payment settles it: to the cent half up (the default), down or half even, or exactly."""
+    if rule == "cents":
+        return cents(value)
+    if rule == "cents down":
+        return round_down(value, 2)
+    if rule == "cents half even":
+        return round_half_even(value, 2)
+    if rule == "exact":
+        return value
+    raise ValueError(f"unknown settlement {rule!r}")
