@@ -234,3 +234,9 @@ def test_a_scheduler_that_cannot_be_reached_is_an_error_naming_it(tmp_path):
     assert done.returncode == 1
     assert done.stderr.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
     assert "Traceback" not in done.stderr
+
+
+def test_an_output_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path):
+    done = contract("batch", NOTE_2002, "--scenarios", CONVERSIONS_2002, "--out", str(tmp_path / "no" / "rows.csv"))
+    assert done.returncode == 1
+    assert done.stderr == f"error: cannot write {tmp_path / 'no' / 'rows.csv'}: No such file or directory\n"

@@ -21,6 +21,7 @@ import re
 import time
 from datetime import date
 from decimal import Decimal
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -379,23 +380,16 @@ def run_batch(tasks: list[Task], out_path: str, engine, workers: int, resume: bo
                                           "resume a .jsonl or .csv batch"))
     if extension == ".parquet":
         _pyarrow()
-    done: set = set()
     started = time.perf_counter()
-    if resume and path.exists():
-        done, cut = _pairs_written(path, extension)
-        with open(path, "r+b") as existing:
-            existing.truncate(cut)
-        if extension == ".csv" and cut == 0:
-            path.write_text(csv_header(), encoding="utf-8", newline="")
-    elif extension != ".parquet":
-        path.write_text(csv_header() if extension == ".csv" else "", encoding="utf-8", newline="")
+    with _writing(path):
+        done = _prepare(path, extension, resume)
     todo = [task for task in tasks if task.key() not in done]
     summary = Summary(skipped=len(tasks) - len(todo))
     work = chunks(todo, workers)
     collected: list[dict] = []
     from tqdm import tqdm
 
-    with tqdm(total=len(todo), unit="scenario", disable=not progress, leave=False) as bar:
+    with tqdm(total=len(todo), unit="scenario", disable=not progress, leave=False) as bar, _writing(path):
         output = open(path, "a", encoding="utf-8", newline="") if extension != ".parquet" else None
         try:
             for chunk, results in zip(work, engine(work)):
@@ -410,10 +404,33 @@ def run_batch(tasks: list[Task], out_path: str, engine, workers: int, resume: bo
         finally:
             if output is not None:
                 output.close()
-    if output is None:
-        _write_parquet(path, collected)
+        if output is None:
+            _write_parquet(path, collected)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@contextmanager
+def _writing(path: Path):
+    """An output file that cannot be read or written (no such folder, a full disk) is a diagnostic, not a traceback."""
+    try:
+        yield
+    except OSError as problem:
+        raise ContractError(Diagnostic(f"cannot write {path}: {problem.strerror or problem}")) from None
+
+
+def _prepare(path: Path, extension: str, resume: bool) -> set:
+    """Start the output afresh, or cut it back to its last whole pair to resume; the pairs it keeps."""
+    if resume and path.exists():
+        done, cut = _pairs_written(path, extension)
+        with open(path, "r+b") as existing:
+            existing.truncate(cut)
+        if extension == ".csv" and cut == 0:
+            path.write_text(csv_header(), encoding="utf-8", newline="")
+        return done
+    if extension != ".parquet":
+        path.write_text(csv_header() if extension == ".csv" else "", encoding="utf-8", newline="")
+    return set()
 
 
 def _count(summary: Summary, results: list[list[dict]]) -> None:
