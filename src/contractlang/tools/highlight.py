@@ -15,7 +15,7 @@ from contractlang.language.builtins import BUILTIN_FUNCTIONS
 __all__ = ["ContractLexer"]
 
 DECLARATIONS = ("contract", "currency", "enum", "term", "parameter", "assumption", "report", "horizon",
-                "schedule", "accrual", "market", "event", "action", "example", "invariant", "generate")
+                "schedule", "accrual", "market", "event", "action", "function", "example", "invariant", "generate")
 STATEMENTS = ("upon", "on", "each", "let", "set", "adjust", "record", "pay", "issue", "votes", "reject",
               "require", "check", "cancel", "stop", "rebase", "do", "otherwise", "for", "if", "else", "then",
               "because", "effective", "private", "not", "computed", "expect", "assume", "over", "every")

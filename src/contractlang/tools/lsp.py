@@ -28,6 +28,7 @@ _SYMBOL_KINDS = {
     ast.Report: types.SymbolKind.Variable, ast.ScheduleDecl: types.SymbolKind.Array,
     ast.AccrualDecl: types.SymbolKind.Field, ast.MarketDecl: types.SymbolKind.Field,
     ast.EventDecl: types.SymbolKind.Event, ast.Action: types.SymbolKind.Function,
+    ast.Function: types.SymbolKind.Function,
     ast.UponRule: types.SymbolKind.Method, ast.OnEachRule: types.SymbolKind.Method,
     ast.OnDateRule: types.SymbolKind.Method, ast.Example: types.SymbolKind.Object,
     ast.Invariant: types.SymbolKind.Object, ast.Precondition: types.SymbolKind.Boolean,
@@ -38,6 +39,7 @@ _COMPLETION_KINDS = {
     "report": types.CompletionItemKind.Variable, "schedule": types.CompletionItemKind.Variable,
     "accrual": types.CompletionItemKind.Field, "market": types.CompletionItemKind.Field,
     "event": types.CompletionItemKind.Event, "action": types.CompletionItemKind.Function,
+    "function": types.CompletionItemKind.Function,
     "member": types.CompletionItemKind.EnumMember, "deadline": types.CompletionItemKind.Reference,
 }
 

@@ -356,7 +356,7 @@ class _Indexer:
             yield node.variable, None, self.find(node.variable, node)
         elif isinstance(node, ast.Comprehension):
             yield node.variable, None, self.find(node.variable, node, self.end_of(node.element.span))
-        elif isinstance(node, ast.Action):
+        elif isinstance(node, (ast.Action, ast.Function)):
             for parameter in node.parameters:
                 yield parameter.name, None, self.find(parameter.name, parameter)
 
@@ -381,7 +381,7 @@ class _Indexer:
                 self.use(f"{binders[node.subject.name]}.{node.name}",
                          Span(self.index.path, node.span.end_line, end - len(node.name), node.span.end_line, end))
         elif isinstance(node, ast.Call):
-            key = f"builtin:{node.function}" if node.function in BUILTIN_FUNCTIONS else None
+            key = f"builtin:{node.function}" if node.function in BUILTIN_FUNCTIONS else node.function
             self.use(key, find(node.function, node))
         elif isinstance(node, (ast.SetState, ast.Adjust)):
             self.use(self.resolve(node.name, local_keys), find(node.name, node))
