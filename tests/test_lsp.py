@@ -332,3 +332,29 @@ def test_every_builtin_has_a_signature_for_hover():
     assert sorted(set(BUILTIN_FUNCTIONS) - set(BUILTIN_DOCS)) == []
     assert sorted(set(BUILTIN_DOCS) - set(BUILTIN_FUNCTIONS)) == []
     assert BUILTIN_DOCS["round_half_up"] == ("round_half_up(x, n)", "x to n decimals, half up")
+
+
+NOTE_2003 = ROOT / "contracts" / "nstor_2003_convertible_note.contract"
+
+
+@pytest.mark.parametrize("path, used_on, word, declared_on", [
+    (BOND, "    on: outstanding_principal", "outstanding_principal", "  state outstanding_principal:"),
+    (BOND, "    pay settle(coupon, before: d)", "coupon", "  accrual coupon {"),
+    (BOND, "  on each d in coupon_dates {", "coupon_dates", "  schedule coupon_dates ="),
+    (BOND, "    day_count: day_count", "day_count\n", "  assumption day_count:"),
+    (BOND, "    start: issue_date", "issue_date", "  parameter issue_date:"),
+    (BOND, "  upon Redemption as redemption {", "Redemption", "  event Redemption {"),
+    (BOND, "    record status = redeemed", "redeemed", "enum Status {"),
+    (NOTE_2003, 'do default_occurs("§5(i)", true)', "default_occurs", "  action default_occurs("),
+], ids=["state", "accrual", "schedule", "assumption", "parameter", "event", "enumeration value", "action"])
+def test_definition_of_each_kind_of_name(editor, path, used_on, word, declared_on):
+    lines = path.read_text(encoding="utf-8").split("\n")
+    use = line_of(path, used_on)
+    uri, _ = editor.open(path.read_text(encoding="utf-8"), f"definitions-{path.name}")
+    line_text = lines[use] + "\n"
+    character = line_text.index(word, line_text.index(used_on.strip()))
+    definition = editor.run(editor.client.text_document_definition_async(types.DefinitionParams(
+        text_document=document(uri), position=at(use, character + 1))))
+    declared = line_of(path, declared_on)
+    name = word.strip()
+    assert where(definition) == (declared, lines[declared].index(name), declared, lines[declared].index(name) + len(name))
