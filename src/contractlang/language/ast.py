@@ -649,12 +649,15 @@ class GivenScenario(Node):
 @attrs.frozen
 class Variation(Node):
     """The second run a relational invariant compares with: `later_horizon`,
-    `without_rejected`, or `inserted_before` (an event put just before each event of a type)."""
+    `without_rejected`, `inserted_before` (an event put just before each event of a type),
+    or `parameter_changed` (a parameter or assumption raised by, lowered by or set to an amount)."""
 
     kind: str
     event: str | None = None
     fields: tuple = ()  # FieldValue
     before: str | None = None
+    change: str | None = None  # "raised by", "lowered by" or "set to", of the parameter named in `event`
+    amount: Expr | None = None
     span: Span | None = _span()
 
 

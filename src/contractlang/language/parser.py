@@ -501,6 +501,12 @@ def _builder_methods():
         return ast.Variation("inserted_before", str(event), tuple(f for f in fields if f is not None), str(before),
                              span=self.span(meta))
 
+    @define("parameter_changed")
+    def parameter_changed(self, meta, children):
+        name, change, amount = children
+        return ast.Variation("parameter_changed", str(name), change=" ".join(str(change).split()), amount=amount,
+                             span=self.span(meta))
+
     @define("generate")
     def generate(self, meta, children):
         name, field, low, high = children

@@ -355,6 +355,8 @@ def variation(node: ast.Variation | None) -> str:
         return " over a later horizon"
     if node.kind == "without_rejected":
         return " over the scenario without its rejected events"
+    if node.kind == "parameter_changed":
+        return f" over the scenario with {node.event} {node.change} {expr(node.amount)}"
     fields = ", ".join(f"{f.name}: {expr(f.value)}" for f in node.fields)
     return f" over the scenario with {node.event} {{ {fields} }} before each {node.before}"
 

@@ -81,7 +81,24 @@ def invariant_scope(checker, item: ast.Invariant):
                 if symbol is None or symbol.kind != "event":
                     checker.unknown(name, variation, kinds=("event",))
             _check_event_fields(checker, variation.event, variation.fields, variation, require_all=True)
+        if variation.kind == "parameter_changed":
+            _check_parameter_change(checker, variation)
     return scope
+
+
+def _check_parameter_change(checker, variation) -> None:
+    """`with NAME raised by 10%` (relative: a percentage multiplies), `lowered by AMOUNT` (of its type:
+    added or taken away), `set to VALUE`: NAME is a parameter or an assumption."""
+    symbol = checker.symbols.get(variation.event)
+    if symbol is None or symbol.kind not in ("parameter", "assumption"):
+        checker.unknown(variation.event, variation, kinds=("parameter", "assumption"))
+        return
+    declared = symbol.type
+    found = checker.expr(variation.amount, checker.global_scope(), Context(symbol.section), declared)
+    if variation.change != "set to" and not isinstance(declared, T.Number):
+        checker.problem(f"'{variation.event}' is not a number: it can only be set to a value", variation)
+    elif variation.change == "set to" or not isinstance(variation.amount, ast.PercentLit):
+        checker.expect(found, declared, variation.amount, f"'{variation.event}'")
 
 
 def _check_event_fields(checker, event: str, fields, node, require_all: bool) -> None:
