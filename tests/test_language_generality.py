@@ -360,3 +360,35 @@ def test_a_payment_settles_as_its_contract_says_and_effects_carry_a_snapshot(tmp
     assert [e["amount"] for e in effects] == ["400.00", "37", "0", "3.33", "1.00"]
     assert effects[0]["snapshot"] == {"notional": "600.00", "accrued": "16.67"}
     assert effects[1]["snapshot"] == {"notional": "600.00", "accrued": "0.00"}
+
+
+# ------------------------------------------------------------- currencies
+
+CURRENCIES = '''contract "A template in the currency of its purchase amount"
+currency Cash "the currency of the Purchase Amount" = payment_currency
+currency USD "dollars"
+§1 "Purchase" {
+  parameter payment_currency: Text = "USD"
+  parameter purchase_amount: Cash = 1_000.00 Cash
+  term holder = "H"
+  state paid: Cash = 0 Cash
+  state fee: USD = 5 USD
+  on 2024-01-01 {
+    pay purchase_amount from holder to holder as principal
+    set paid = purchase_amount
+  }
+}
+'''
+
+
+def test_a_templates_currency_is_a_parameter_and_money_states_say_their_currency(tmp_path):
+    contract = write(tmp_path / "c.contract", CURRENCIES)
+    scenario = write(tmp_path / "c.toml", 'until = 2024-12-31\n[params]\npayment_currency = "EUR"\n')
+    status, out, err = run("eval", contract, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    assert [(e["amount"], e["currency"]) for e in result["effects"]] == [("1000.00", "EUR")]
+    assert result["currencies"] == {"paid": "EUR", "fee": "USD"}
+    # adding dollars to the template's currency is a unit error
+    found = problems('§1 "A" {\n  term x = 1 USD + 1 common\n}\n')
+    assert found and "USD" in found[0]

@@ -687,8 +687,12 @@ class Generate(Item):
 
 @attrs.frozen
 class CurrencyDecl(Node):
+    """`currency USD "..."`; `currency Cash "..." = currency_code`: a template's currency, whose code
+    the Text parameter gives (amounts are written in `Cash`; results show the code)."""
+
     name: str
     description: str | None = None
+    code: str | None = None
     span: Span | None = _span()
 
 

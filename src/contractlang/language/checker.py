@@ -61,6 +61,7 @@ class Checker(ExpressionChecks):
         self.declare_names()
         self.check_sections()
         self.check_declarations()
+        self.check_currency_codes()
         self.check_rules()
         self.check_cycles()
         if self.problems:
@@ -240,6 +241,17 @@ class Checker(ExpressionChecks):
                 inner.names[parameter.name] = self.resolve_type(parameter.type)
             symbol.type = self.expr(node.body, inner, Context(symbol.section))
         symbol.checking = False
+
+    def check_currency_codes(self) -> None:
+        """A template's currency takes its code from a Text parameter."""
+        for declaration in self.contract.declarations:
+            if isinstance(declaration, ast.CurrencyDecl) and declaration.code is not None:
+                symbol = self.symbols.get(declaration.code)
+                if symbol is None or symbol.kind != "parameter":
+                    self.unknown(declaration.code, declaration, kinds=("parameter",))
+                elif symbol.type != T.TEXT:
+                    self.problem(f"the code of currency {declaration.name} is a Text parameter, not "
+                                 f"{T.describe(symbol.type)}", declaration)
 
     def check_declarations(self) -> None:
         for section in self.contract.sections:

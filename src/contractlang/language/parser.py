@@ -310,8 +310,9 @@ def _builder_methods():
 
     @define("currency_decl")
     def currency_decl(self, meta, children):
-        name, description = children
-        return ast.CurrencyDecl(str(name), _unquote(description)[0] if description else None, span=self.span(meta))
+        name, description, code = children
+        return ast.CurrencyDecl(str(name), _unquote(description)[0] if description else None,
+                                str(code) if code is not None else None, span=self.span(meta))
 
     @define("security_decl")
     def security_decl(self, meta, children):

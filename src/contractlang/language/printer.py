@@ -86,7 +86,8 @@ class _Printer:
             return f"enum {node.name} {{ {', '.join(node.members)} }}"
         keyword = "currency" if isinstance(node, ast.CurrencyDecl) else "security"
         described = f" {string(node.description)}" if node.description is not None else ""
-        return f"{keyword} {node.name}{described}"
+        coded = f" = {node.code}" if isinstance(node, ast.CurrencyDecl) and node.code is not None else ""
+        return f"{keyword} {node.name}{described}{coded}"
 
     def section(self, section: ast.Section) -> None:
         self.lead(section, 0)

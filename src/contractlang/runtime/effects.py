@@ -62,15 +62,19 @@ class Result:
     assumptions: dict[str, dict]
     effects: list[Effect]
     state: dict[str, object]
+    currencies: dict[str, str] = attrs.field(factory=dict)  # money states' currencies, where there are several
 
     def to_json(self) -> dict:
-        return {
+        found = {
             "instrument": self.instrument,
             "until": self.until.isoformat(),
             "assumptions": self.assumptions,
             "effects": [effect.to_json() for effect in self.effects],
             "state": self.state,
         }
+        if self.currencies:
+            found["currencies"] = self.currencies
+        return found
 
 
 def render_json(result: Result) -> str:

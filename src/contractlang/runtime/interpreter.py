@@ -446,7 +446,7 @@ class Run:
         on = options.get("on", frame.today)
         due = options.get("due")
         type_ = self.contract.type_of(node.amount)
-        currency = (type_.amount if isinstance(type_, T.Accrued) else type_).unit.single_base()
+        currency = self.currency_code((type_.amount if isinstance(type_, T.Accrued) else type_).unit.single_base())
         details = {
             "payer": self.evaluate(node.payer, frame),
             "payee": self.evaluate(node.payee, frame),
@@ -461,6 +461,13 @@ class Run:
         shown = details["amount"]
         self.emit(node, frame, "payment", details, when=on,
                   extra=[Step(f"paid {shown} {currency} as {node.purpose}: {plain_number(amount)} {how}", frame.clause)])
+
+    def currency_code(self, currency: str) -> str:
+        """The code results show for a currency: its own name, or a template's code parameter."""
+        for declaration in self.contract.tree.declarations:
+            if isinstance(declaration, ast.CurrencyDecl) and declaration.name == currency and declaration.code:
+                return self.globals[declaration.code]
+        return currency
 
     def s_issue(self, node: ast.Issue, frame: Frame) -> None:
         quantity = self.evaluate(node.quantity, frame)
@@ -883,7 +890,16 @@ class Run:
                 elif isinstance(item, ast.Report):
                     value = self.evaluate(item.value, self.global_frame(section.label))
                     state[item.name] = self.shown_at_end(value, self.contract.type_of(item.value), "report", item)
-        return Result(self.contract.title, self.until, self.assumption_table, self.effects, state)
+        result = Result(self.contract.title, self.until, self.assumption_table, self.effects, state)
+        coded = any(isinstance(d, ast.CurrencyDecl) and d.code for d in self.contract.tree.declarations)
+        if len(self.contract.currencies) > 1 or coded:  # which currency each money state is in
+            for name in state:
+                symbol = self.symbols.get(name)
+                type_ = symbol.type if symbol is not None and symbol.kind == "state" else None
+                type_ = type_.inner if isinstance(type_, T.Optional) else type_
+                if isinstance(type_, T.Number) and type_.unit.single_base() in self.contract.currencies:
+                    result.currencies[name] = self.currency_code(type_.unit.single_base())
+        return result
 
     def shown_at_end(self, value, type_, kind: str, item: ast.StateDecl | ast.Report) -> str:
         try:
