@@ -240,3 +240,31 @@ def test_an_output_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path):
     done = contract("batch", NOTE_2002, "--scenarios", CONVERSIONS_2002, "--out", str(tmp_path / "no" / "rows.csv"))
     assert done.returncode == 1
     assert done.stderr == f"error: cannot write {tmp_path / 'no' / 'rows.csv'}: No such file or directory\n"
+
+
+SNAPSHOT = '''contract "A loan that reports its notional with every effect"
+currency USD
+security common
+
+§1 "Repayments" {
+  term holder = "H"
+  state notional: USD = 1_000.00 USD
+  snapshot notional = notional
+  horizon 2025-01-01
+  event Repay { amount: USD }
+  upon Repay as repayment {
+    pay repayment.amount from holder to holder as principal
+    set notional = notional - repayment.amount
+  }
+}
+'''
+
+
+def test_a_snapshot_is_one_cell_of_json_text(tmp_path):
+    (tmp_path / "loan.contract").write_text(SNAPSHOT, encoding="utf-8")
+    (tmp_path / "repay.toml").write_text('[[events]]\ndate = 2024-03-01\ntype = "Repay"\namount = 400\n',
+                                         encoding="utf-8")
+    done = contract("eval", str(tmp_path / "loan.contract"), str(tmp_path / "repay.toml"), "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    payment = csv_rows(done.stdout)[0]
+    assert (payment["amount"], payment["snapshot"]) == ("400.00", '{"notional": "600.00"}')
