@@ -198,6 +198,10 @@ def test_hover_on_a_section_label_a_builtin_an_event_field_and_an_enumeration_va
     assert hover_text(editor, bond, bond_line("require redemption.date >= redemption.noticed_on"), 45).startswith(
         "**field** `noticed_on` of event `Redemption`: Date\n\nin **§3** Redemption at the Issuer's Option")
     assert hover_text(editor, bond, bond_line("record status = redeemed"), 20) == "**value** `redeemed` of enumeration `Status`"
+    assert hover_text(editor, bond, bond_line("require redemption.date < maturity"), 24).startswith(
+        "**field** `date` of event `Redemption`: Date, the day it takes effect\n\nin **§3**")
+    assert hover_text(editor, bond, bond_line("upon Redemption as redemption"), 24).startswith(
+        "**event binder** `redemption`: a Redemption event\n\nin **§3**")
     assert hover_text(editor, bond, bond_line("schedule coupon_dates") - 1, 0) is None  # blank space between declarations
 
 
@@ -243,7 +247,7 @@ def test_completion_of_event_fields_units_and_names_in_scope(editor):
                                    "bond-completion-field.contract")
     assert [d.message for d in diagnostics] == ["unexpected '}'; expected a name"]
     typed = bond_line("record status = redeemed") + 1
-    assert completion_labels(editor, uri, typed, 26) == ["noticed_on", "date", "filed"]
+    assert completion_labels(editor, uri, typed, 26) == ["noticed_on", "date", "filed", "index"]
     in_scope = completion_labels(editor, uri, typed, 15)
     assert {"coupon_rate", "outstanding_principal", "Redemption", "redemption", "outstanding", "redeemed",
             "settle", "business_day", "calendar"} <= set(in_scope)

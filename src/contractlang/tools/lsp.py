@@ -19,7 +19,7 @@ from ..language import ast
 from ..language.builtins import BUILTIN_FUNCTIONS
 from ..language.parser import parse_with_comments
 from ..language.printer import format_contract
-from .symbols import BUILTIN_DOCS, DocumentIndex, index_document
+from .symbols import BUILTIN_DOCS, EVENT_OWN_FIELDS, DocumentIndex, index_document
 
 UNIT_WORDS = ("days", "day")
 _SYMBOL_KINDS = {
@@ -103,7 +103,10 @@ def hover_markdown(index: DocumentIndex, key: str) -> str | None:
         text = index.section_text(definition.name)
         return f"**{definition.name}**{title}" + (f"\n\n> {text}" if text else "")
     lines = [f"**{definition.kind}** `{definition.name}`" + (f": {definition.detail}" if definition.detail else "")]
-    if definition.kind == "field":
+    if definition.kind == "field" and definition.node is None:
+        type_text, meaning = EVENT_OWN_FIELDS[definition.name]
+        lines = [f"**field** `{definition.name}` of event `{definition.detail}`: {type_text}, {meaning}"]
+    elif definition.kind == "field":
         field: ast.FieldDecl = definition.node
         lines = [f"**field** `{definition.name}` of event `{definition.detail}`: {index.source_of(field.type.span)}"]
         if field.default is not None:
@@ -142,9 +145,9 @@ def completions(index: DocumentIndex, line: int, column: int) -> list[types.Comp
             return []
         event = binder.node.event
         fields = [d for d in index.definitions.values() if d.kind == "field" and d.key.startswith(event + ".")]
-        return [types.CompletionItem(label=name, kind=types.CompletionItemKind.Field, detail=detail)
-                for name, detail in [(f.name, index.source_of(f.node.type.span)) for f in fields]
-                + [("date", "Date"), ("filed", "Date")]]
+        return [types.CompletionItem(label=f.name, kind=types.CompletionItemKind.Field,
+                                     detail=index.source_of(f.node.type.span) if f.node else EVENT_OWN_FIELDS[f.name][0])
+                for f in fields]
     if re.search(r"\d[\d_]*(\.\d[\d_]*)?\s+[A-Za-z_]*$", before):
         units = [d.name for d in index.definitions.values() if d.kind in ("currency", "security")]
         return [types.CompletionItem(label=name, kind=types.CompletionItemKind.Unit) for name in units + list(UNIT_WORDS)]

@@ -73,6 +73,13 @@ BUILTIN_DOCS = {
     "is_whole": ("is_whole(x)", "whether x is a whole number"),
 }
 
+# what every event has besides its declared fields: the type and what hover says of each
+EVENT_OWN_FIELDS = {
+    "date": ("Date", "the day it takes effect"),
+    "filed": ("Date", "the date the scenario gives it, before `effective` moved it"),
+    "index": ("a whole number", "its position among the scenario's events"),
+}
+
 _WORD = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_])"
 # what keeps braces from counting: texts and comments, read with the grammar's own patterns
 _DECLARED = (r"^\s*(?:term|(?:private |parameter )?state|parameter|assumption|schedule|accrual|market|event|action"
@@ -317,6 +324,10 @@ class _Indexer:
                 for field in symbol.node.fields:
                     self.define(f"{name}.{field.name}", field.name, "field", self.find(field.name, field),
                                 section=symbol.section, node=field, detail=name)
+                # an event's own fields are declared with the event: its name is where they come from
+                for field in EVENT_OWN_FIELDS:
+                    self.define(f"{name}.{field}", field, "field", self.index.definitions[name].span,
+                                section=symbol.section, detail=name)
         for node in ast.walk(tree):
             if isinstance(node, ast.Defer) and node.name:
                 self.define(node.name, node.name, "deadline", self.find(node.name, node, self.end_of(node.date.span)),
