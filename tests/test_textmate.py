@@ -122,3 +122,20 @@ def test_the_grammar_knows_the_builtins_and_reserved_words_the_lexer_knows():
     for match in list(keywords.values()) + [grammar["repository"]["literals"]["patterns"][-1]["match"]]:
         words.update(match.split("(?:")[1].split(")")[0].split("|"))
     assert sorted(words) == sorted(RESERVED)
+
+
+def test_the_extension_is_complete_and_its_npm_dependencies_pinned():
+    node = shutil.which("node")
+    if node is None:
+        skip_unless_ci("node is not installed")
+    manifest = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))
+    pinned = {**manifest["dependencies"], **manifest["devDependencies"]}
+    assert pinned == {"vscode-languageclient": "9.0.1", "vscode-oniguruma": "2.0.1", "vscode-textmate": "9.3.2"}
+    lock = json.loads((EXTENSION / "package-lock.json").read_text(encoding="utf-8"))
+    assert {name: lock["packages"][f"node_modules/{name}"]["version"] for name in pinned} == pinned
+    contributed = manifest["contributes"]
+    assert contributed["languages"][0]["extensions"] == [".contract"]
+    for relative in (manifest["main"], contributed["languages"][0]["configuration"], contributed["grammars"][0]["path"]):
+        assert (EXTENSION / relative).is_file(), relative
+    assert contributed["configuration"]["properties"]["contract.server.command"]["default"] == ["contract", "lsp"]
+    subprocess.run([node, "--check", str(EXTENSION / manifest["main"])], check=True, timeout=60)
