@@ -113,7 +113,6 @@ class DocumentIndex:
     definitions: dict[str, Definition] = attrs.field(factory=dict)
     occurrences: list[tuple[Span, str]] = attrs.field(factory=list)  # a use or a declaration → the key it names
     locals_by_item: dict[int, dict[str, str]] = attrs.field(factory=dict)  # id(item) → name → key
-    members: dict[str, str] = attrs.field(factory=dict)  # enumeration value → its enumeration
 
     def key_at(self, line: int, column: int) -> str | None:
         """The key of the name under a 1-based position, if any; a cursor just after a name is on it."""
@@ -309,7 +308,6 @@ class _Indexer:
                 for member in declaration.members:
                     member_span = self.find(member, declaration, after)
                     self.define(member, member, "member", member_span, node=declaration, detail=declaration.name)
-                    self.index.members[member] = declaration.name
                     after = self.end_of(member_span) if member_span else after
         for section in tree.sections:
             label_span = Span(self.index.path, section.span.line, section.span.column,
