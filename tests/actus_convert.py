@@ -1,0 +1,88 @@
+"""Scenarios for the ACTUS PAM template from the terms of the published ACTUS test cases.
+
+The converter only renames: each ACTUS term becomes the template's parameter of the same
+meaning, the ACTUS codes of a convention become the language's names for it, a cycle
+("P1ML0") is read into its count, unit and stub, and the observed market data of the
+rate-reset series become the template's `rate_index` series. It does no date arithmetic,
+builds no schedule and computes no amount: every date and figure of a result comes from
+contracts/examples/actus_pam.contract.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ACTUS day count codes (Data Dictionary, dayCountConvention) and the language's names
+DAY_COUNTS = {"A365": "actual/365", "A360": "actual/360", "AA": "actual/actual", "30E360": "30E/360",
+              "30E360ISDA": "30E/360 ISDA", "AL": "actual/365L"}
+END_OF_MONTH = {"SD": "same day", "EOM": "end of month"}
+CALENDARS = {"MF": "weekends"}
+PERIOD_UNITS = {"D": "days", "W": "weeks", "M": "months", "Q": "quarters", "H": "half-years", "Y": "years"}
+STUBS = {"0": "long last", "1": "short last"}
+CYCLE = re.compile(r"P(\d+)([DWMQHY])L([01])")
+
+# ACTUS terms whose value passes through unchanged (dates lose only their time of midnight)
+DATES = {"statusDate": "status_date", "contractDealDate": "contract_deal_date",
+         "initialExchangeDate": "initial_exchange_date",
+         "cycleAnchorDateOfInterestPayment": "cycle_anchor_date_of_interest_payment",
+         "cycleAnchorDateOfRateReset": "cycle_anchor_date_of_rate_reset",
+         "capitalizationEndDate": "capitalization_end_date", "purchaseDate": "purchase_date",
+         "terminationDate": "termination_date"}
+NUMBERS = {"notionalPrincipal": "notional_principal", "nominalInterestRate": "nominal_interest_rate",
+           "premiumDiscountAtIED": "premium_discount_at_ied", "rateMultiplier": "rate_multiplier",
+           "rateSpread": "rate_spread", "accruedInterest": "accrued_interest",
+           "priceAtPurchaseDate": "price_at_purchase_date", "priceAtTerminationDate": "price_at_termination_date",
+           "nextResetRate": "next_reset_rate"}
+CODES = {"contractRole": "contract_role", "currency": "contract_currency",
+         "businessDayConvention": "business_day_convention"}
+TRANSLATED = {"dayCountConvention": ("day_count_convention", DAY_COUNTS),
+              "endOfMonthConvention": ("end_of_month_convention", END_OF_MONTH),
+              "calendar": ("calendar", CALENDARS)}
+CYCLES = {"cycleOfInterestPayment": "cycle_of_interest_payment", "cycleOfRateReset": "cycle_of_rate_reset"}
+# identify the contract, not its cash flows; the market series is given under its own name below
+IGNORED = {"contractType", "contractID", "creditorID", "debtorID", "marketObjectCodeOfRateReset"}
+
+# the template's payment purposes and the ACTUS event types they are
+EVENT_TYPES = {"initial_exchange": "IED", "interest": "IP", "capitalization": "IPCI", "rate_reset": "RR",
+               "fixed_rate_reset": "RRF", "purchase": "PRD", "termination": "TD", "maturity": "MD"}
+
+
+def date_and_time(value: str) -> tuple[str, str]:
+    """An ACTUS date-time "2013-12-31T23:59:59" as its ISO date and its time of day."""
+    day, _, time = value.partition("T")
+    return day, time or "00:00:00"
+
+
+def scenario_for(case: dict) -> dict:
+    """The scenario (as JSON data) that gives the template the terms and market data of one case."""
+    terms = case["terms"]
+    params: dict[str, str] = {}
+    for name, value in terms.items():
+        text = str(value).strip()
+        if name in IGNORED:
+            continue
+        if name in DATES:
+            params[DATES[name]] = date_and_time(text)[0]
+        elif name == "maturityDate":
+            params["maturity_date"], params["maturity_time"] = date_and_time(text)
+        elif name in NUMBERS:
+            params[NUMBERS[name]] = text
+        elif name in CODES:
+            params[CODES[name]] = text
+        elif name in TRANSLATED:
+            parameter, names = TRANSLATED[name]
+            params[parameter] = names[text]
+        elif name in CYCLES:
+            count, unit, stub = CYCLE.fullmatch(text).groups()
+            params[CYCLES[name] + "_count"] = count
+            params[CYCLES[name] + "_unit"] = PERIOD_UNITS[unit]
+            params[CYCLES[name] + "_stub"] = STUBS[stub]
+        else:
+            raise ValueError(f"{case['identifier']}: the template has no parameter for the ACTUS term {name!r}")
+    scenario: dict = {"title": f"ACTUS reference case {case['identifier']}", "params": params}
+    series_name = terms.get("marketObjectCodeOfRateReset")
+    if series_name:
+        observed = case["dataObserved"][series_name]["data"]
+        scenario["market"] = {"rate_index": {date_and_time(point["timestamp"])[0]: str(point["value"])
+                                             for point in observed}}
+    return scenario
