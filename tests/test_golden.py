@@ -24,6 +24,9 @@ CONTRACT_OF = {
     "nstor_2003_": "contracts/nstor_2003_convertible_note.contract",
     "series_h_": "contracts/nstor_series_h_preferred.contract",
     "bond_": "contracts/examples/fixed_rate_bond.contract",
+    "safe_": "contracts/examples/safe.contract",
+    "warrant_": "contracts/examples/warrant.contract",
+    "frn_": "contracts/examples/floating_rate_note.contract",
 }
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 
