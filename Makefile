@@ -29,6 +29,7 @@ conformance: $(STAMP)
 	$(BIN)/python $(SHARED)/conformance/check.py --command $(BIN)/contract -v
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch_throughput.py
 
