@@ -12,7 +12,7 @@ from ..language import ast
 from ..language.printer import expr
 from ..runtime.interpreter import Run
 from ..runtime.values import Inputs, Setting
-from .views import view_frame
+from .views import explain_failure, view_frame
 
 
 @attrs.define
@@ -59,7 +59,7 @@ def _example_inputs(contract, item: ast.Example):
 
 
 def run_example(contract, item: ast.Example, clause: str) -> list[str]:
-    """The expectations of an example that do not hold (empty when it passes)."""
+    """The expectations of an example that do not hold (empty when it passes), each with the values it saw."""
     inputs = _example_inputs(contract, item)
     run = Run(contract, inputs)
     try:
@@ -72,6 +72,8 @@ def run_example(contract, item: ast.Example, clause: str) -> list[str]:
     failed = []
     for given in item.items:
         if isinstance(given, ast.Expectation) and not run.evaluate(given.condition, frame):
-            failed.append(f"line {given.span.line}: expected {expr(given.condition)}" if given.span
-                          else f"expected {expr(given.condition)}")
+            where = f"line {given.span.line}: " if given.span else ""
+            found = explain_failure(run, given.condition, frame)
+            failed.append("\n".join([f"{where}expected {expr(given.condition)}" + (", but" if found else "")]
+                                    + [f"  {line}" for line in found]))
     return failed

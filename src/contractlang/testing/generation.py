@@ -6,7 +6,9 @@ amounts from the magnitudes the contract writes, and price paths from a few
 points held or interpolated, not one draw per day. `generate EVENT.count from
 A to B` adds that many events of a type to each scenario. Some events follow the one
 drawn before them by a span terms count (0, 1, 10, 30, 31 days ...), so that
-periods counted from an event end inside scenarios. `generate NAME from A to B`
+periods counted from an event end inside scenarios. Parameters with defaults
+vary too, figures by round factors of the default, flags either way (a failure
+shrinks back to the default). `generate NAME from A to B`
 in a contract narrows a parameter, `until` or an event field.
 """
 
@@ -36,6 +38,7 @@ class Generated:
     prices: dict
     events: list  # (type, date, fields)
     markets: dict = attrs.field(factory=dict)  # several series, by market name (with a single one: prices)
+    assumptions: dict = attrs.field(factory=dict)  # set only by a relational invariant's variation
 
     def __repr__(self) -> str:
         events = ", ".join(f"{kind} {when}" for kind, when, _ in self.events)
@@ -44,6 +47,7 @@ class Generated:
     def inputs(self, contract):
         return Inputs(
             params={name: Setting(value, "scenario") for name, value in self.params.items()},
+            assumptions={name: Setting(value, "scenario") for name, value in self.assumptions.items()},
             until=self.until,
             prices=self.prices if not self.markets else None,
             markets=self.markets,
@@ -63,6 +67,7 @@ class Generator:
         self.literal_times: set[time] = set()
         self.magnitudes: dict[str, list[Decimal]] = {}
         self._survey()
+        self.defaults = self._defaults()
         self.low, self.high = self._date_range()
         self.edges = self._edge_dates()
 
@@ -91,6 +96,28 @@ class Generator:
         for (name, field), (low, high) in self.narrowed.items():
             if isinstance(low, date):
                 self.literal_dates.update({low, high})
+
+    def _defaults(self) -> dict:
+        """The default of each parameter that has one and can be evaluated alone (a literal, a term)."""
+        evaluator = Run(self.contract, Inputs())
+        frame = evaluator.global_frame("generation")
+        found = {}
+        for symbol in self.contract.symbols.values():
+            if symbol.kind == "parameter" and symbol.node.default is not None:
+                try:
+                    found[symbol.name] = evaluator.evaluate(symbol.node.default, frame)
+                except (ContractError, KeyError, ArithmeticError):
+                    continue
+        return found
+
+    def _varies(self, symbol) -> bool:
+        """Whether a parameter with a default varies: a figure or a flag does; a date, a choice (a day
+        count) or a text keeps its default unless a `generate` line says how it may move, since what
+        is counted from it or goes with it moves in ways only the contract can state."""
+        if (symbol.name, None) in self.narrowed or self.choices.get((symbol.name, None)):
+            return True
+        kind = symbol.type.inner if isinstance(symbol.type, T.Optional) else symbol.type
+        return (isinstance(kind, T.Number) and symbol.name in self.defaults) or kind == T.BOOL
 
     def _date_range(self) -> tuple[date, date]:
         dates = sorted(self.literal_dates) or [date(2000, 1, 1), date(2005, 1, 1)]
@@ -132,11 +159,11 @@ class Generator:
         return st.one_of(st.sampled_from(self.edges), plain)
 
     def number(self, type_: T.Number, bounds=None):
+        unit = str(type_.unit).replace(" per ", "/")
+        found = self.magnitudes.get(unit) or []
         if bounds is not None:
             low, high = bounds
         else:
-            unit = str(type_.unit).replace(" per ", "/")
-            found = self.magnitudes.get(unit) or []
             if type_.unit.is_plain:
                 return st.sampled_from([Decimal(v) for v in ("2", "0.5", "1.5", "3", "0.1", "1.05", "1.25", "4")])
             top = max(found) if found else Decimal(10_000_000)
@@ -148,12 +175,12 @@ class Generator:
             step = Decimal(1).scaleb(-places)
             top = int(high / step)
             bottom = int(low / step)
-            round_ones = sorted({v for v in (high, high / 2, high / 4, high / 10, high / 31, low)
-                                 if low <= v <= high})
-            round_ones = [v.quantize(step) for v in round_ones] + ([Decimal(100) * k for k in range(1, 6)]
-                                                                    if high >= 500 else [])
+            # the contract's own figures, then round ones (1, 2, 5 times a power of ten): a failure shrinks
+            # toward the first of them, so a counterexample shows a figure a reader recognises
+            own = sorted(v for v in found if low <= v <= high) if bounds is None else []
+            round_ones = own + [v for v in _round_figures(low, high) if v not in own] + [high.quantize(step)]
         return st.one_of(
-            st.sampled_from([v for v in round_ones if low <= v <= high] or [low]),
+            st.sampled_from(round_ones),
             st.integers(bottom, max(bottom, top)).map(lambda n: _in_units(n, places)),
         )
 
@@ -279,16 +306,25 @@ class Generator:
                     continue
                 bounds = self.narrowed.get((symbol.name, None))
                 required = symbol.kind == "parameter" and symbol.node.default is None
+                # a parameter with a default (or optional) keeps it in about half the scenarios, and a
+                # failure shrinks toward it, so that a counterexample names only the values it needs
+                if not required and (not self._varies(symbol) or not draw(st.booleans())):
+                    continue
                 if self.choices.get((symbol.name, None)):
                     found[symbol.name] = draw(st.sampled_from(self.choices[(symbol.name, None)]))
                     continue
-                if bounds is None and not required:
-                    continue
-                if symbol.type == T.DATE:
+                kind = symbol.type.inner if isinstance(symbol.type, T.Optional) else symbol.type
+                default = self.defaults.get(symbol.name)
+                if kind == T.DATE:
                     low, high = bounds or (self.low, self.high)
                     found[symbol.name] = draw(st.dates(min_value=low, max_value=high))
-                elif isinstance(symbol.type, T.Number):
-                    found[symbol.name] = draw(self.number(symbol.type, bounds))
+                elif isinstance(kind, T.Number) and bounds is None and default is not None:
+                    factors = WHOLE_FACTORS if kind.integral else NUMBER_FACTORS
+                    found[symbol.name] = default * draw(st.sampled_from(factors))
+                elif isinstance(kind, T.Number):
+                    found[symbol.name] = draw(self.number(kind, bounds))
+                elif kind == T.BOOL or isinstance(kind, T.Enum) or kind == T.TIME:
+                    found[symbol.name] = draw(self.field("", symbol.name, kind, None))
             return found
 
         return draw_params()
@@ -342,6 +378,18 @@ def _minutes_around(moment: time) -> list[time]:
 
 
 FOLLOWING_GAPS = (0, 1, 2, 5, 9, 10, 11, 29, 30, 31, 32)  # days after the event before
+NUMBER_FACTORS = tuple(Decimal(f) for f in ("0.5", "0.9", "1.1", "2", "0.25", "10"))  # times a default figure
+WHOLE_FACTORS = tuple(Decimal(f) for f in ("2", "3", "10"))  # a count stays whole
+
+
+def _round_figures(low: Decimal, high: Decimal) -> list[Decimal]:
+    """1, 2 and 5 times the powers of ten between low and high, smallest first (at most a few dozen)."""
+    figures = [low] if low == low.to_integral_value() else []
+    exponent = max(low, Decimal("0.01")).adjusted()
+    while exponent <= high.adjusted():
+        figures += [m * Decimal(10) ** exponent for m in (1, 2, 5) if low < m * Decimal(10) ** exponent <= high]
+        exponent += 1
+    return figures
 
 
 def _in_units(count: int, places: int) -> Decimal:

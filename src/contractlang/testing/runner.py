@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import time
+import warnings
 from pathlib import Path
 
 import click
 from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import seed as hypothesis_seed
+from hypothesis.errors import HypothesisWarning
 
 from ..diagnostics import ContractError
 from ..language import ast
@@ -54,7 +56,7 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
             if failed:
                 failures.append(Failure("example", item.name, clause, "; ".join(failed)))
                 echo(style(f"  FAIL example {item.name!r} ({clause})", fg="red"))
-                for line in failed:
+                for line in "\n".join(failed).splitlines():
                     echo(f"       {line}")
             else:
                 echo(f"  ok   example {item.name!r} ({clause})")
@@ -71,7 +73,9 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
         def holds(generated):
             runs[0] += 1
             if color and runs[0] % 10 == 0:  # a terminal: show progress on the line of the property
-                click.echo(f"\r  ...  invariant {item.name[:60]!r}: {runs[0]}/{max_examples}", nl=False)
+                done = (f"a failure found, making it smaller ({runs[0]} scenarios)" if found
+                        else f"{min(runs[0], max_examples)}/{max_examples} scenarios")
+                click.echo(f"\r\033[K  ...  invariant {item.name[:60]!r}: {done}", nl=False)
             try:
                 message = check_invariant(contract, item, clause, generated)
             except Discard:
@@ -88,7 +92,9 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
                 raise AssertionError(message)
 
         try:
-            holds()
+            with warnings.catch_warnings():  # the library's advice is for its own users, not a contract's
+                warnings.simplefilter("ignore", HypothesisWarning)
+                holds()
             if color:
                 click.echo("\r\033[K", nl=False)
             echo(f"  ok   invariant {item.name!r} ({clause}): {runs[0]} scenarios, "
@@ -97,7 +103,8 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
             if color:
                 click.echo("\r\033[K", nl=False)
             echo(style(f"  FAIL invariant {item.name!r} ({clause})", fg="red"))
-            echo(f"       {found['message']}")
+            for line in found["message"].splitlines():
+                echo(f"       {line}")
             stem = f"{Path(contract.path).stem}-{_slug(item.name)}"
             written = write_counterexample(contract, found["generated"], f"counterexample: {item.name}", out_dir, stem)
             failures.append(Failure("invariant", item.name, clause, found["message"], written))

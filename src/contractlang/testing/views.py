@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import attrs
 
@@ -116,3 +117,88 @@ def view_frame(run, result, events, clause: str, varied=None):
     if varied is not None:
         local["varied"] = varied
     return Frame(clause, None, run.until, [], local, "a property")
+
+
+COMPARISONS = ("==", "!=", "<", "<=", ">", ">=", "in")
+RECORDS_SHOWN = 8  # records of one list a failure prints: enough to see the run, short enough to read
+
+
+def shown(value) -> str:
+    """A value as a failure message prints it: numbers in plain digits, records on one line."""
+    from ..runtime.explain import plain_number
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    if isinstance(value, (Decimal, Fraction)):
+        return plain_number(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, EffectRecord):
+        return record_line(value)
+    if isinstance(value, EventRecord):
+        fields = ", ".join(f"{name} = {shown(v)}" for name, v in value.fields.items())
+        return f"event {value.index}: {value.type} on {value.date}" + (f" ({fields})" if fields else "")
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def record_line(record: EffectRecord) -> str:
+    """One effect as a failure lists it: date, kind, what it was, clause and cause."""
+    from ..runtime.explain import plain_number
+
+    what = {
+        "payment": lambda r: f"{plain_number(r.amount)} {r.currency} {r.purpose} to {r.payee}",
+        "issue": lambda r: f"{plain_number(r.quantity)} {r.security} to {r.recipient}"
+                           + (f" at {plain_number(r.price)}" if r.price else ""),
+        "adjustment": lambda r: f"{r.name} {r.before} -> {r.after}",
+        "rejection": lambda r: f"{r.event}: {r.reason}",
+        "votes": lambda r: f"{plain_number(r.quantity)} to {r.holder}",
+        "status": lambda r: f"{r.name} = {r.value}",
+    }[record.kind](record)
+    cause = f"event {plain_number(record.cause)}" if record.cause is not None else "schedule"
+    return f"{record.date} {record.kind} {what} ({record.clause}, {cause})"
+
+
+def explain_failure(run, condition, frame) -> list[str]:
+    """Why a condition is false: the value each side of its comparison had, and the records they came from.
+
+    A false `a and b` is explained by its first false part; `not` and other forms by their own value."""
+    from ..language import ast
+    from ..language.printer import expr
+
+    while isinstance(condition, ast.Binary) and condition.operator == "and":
+        condition = condition.right if run.evaluate(condition.left, frame) else condition.left
+    lines = []
+    if isinstance(condition, ast.Binary) and condition.operator in COMPARISONS:
+        for side in (condition.left, condition.right):
+            lines.append(f"{expr(side)} is {shown(run.evaluate(side, frame))}")
+    elif isinstance(condition, ast.Not):
+        lines.append(f"{expr(condition.operand)} is true")
+    lists = []
+    for node in ast.walk(condition):
+        if isinstance(node, ast.Name) and node.name in KIND_OF_LIST.keys() | {"effects"}:
+            label, records = node.name, frame.locals.get(node.name)
+        elif isinstance(node, ast.Name) and node.name in run.contract.events:
+            label, records = node.name, frame.locals.get(node.name)
+        elif (isinstance(node, ast.FieldAccess) and isinstance(node.subject, ast.Name)
+              and node.subject.name == "varied" and node.name in KIND_OF_LIST.keys() | {"effects"}):
+            label, records = f"varied.{node.name}", getattr(frame.locals["varied"], node.name)
+        else:
+            continue
+        if label in (found for found, _ in lists) or records is None:
+            continue
+        lists.append((label, records))
+    for label, records in lists:
+        if not records:
+            lines.append(f"{label}: none")
+            continue
+        lines.append(f"{label}:")
+        lines += [f"  {shown(r)}" for r in records[:RECORDS_SHOWN]]
+        if len(records) > RECORDS_SHOWN:
+            lines.append(f"  ... and {len(records) - RECORDS_SHOWN} more")
+    return lines
