@@ -27,24 +27,26 @@ DATES = {"statusDate": "status_date", "contractDealDate": "contract_deal_date",
          "cycleAnchorDateOfInterestPayment": "cycle_anchor_date_of_interest_payment",
          "cycleAnchorDateOfRateReset": "cycle_anchor_date_of_rate_reset",
          "capitalizationEndDate": "capitalization_end_date", "purchaseDate": "purchase_date",
-         "terminationDate": "termination_date"}
+         "terminationDate": "termination_date", "cycleAnchorDateOfFee": "cycle_anchor_date_of_fee"}
 NUMBERS = {"notionalPrincipal": "notional_principal", "nominalInterestRate": "nominal_interest_rate",
            "premiumDiscountAtIED": "premium_discount_at_ied", "rateMultiplier": "rate_multiplier",
            "rateSpread": "rate_spread", "accruedInterest": "accrued_interest",
            "priceAtPurchaseDate": "price_at_purchase_date", "priceAtTerminationDate": "price_at_termination_date",
-           "nextResetRate": "next_reset_rate"}
+           "nextResetRate": "next_reset_rate", "lifeCap": "life_cap", "lifeFloor": "life_floor",
+           "periodCap": "period_cap", "periodFloor": "period_floor", "feeRate": "fee_rate", "feeAccrued": "fee_accrued"}
 CODES = {"contractRole": "contract_role", "currency": "contract_currency",
-         "businessDayConvention": "business_day_convention"}
+         "businessDayConvention": "business_day_convention", "feeBasis": "fee_basis"}
 TRANSLATED = {"dayCountConvention": ("day_count_convention", DAY_COUNTS),
               "endOfMonthConvention": ("end_of_month_convention", END_OF_MONTH),
               "calendar": ("calendar", CALENDARS)}
-CYCLES = {"cycleOfInterestPayment": "cycle_of_interest_payment", "cycleOfRateReset": "cycle_of_rate_reset"}
+CYCLES = {"cycleOfInterestPayment": "cycle_of_interest_payment", "cycleOfRateReset": "cycle_of_rate_reset",
+          "cycleOfFee": "cycle_of_fee"}
 # identify the contract, not its cash flows; the market series is given under its own name below
 IGNORED = {"contractType", "contractID", "creditorID", "debtorID", "marketObjectCodeOfRateReset"}
 
 # the template's payment purposes and the ACTUS event types they are
 EVENT_TYPES = {"initial_exchange": "IED", "interest": "IP", "capitalization": "IPCI", "rate_reset": "RR",
-               "fixed_rate_reset": "RRF", "purchase": "PRD", "termination": "TD", "maturity": "MD"}
+               "fixed_rate_reset": "RRF", "fee": "FP", "purchase": "PRD", "termination": "TD", "maturity": "MD"}
 
 
 def date_and_time(value: str) -> tuple[str, str]:
