@@ -124,7 +124,14 @@ def eval_command(contract_path, scenario_path, output_format, until_text, sets, 
 
         sys.stdout.write(csv_text(result_rows(result, contract_path, scenario_path)))
     else:
-        sys.stdout.write(render_table(result, explain=explain, color=sys.stdout.isatty()))
+        from .runtime.effects import Accepted
+        from .tools.settings_in_force import parameters_in_force, rates
+
+        accepted = tuple(Accepted(e.index, e.type, e.date, contract.symbols[e.type].section) for e in inputs.events)
+        currency = contract.currencies[0] if len(contract.currencies) == 1 else None
+        sys.stdout.write(render_table(result, explain=explain, color=sys.stdout.isatty(),
+                                      parameters=parameters_in_force(contract, inputs), rates=rates(contract),
+                                      events=accepted, currency=currency))
 
 
 @main.command("check", context_settings=CONTEXT)

@@ -9,11 +9,14 @@ the contract's own schedule) and the steps that computed it, for --explain.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import attrs
 
 from ..diagnostics import printable
+from ..stdlib import exact
 
 KIND_KEYS = {
     "payment": ("payer", "payee", "amount", "currency", "purpose", "due", "period"),
@@ -92,7 +95,35 @@ def _group(amount: str) -> str:
     return f"{sign}{int(whole):,}{dot}{fraction}"
 
 
-def _describe(effect: Effect) -> tuple[str, str]:
+SHOWN_PLACES = 6  # decimal places a long number is shown with in the table; the JSON keeps every digit
+_NUMBER = re.compile(r"(?<![\w.\-/:])(-?)(\d+)(?:\.(\d+))?(?![\w\-/:]|\.\d)")
+
+
+def for_people(text: str) -> str:
+    """Numbers in a text as people read them: thousands separated, a long quotient rounded to
+    six places with an ellipsis (`67,265.753425…`). A whole number that reads as a year (2003) is left."""
+    def shown(match: re.Match) -> str:
+        sign, whole, fraction = match.group(1), match.group(2), match.group(3)
+        if fraction is None and (len(whole) < 4 or (len(whole) == 4 and 1900 <= int(whole) < 2200)):
+            return match.group(0)
+        tail = ""
+        if fraction is not None and len(fraction) > SHOWN_PLACES:
+            rounded = Decimal(f"{whole}.{fraction}").quantize(Decimal(1).scaleb(-SHOWN_PLACES), ROUND_HALF_EVEN)
+            whole, fraction = str(rounded).split(".")
+            tail = "…"
+        return f"{sign}{int(whole):,}" + (f".{fraction}" if fraction is not None else "") + tail
+    return _NUMBER.sub(shown, text)
+
+
+def as_percentage(value: str) -> str:
+    """0.085 → 8.5% (a value that is not a plain number is left as it is)."""
+    try:
+        return f"{exact.shown(Decimal(value) * 100)}%"
+    except ArithmeticError:
+        return value
+
+
+def _describe(effect: Effect, currency: str | None = None) -> tuple[str, str]:
     """The amount column and the description column of one effect."""
     d = effect.details
     if effect.kind == "payment":
@@ -105,7 +136,7 @@ def _describe(effect: Effect) -> tuple[str, str]:
     if effect.kind == "issue":
         text = f"{d['security']} to {d['recipient']}"
         if d.get("price"):
-            text += f"  at {d['price']}"
+            text += f"  at {d['price']}" + (f" {currency} per {d['security']}" if currency else "")
             if d.get("price_date"):
                 text += f" (close of {d['price_date']})"
         return f"{_group(d['quantity'])} sh", text
@@ -118,40 +149,71 @@ def _describe(effect: Effect) -> tuple[str, str]:
     return "", f"{d['name']} = {d['value']}" + (f"  due {d['due']}" if d.get("due") else "")
 
 
-def render_table(result: Result, explain: bool = False, color: bool = False) -> str:
-    """A table for people: dates, kinds and amounts aligned, clause and cause on every line."""
+@attrs.frozen
+class Accepted:
+    """A scenario event the terms accepted that produced no effect (a notice): the table still lists it."""
+
+    index: int
+    type: str
+    date: date
+    clause: str
+
+
+def render_table(result: Result, explain: bool = False, color: bool = False, parameters: dict | None = None,
+                 rates: frozenset = frozenset(), events: tuple = (), currency: str | None = None) -> str:
+    """A table for people: dates, kinds and amounts aligned, clause and cause on every line; then the
+    parameters and assumptions in force and the state at the end. Numbers are grouped and long
+    quotients rounded for display (`for_people`), rates shown as percentages, prices with their unit;
+    `events` (Accepted) gives a line to each accepted event that produced nothing else."""
     import click
 
     def style(text: str, **how) -> str:
         return click.style(text, **how) if color else text
 
     rows = []
-    for effect in result.effects:
-        amount, text = (printable(part) for part in _describe(effect))
+    for position, effect in enumerate(result.effects):
+        amount, text = (printable(part) for part in _describe(effect, currency))
         cause = f"event {effect.cause}" if effect.cause is not None else "schedule"
-        rows.append((effect, effect.date.isoformat(), effect.kind, amount, effect.clause, cause, text))
+        rows.append(((effect.date, position), effect, effect.kind, amount, effect.clause, cause, for_people(text)))
+    causes = {effect.cause for effect in result.effects}
+    for event in events:
+        if event.index not in causes and event.date <= result.until:
+            # where it ran: after its day's scheduled items and the events before it, before those after it
+            later = [p for p, e in enumerate(result.effects) if e.date == event.date
+                     and e.cause is not None and e.cause > event.index]
+            rows.append(((event.date, (later[0] if later else len(result.effects)) - 0.5), None, "accepted", "",
+                         event.clause, f"event {event.index}",
+                         printable(f"{event.type} accepted: no payment, issue or status")))
+    rows.sort(key=lambda row: row[0])
     width_amount = max([len(r[3]) for r in rows] + [6])
     width_clause = max([len(r[4]) for r in rows] + [6])
     width_cause = max([len(r[5]) for r in rows] + [5])
     lines = [style(printable(result.instrument), bold=True) + f"  (through {result.until.isoformat()})", ""]
     header = f"{'date':<10}  {'kind':<10}  {'amount':>{width_amount}}  {'clause':<{width_clause}}  {'cause':<{width_cause}}  what"
     lines.append(style(header, bold=True))
-    for effect, when, kind, amount, clause, cause, text in rows:
+    for (when, _), effect, kind, amount, clause, cause, text in rows:
         colour = {"rejection": "red", "payment": "green", "issue": "cyan", "adjustment": "yellow"}.get(kind)
-        line = f"{when:<10}  {kind:<10}  {amount:>{width_amount}}  {clause:<{width_clause}}  {cause:<{width_cause}}  {text}"
+        line = f"{when.isoformat():<10}  {kind:<10}  {amount:>{width_amount}}  {clause:<{width_clause}}  {cause:<{width_cause}}  {text}"
         lines.append(style(line, fg=colour) if colour else line)
-        if explain:
+        if explain and effect is not None:
             for step in effect.steps:
-                lines.append(style(f"{'':<12}  {step.clause:<{width_clause}}  {printable(step.text)}", dim=True))
+                lines.append(style(f"{'':<12}  {step.clause:<{width_clause}}  {for_people(printable(step.text))}",
+                                   dim=True))
     if not rows:
         lines.append("(no effects)")
-    lines.append("")
-    lines.append(style("assumptions", bold=True))
-    for name, entry in result.assumptions.items():
-        lines.append(printable(f"  {name} = {entry['value']}  ({entry['source']}, {entry['clause']})"))
+    for title, entries in (("parameters", parameters or {}), ("assumptions", result.assumptions)):
+        if not entries and title == "parameters":
+            continue
+        lines.append("")
+        lines.append(style(title, bold=True))
+        if not entries:
+            lines.append("  (none)")
+        for name, entry in entries.items():
+            value = as_percentage(entry["value"]) if name in rates else for_people(str(entry["value"]))
+            lines.append(printable(f"  {name} = {value}  ({entry['source']}, {entry['clause']})"))
     lines.append("")
     lines.append(style("state at the end", bold=True))
     for name, value in result.state.items():
-        shown = value if isinstance(value, str) else json.dumps(value)
-        lines.append(printable(f"  {name} = {_group(shown) if isinstance(value, str) and value[:1].isdigit() else shown}"))
+        shown = for_people(value) if isinstance(value, str) else json.dumps(value)
+        lines.append(printable(f"  {name} = {shown}"))
     return "\n".join(lines) + "\n"

@@ -14,12 +14,18 @@ from ..stdlib import exact, rounding
 from .values import EventRecord, Quote
 
 
+FORMULA_WIDTH = 120  # characters of a formula an explanation shows; a longer one ends with " ..."
+
+
 def formula(node: ast.Expr) -> str | None:
     """The text of a computed expression, for explanations (None for a plain literal or name)."""
     if isinstance(node, (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.Name)):
         return None
     text = expr(node)
-    return text if len(text) <= 120 else text[:117] + "..."
+    if len(text) <= FORMULA_WIDTH:
+        return text
+    cut = text.rfind(" ", 0, FORMULA_WIDTH - 4)  # between two words: a name is never cut short
+    return text[:cut if cut > 0 else FORMULA_WIDTH - 4] + " ..."
 
 
 def describe_event(record: EventRecord, contract: CheckedContract) -> str:

@@ -1,0 +1,102 @@
+"""The table `contract eval` prints for people: parameters beside assumptions, rates as percentages,
+prices with their unit, long quotients rounded for display only, and a line for an accepted notice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from contractlang.cli import main
+
+SAFE_LIKE = '''contract "A SAFE-like note"
+
+currency USD
+security preferred "Preferred shares of the financing"
+
+§1 "Conversion" {
+  term company = "Company"
+  parameter investor: Text = "Investor"
+  parameter purchase_amount: USD = 100_000.00 USD
+  parameter cap: USD = 5_000_000.00 USD
+  parameter discount_rate: Decimal = 80%
+  term capitalization = 3_000_000 preferred
+  horizon 2027-01-01
+  state price_noticed: Bool = false
+  state conversion_price: USD per preferred = 0 USD per preferred
+  event FinancingNotice { }
+  event Financing { price: USD per preferred }
+  upon FinancingNotice as notice {
+    set price_noticed = true
+  }
+  upon Financing as financing {
+    require price_noticed else "a financing follows its notice"
+    let safe_price = cap / capitalization
+    let discount_price = financing.price * discount_rate
+    set conversion_price = min(safe_price, discount_price)
+    issue floor(purchase_amount / conversion_price) of "preferred" to investor, price round_half_up(conversion_price, 4)
+  }
+}
+'''
+
+SCENARIO = '''title = "A notice, then a financing at 2.00"
+until = 2026-12-31
+
+[params]
+cap = "4000000"
+
+[[events]]
+date = 2025-03-03
+type = "FinancingNotice"
+
+[[events]]
+date = 2025-04-01
+type = "Financing"
+price = "2.00"
+'''
+
+
+def evaluate(tmp_path: Path, *options: str) -> str:
+    (tmp_path / "safe.contract").write_text(SAFE_LIKE, encoding="utf-8")
+    (tmp_path / "financing.toml").write_text(SCENARIO, encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(tmp_path / "safe.contract"), str(tmp_path / "financing.toml"),
+                                       *options])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_the_table_lists_the_parameters_in_force_with_rates_as_percentages_and_money_with_its_unit(tmp_path):
+    table = evaluate(tmp_path)
+
+    assert ("parameters\n"
+            "  investor = Investor  (contract, §1)\n"
+            "  purchase_amount = 100,000.00 USD  (contract, §1)\n"
+            "  cap = 4,000,000.00 USD  (scenario, §1)\n"
+            "  discount_rate = 80%  (contract, §1)\n") in table
+
+
+def test_a_price_shows_its_currency_and_unit_and_a_long_quotient_is_rounded_for_display_only(tmp_path):
+    table = evaluate(tmp_path)
+
+    # 4,000,000 / 3,000,000 = 1.3333...: the issue's price as the contract rounds it, with its unit
+    assert "75,000 sh  §1      event 2  preferred to Investor  at 1.3333 USD per preferred" in table
+    assert "  conversion_price = 1.333333…\n" in table  # the state, rounded for people
+    result = json.loads(evaluate(tmp_path, "--format", "json"))
+    assert result["state"]["conversion_price"] == "1.333333333333333333333333333"  # every digit kept
+
+
+def test_an_accepted_event_that_produces_nothing_still_has_its_line(tmp_path):
+    table = evaluate(tmp_path)
+
+    assert ("2025-03-03  accepted               §1      event 1  FinancingNotice accepted: no payment, issue or status\n"
+            "2025-04-01  issue") in table
+
+
+def test_the_explanation_shows_each_step_once_with_thousands_separated(tmp_path):
+    table = evaluate(tmp_path, "--explain")
+
+    assert table.count("safe_price = cap / capitalization = 1.333333… USD per preferred") == 1
+    assert "  conversion_price = min(safe_price, discount_price) = 1.333333… USD per preferred" in table
+    assert "discount_price = financing.price * discount_rate = 1.6 USD per preferred" in table
+    assert "event 2: Financing on 2025-04-01 (price = 2)" in table
