@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import importlib.util
 import json
 import os
 import platform
@@ -30,7 +31,7 @@ import time
 import tomllib
 import tracemalloc
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -395,11 +396,9 @@ def measure_bond(report: Report, repeat: int) -> None:
         raise SystemExit(f"the bond's floor differs from the contract: {floor} against {found}")
     seconds = seconds_per_call(evaluation(contract, inputs), repeat * 3)
     floor_seconds = seconds_per_call(bond_floor, repeat * 3)
-    report.add("example bond to maturity (13 cash flows)", milliseconds(seconds), f"floor {microseconds(floor_seconds)}",
-               seconds / floor_seconds, "(context)", None)
-    try:
-        import QuantLib  # noqa: F401  (the bench extra)
-    except ImportError:
+    report.add("example bond to maturity (13 cash flows)", milliseconds(seconds),
+               f"floor {microseconds(floor_seconds)}", seconds / floor_seconds, "(context)", None)
+    if importlib.util.find_spec("QuantLib") is None:
         report.notes.append("QuantLib is not installed (pip install -e '.[bench]'): the bond's yardstick is skipped.")
     else:
         flows = sorted((day, f"{Decimal(repr(amount)).quantize(Decimal('0.01'))}") for day, amount in quantlib_bond())
@@ -456,17 +455,6 @@ def measure_contract_test(report: Report, cache: str) -> None:
                seconds / bare, "≤ 5 s", seconds <= 5)
 
 
-def note_run(contract, inputs):
-    """One evaluation of the note, and its steps."""
-    from contractlang.runtime.interpreter import Run
-    from contractlang.stdlib import exact
-
-    with localcontext(exact.EXACT):
-        run = Run(contract, inputs)
-        run.run()
-    return run.steps_taken
-
-
 def measure_events(report: Report, quick: bool) -> None:
     """(h) the cost of each conversion or prepayment, 100 to 100,000 of them: time and memory per event."""
     from contractlang.diagnostics import ContractError
@@ -480,6 +468,7 @@ def measure_events(report: Report, quick: bool) -> None:
     base_seconds = seconds_per_call(evaluation(contract, empty), 5)
     base_peak = peak_bytes(evaluation(contract, empty))
     per_event = {}
+    stopped = None
     for count in (100, 1_000, 10_000, 100_000):
         events = note_events(count)
         inputs = Inputs(prices=prices, events=bound(events))
@@ -487,9 +476,9 @@ def measure_events(report: Report, quick: bool) -> None:
         try:
             seconds = seconds_per_call(evaluation(contract, inputs), repeat, 0.0)
         except ContractError as problem:
-            report.notes.append(f"{count:,} events: the evaluation stopped: {problem.diagnostics[0].message.split(';')[0]}")
-            report.add(f"per event, {count:,} conversions and prepayments", "stopped (step budget)", "—", None,
-                       "≤ 80 µs, ≤ 1 KB", False)
+            reason = problem.diagnostics[0].message.split(";")[0]
+            report.notes.append(f"{count:,} events: the evaluation stopped: {reason}")
+            stopped = count
             break
         reference_seconds = seconds_per_call(lambda: reference.run(events), repeat, 0.0)
         memory = peak_bytes(evaluation(contract, inputs)) if not (quick and count > 10_000) else None
@@ -502,6 +491,9 @@ def measure_events(report: Report, quick: bool) -> None:
         report.add(f"per event, {count:,} conversions and prepayments", microseconds(figures["s"]) + memory,
                    f"reference model {microseconds(figures['reference_s'])}", figures["s"] / figures["reference_s"],
                    "≤ 80 µs, ≤ 1 KB", met)
+    if stopped is not None:
+        report.add(f"per event, {stopped:,} conversions and prepayments", "stopped (step budget)", "—", None,
+                   "≤ 80 µs, ≤ 1 KB", False)
     largest = max(per_event)
     growth = per_event[largest]["s"] / per_event[1_000]["s"]
     report.add(f"per event: {largest:,} against 1,000", microseconds(per_event[largest]["s"]),
