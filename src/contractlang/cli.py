@@ -1,4 +1,4 @@
-"""The command line: `contract eval | check | test | batch | diff | fmt`. Thin: each command calls one stage.
+"""The command line: `contract eval | check | test | new | batch | diff | fmt`. Thin: each command calls one stage.
 
 Every failure a user can cause arrives here as a ContractError and leaves as
 `PATH:LINE:COL: error: MESSAGE` with the line and a caret, exit status 1.
@@ -239,6 +239,21 @@ def diff_command(old_path, new_path, scenario_paths, count, seed, out_dir, keep)
     sys.stdout.write(render(report))
     if report.outcomes_differ:
         sys.exit(3)
+
+
+@main.command("new", context_settings=CONTEXT)
+@click.argument("name", metavar="NAME")
+@click.option("--like", "kind", type=click.Choice(["bond", "note", "preferred", "safe"]), default="bond",
+              show_default=True, help="the kind of instrument the skeleton starts from")
+def new_command(name, kind):
+    """Write NAME.contract, a commented skeleton that checks, evaluates and tests green, and NAME.toml beside it."""
+    from .tools.skeleton import write_skeleton
+
+    contract_path, scenario_path = write_skeleton(name, kind)
+    click.echo(f"wrote {contract_path} and {scenario_path}")
+    click.echo(f"next: contract check {contract_path}")
+    click.echo(f"      contract eval {contract_path} {scenario_path} --explain")
+    click.echo(f"      contract test {contract_path}")
 
 
 @main.command("fmt", context_settings=CONTEXT)
