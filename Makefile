@@ -9,13 +9,17 @@ SHARED := ../shared
 
 .PHONY: demo test conformance bench memo clean
 
+# pip's own notices (resolver and path warnings) go to a log, shown only when the install fails
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing contractlang and its test tools into $(VENV) (log: $(VENV)/install.log)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-warn-script-location -e '.[test]' \
+		> $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/contract eval contracts/nstor_2002_subordinated_note.contract scenarios/nstor_2002_conversions.toml
+	@echo "contract eval contracts/nstor_2002_subordinated_note.contract scenarios/nstor_2002_conversions.toml"
+	@$(BIN)/contract eval contracts/nstor_2002_subordinated_note.contract scenarios/nstor_2002_conversions.toml
 
 test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m pytest
