@@ -100,3 +100,20 @@ def test_the_explanation_shows_each_step_once_with_thousands_separated(tmp_path)
     assert "  conversion_price = min(safe_price, discount_price) = 1.333333… USD per preferred" in table
     assert "discount_price = financing.price * discount_rate = 1.6 USD per preferred" in table
     assert "event 2: Financing on 2025-04-01 (price = 2)" in table
+
+
+def test_the_explanation_says_why_an_event_of_a_day_ran_after_that_days_scheduled_rule(tmp_path):
+    contract = tmp_path / "bond.contract"
+    contract.write_text(Path("contracts/examples/fixed_rate_bond.contract").read_text(encoding="utf-8"),
+                        encoding="utf-8")
+    scenario = tmp_path / "redeemed_on_a_coupon_date.toml"
+    scenario.write_text('until = 2026-12-31\n\n[[events]]\ndate = 2026-04-15\ntype = "Redemption"\n'
+                        'noticed_on = 2026-03-02\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(contract), str(scenario), "--explain"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    redemption = next(i for i, line in enumerate(lines) if "redemption  Issuer → Holder" in line)
+    assert lines[redemption - 3].startswith("2026-04-15  payment        12,500.00 USD  §2      schedule  interest")
+    assert lines[redemption + 1].strip() == ("ran after the scheduled rule of §2 of the same day: "
+                                             "the contract's own schedule of a day runs first")

@@ -149,6 +149,19 @@ def _describe(effect: Effect, currency: str | None = None) -> tuple[str, str]:
     return "", f"{d['name']} = {d['value']}" + (f"  due {d['due']}" if d.get("due") else "")
 
 
+def _same_day_order(previous: Effect | None, effect: Effect) -> str | None:
+    """Why an effect came after another of its day from a different rule (the order of G6), else None."""
+    if previous is None or previous.date != effect.date or previous.cause == effect.cause or effect.cause is None:
+        return None
+    if previous.cause is None:
+        return (f"ran after the scheduled rule of {previous.clause} of the same day: "
+                "the contract's own schedule of a day runs first")
+    if previous.cause < effect.cause:
+        return (f"ran after event {previous.cause} of the same day: "
+                "events of one day run in the order the scenario gives them")
+    return None
+
+
 @attrs.frozen
 class Accepted:
     """A scenario event the terms accepted that produced no effect (a notice): the table still lists it."""
@@ -191,11 +204,16 @@ def render_table(result: Result, explain: bool = False, color: bool = False, par
     lines = [style(printable(result.instrument), bold=True) + f"  (through {result.until.isoformat()})", ""]
     header = f"{'date':<10}  {'kind':<10}  {'amount':>{width_amount}}  {'clause':<{width_clause}}  {'cause':<{width_cause}}  what"
     lines.append(style(header, bold=True))
+    previous = None
     for (when, _), effect, kind, amount, clause, cause, text in rows:
         colour = {"rejection": "red", "payment": "green", "issue": "cyan", "adjustment": "yellow"}.get(kind)
         line = f"{when.isoformat():<10}  {kind:<10}  {amount:>{width_amount}}  {clause:<{width_clause}}  {cause:<{width_cause}}  {text}"
         lines.append(style(line, fg=colour) if colour else line)
         if explain and effect is not None:
+            order = _same_day_order(previous, effect)
+            previous = effect
+            if order:
+                lines.append(style(f"{'':<12}  {'':<{width_clause}}  {order}", dim=True))
             for step in effect.steps:
                 lines.append(style(f"{'':<12}  {step.clause:<{width_clause}}  {for_people(printable(step.text))}",
                                    dim=True))
