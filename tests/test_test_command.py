@@ -155,6 +155,8 @@ def test_an_invariant_over_a_raised_parameter_catches_a_term_that_is_not_monoton
     assert "sum([i.quantity for i in varied.issues]) is 363636" in output  # at 5.5 million, half the price
     assert "sum([i.quantity for i in issues]) is 200000" in output  # at 5 million: 100,000 / 0.50
     assert "(and its variation: over the scenario with cap raised by 10%)" in output
+    assert (f"the varied run: contract eval {tmp_path / 'planted.contract'} "
+            f"{tmp_path / 'found' / 'planted-a-higher-cap-never-gives-more-shares.toml'} --set cap=5500000.00\n") in output
 
 
 def test_the_same_invariant_holds_once_the_term_is_monotone(tmp_path):

@@ -14,6 +14,7 @@ import attrs
 
 from ..language import ast
 from ..language.printer import expr
+from ..runtime.explain import plain_text
 from ..runtime.interpreter import Run
 from ..runtime.values import CheckFailed, Inputs, PreconditionFailed
 from .generation import Generated
@@ -79,6 +80,16 @@ def _with_changed_setting(contract, generated: Generated, variation: ast.Variati
     if contract.symbols[variation.event].kind == "assumption":
         return attrs.evolve(generated, assumptions={**generated.assumptions, variation.event: changed})
     return attrs.evolve(generated, params={**generated.params, variation.event: changed})
+
+
+def changed_setting_option(contract, generated: Generated, variation: ast.Variation) -> str:
+    """`--set NAME=VALUE` (or `--assume`) that makes `contract eval` run a failure's varied scenario."""
+    run, _, _ = evaluate_generated(contract, generated)
+    varied = _with_changed_setting(contract, generated, variation, run)
+    symbol = contract.symbols[variation.event]
+    values = varied.assumptions if symbol.kind == "assumption" else varied.params
+    option = "--assume" if symbol.kind == "assumption" else "--set"
+    return f"{option} {variation.event}={plain_text(values[variation.event], symbol.type, contract.currencies)}"
 
 
 def _inputs_skipping_removed(contract, generated: Generated):

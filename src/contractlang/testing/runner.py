@@ -19,7 +19,7 @@ from ..language.printer import variation as variation_text
 from .counterexamples import scenario_text, write_counterexample
 from .examples import Failure, run_example
 from .generation import Generator
-from .invariants import Discard, check_invariant, evaluate_generated
+from .invariants import Discard, changed_setting_option, check_invariant, evaluate_generated
 
 
 def _properties(contract):
@@ -111,6 +111,9 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
             echo(f"       counterexample: {written}")
             echo("       reproduce with: contract eval " + contract.path + " " + written
                  + (" (and its variation: " + _describe_variation(item.variation) + ")" if item.variation else ""))
+            if item.variation is not None and item.variation.kind == "parameter_changed":
+                echo(f"       the varied run: contract eval {contract.path} {written} "
+                     + changed_setting_option(contract, found["generated"], item.variation))
             for line in scenario_text(contract, found["generated"], "counterexample", None).splitlines()[1:]:
                 echo(f"         {line}")
         tried += runs[0]
