@@ -4,8 +4,9 @@ Absolute times on a shared machine are noisy; ratios to a yardstick timed moment
 apart on the same machine are not, so each figure is shown against one:
 
 - the floor: the bare exact arithmetic of the same payments, written plainly here;
-- a hand-written exact reference model of the 2002 note (conversions and prepayments
-  handled simply), which must give the same payments as the contract;
+- hand-written exact reference models of the 2002 note (conversions and prepayments handled
+  simply) and of the Series H preferred (dividends and conversions), which must give the same
+  payments and shares as the contracts;
 - QuantLib's FixedRateBond for the example bond (the `bench` extra; skipped with a note
   when it is not installed), which must give the same dates and amounts;
 - a bare `python -c pass` for process start, with the same interpreter;
