@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -78,3 +80,32 @@ def test_a_name_that_cannot_name_a_contract_is_wrong_usage(in_tmp):
     assert status == 2
     assert err.startswith("error: '3 notes' cannot name a contract")
     assert os.listdir(in_tmp) == []
+
+
+def tutorial_contract() -> str:
+    """The contract docs/tutorial.md builds: step 1's section with step 3's maturity rule, then §2, §3, §tests."""
+    text = (Path(__file__).parent.parent / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```$", text, flags=re.S | re.M)
+    first = next(b for b in blocks if b.startswith('contract "'))
+    maturity = next(b for b in blocks if b.startswith("  on maturity {") and "§2 {" in b)
+    start = first.index("  on maturity {")
+    first = first[:start] + maturity + "}\n"
+    sections = [next(b for b in blocks if b.startswith(f'§{label} "')) for label in ("2", "3", "tests")]
+    return "\n".join([first] + sections)
+
+
+def test_the_tutorials_contract_checks_and_gives_the_figures_the_tutorial_shows(in_tmp):
+    (in_tmp / "acme_note.contract").write_text(tutorial_contract(), encoding="utf-8")
+    (in_tmp / "prepaid.toml").write_text('title = "Acme prepays in June 2026 on twelve days\' notice"\n\n'
+                                         '[[events]]\ndate = 2026-06-15\ntype = "Prepayment"\n'
+                                         'noticed_on = 2026-06-03\n', encoding="utf-8")
+
+    assert cli("check", "acme_note.contract")[:2] == (0, "acme_note.contract: ok (4 sections, 1 event types)\n")
+    assert cli("fmt", "--check", "acme_note.contract")[0] == 0
+    status, out, _ = cli("eval", "acme_note.contract", "prepaid.toml")
+    assert status == 0
+    assert ("2026-06-15  payment       3,484.93 USD  §2      event 1   interest  Acme Corp. → Holder"
+            "  for [2026-03-01, 2026-06-15)\n"
+            "2026-06-15  payment     200,000.00 USD  §3      event 1   principal  Acme Corp. → Holder\n") in out
+    status, out, _ = cli("test", "acme_note.contract", "--max-examples", "30", "--counterexamples", "found")
+    assert status == 0, out
