@@ -98,7 +98,7 @@ def test_only_states_change_and_from_dates_only_accruals():
     found = problems('§1 {\n term t = 1 USD\n state s: USD = 1 USD\n event E {}\n upon E as e {\n'
                      '  set t = 2 USD\n  set s = 2 USD from today\n }\n}\n')
     assert "'t' is a term, not a state: only states change" in found
-    assert "'from' dates a change for accruals, and nothing accrues on 's'" in found
+    assert "'from' dates a change for accruals, and no accrual accrues on 's' or at a rate that names it" in found
 
 
 # ------------------------------------------------------------------- interpreter

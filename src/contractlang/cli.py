@@ -116,7 +116,7 @@ def eval_command(contract_path, scenario_path, output_format, until_text, sets, 
     contract = load(contract_path)
     scenario = load_scenario(scenario_path)
     inputs = inputs_for(contract, scenario, set_values, assume_values, until)
-    result = evaluate(contract, inputs)
+    result = evaluate(contract, inputs, explain=explain)
     if output_format == "json":
         sys.stdout.write(render_json(result))
     elif output_format == "csv":
@@ -308,7 +308,7 @@ def render_command(contract_path, scenario_path, output_path, until_text, sets, 
     contract = load(contract_path)
     scenario = load_scenario(scenario_path) if scenario_path else None
     inputs = inputs_for(contract, scenario, set_values, assume_values, until)
-    result = evaluate(contract, inputs) if scenario is not None else None
+    result = evaluate(contract, inputs, explain=True) if scenario is not None else None
     memo = build_memo(contract, inputs, result, scenario_title=scenario.title if scenario else None)
     write_memo(render_html(memo), output_path)
     click.echo(f"wrote {output_path}", err=True)

@@ -7,6 +7,8 @@ every event, never the checker's own workings.
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 from . import ast
@@ -57,12 +59,13 @@ class CheckedContract:
     event_sections: dict[str, str]
     currencies: tuple[str, ...]
     formulas: dict[int, str | None] = attrs.field(factory=dict)  # explanation texts, by node, made once
+    compiled: dict[int, object] = attrs.field(factory=dict)  # expressions as closures, by node, made once
 
     @property
     def title(self) -> str:
         return self.tree.title
 
-    @property
+    @functools.cached_property
     def functions(self) -> dict[str, ast.Function]:
         """The contract's own functions, by name (calls of any other name are built-ins)."""
         return {s.name: s.node for s in self.symbols.values() if s.kind == "function"}

@@ -311,6 +311,9 @@ class Checker(ExpressionChecks):
                 self.problem("an accrual accrues on a state (for example 'on: outstanding_principal')", base.value)
             else:
                 self.accrual_bases.add(state.name)
+            for name in ast.names_in(fields["annual_rate"].value) if "annual_rate" in fields else ():
+                if name in self.symbols and self.symbols[name].kind == "state":
+                    self.accrual_bases.add(name)  # a rate state's change may be dated for the accrual too
             base_type = self.expr(base.value, scope, context)
             rate_type = self.expr(fields["annual_rate"].value, scope, context) if "annual_rate" in fields else None
             if "annual_rate" in fields:
@@ -483,7 +486,8 @@ class Checker(ExpressionChecks):
             self.expect(self.expr(node.value, scope, context, declared), declared, node.value, f"state '{node.name}'")
             if node.effective is not None:
                 if node.name not in self.accrual_bases:
-                    self.problem(f"'from' dates a change for accruals, and nothing accrues on '{node.name}'", node.effective)
+                    self.problem(f"'from' dates a change for accruals, and no accrual accrues on '{node.name}' "
+                                 "or at a rate that names it", node.effective)
                 self.expect(self.expr(node.effective, scope, context), T.DATE, node.effective, "the date a change counts from")
         elif isinstance(node, ast.Adjust):
             declared = self.state_type(node.name, node)

@@ -79,6 +79,9 @@ class ExpressionChecks:
             if not types:
                 return T.EMPTY_LIST
             first = types[0]
+            if isinstance(first, T.Number) and first.integral and any(
+                    isinstance(t, T.Number) and not t.integral and t.unit == first.unit for t in types):
+                first = T.Number(first.unit)  # whole numbers beside fractions: a list of numbers
             for item, found in zip(node.items[1:], types[1:]):
                 self.expect(found, first, item, "every item of a list")
             self.single_values(first, node.items[0])

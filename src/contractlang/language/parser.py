@@ -731,8 +731,8 @@ def _builder_methods():
     @define("time")
     def time(self, meta, children):
         token = str(children[0])
-        hours, minutes = int(token[:2]), int(token[3:])
-        if hours > 23 or minutes > 59:
+        hours, minutes, seconds = int(token[:2]), int(token[3:5]), int(token[6:] or 0)
+        if hours > 23 or minutes > 59 or seconds > 59:
             raise ContractError(Diagnostic(f"{token} is not a time of day", self.token_span(children[0]), self.text))
         return ast.TimeLit(token, span=self.span(meta))
 

@@ -49,9 +49,10 @@ EXPLANATION_LINES = 10_000  # lines one explanation keeps (each effect keeps a c
 
 
 class Run:
-    def __init__(self, contract: CheckedContract, inputs: Inputs):
+    def __init__(self, contract: CheckedContract, inputs: Inputs, explain: bool = False):
         self.contract = contract
         self.inputs = inputs
+        self.explain = explain  # explanations are built only when asked for: they are most of a run's work
         self.symbols = contract.symbols
         self.globals: dict[str, object] = {}
         self.state: dict[str, object] = {}
@@ -65,6 +66,7 @@ class Run:
         self.sequence = 0
         self.pending_items: dict[str, dict[int, date]] = {}  # named items not yet run: sequence -> date
         self.claimed: set[int] = set()
+        self.claimed_order: list[int] = []  # the claimed events in the order claimed, so a rejection undoes its own
         self.pending_events: dict[date, list[EventRecord]] = {}
         self.history: list[tuple[date, dict]] = []
         self.assumption_table: dict[str, dict] = {}
@@ -309,10 +311,11 @@ class Run:
             return
         clause, rule = handler
         frame = Frame(clause, record, record.date, [], {rule.binder: record}, f"{record.type} (event {record.index})")
-        try:
-            frame.steps.append(Step(describe_event(record, self.contract), clause))
-        except ArithmeticError:
-            raise self.not_shown(f"event {record.index} ({record.type})", record.span, None) from None
+        if self.explain:
+            try:
+                frame.steps.append(Step(describe_event(record, self.contract), clause))
+            except ArithmeticError:
+                raise self.not_shown(f"event {record.index} ({record.type})", record.span, None) from None
         self.transaction(lambda: self.execute(rule.body, frame), frame, record)
 
     def transaction(self, body, frame: Frame, cause: EventRecord | None) -> bool:
@@ -343,15 +346,19 @@ class Run:
         heapq.heappush(self.queue, (when, 1, item.sequence, item))
 
     def save(self):
-        return (dict(self.state), {n: l.copy() for n, l in self.ledgers.items()},
+        return (dict(self.state), {n: l.checkpoint() for n, l in self.ledgers.items()},
                 {n: m.copy() for n, m in self.markets.items()},
-                len(self.effects), set(self.claimed), {n: dict(p) for n, p in self.pending_items.items()})
+                len(self.effects), len(self.claimed_order), {n: dict(p) for n, p in self.pending_items.items()})
 
     def restore(self, saved) -> None:
         state, ledgers, market, effects, claimed, pending_items = saved
-        self.state, self.ledgers, self.markets = state, ledgers, market
+        self.state, self.markets = state, market
+        for name, checkpoint in ledgers.items():
+            self.ledgers[name].rollback(checkpoint)
         del self.effects[effects:]
-        self.claimed = claimed
+        for index in self.claimed_order[claimed:]:
+            self.claimed.discard(index)
+        del self.claimed_order[claimed:]
         self.pending_items = pending_items
 
     # --------------------------------------------------------- statements
@@ -371,7 +378,7 @@ class Run:
 
     def step(self, frame: Frame, name: str, node: ast.Expr, value, note: str = "") -> None:
         """One line of explanation: a name, the formula that gave it, its value."""
-        if not self.explanation_has_room(frame):
+        if not self.explain or not self.explanation_has_room(frame):
             return
         shown = self.show(value, node)
         formulas = self.contract.formulas
@@ -383,6 +390,8 @@ class Run:
         """Whether the frame's explanation takes another line; when it first does not, it says so.
 
         A loop that runs a million statements explains them all no more than a run's memory allows."""
+        if not self.explain:
+            return False
         if len(frame.steps) < EXPLANATION_LINES:
             return True
         if len(frame.steps) == EXPLANATION_LINES:
@@ -456,11 +465,13 @@ class Run:
             "due": due.isoformat() if due is not None and due != on else None,
             "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
         }
-        how = {"cents": "rounded to cents, half up", "cents down": "rounded down to cents",
-               "cents half even": "rounded to cents, half even", "exact": "exactly, not rounded"}[settlement]
-        shown = details["amount"]
-        self.emit(node, frame, "payment", details, when=on,
-                  extra=[Step(f"paid {shown} {currency} as {node.purpose}: {plain_number(amount)} {how}", frame.clause)])
+        extra = ()
+        if self.explain:
+            how = {"cents": "rounded to cents, half up", "cents down": "rounded down to cents",
+                   "cents half even": "rounded to cents, half even", "exact": "exactly, not rounded"}[settlement]
+            extra = [Step(f"paid {details['amount']} {currency} as {node.purpose}: {plain_number(amount)} {how}",
+                          frame.clause)]
+        self.emit(node, frame, "payment", details, when=on, extra=extra)
 
     def currency_code(self, currency: str) -> str:
         """The code results show for a currency: its own name, or a template's code parameter."""
@@ -538,9 +549,11 @@ class Run:
             if record.type == node.event and record.index not in self.claimed:
                 self.charge(len(frame.steps), node, frame)  # the event's explanation starts with a copy of this one
                 self.claimed.add(record.index)
+                self.claimed_order.append(record.index)
                 inner = frame.child(cause=record, steps=list(frame.steps), rule=f"{record.type} (event {record.index})")
                 inner.locals[node.binder] = record
-                inner.steps.append(Step(describe_event(record, self.contract), frame.clause))
+                if self.explain:
+                    inner.steps.append(Step(describe_event(record, self.contract), frame.clause))
                 if self.transaction(lambda: self.execute(node.body, inner), inner, record):
                     return
                 # the scheduled item goes first in its day (G6): the event's rejection follows it
@@ -584,23 +597,34 @@ class Run:
     def emit(self, node: ast.Statement, frame: Frame, kind: str, details: dict, when: date | None = None,
              extra=()) -> None:
         """An effect, with the steps of its rule since the rule's previous effect: each step is shown once."""
+        cause = frame.cause.index if frame.cause is not None else None
+        if not self.explain:
+            self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details))
+            return
         shown = self.steps_shown.get(id(frame.steps), (None, 0))[1]
         self.charge(len(frame.steps) - shown, node, frame)  # every effect keeps a copy of its new steps
         self.steps_shown[id(frame.steps)] = (frame.steps, len(frame.steps))  # held, so that its id stays its own
-        cause = frame.cause.index if frame.cause is not None else None
         self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details,
                                    tuple(frame.steps[shown:]) + tuple(extra)))
 
     # --------------------------------------------------------- expressions
     def evaluate(self, node: ast.Expr, frame: Frame):
-        """The value of an expression; a date or number beyond range is a diagnostic at the innermost node."""
+        """The value of an expression; a date or number beyond range is a diagnostic at the innermost node.
+
+        Each expression is compiled once per checked contract into a closure (compile_expression),
+        so that a run does no dispatch on node types for names, literals and operators."""
+        compiled = self.contract.compiled.get(id(node))
+        if compiled is None:
+            compiled = self.contract.compiled[id(node)] = compile_expression(node, self.contract)
         try:
-            return _EXPRESSIONS[type(node)](self, node, frame)
+            return compiled(self, frame)
         except schedules.OutsideCalendar as problem:
-            raise ContractError(Diagnostic(f"{problem}, in {frame.rule} ({frame.clause})", node.span,
-                                           self.contract.text)) from None
+            raise self.outside_calendar(problem, node, frame) from None
         except ArithmeticError as problem:
             raise self.out_of_range(problem, node, frame) from None
+
+    def outside_calendar(self, problem, node: ast.Node, frame: Frame) -> ContractError:
+        return ContractError(Diagnostic(f"{problem}, in {frame.rule} ({frame.clause})", node.span, self.contract.text))
 
     def e_name(self, node: ast.Name, frame: Frame):
         name = node.name
@@ -652,26 +676,7 @@ class Run:
         return None
 
     def e_field(self, node: ast.FieldAccess, frame):
-        subject = self.evaluate(node.subject, frame)
-        if isinstance(subject, EventRecord):
-            if node.name == "date":
-                return subject.date
-            if node.name == "filed":  # the scenario's date, before `effective` moved it
-                return subject.filed or subject.date
-            if node.name == "index":
-                return Decimal(subject.index)
-            return subject.fields[node.name]
-        if isinstance(subject, Quote):
-            return getattr(subject, node.name)
-        if isinstance(subject, Settlement):
-            return subject.amount if node.name == "amount" else subject.period
-        if isinstance(subject, Pair):
-            return subject.first if node.name == "first" else subject.second
-        if isinstance(subject, tuple) and len(subject) == 2:
-            return subject[0] if node.name == "start" else subject[1]
-        if subject is None and node.name in ("start", "end"):
-            return None
-        return getattr(subject, node.name)
+        return field_of(self.evaluate(node.subject, frame), node.name)
 
     def e_index(self, node: ast.Index, frame):
         values = self.evaluate(node.subject, frame)
@@ -731,8 +736,10 @@ class Run:
         if op == "??":
             left = self.evaluate(node.left, frame)
             return left if left is not None else self.evaluate(node.right, frame)
-        left = self.evaluate(node.left, frame)
-        right = self.evaluate(node.right, frame)
+        return self.combine(op, self.evaluate(node.left, frame), self.evaluate(node.right, frame), node, frame)
+
+    def combine(self, op: str, left, right, node: ast.Binary, frame: Frame):
+        """An operator applied to the values of its two sides (the logical ones are not: they short-circuit)."""
         if type(left) is Decimal and type(right) is Decimal:
             operation = _DECIMAL_OPERATIONS.get(op)
             if operation is not None:
@@ -803,7 +810,9 @@ class Run:
         named = self.named(node, frame)
         end = named["before"] if "before" in named else schedules.add_days(named["through"], 1)
         portion = named.get("on")
-        looked_through = ledger.entries  # a query looks through the changes and portions not yet settled
+        # a query of the whole base looks through the changes and portions not yet settled; one of a
+        # part of it (on:) only through the spans of the schedule
+        looked_through = ledger.entries if portion is None else 0
         if settle:
             if "up_to" in named:
                 if exact.compare(named["up_to"], 0) < 0:
@@ -932,10 +941,123 @@ _EXPRESSIONS = {
 }
 
 
-def evaluate(contract: CheckedContract, inputs: Inputs) -> Result:
+def field_of(subject, name: str):
+    """A field of a value: an event's, a quote's, a settlement's, a pair's or a period's."""
+    if isinstance(subject, EventRecord):
+        if name == "date":
+            return subject.date
+        if name == "filed":  # the scenario's date, before `effective` moved it
+            return subject.filed or subject.date
+        if name == "index":
+            return Decimal(subject.index)
+        return subject.fields[name]
+    if isinstance(subject, Quote):
+        return getattr(subject, name)
+    if isinstance(subject, Settlement):
+        return subject.amount if name == "amount" else subject.period
+    if isinstance(subject, Pair):
+        return subject.first if name == "first" else subject.second
+    if isinstance(subject, tuple) and len(subject) == 2:
+        return subject[0] if name == "start" else subject[1]
+    if subject is None and name in ("start", "end"):
+        return None
+    return getattr(subject, name)
+
+
+def compile_expression(node: ast.Expr, contract: CheckedContract):
+    """An expression as a closure `(run, frame) -> value`, made once per checked contract.
+
+    Names are resolved by what the checker knows them to be; literals are constants; operators call
+    the closures of their sides. Anything else (calls, lists, comprehensions, schedules) runs through
+    the interpreter's own method for its node. An operator that goes out of range is reported at its
+    own node, as the interpreter would."""
+    kind = type(node)
+    if kind is ast.NumberLit:
+        value = int(node.value) if node.unit is not None and node.unit.name in ("day", "days") else node.value
+        return lambda run, frame: value
+    if kind in (ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit):
+        value = node.value
+        return lambda run, frame: value
+    if kind is ast.TimeLit:
+        value = time.fromisoformat(node.text)
+        return lambda run, frame: value
+    if kind is ast.NoneLit:
+        return lambda run, frame: None
+    if kind is ast.Name:
+        return _compile_name(node, contract)
+    if kind is ast.FieldAccess:
+        subject, name = compile_expression(node.subject, contract), node.name
+        return lambda run, frame: field_of(subject(run, frame), name)
+    if kind is ast.IfExpr:
+        condition, then = compile_expression(node.condition, contract), compile_expression(node.then, contract)
+        otherwise = compile_expression(node.otherwise, contract)
+        return lambda run, frame: then(run, frame) if condition(run, frame) else otherwise(run, frame)
+    if kind is ast.Not:
+        operand = compile_expression(node.operand, contract)
+        return lambda run, frame: not operand(run, frame)
+    if kind is ast.IsNone:
+        operand, negated = compile_expression(node.operand, contract), node.negated
+        return lambda run, frame: (operand(run, frame) is None) != negated
+    if kind is ast.Binary:
+        return _compile_binary(node, contract)
+    method = _EXPRESSIONS[kind]
+    return lambda run, frame: method(run, node, frame)
+
+
+def _compile_name(node: ast.Name, contract: CheckedContract):
+    name = node.name
+    symbol = contract.symbols.get(name)
+    kind = symbol.kind if symbol is not None else None
+    if name == "today":
+        return lambda run, frame: frame.locals[name] if name in frame.locals else frame.today
+    if name == "until":
+        return lambda run, frame: frame.locals[name] if name in frame.locals else run.until
+    if kind == "state":
+        return lambda run, frame: frame.locals[name] if name in frame.locals else run.state[name]
+    if kind in ("parameter", "assumption"):
+        return lambda run, frame: frame.locals[name] if name in frame.locals else run.globals[name]
+    if kind in ("term", "schedule", "report"):
+        return lambda run, frame: frame.locals[name] if name in frame.locals else run.global_value(symbol)
+    if kind == "market":
+        return lambda run, frame: frame.locals[name] if name in frame.locals else run.markets[name]
+    if kind == "accrual":
+        return lambda run, frame: frame.locals[name] if name in frame.locals else run.ledgers[name]
+    if isinstance(contract.types.get(id(node)), T.Enum) and kind is None:
+        return lambda run, frame: frame.locals[name] if name in frame.locals else name  # a member stands for itself
+    return lambda run, frame: frame.locals[name]  # a name of the rule: a let, a binder, a parameter
+
+
+def _compile_binary(node: ast.Binary, contract: CheckedContract):
+    op = node.operator
+    left, right = compile_expression(node.left, contract), compile_expression(node.right, contract)
+    if op == "and":
+        return lambda run, frame: bool(left(run, frame)) and bool(right(run, frame))
+    if op == "or":
+        return lambda run, frame: bool(left(run, frame)) or bool(right(run, frame))
+    if op == "??":
+        def coalesce(run, frame):
+            value = left(run, frame)
+            return value if value is not None else right(run, frame)
+        return coalesce
+    decimal_operation = _DECIMAL_OPERATIONS.get(op)
+
+    def combined(run, frame):
+        a, b = left(run, frame), right(run, frame)
+        try:
+            if decimal_operation is not None and type(a) is Decimal and type(b) is Decimal:
+                return decimal_operation(a, b)  # exact, or out of range (never rounded)
+            return run.combine(op, a, b, node, frame)
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return combined
+
+
+def evaluate(contract: CheckedContract, inputs: Inputs, explain: bool = False) -> Result:
     """Run one scenario's inputs through a checked contract.
 
     Arithmetic is exact (stdlib/exact.py); the run's decimal context traps Inexact
     as well, so no operation anywhere in it can round a number silently."""
     with localcontext(exact.EXACT):
-        return Run(contract, inputs).run()
+        return Run(contract, inputs, explain).run()

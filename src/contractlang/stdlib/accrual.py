@@ -81,6 +81,21 @@ class Ledger:
         return attrs.evolve(self, changes=list(self.changes), portions=list(self.portions),
                             rate_changes=list(self.rate_changes))
 
+    def checkpoint(self) -> tuple:
+        """What rollback() needs to undo every change after it, in constant time and space.
+
+        The lists only grow by appending, or are replaced whole (a settlement): so the lists
+        themselves and their lengths are enough."""
+        return (self.base, self.annual_rate, self.watermark, self.stopped_from, self.changes, len(self.changes),
+                self.portions, len(self.portions), self.rate_changes, len(self.rate_changes))
+
+    def rollback(self, checkpoint: tuple) -> None:
+        (self.base, self.annual_rate, self.watermark, self.stopped_from, self.changes, changes,
+         self.portions, portions, self.rate_changes, rate_changes) = checkpoint
+        del self.changes[changes:]
+        del self.portions[portions:]
+        del self.rate_changes[rate_changes:]
+
     # ----------------------------------------------------------- changes
     def change_base(self, effective: date, delta: Decimal) -> None:
         """The base changes by `delta` for every day from `effective` on."""
