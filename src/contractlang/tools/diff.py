@@ -223,8 +223,58 @@ def _for(contract, generated: Generated, events: set[str]) -> Generated:
     return attrs.evolve(generated, params=params, events=[e for e in generated.events if e[0] in events])
 
 
+def changed_names(old, new) -> set[str]:
+    """The declared names whose definitions differ between the drafts, and every name defined from them."""
+    def definitions(contract):
+        return {symbol.name: symbol.node for symbol in contract.symbols.values()}
+    before, after = definitions(old), definitions(new)
+    changed = {name for name in set(before) | set(after) if before.get(name) != after.get(name)}
+    uses = {name: _names_used(node) for name, node in after.items()}
+    while True:
+        more = {name for name, used in uses.items() if name not in changed and used & changed}
+        if not more:
+            return changed
+        changed |= more
+
+
+def _names_used(node) -> set[str]:
+    """The names and the actions and functions a definition refers to."""
+    found = set(ast.names_in(node))
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Do):
+            found.add(inner.action)
+        elif isinstance(inner, ast.Call):
+            found.add(inner.function)
+    return found
+
+
+def events_touching(contract, names: set[str]) -> list[str]:
+    """The event types whose rules (or the scheduled items that claim them) read any of the names."""
+    touching = []
+    for section in contract.tree.sections:
+        for item in section.items:
+            if isinstance(item, ast.UponRule) and _names_used(item) & names:
+                touching.append(item.event)
+            elif isinstance(item, (ast.OnEachRule, ast.OnDateRule)):
+                touching += [claim.event for claim in ast.walk(item)
+                             if isinstance(claim, ast.Claim) and _names_used(claim) & names]
+    return sorted(set(touching))
+
+
+def _aimed_generator(contract, aimed: list[str]) -> Generator:
+    """A generator of the draft's scenarios in which the events a change can reach come more often."""
+    generator = Generator(contract)
+    for kind in aimed:
+        if kind in contract.events and "count" not in contract.events[kind].fields:
+            generator.narrowed.setdefault((kind, "count"), (1, 3))
+    return generator
+
+
 def generated_scenarios(old, new, count: int, seed: int) -> list[Generated]:
-    """`count` scenarios drawn by hypothesis from both drafts' declarations, the same for the same seed."""
+    """`count` scenarios drawn by hypothesis from both drafts' declarations, the same for the same seed.
+
+    The events whose rules read what changed (directly or through terms, actions and functions
+    defined from it) are drawn in every scenario, so that a change shows where it can."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
     from hypothesis import strategies as st
@@ -232,7 +282,8 @@ def generated_scenarios(old, new, count: int, seed: int) -> list[Generated]:
     if count == 0:
         return []
     events = common_events(old, new)
-    strategy = st.one_of(Generator(old).scenarios(), Generator(new).scenarios())
+    aimed = [kind for kind in events_touching(new, changed_names(old, new)) if kind in events]
+    strategy = st.one_of(_aimed_generator(old, aimed).scenarios(), _aimed_generator(new, aimed).scenarios())
     drawn: list[Generated] = []
 
     @settings(max_examples=count, deadline=None, database=None, phases=[Phase.generate],
