@@ -392,3 +392,32 @@ def test_a_templates_currency_is_a_parameter_and_money_states_say_their_currency
     # adding dollars to the template's currency is a unit error
     found = problems('§1 "A" {\n  term x = 1 USD + 1 common\n}\n')
     assert found and "USD" in found[0]
+
+
+# ------------------------------------------------------------- the order of a day
+
+ORDER = HEADER + '''§1 "Redemption" {
+  term holder = "H"
+  state principal: USD = 100 USD
+  on 2024-06-01 {
+    pay principal from holder to holder as principal
+    set principal = 0 USD
+  }
+}
+§2 "Interest" {
+  on 2024-06-01 {
+    pay principal * 5% from holder to holder as interest
+  }
+}
+'''
+
+
+def test_a_rule_reading_what_another_sections_rule_changed_that_day_is_a_warning(tmp_path):
+    contract = write(tmp_path / "o.contract", ORDER)
+    status, out, err = run("eval", contract, write(tmp_path / "o.toml", "until = 2024-12-31\n"), "--format", "json")
+    assert status == 0
+    # §1 runs first: the principal is paid, and §2's interest on it is then 0.00 (no payment)
+    assert [e["purpose"] for e in json.loads(out)["effects"]] == ["principal"]
+    assert err.splitlines()[0] == (f"{contract}:13:3: warning: the rule of §2 reads 'principal', which the rule of "
+                                   "§1 (line 7) changed earlier on 2024-06-01: rules of one day run in the order "
+                                   "they are written")

@@ -117,6 +117,8 @@ def eval_command(contract_path, scenario_path, output_format, until_text, sets, 
     scenario = load_scenario(scenario_path)
     inputs = inputs_for(contract, scenario, set_values, assume_values, until)
     result = evaluate(contract, inputs, explain=explain)
+    for warning in result.warnings:
+        click.echo(warning.render(), err=True)
     if output_format == "json":
         sys.stdout.write(render_json(result))
     elif output_format == "csv":

@@ -66,6 +66,7 @@ class Result:
     effects: list[Effect]
     state: dict[str, object]
     currencies: dict[str, str] = attrs.field(factory=dict)  # money states' currencies, where there are several
+    warnings: list = attrs.field(factory=list)  # diagnostics of severity "warning": the order of a day, say
 
     def to_json(self) -> dict:
         found = {

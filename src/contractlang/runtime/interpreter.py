@@ -72,7 +72,10 @@ class Run:
         self.assumption_table: dict[str, dict] = {}
         self.until: date = date.min
         self.steps_taken = 0  # against STEP_BUDGET
-        self.steps_shown: dict[int, tuple[list, int]] = {}  # explanation (by identity): how many steps are shown
+        self.steps_shown: dict[int, tuple[list, int]] = {}
+        self.day_changes: dict[date, list] = {}  # the states each scheduled rule of a day changed, in order
+        self.order_warned: set = set()
+        self.warnings: list[Diagnostic] = []  # explanation (by identity): how many steps are shown
 
     # --------------------------------------------------------- the budget
     def charge(self, steps: int, node: ast.Node, frame: Frame) -> None:
@@ -290,7 +293,45 @@ class Run:
         frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {nominal}")
         if isinstance(rule, ast.OnEachRule):
             frame.locals[rule.variable] = nominal
+        earlier = self.day_changes.setdefault(nominal, [])
+        reads = self.reads_of(rule)
+        for other_clause, other_line, changed in earlier:
+            read_changed = sorted(reads & changed)
+            if other_clause != clause and read_changed:
+                self.same_day_order(rule, clause, nominal, other_clause, other_line, read_changed, frame)
+        before = dict(self.state)
         self.execute(rule.body, frame)
+        changed = {name for name, value in self.state.items() if before.get(name) is not value}
+        if changed:
+            earlier.append((clause, rule.span.line if rule.span else 0, changed))
+
+    def reads_of(self, rule) -> set[str]:
+        """The states a scheduled rule reads (through the actions it performs too), found once."""
+        key = ("reads", id(rule))
+        if key not in self.contract.compiled:
+            names, seen, pending = set(), set(), [rule]
+            while pending:
+                node = pending.pop()
+                names.update(ast.names_in(node))
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Do) and inner.action not in seen:
+                        seen.add(inner.action)
+                        pending.append(self.symbols[inner.action].node)
+            self.contract.compiled[key] = {n for n in names if n in self.state}
+        return self.contract.compiled[key]
+
+    def same_day_order(self, rule, clause: str, day: date, other_clause: str, other_line: int, names, frame) -> None:
+        """Two rules of one day in different sections, the later reading what the earlier changed: said once
+        as a warning, and in the explanation of that day."""
+        listed = ", ".join(f"'{n}'" for n in names)
+        message = (f"the rule of {clause} reads {listed}, which the rule of {other_clause} (line {other_line}) "
+                   f"changed earlier on {day}: rules of one day run in the order they are written")
+        if self.explain:
+            frame.steps.append(Step(message, clause))
+        pair = (clause, other_clause, tuple(names))
+        if pair not in self.order_warned:
+            self.order_warned.add(pair)
+            self.warnings.append(Diagnostic(message, rule.span, self.contract.text, severity="warning"))
 
     def run_deferred(self, item: Deferred, when: date) -> None:
         if item.name is not None:
@@ -900,6 +941,7 @@ class Run:
                     value = self.evaluate(item.value, self.global_frame(section.label))
                     state[item.name] = self.shown_at_end(value, self.contract.type_of(item.value), "report", item)
         result = Result(self.contract.title, self.until, self.assumption_table, self.effects, state)
+        result.warnings = self.warnings
         coded = any(isinstance(d, ast.CurrencyDecl) and d.code for d in self.contract.tree.declarations)
         if len(self.contract.currencies) > 1 or coded:  # which currency each money state is in
             for name in state:
