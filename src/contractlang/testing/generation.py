@@ -153,7 +153,11 @@ class Generator:
 
     # -- strategies
     def dates(self):
-        plain = st.dates(min_value=self.low, max_value=self.high)
+        span = (self.high - self.low).days
+        if span <= UNIFORM_DAYS:  # drawn evenly: hypothesis's own dates crowd the start of the span
+            plain = st.sampled_from([self.low + timedelta(days=offset) for offset in range(span + 1)])
+        else:
+            plain = st.dates(min_value=self.low, max_value=self.high)
         if not self.edges:
             return plain
         return st.one_of(st.sampled_from(self.edges), plain)
@@ -377,19 +381,19 @@ def _minutes_around(moment: time) -> list[time]:
     return [t.time() for t in (at - timedelta(minutes=1), at, at + timedelta(minutes=1)) if t.date() == at.date()]
 
 
+UNIFORM_DAYS = 20_000  # a span of dates up to this long is drawn from evenly (a list of its days)
 FOLLOWING_GAPS = (0, 1, 2, 5, 9, 10, 11, 29, 30, 31, 32)  # days after the event before
 NUMBER_FACTORS = tuple(Decimal(f) for f in ("0.5", "0.9", "1.1", "2", "0.25", "10"))  # times a default figure
 WHOLE_FACTORS = tuple(Decimal(f) for f in ("2", "3", "10"))  # a count stays whole
 
 
 def _round_figures(low: Decimal, high: Decimal) -> list[Decimal]:
-    """1, 2 and 5 times the powers of ten between low and high, smallest first (at most a few dozen)."""
-    figures = [low] if low == low.to_integral_value() else []
-    exponent = max(low, Decimal("0.01")).adjusted()
-    while exponent <= high.adjusted():
-        figures += [m * Decimal(10) ** exponent for m in (1, 2, 5) if low < m * Decimal(10) ** exponent <= high]
-        exponent += 1
-    return figures
+    """1, 2 and 5 times the powers of ten within three orders of magnitude below high (and above low),
+    largest first, then low itself: figures of the size the contract deals in, a dozen at most."""
+    figures = []
+    for exponent in range(high.adjusted(), high.adjusted() - 4, -1):
+        figures += [m * Decimal(10) ** exponent for m in (5, 2, 1) if low < m * Decimal(10) ** exponent <= high]
+    return figures + [low]
 
 
 def _in_units(count: int, places: int) -> Decimal:
