@@ -421,3 +421,11 @@ def test_a_rule_reading_what_another_sections_rule_changed_that_day_is_a_warning
     assert err.splitlines()[0] == (f"{contract}:13:3: warning: the rule of §2 reads 'principal', which the rule of "
                                    "§1 (line 7) changed earlier on 2024-06-01: rules of one day run in the order "
                                    "they are written")
+
+
+def test_an_if_with_a_none_branch_is_an_optional_value(tmp_path):
+    contract = write(tmp_path / "o.contract", HEADER + '§1 "A" {\n  term k = 2\n'
+                     '  term cap: USD? = if k > 1 then none else 5 USD\n  report shown = cap ?? 0 USD\n}\n')
+    status, out, err = run("eval", contract, write(tmp_path / "o.toml", "until = 2024-01-01\n"), "--format", "json")
+    assert status == 0, err
+    assert json.loads(out)["state"] == {"shown": "0.00"}

@@ -120,6 +120,9 @@ class ExpressionChecks:
                 return then
             if T.assignable(then, otherwise):
                 return otherwise
+            if then == T.NONE_TYPE or otherwise == T.NONE_TYPE:  # `if c then none else x`: an optional value
+                value = otherwise if then == T.NONE_TYPE else then
+                return value if isinstance(value, T.Optional) else T.Optional(value)
             self.problem(f"both branches must give the same kind of value, not {T.describe(then)} and {T.describe(otherwise)}", node)
             return T.Simple("Unknown")
         if isinstance(node, ast.Not):

@@ -186,8 +186,13 @@ def check_generate(checker, item: ast.Generate, section: str) -> None:
         expected = symbol.type
     if isinstance(expected, T.Optional):
         expected = expected.inner
-    if not (isinstance(expected, T.Number) or expected == T.DATE):
-        checker.problem(f"'generate' narrows numbers and dates, not {expected}", item)
+    if item.high is None:  # drawn from a list: of any kind of value
+        listed = T.ListOf(expected)
+        checker.expect(checker.expr(item.low, scope, context, listed), listed, item.low, "the values to draw from")
+        return
+    if not (isinstance(expected, T.Number) or expected in (T.DATE, T.TIME)):
+        checker.problem(f"'generate ... from A to B' narrows numbers, dates and times, not {expected}; "
+                        "'generate ... from LIST' draws any kind of value", item)
         return
     if item.high is None:  # drawn from a list
         listed = T.ListOf(expected)

@@ -187,7 +187,8 @@ def assignable(value: Type, target: Type) -> bool:
     if value == target:
         return True
     if isinstance(target, Optional):
-        return value == Simple("None") or assignable(value, target.inner)
+        inner = value.inner if isinstance(value, Optional) else value
+        return value == Simple("None") or assignable(inner, target.inner)
     if isinstance(value, Number) and isinstance(target, Number):
         # an integer is a decimal, not the other way round
         return value.unit == target.unit and (value.integral or not target.integral)

@@ -206,9 +206,11 @@ class Generator:
             return st.sampled_from(type_.members)
         if type_ == T.DAYS:
             return st.integers(0, 60)
-        if type_ == T.TIME:  # the contract's own times and the minutes around them, or any minute
-            near = sorted({t for literal in self.literal_times for t in _minutes_around(literal)})
-            any_minute = st.builds(time, st.integers(0, 23), st.integers(0, 59))
+        if type_ == T.TIME:  # the contract's own times and the minutes around them, or any minute (within bounds)
+            low, high = bounds if bounds is not None else (time(0, 0), time(23, 59))
+            first, last = low.hour * 60 + low.minute, high.hour * 60 + high.minute
+            near = sorted({t for literal in self.literal_times for t in _minutes_around(literal) if low <= t <= high})
+            any_minute = st.integers(first, max(first, last)).map(lambda m: time(m // 60, m % 60))
             return st.one_of(st.sampled_from(near), any_minute) if near else any_minute
         return st.nothing()
 
