@@ -280,7 +280,12 @@ class Generator:
         counts = st.integers(2, 5)
         scale = 100_000 if plain else 1000  # a rate to the thousandth of a percent, a price to the thousandth
         fewest = int(low * scale) if plain else max(1, int(low * scale))  # a price is at least a thousandth
-        levels = st.integers(fewest, max(fewest, int(high * scale)))
+        most = max(fewest, int(high * scale))
+        # round levels first (a failure shrinks toward them: 1.00, 0.50, 2%), any level of the range besides
+        round_levels = sorted({int(v * scale) for v in _round_figures(max(low, Decimal(0)), high) + [low]
+                               if fewest <= int(v * scale) <= most})
+        levels = st.one_of(st.sampled_from(round_levels), st.integers(fewest, most)) if round_levels \
+            else st.integers(fewest, most)
         cut = st.integers(1, span - 1)
 
         @st.composite
