@@ -429,3 +429,13 @@ def test_an_if_with_a_none_branch_is_an_optional_value(tmp_path):
     status, out, err = run("eval", contract, write(tmp_path / "o.toml", "until = 2024-01-01\n"), "--format", "json")
     assert status == 0, err
     assert json.loads(out)["state"] == {"shown": "0.00"}
+
+
+def test_a_day_count_an_accrual_cannot_measure_without_its_frequency_is_a_diagnostic(tmp_path):
+    contract = write(tmp_path / "i.contract", HEADER + '§1 "A" {\n  term holder = "H"\n  state p: USD = 100 USD\n'
+                     '  accrual i {\n    on: p\n    annual_rate: 5%\n    day_count: "actual/actual ICMA"\n'
+                     '    start: 2024-01-01\n  }\n  on 2024-06-01 {\n'
+                     '    pay settle(i, before: today) from holder to holder as interest\n  }\n}\n')
+    status, out, err = run("eval", contract, write(tmp_path / "i.toml", "until = 2024-12-31\n"))
+    assert status == 1 and "Traceback" not in err
+    assert "accrual 'i': actual/actual ICMA needs a frequency of 1, 2, 3, 4, 6 or 12 periods a year" in err

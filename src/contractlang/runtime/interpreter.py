@@ -847,6 +847,13 @@ class Run:
         return [self.evaluate(a.value, frame) for a in node.arguments if a.name is None]
 
     def accrual_call(self, node: ast.Call, frame, settle: bool):
+        try:
+            return self.accrual_query(node, frame, settle)
+        except ValueError as problem:  # a day count without what it needs (actual/actual ICMA without frequency:)
+            name = node.arguments[0].value.name
+            raise self.diagnostic(f"accrual '{name}': {problem}", node, frame) from None
+
+    def accrual_query(self, node: ast.Call, frame, settle: bool):
         ledger = self.ledgers[node.arguments[0].value.name]
         named = self.named(node, frame)
         end = named["before"] if "before" in named else schedules.add_days(named["through"], 1)
