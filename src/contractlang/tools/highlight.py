@@ -15,7 +15,8 @@ from contractlang.language.builtins import BUILTIN_FUNCTIONS
 __all__ = ["ContractLexer"]
 
 DECLARATIONS = ("contract", "currency", "enum", "term", "parameter", "assumption", "report", "horizon",
-                "schedule", "accrual", "market", "event", "action", "function", "example", "invariant", "generate")
+                "schedule", "accrual", "market", "event", "action", "function", "snapshot", "example", "invariant",
+                "generate")
 STATEMENTS = ("upon", "on", "each", "let", "set", "adjust", "record", "pay", "issue", "votes", "reject",
               "require", "check", "cancel", "stop", "rebase", "do", "otherwise", "for", "if", "else", "then",
               "because", "effective", "private", "not", "computed", "expect", "assume", "over", "every")
@@ -26,7 +27,7 @@ LINE_KEYWORDS = ("state", "security", "text", "until", "price", "scenario")
 VARIATIONS = (r"over\s+a\s+later\s+horizon", r"over\s+the\s+scenario\s+without\s+its\s+rejected\s+events",
               r"over\s+the\s+scenario\s+with", r"before\s+each")
 TYPES = ("Date", "Days", "Bool", "Text", "Time", "Period", "Decimal", "Integer", "DayCount", "Calendar",
-         "Convention", "List")
+         "Convention", "PeriodUnit", "Stub", "EndOfMonth", "Settlement", "List")
 RESERVED = DECLARATIONS + STATEMENTS + OPERATOR_WORDS + CONSTANTS
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 NOT_RESERVED = r"(?!(?:" + "|".join(RESERVED) + r")\b)"
