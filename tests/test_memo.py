@@ -120,7 +120,7 @@ def test_the_timeline_gives_exact_amounts_and_each_explanation_in_a_details(bond
     cells = [text_of(cell) for cell in interest.findall("td")]
     assert cells[1:6] == ["2026-03-16", "payment", "2,118.06 USD", "§3", "event 2 (Redemption)"]
     steps = [text_of(li) for li in interest.findall(".//details/ol/li")]
-    assert steps[1] == "§3 250000 × 0.05 × 61/360 (30/360) over [2026-01-15, 2026-03-16) = 2118.055555555555555555555556"
+    assert steps[1] == "§3 250000 × 5% × 61/360 (30/360) over [2026-01-15, 2026-03-16) = 2118.055555555555555555555556"
     assert text_of(rows["effect-11"].findall("td")[3]) == "250,000.00 USD"
     assert "Redemption rejected: the bond may be redeemed only from its second anniversary" in text_of(rows["effect-6"])
     assert len(document.findall(".//details")) == 12

@@ -86,10 +86,10 @@ def test_a_price_shows_its_currency_and_unit_and_a_long_quotient_is_rounded_for_
     assert result["state"]["conversion_price"] == "1.333333333333333333333333333"  # every digit kept
 
 
-def test_an_accepted_event_that_produces_nothing_still_has_its_line(tmp_path):
+def test_an_accepted_event_that_produces_nothing_still_has_its_line_saying_what_it_set(tmp_path):
     table = evaluate(tmp_path)
 
-    assert ("2025-03-03  accepted               §1      event 1  FinancingNotice accepted: no payment, issue or status\n"
+    assert ("2025-03-03  accepted               §1      event 1  FinancingNotice accepted: set price_noticed false → true\n"
             "2025-04-01  issue") in table
 
 

@@ -67,6 +67,7 @@ class Result:
     state: dict[str, object]
     currencies: dict[str, str] = attrs.field(factory=dict)  # money states' currencies, where there are several
     warnings: list = attrs.field(factory=list)  # diagnostics of severity "warning": the order of a day, say
+    event_changes: dict = attrs.field(factory=dict)  # event index -> [(state, before, after)] its rule changed
 
     def to_json(self) -> dict:
         found = {
@@ -195,9 +196,12 @@ def render_table(result: Result, explain: bool = False, color: bool = False, par
             # where it ran: after its day's scheduled items and the events before it, before those after it
             later = [p for p, e in enumerate(result.effects) if e.date == event.date
                      and e.cause is not None and e.cause > event.index]
+            changed = result.event_changes.get(event.index)
+            what = ("set " + ", ".join(f"{name} {before} → {after}" for name, before, after in changed)
+                    if changed else "no payment, issue or status")
             rows.append(((event.date, (later[0] if later else len(result.effects)) - 0.5), None, "accepted", "",
                          event.clause, f"event {event.index}",
-                         printable(f"{event.type} accepted: no payment, issue or status")))
+                         printable(for_people(f"{event.type} accepted: {what}"))))
     rows.sort(key=lambda row: row[0])
     width_amount = max([len(r[3]) for r in rows] + [6])
     width_clause = max([len(r[4]) for r in rows] + [6])

@@ -75,7 +75,8 @@ class Run:
         self.steps_shown: dict[int, tuple[list, int]] = {}
         self.day_changes: dict[date, list] = {}  # the states each scheduled rule of a day changed, in order
         self.order_warned: set = set()
-        self.warnings: list[Diagnostic] = []  # explanation (by identity): how many steps are shown
+        self.warnings: list[Diagnostic] = []
+        self.event_changes: dict[int, list] = {}  # event index -> the states its rule changed (name, before, after)  # explanation (by identity): how many steps are shown
 
     # --------------------------------------------------------- the budget
     def charge(self, steps: int, node: ast.Node, frame: Frame) -> None:
@@ -357,7 +358,13 @@ class Run:
                 frame.steps.append(Step(describe_event(record, self.contract), clause))
             except ArithmeticError:
                 raise self.not_shown(f"event {record.index} ({record.type})", record.span, None) from None
-        self.transaction(lambda: self.execute(rule.body, frame), frame, record)
+        before = dict(self.state)
+        if self.transaction(lambda: self.execute(rule.body, frame), frame, record):
+            changed = [(name, self.text(before.get(name), self.symbols[name].type),
+                        self.text(value, self.symbols[name].type))
+                       for name, value in self.state.items() if before.get(name) != value]
+            if changed:
+                self.event_changes[record.index] = changed
 
     def transaction(self, body, frame: Frame, cause: EventRecord | None) -> bool:
         """Run `body`; if the terms reject it, undo what it did and record the rejection.
@@ -930,7 +937,8 @@ class Run:
             else:
                 shown = f"{fraction.numerator}/{fraction.denominator}"
             steps.append(Step(
-                f"  {plain_number(piece.base)} × {plain_number(piece.rate)} × {shown} ({ledger.day_count})"
+                f"  {plain_number(piece.base)} × {plain_number(exact.multiply(piece.rate, Decimal(100)))}% × {shown}"
+                f" ({ledger.day_count})"
                 f" over [{piece.start}, {piece.end}) = {plain_number(piece.amount)}", clause))
         return steps
 
@@ -949,6 +957,7 @@ class Run:
                     state[item.name] = self.shown_at_end(value, self.contract.type_of(item.value), "report", item)
         result = Result(self.contract.title, self.until, self.assumption_table, self.effects, state)
         result.warnings = self.warnings
+        result.event_changes = self.event_changes
         coded = any(isinstance(d, ast.CurrencyDecl) and d.code for d in self.contract.tree.declarations)
         if len(self.contract.currencies) > 1 or coded:  # which currency each money state is in
             for name in state:
