@@ -856,6 +856,8 @@ class Run:
     def accrual_call(self, node: ast.Call, frame, settle: bool):
         try:
             return self.accrual_query(node, frame, settle)
+        except schedules.OutsideCalendar:
+            raise  # a date past the calendar: said at its expression, as everywhere
         except ValueError as problem:  # a day count without what it needs (actual/actual ICMA without frequency:)
             name = node.arguments[0].value.name
             raise self.diagnostic(f"accrual '{name}': {problem}", node, frame) from None
