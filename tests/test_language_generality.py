@@ -439,3 +439,8 @@ def test_a_day_count_an_accrual_cannot_measure_without_its_frequency_is_a_diagno
     status, out, err = run("eval", contract, write(tmp_path / "i.toml", "until = 2024-12-31\n"))
     assert status == 1 and "Traceback" not in err
     assert "accrual 'i': actual/actual ICMA needs a frequency of 1, 2, 3, 4, 6 or 12 periods a year" in err
+
+
+def test_a_name_defined_twice_is_one_error_and_its_later_uses_are_not_unknown():
+    found = problems('§1 "A" {\n  term rate = 8%\n  term rate = 9%\n  term doubled = rate * 2\n}\n')
+    assert [p.splitlines()[0] for p in found] == ["t.contract:6:3: error: 'rate' is already defined"]
