@@ -49,9 +49,10 @@ EXPLANATION_LINES = 10_000  # lines one explanation keeps (each effect keeps a c
 
 
 class Run:
-    def __init__(self, contract: CheckedContract, inputs: Inputs, explain: bool = False):
+    def __init__(self, contract: CheckedContract, inputs: Inputs, explain: bool = False, keep_history: bool = False):
         self.contract = contract
         self.inputs = inputs
+        self.keep_history = keep_history  # the state after each step, for examples and invariants (`history`)
         self.explain = explain  # explanations are built only when asked for: they are most of a run's work
         self.symbols = contract.symbols
         self.globals: dict[str, object] = {}
@@ -73,7 +74,7 @@ class Run:
         self.until: date = date.min
         self.steps_taken = 0  # against STEP_BUDGET
         self.steps_shown: dict[int, tuple[list, int]] = {}
-        self.day_changes: dict[date, list] = {}  # the states each scheduled rule of a day changed, in order
+        self.day_changes: tuple[date | None, list] = (None, [])  # the day, and what each of its rules changed
         self.order_warned: set = set()
         self.warnings: list[Diagnostic] = []
         self.event_changes: dict[int, list] = {}  # event index -> the states its rule changed (name, before, after)  # explanation (by identity): how many steps are shown
@@ -277,7 +278,8 @@ class Run:
                 self.run_event(item)
             if snapshots and len(self.effects) > first_new:
                 self.take_snapshot(snapshots, when, self.effects[first_new:])
-            self.history.append((when, dict(self.state)))
+            if self.keep_history:
+                self.history.append((when, dict(self.state)))
 
     def take_snapshot(self, snapshots, when: date, effects) -> None:
         """The values a contract reports with each effect, as they stand after the step that made it."""
@@ -294,7 +296,9 @@ class Run:
         frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {nominal}")
         if isinstance(rule, ast.OnEachRule):
             frame.locals[rule.variable] = nominal
-        earlier = self.day_changes.setdefault(nominal, [])
+        if self.day_changes[0] != nominal:  # only the day being run is kept
+            self.day_changes = (nominal, [])
+        earlier = self.day_changes[1]
         reads = self.reads_of(rule)
         for other_clause, other_line, changed in earlier:
             read_changed = sorted(reads & changed)

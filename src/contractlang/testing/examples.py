@@ -61,7 +61,7 @@ def _example_inputs(contract, item: ast.Example):
 def run_example(contract, item: ast.Example, clause: str) -> list[str]:
     """The expectations of an example that do not hold (empty when it passes), each with the values it saw."""
     inputs = _example_inputs(contract, item)
-    run = Run(contract, inputs)
+    run = Run(contract, inputs, keep_history=True)
     try:
         result = run.run()
     except ContractError:

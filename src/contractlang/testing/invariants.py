@@ -27,7 +27,7 @@ class Discard(Exception):
 
 def evaluate_generated(contract, generated: Generated):
     inputs = generated.inputs(contract)
-    run = Run(contract, inputs)
+    run = Run(contract, inputs, keep_history=True)
     try:
         result = run.run()
     except PreconditionFailed:
