@@ -22,7 +22,7 @@ import time
 from datetime import date
 from decimal import Decimal
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import attrs
@@ -238,20 +238,32 @@ def evaluate_chunk(chunk: list[Task]) -> list[list[dict]]:
     return [evaluate_task(task) for task in chunk]
 
 
+def written_chunk(chunk: list[Task], extension: str) -> tuple[object, "Summary"]:
+    """What a worker sends back: the chunk's rows already written as text (as rows for .parquet), and its
+    counts, so that the parent only appends them; with fast scenarios, writing rows was its bottleneck."""
+    results = evaluate_chunk(chunk)
+    counts = Summary()
+    _count(counts, results)
+    rows = [row for pair in results for row in pair]
+    if extension == ".parquet":
+        return rows, counts
+    return (csv_text(rows, header=False) if extension == ".csv" else jsonl_text(rows)), counts
+
+
 # ------------------------------------------------------------------ engines
 
 
 def local_engine(jobs: int):
     """A process pool over `jobs` cores (in this process for one), chunks returned in order."""
-    def results(work):
+    def results(work, job=evaluate_chunk):
         if jobs == 1:
-            yield from map(evaluate_chunk, work)
+            yield from map(job, work)
             return
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs, initializer=_leave_interrupts_to_the_parent) as pool:
             try:
-                yield from pool.map(evaluate_chunk, work)
+                yield from pool.map(job, work)
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
@@ -268,8 +280,8 @@ def _leave_interrupts_to_the_parent() -> None:
 
 def dask_engine(client):
     """The same function over the chunks on a Dask distributed cluster; results taken in planned order."""
-    def results(work):
-        futures = client.map(evaluate_chunk, work, pure=False)
+    def results(work, job=evaluate_chunk):
+        futures = client.map(job, work, pure=False)
         try:
             for future in futures:
                 yield future.result()
@@ -392,13 +404,13 @@ def run_batch(tasks: list[Task], out_path: str, engine, workers: int, resume: bo
     with tqdm(total=len(todo), unit="scenario", disable=not progress, leave=False) as bar, _writing(path):
         output = open(path, "a", encoding="utf-8", newline="") if extension != ".parquet" else None
         try:
-            for chunk, results in zip(work, engine(work)):
-                rows = [row for pair in results for row in pair]
-                _count(summary, results)
+            for chunk, (written, counts) in zip(work, engine(work, partial(written_chunk, extension=extension))):
+                for field in ("scenarios", "effects", "rejections", "errors"):
+                    setattr(summary, field, getattr(summary, field) + getattr(counts, field))
                 if output is None:
-                    collected += rows
+                    collected += written
                 else:
-                    output.write(csv_text(rows, header=False) if extension == ".csv" else jsonl_text(rows))
+                    output.write(written)
                     output.flush()
                 bar.update(len(chunk))
         finally:
