@@ -444,3 +444,15 @@ def test_a_day_count_an_accrual_cannot_measure_without_its_frequency_is_a_diagno
 def test_a_name_defined_twice_is_one_error_and_its_later_uses_are_not_unknown():
     found = problems('§1 "A" {\n  term rate = 8%\n  term rate = 9%\n  term doubled = rate * 2\n}\n')
     assert [p.splitlines()[0] for p in found] == ["t.contract:6:3: error: 'rate' is already defined"]
+
+
+def test_fmt_breaks_a_long_call_after_its_parenthesis_and_inside_an_if_chain():
+    call = "cyclic(2024-01-31, 1, \"quarters\", 2030-01-31, stub: \"short last\", end_of_month: \"end of month\")"
+    text = (HEADER + '§1 "A" {\n  term k = 2\n'
+            f'  schedule s = {call.replace("2030-01-31", "2030-01-31 + 10 days + 10 days + 10 days")}\n'
+            f'  schedule t = if k == 1 then [2024-01-01] else if k == 2 then {call} else [2024-02-01]\n}}\n')
+    printed = format_contract(parse(text, "t.contract"), text)
+    assert max(len(line) for line in printed.splitlines()) <= WIDTH
+    assert "  schedule s = cyclic(2024-01-31," in printed
+    assert parse(printed, "t.contract") == parse(text, "t.contract")
+    assert format_contract(parse(printed, "t.contract"), printed) == printed

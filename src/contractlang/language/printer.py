@@ -206,16 +206,20 @@ class _Printer:
             return
         if isinstance(node, ast.IfExpr):
             if isinstance(node.otherwise, ast.IfExpr):  # a chain: one branch a line
-                self.emit(depth, f"{prefix}if {expr(node.condition)} then {expr(node.then)}")
+                self.long_line(depth, f"{prefix}if {expr(node.condition)} then ", node.then)
                 branch = node.otherwise
                 while isinstance(branch, ast.IfExpr):
-                    self.emit(depth + 2, f"else if {expr(branch.condition)} then {expr(branch.then)}")
+                    self.long_line(depth + 2, f"else if {expr(branch.condition)} then ", branch.then)
                     branch = branch.otherwise
-                self.emit(depth + 2, f"else {expr(branch)}")
+                self.long_line(depth + 2, "else ", branch)
             else:
                 self.emit(depth, f"{prefix}if {expr(node.condition)}")
-                self.emit(depth + 2, f"then {expr(node.then)}")
-                self.emit(depth + 2, f"else {expr(node.otherwise)}")
+                self.long_line(depth + 2, "then ", node.then)
+                self.long_line(depth + 2, "else ", node.otherwise)
+            return
+        if isinstance(node, ast.Call) and node.arguments:  # the values packed on lines after the parenthesis
+            pieces = [(f"{a.name}: " if a.name else "") + expr(a.value) for a in node.arguments]
+            self.packed(depth, f"{prefix}{node.function}(", pieces, ")")
             return
         if isinstance(node, ast.ListExpr) and node.items:
             line, width = prefix + "[", WIDTH - len(INDENT) * depth
@@ -239,6 +243,18 @@ class _Printer:
         self.emit(depth, prefix + expr(node, strength))
         for part in reversed(parts):
             self.emit(depth + 2, f"{operator} {expr(part, strength + 1)}")
+
+    def packed(self, depth: int, head: str, pieces: list[str], close: str) -> None:
+        """`head` and comma-separated pieces packed onto lines of the width, continued two levels in."""
+        line, width = head, WIDTH - len(INDENT) * depth
+        for index, piece in enumerate(pieces):
+            piece += close if index == len(pieces) - 1 else ","
+            if line != head and len(line) + 1 + len(piece) > width:
+                self.emit(depth, line)
+                line = INDENT * 2 + piece
+            else:
+                line += ("" if line == head else " ") + piece
+        self.emit(depth, line)
 
     def block_line(self, depth: int, head: str, body, node: ast.Node | None, keyword_close: str = "}") -> None:
         self.emit(depth, head + " {")
