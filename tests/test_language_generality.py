@@ -456,3 +456,15 @@ def test_fmt_breaks_a_long_call_after_its_parenthesis_and_inside_an_if_chain():
     assert "  schedule s = cyclic(2024-01-31," in printed
     assert parse(printed, "t.contract") == parse(text, "t.contract")
     assert format_contract(parse(printed, "t.contract"), printed) == printed
+
+
+def test_contract_check_warns_where_the_order_of_a_day_decides_a_result_and_only_there(tmp_path):
+    contract = write(tmp_path / "o.contract", ORDER)
+    status, out, err = run("check", contract)
+    assert status == 0 and out.startswith(f"{contract}: ok")
+    assert err.splitlines()[0] == (f"{contract}:13:3: warning: on 2024-06-01 the rule of §2 reads 'principal', which "
+                                   "the rule of §1 (line 7) changes before it: rules of one day run in the order they "
+                                   "are written")
+    apart = write(tmp_path / "a.contract", ORDER.replace("§2 \"Interest\" {\n  on 2024-06-01", "§2 \"Interest\" {\n  on 2024-06-02"))
+    status, out, err = run("check", apart)
+    assert status == 0 and err == ""

@@ -152,6 +152,8 @@ def check_command(contract_paths):
             continue
         sections = len(checked.tree.sections)
         click.echo(f"{path}: ok ({sections} sections, {len(checked.events)} event types)")
+        for warning in checked.warnings:
+            click.echo(warning.render(), err=True)
     if problems:
         raise ContractError([d for p in problems for d in p.diagnostics])
 

@@ -60,6 +60,7 @@ class CheckedContract:
     currencies: tuple[str, ...]
     formulas: dict[int, str | None] = attrs.field(factory=dict)  # explanation texts, by node, made once
     compiled: dict[int, object] = attrs.field(factory=dict)  # expressions as closures, by node, made once
+    warnings: list = attrs.field(factory=list)  # diagnostics of severity "warning" (the order of a day)
 
     @property
     def title(self) -> str:

@@ -16,6 +16,7 @@ import attrs
 from . import ast
 from . import types as T
 from ..diagnostics import ContractError, Diagnostic, closest
+from .day_order import day_order_warnings
 from .checked import NO_DEFAULT, CheckedContract, EventSpec, FieldSpec, Symbol
 from .builtins import BUILTIN_FUNCTIONS
 from .expressions import ExpressionChecks, UnknownUnit
@@ -79,8 +80,11 @@ class Checker(ExpressionChecks):
                     fields[field.name] = FieldSpec(self.resolve_type(field.type, report=False), default)
                 events[node.name] = EventSpec(node.name, fields)
                 event_sections[node.name] = symbol.section
-        return CheckedContract(self.contract, self.path, self.text, self.symbols, self.types, events,
-                               event_sections, tuple(self.currencies))
+        checked = CheckedContract(self.contract, self.path, self.text, self.symbols, self.types, events,
+                                  event_sections, tuple(self.currencies))
+        checked.warnings = [Diagnostic(message, node.span, self.text, severity="warning")
+                            for node, message in day_order_warnings(self.contract)]
+        return checked
 
     def declare_units(self) -> None:
         seen: dict[str, ast.Node] = {}
