@@ -70,12 +70,19 @@ def seconds_per_call(action, repeat: int, sample_seconds: float = 0.02) -> float
     return statistics.median(samples)
 
 
+def child_environment(extra: dict | None = None) -> dict:
+    """The environment of a measured process: Python keeps its bytecode caches, as an installed tool's
+    do (a PYTHONDONTWRITEBYTECODE of the shell would have every process compile the project's source)."""
+    found = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return {**found, **(extra or {})}
+
+
 def process_seconds(command: list[str], repeat: int, env: dict | None = None, fresh_cache: bool = False) -> float:
     """The median wall time of a whole process; with `fresh_cache`, each run gets an empty cache folder."""
     samples = []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as empty:
-            run_env = {**os.environ, **(env or {})}
+            run_env = child_environment(env)
             if fresh_cache:
                 run_env["CONTRACT_CACHE_DIR"] = empty
             started = time.perf_counter()
@@ -511,7 +518,7 @@ def measure_processes(report: Report, repeat: int, cache: str) -> None:
     """(d)-(f) whole processes against a bare `python -c pass` of the same interpreter."""
     warm_env = {"CONTRACT_CACHE_DIR": cache}
     command = CONTRACT_COMMAND + ["eval", str(NOTE), str(NOTE_TO_MATURITY), "--format", "json"]
-    subprocess.run(command, capture_output=True, cwd=ROOT, env={**os.environ, **warm_env}, check=True)
+    subprocess.run(command, capture_output=True, cwd=ROOT, env=child_environment(warm_env), check=True)
     bare = process_seconds([sys.executable, "-c", "pass"], repeat * 2)
     warm = process_seconds(command, repeat * 2, warm_env)
     cold = process_seconds(command, max(3, repeat // 2), fresh_cache=True)
@@ -527,7 +534,7 @@ def measure_processes(report: Report, repeat: int, cache: str) -> None:
 
 def child_cpu_seconds(command: list[str], env: dict) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, capture_output=True, cwd=ROOT, env={**os.environ, **env})
+    subprocess.run(command, capture_output=True, cwd=ROOT, env=child_environment(env))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 

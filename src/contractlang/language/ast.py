@@ -25,17 +25,30 @@ class Node:
     span: Span | None
 
 
-def children(node: "Node"):
-    """The nodes directly inside a node, in order (through tuples, however nested)."""
-    def inside(value):
-        if isinstance(value, Node):
-            yield value
-        elif isinstance(value, tuple):
-            for item in value:
-                yield from inside(item)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # each node class's fields that may hold nodes, found once
 
-    for field in attrs.fields(type(node)):
-        yield from inside(getattr(node, field.name))
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in attrs.fields(kind) if f.name != "span")
+    return names
+
+
+def _nodes_in(value, found: list) -> None:
+    if isinstance(value, Node):
+        found.append(value)
+    elif isinstance(value, tuple):
+        for item in value:
+            _nodes_in(item, found)
+
+
+def children(node: "Node") -> list["Node"]:
+    """The nodes directly inside a node, in order (through tuples, however nested)."""
+    found: list[Node] = []
+    for name in _field_names(type(node)):
+        _nodes_in(getattr(node, name), found)
+    return found
 
 
 def walk(node: "Node"):
@@ -44,7 +57,7 @@ def walk(node: "Node"):
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(list(children(current))))
+        stack.extend(reversed(children(current)))
 
 
 def names_in(node: "Node") -> list[str]:

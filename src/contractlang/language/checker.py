@@ -378,12 +378,15 @@ class Checker(ExpressionChecks):
     # ---------------------------------------------------------------- rules
     def check_rules(self) -> None:
         handled: dict[str, ast.UponRule] = {}
-        claimed = {n.event for s in self.contract.sections for i in s.items for n in ast.walk(i)
-                   if isinstance(n, ast.Claim)}
-        for section in self.contract.sections:
+        claimed = set()
+        for section in self.contract.sections:  # one pass: the events claimed, the deadlines named
             for item in section.items:
+                if isinstance(item, (ast.TextItem, ast.NotComputed, ast.Example, ast.Invariant)):
+                    continue  # neither claims nor schedules
                 for node in ast.walk(item):
-                    if isinstance(node, ast.Defer) and node.name is not None:
+                    if isinstance(node, ast.Claim):
+                        claimed.add(node.event)
+                    elif isinstance(node, ast.Defer) and node.name is not None:
                         if node.name in self.symbols or node.name in self.members:
                             self.problem(f"'{node.name}' is already defined; name the scheduled item otherwise", node)
                         self.deadlines.add(node.name)
