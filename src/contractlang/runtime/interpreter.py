@@ -62,7 +62,8 @@ class Run:
         self.rate_readers: dict[str, list[str]] = {}  # state -> the accruals whose rate reads it
         self.effects: list[Effect] = []
         self.markets: dict[str, PriceSeries] = {}
-        self.queue: list = []
+        self.timeline: list = []  # the contract's scheduled rules and the scenario's events, sorted once
+        self.queue: list = []  # a heap of the items events schedule as the run goes
         self.scheduled_here: list[list] = []  # items scheduled inside each open transaction, pushed on success
         self.sequence = 0
         self.pending_items: dict[str, dict[int, date]] = {}  # named items not yet run: sequence -> date
@@ -243,7 +244,7 @@ class Run:
                     # on one date, scheduled rules keep the order they are written in
                     for when in dates:
                         if when <= self.until:
-                            heapq.heappush(self.queue, (when, 0, order, (section.label, item, when)))
+                            self.timeline.append((when, 0, order, (section.label, item, when)))
                     order += 1
         for bound in self.inputs.events:
             record = EventRecord(bound.type, bound.index, bound.date, bound.fields, bound.span)
@@ -259,13 +260,21 @@ class Run:
         for when, records in self.pending_events.items():
             records.sort(key=lambda r: r.index)
             for record in records:
-                heapq.heappush(self.queue, (when, 2, record.index, record))
+                self.timeline.append((when, 2, record.index, record))
+        # once, in C: the run then takes them in order, with no heap (no two entries share a place, so
+        # the comparison never reaches the items themselves)
+        self.timeline.sort()
 
     def process(self) -> None:
         snapshots = [(section.label, item) for section in self.contract.tree.sections for item in section.items
                      if isinstance(item, ast.Snapshot)]
-        while self.queue:
-            when, phase, _, item = heapq.heappop(self.queue)
+        timeline, position = self.timeline, 0
+        while position < len(timeline) or self.queue:
+            if self.queue and (position == len(timeline) or _PLACE(self.queue[0]) < _PLACE(timeline[position])):
+                when, phase, _, item = heapq.heappop(self.queue)
+            else:
+                when, phase, _, item = timeline[position]
+                position += 1
             first_new = len(self.effects)
             if phase == 0:
                 clause, rule, nominal = item
@@ -979,6 +988,11 @@ class Run:
             return self.text(value, type_)
         except ArithmeticError:
             raise self.not_shown(f"{kind} '{item.name}'", item.span, self.contract.text) from None
+
+
+def _PLACE(entry):
+    """Where an entry of the timeline stands: its date, its phase of the day, its order in the phase."""
+    return entry[:3]
 
 
 _DECIMAL_OPERATIONS = {"+": exact.EXACT.add, "-": exact.EXACT.subtract, "*": exact.EXACT.multiply}
