@@ -98,9 +98,11 @@ def _inputs_skipping_removed(contract, generated: Generated):
     return inputs
 
 
-def check_invariant(contract, item: ast.Invariant, clause: str, generated: Generated) -> str | None:
-    """None when the invariant holds on this scenario, else what failed."""
-    run, result, inputs = evaluate_generated(contract, generated)
+def check_invariant(contract, item: ast.Invariant, clause: str, generated: Generated,
+                    evaluated: tuple | None = None) -> str | None:
+    """None when the invariant holds on this scenario, else what failed (`evaluated`: the scenario's run,
+    result and inputs when several invariants look at one run)."""
+    run, result, inputs = evaluated or evaluate_generated(contract, generated)
     varied = None
     if item.variation is not None:
         other = vary(contract, generated, item.variation, run, result)
