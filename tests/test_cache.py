@@ -403,8 +403,10 @@ def planted_contents(genuine: bytes):
     text_entries = st.one_of(
         st.binary(max_size=200),
         json_values().map(lambda value: json.dumps(value).encode()),
-        st.tuples(st.integers(0, len(genuine) - 1), st.integers(0, 255)).map(
-            lambda change: genuine[:change[0]] + bytes([change[1]]) + genuine[change[0] + 1:]),
+        # one byte changed to another (a byte replaced by itself would be the genuine entry)
+        st.tuples(st.integers(0, len(genuine) - 1), st.integers(1, 255)).map(
+            lambda change: genuine[:change[0]] + bytes([(genuine[change[0]] + change[1]) % 256])
+            + genuine[change[0] + 1:]),
         st.integers(0, len(genuine) - 1).map(lambda cut: genuine[:cut]),
     )
     return st.one_of(text_entries.map(lambda content: ("bytes", content)),
