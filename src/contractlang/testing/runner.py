@@ -41,7 +41,7 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
     count = 0
     generator = None
     plain = [(clause, item) for clause, item in _properties(contract) if isinstance(item, ast.Invariant)
-             and item.variation is None and (only is None or item.name == only)]
+             and (only is None or item.name == only)]
     shared = _shared_pass(contract, plain, max_examples, seed, color) if plain else None
     for clause, item in _properties(contract):
         if only is not None and item.name != only:
@@ -64,11 +64,12 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
             else:
                 echo(f"  ok   example {item.name!r} ({clause})")
             continue
-        if shared is not None and item.variation is None and item.name not in shared.failed:
+        if shared is not None and item.name not in shared.failed:
             # it held on every scenario of the pass it shared with the other invariants of the contract
-            echo(f"  ok   invariant {item.name!r} ({clause}): {shared.runs} scenarios, "
+            runs = shared.runs - shared.discarded.get(item.name, 0)
+            echo(f"  ok   invariant {item.name!r} ({clause}): {runs} scenarios, "
                  f"{shared.seconds.get(item.name, 0.0) + shared.evaluation / len(plain):.1f}s")
-            tried += shared.runs
+            tried += runs
             continue
         if generator is None:
             generator = Generator(contract)
@@ -130,13 +131,15 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
 
 
 class _SharedPass:
-    """What one pass over generated scenarios found for the invariants that compare nothing with a second
-    run: each scenario is drawn and run once and every such invariant looks at it. The invariants that
-    failed on some scenario are then run on their own, so that hypothesis makes their counterexample small."""
+    """What one pass over generated scenarios found for a contract's invariants: each scenario is drawn and
+    run once, and every invariant looks at that run (one that compares runs makes its second run from it).
+    The invariants that failed on some scenario are then run on their own, so that hypothesis makes their
+    counterexample small."""
 
     def __init__(self):
         self.runs = 0
         self.failed: set[str] = set()
+        self.discarded: dict[str, int] = {}  # scenarios an invariant's second run could not take
         self.seconds: dict[str, float] = {}
         self.evaluation = 0.0
 
@@ -169,7 +172,10 @@ def _shared_pass(contract, invariants, max_examples: int, seed: int, color: bool
             started = time.perf_counter()
             try:
                 failed = check_invariant(contract, item, clause, generated, evaluated) is not None
-            except (Discard, ContractError, ArithmeticError, ValueError):
+            except Discard:  # the varied scenario breaks a precondition: not a scenario for this invariant
+                shared.discarded[item.name] = shared.discarded.get(item.name, 0) + 1
+                failed = False
+            except (ContractError, ArithmeticError, ValueError):
                 failed = True
             shared.seconds[item.name] = shared.seconds.get(item.name, 0.0) + time.perf_counter() - started
             if failed:
