@@ -137,14 +137,8 @@ def note_floor() -> list[Decimal]:
     return amounts
 
 
-class NoteReference:
-    """A hand-written exact model of the 2002 note: interest, conversions and prepayments, nothing else.
-
-    Interest accrues day by day on the outstanding principal. A conversion with interest takes the
-    interest accrued on the principal it converts since the last payment's span; one without leaves
-    that interest to the next payment; both stop the converted principal's interest after the Date of
-    Conversion. A prepayment stops its principal's interest from its own day. Notices on a day
-    without business hours take effect on the next business day, as payments are made on it."""
+class ReferenceModel:
+    """What both hand-written models need: the closing prices in date order, and the following business day."""
 
     def __init__(self, prices: dict[date, Decimal], holidays: frozenset[date]):
         self.price_days = sorted(prices)
@@ -155,6 +149,16 @@ class NoteReference:
         while day.weekday() >= 5 or day in self.holidays:
             day += timedelta(days=1)
         return day
+
+
+class NoteReference(ReferenceModel):
+    """A hand-written exact model of the 2002 note: interest, conversions and prepayments, nothing else.
+
+    Interest accrues day by day on the outstanding principal. A conversion with interest takes the
+    interest accrued on the principal it converts since the last payment's span; one without leaves
+    that interest to the next payment; both stop the converted principal's interest after the Date of
+    Conversion. A prepayment stops its principal's interest from its own day. Notices on a day
+    without business hours take effect on the next business day, as payments are made on it."""
 
     def run(self, events: list[tuple[str, date, dict]], until: date = NOTE_MATURITY) -> list[tuple[str, str, str]]:
         """Payments and share issues through `until` as (date, kind, amount or quantity), in the order of time."""
@@ -278,7 +282,7 @@ PREFERRED_ANNUAL_DIVIDEND = Fraction(100)  # 10% of the $1,000 Stated Value, a s
 PREFERRED_CONVERSION_RATE = Fraction(138_889, 100)  # common shares a preferred share
 
 
-class PreferredReference:
+class PreferredReference(ReferenceModel):
     """A hand-written exact model of the Series H preferred: dividends, missed dividends and conversions.
 
     Dividends accrue under 30/360 on the shares held and are paid on each dividend date; a missed one
@@ -286,16 +290,6 @@ class PreferredReference:
     whole common shares, pays the fraction in cash at that day's close, and pays the converted shares'
     accrued dividends with their share of the arrears. Liquidation, redemption, splits, issuances below
     the threshold and reorganizations are not modelled."""
-
-    def __init__(self, prices: dict[date, Decimal], holidays: frozenset[date]):
-        self.price_days = sorted(prices)
-        self.price_values = [prices[day] for day in self.price_days]
-        self.holidays = holidays
-
-    def business_day(self, day: date) -> date:
-        while day.weekday() >= 5 or day in self.holidays:
-            day += timedelta(days=1)
-        return day
 
     def dividend(self, shares: Fraction, start: date, end: date) -> Fraction:
         return shares * PREFERRED_ANNUAL_DIVIDEND * days_30_360(start, end) / 360

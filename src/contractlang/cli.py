@@ -76,6 +76,25 @@ def main() -> None:
     """
 
 
+def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes):
+    """The checked contract, the scenario (None when not given) and the inputs of a run, from the options
+    `eval` and `render` share (--until, --set, --assume)."""
+    from .inputs.binding import inputs_for
+    from .inputs.scenario import load_scenario, parse_date
+    from .language.checker import load
+
+    until = None
+    if until_text is not None:
+        until = parse_date(until_text)
+        if until is None:
+            raise click.BadParameter(f"{until_text!r} is not a date (YYYY-MM-DD)", param_hint="--until")
+    set_values = _assignments(sets, "--set")
+    assume_values = _assignments(assumes, "--assume")
+    contract = load(contract_path)
+    scenario = load_scenario(scenario_path) if scenario_path else None
+    return contract, scenario, inputs_for(contract, scenario, set_values, assume_values, until)
+
+
 def _assignments(values, option: str) -> dict[str, str]:
     from .inputs.binding import parse_cli_assignment
 
@@ -100,22 +119,10 @@ def _assignments(values, option: str) -> dict[str, str]:
 @click.option("--explain", is_flag=True, help="show under each effect how it was computed, step by step, with clauses")
 def eval_command(contract_path, scenario_path, output_format, until_text, sets, assumes, explain):
     """Run one SCENARIO (TOML or JSON) against one CONTRACT."""
-    from .language.checker import load
     from .runtime.effects import render_json, render_table
     from .runtime.interpreter import evaluate
-    from .inputs.binding import inputs_for
-    from .inputs.scenario import load_scenario, parse_date
 
-    until = None
-    if until_text is not None:
-        until = parse_date(until_text)
-        if until is None:
-            raise click.BadParameter(f"{until_text!r} is not a date (YYYY-MM-DD)", param_hint="--until")
-    set_values = _assignments(sets, "--set")
-    assume_values = _assignments(assumes, "--assume")
-    contract = load(contract_path)
-    scenario = load_scenario(scenario_path)
-    inputs = inputs_for(contract, scenario, set_values, assume_values, until)
+    contract, _, inputs = _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes)
     result = evaluate(contract, inputs, explain=explain)
     for warning in result.warnings:
         click.echo(warning.render(), err=True)
@@ -294,24 +301,12 @@ def fmt_command(contract_paths, check_only):
 @click.option("--assume", "assumes", multiple=True, metavar="NAME=VALUE", help="override an assumption")
 def render_command(contract_path, scenario_path, output_path, until_text, sets, assumes):
     """Write a memo of CONTRACT for readers of the document; with a SCENARIO, its effects and cash flows too."""
-    from .language.checker import load
-    from .inputs.binding import inputs_for
-    from .inputs.scenario import load_scenario, parse_date
     from .runtime.interpreter import evaluate
     from .tools.memo import build_memo, render_html, write_memo
 
     if not output_path.lower().endswith((".html", ".htm", ".pdf")):
         raise click.BadParameter(f"{output_path!r} should end in .html or .pdf", param_hint="-o")
-    until = None
-    if until_text is not None:
-        until = parse_date(until_text)
-        if until is None:
-            raise click.BadParameter(f"{until_text!r} is not a date (YYYY-MM-DD)", param_hint="--until")
-    set_values = _assignments(sets, "--set")
-    assume_values = _assignments(assumes, "--assume")
-    contract = load(contract_path)
-    scenario = load_scenario(scenario_path) if scenario_path else None
-    inputs = inputs_for(contract, scenario, set_values, assume_values, until)
+    contract, scenario, inputs = _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes)
     result = evaluate(contract, inputs, explain=True) if scenario is not None else None
     memo = build_memo(contract, inputs, result, scenario_title=scenario.title if scenario else None)
     write_memo(render_html(memo), output_path)

@@ -498,6 +498,8 @@ class Run:
         on = options.get("on", frame.today)
         due = options.get("due")
         details = {"name": node.name, "value": self.text(value, type_)}
+        if isinstance(type_, T.Number) and type_.unit.single_base() in self.contract.currencies:
+            details["amount"] = details["value"]  # a status that records money: its amount, for examples and invariants
         if due is not None and due != on:
             details["due"] = due.isoformat()
         self.emit(node, frame, "status", details, when=on)

@@ -44,7 +44,7 @@ class PriceSeries:
         return self._at(bisect.bisect_right(self._days, day) - 1)
 
     def latest_before(self, day: date, count: int) -> list[tuple[date, Decimal]]:
-        """The `count` latest observations strictly before `day`, earliest first (fewer where the series has fewer)."""
+        """The last `count` values of the series strictly before `day`, in date order (fewer where it has fewer)."""
         end = bisect.bisect_left(self._days, day)
         return [self._at(index) for index in range(max(end - count, 0), end)]
 

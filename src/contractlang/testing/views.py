@@ -46,7 +46,7 @@ class EffectRecord:
         return EffectRecord(
             date=effect.date, kind=effect.kind, clause=effect.clause,
             cause=Decimal(effect.cause) if effect.cause is not None else None,
-            amount=Decimal(d["amount"]) if "amount" in d else _recorded_amount(effect),
+            amount=Decimal(d["amount"]) if "amount" in d else Decimal(0),
             quantity=Decimal(d["quantity"]) if d.get("quantity") is not None else Decimal(0),
             price=Decimal(d["price"]) if d.get("price") is not None else Decimal(0),
             due=_date(d.get("due")), period_start=_date(period[0]), period_end=_date(period[1]),
@@ -54,15 +54,6 @@ class EffectRecord:
             **{k: d[k] for k in ("payer", "payee", "currency", "purpose", "recipient", "security", "name", "before",
                                  "after", "event", "reason", "holder", "value") if d.get(k) is not None},
         )
-
-
-def _recorded_amount(effect) -> Decimal:
-    """A status that records an amount has it as its `amount` too (a number recorded as its value)."""
-    value = effect.details.get("value") if effect.kind == "status" else None
-    try:
-        return Decimal(value) if value is not None and value[:1].isdigit() else Decimal(0)
-    except ArithmeticError:
-        return Decimal(0)
 
 
 def _date(text):
