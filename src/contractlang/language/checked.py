@@ -60,6 +60,8 @@ class CheckedContract:
     currencies: tuple[str, ...]
     formulas: dict[int, str | None] = attrs.field(factory=dict)  # explanation texts, by node, made once
     compiled: dict[int, object] = attrs.field(factory=dict)  # expressions as closures, by node, made once
+    blocks: dict[int, object] = attrs.field(factory=dict)  # blocks of statements as closures, by block, made once
+    arguments: dict[int, tuple] = attrs.field(factory=dict)  # the closures of a call's arguments, by call
     warnings: list = attrs.field(factory=list)  # diagnostics of severity "warning" (the order of a day)
 
     @property

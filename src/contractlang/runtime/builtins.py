@@ -3,7 +3,9 @@
 The run evaluates the arguments (`run.positional`) so that every argument is
 counted and explained as any other expression; `BUILTIN_FUNCTIONS` is the
 table the interpreter looks a call up in, with the same names as the
-checker's signatures in language/builtins.py.
+checker's signatures in language/builtins.py, less `PLAIN_FUNCTIONS`: those
+that need nothing but the values of their positional arguments, which the
+interpreter calls on those values directly.
 """
 
 from __future__ import annotations
@@ -13,13 +15,6 @@ from decimal import Decimal
 from ..stdlib import calendars, exact, rounding, schedules
 from ..stdlib.daycount import year_fraction
 from .values import Pair
-
-
-def _f_rounding(function):
-    def call(run, node, frame):
-        values = run.positional(node, frame)
-        return function(*values)
-    return call
 
 
 def _f_min_max(function):
@@ -66,12 +61,6 @@ def _f_quote(strictly_before: bool):
 def _f_accrual(settle: bool):
     def call(run, node, frame):
         return run.accrual_call(node, frame, settle)
-    return call
-
-
-def _f_simple(function):
-    def call(run, node, frame):
-        return function(*run.positional(node, frame))
     return call
 
 
@@ -137,25 +126,32 @@ def _f_average(run, node, frame):
     return exact.divide(exact.total(value for _, value in window), Decimal(count))
 
 
+PLAIN_FUNCTIONS = {
+    "abs": exact.absolute,
+    "ceil": rounding.ceil_whole,
+    "floor": rounding.floor_whole,
+    "round_half_up": rounding.round_half_up,
+    "round_down": rounding.round_down,
+    "cents": rounding.cents,
+    "first_of_month": schedules.first_of_month,
+    "last_of_month": schedules.last_of_month,
+    "add_months": schedules.add_months,
+    "year": lambda d: Decimal(d.year),
+    "month": lambda d: Decimal(d.month),
+    "day": lambda d: Decimal(d.day),
+    "days_between": lambda a, b: Decimal((b - a).days),
+    "business_day": lambda d, convention, calendar: calendars.adjust(d, convention, calendar),
+    "is_business_day": lambda d, calendar: calendars.is_business_day(calendar, d),
+    "add_business_days": lambda d, n, calendar: calendars.add_business_days(d, int(n), calendar),
+    "span": lambda a, b: (a, b),
+    "count": lambda items: Decimal(len(items)),
+    "money": lambda x: x,
+}
+
+
 BUILTIN_FUNCTIONS = {
     "min": _f_min_max(min),
     "max": _f_min_max(max),
-    "abs": _f_simple(exact.absolute),
-    "ceil": _f_rounding(rounding.ceil_whole),
-    "floor": _f_rounding(rounding.floor_whole),
-    "round_half_up": _f_rounding(rounding.round_half_up),
-    "round_down": _f_rounding(rounding.round_down),
-    "cents": _f_rounding(rounding.cents),
-    "first_of_month": _f_simple(schedules.first_of_month),
-    "last_of_month": _f_simple(schedules.last_of_month),
-    "add_months": _f_simple(schedules.add_months),
-    "year": _f_simple(lambda d: Decimal(d.year)),
-    "month": _f_simple(lambda d: Decimal(d.month)),
-    "day": _f_simple(lambda d: Decimal(d.day)),
-    "days_between": _f_simple(lambda a, b: Decimal((b - a).days)),
-    "business_day": _f_simple(lambda d, convention, calendar: calendars.adjust(d, convention, calendar)),
-    "is_business_day": _f_simple(lambda d, calendar: calendars.is_business_day(calendar, d)),
-    "add_business_days": _f_simple(lambda d, n, calendar: calendars.add_business_days(d, int(n), calendar)),
     "cyclic": _f_cyclic,
     "quote_before": _f_quote(True),
     "quote_on_or_before": _f_quote(False),
@@ -167,13 +163,10 @@ BUILTIN_FUNCTIONS = {
     "last": _f_list_end(-1),
     "range": _f_range,
     "zip": _f_zip,
-    "span": _f_simple(lambda a, b: (a, b)),
     "year_fraction": _f_year_fraction,
     "all": _f_over_list(all),
     "any": _f_over_list(any),
-    "count": _f_simple(lambda items: Decimal(len(items))),
     "sum": _f_over_list(exact.total),
     "plain": _f_plain,
     "is_whole": _f_is_whole,
-    "money": _f_simple(lambda x: x),
 }

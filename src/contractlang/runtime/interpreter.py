@@ -34,7 +34,7 @@ from ..stdlib import exact, rounding, schedules
 from ..stdlib.accrual import Ledger, Settlement
 from ..stdlib.prices import PriceSeries
 from ..stdlib.schedules import MONTHS
-from .builtins import BUILTIN_FUNCTIONS
+from .builtins import BUILTIN_FUNCTIONS, PLAIN_FUNCTIONS
 from .effects import Effect, Result, Step
 from .explain import describe_event, formula, plain_number, plain_text
 from .values import CheckFailed, Deferred, EventRecord, Frame, Inputs, Pair, PreconditionFailed, Quote, Rejected, Setting
@@ -424,18 +424,11 @@ class Run:
 
     # --------------------------------------------------------- statements
     def execute(self, statements, frame: Frame) -> None:
-        for statement in statements:
-            self.charge(1, statement, frame)
-            handler = _STATEMENTS[type(statement)]
-            try:
-                handler(self, statement, frame)
-            except ArithmeticError as problem:  # numbers beyond what can be computed, outside any expression
-                raise self.out_of_range(problem, statement, frame) from None
-
-    def s_let(self, node: ast.Let, frame: Frame) -> None:
-        value = self.evaluate(node.value, frame)
-        frame.locals[node.name] = value
-        self.step(frame, node.name, node.value, value)
+        """Run a block of statements: compiled once per checked contract (compiled_block), then called."""
+        block = self.contract.blocks.get(id(statements))
+        if block is None:
+            block = compiled_block(statements, self.contract)
+        block(self, frame)
 
     def step(self, frame: Frame, name: str, node: ast.Expr, value, note: str = "") -> None:
         """One line of explanation: a name, the formula that gave it, its value."""
@@ -460,12 +453,6 @@ class Run:
                                     frame.clause))
         return False
 
-    def s_set(self, node: ast.SetState, frame: Frame) -> None:
-        value = self.evaluate(node.value, frame)
-        effective = self.evaluate(node.effective, frame) if node.effective is not None else None
-        self.step(frame, node.name, node.value, value, f" (for accruals from {effective})" if effective else "")
-        self.assign(node.name, value, frame, effective)
-
     def assign(self, name: str, value, frame: Frame, effective: date | None = None) -> None:
         before = self.state[name]
         self.state[name] = value
@@ -477,112 +464,12 @@ class Run:
             self.ledgers[ledger_name].change_rate(effective or frame.today,
                                                   self.evaluate(rate, self.global_frame(symbol.section)))
 
-    def s_adjust(self, node: ast.Adjust, frame: Frame) -> None:
-        before = self.state[node.name]
-        after = self.evaluate(node.value, frame)
-        self.step(frame, node.name, node.value, after)
-        type_ = self.symbols[node.name].type
-        self.assign(node.name, after, frame)
-        if before != after:
-            self.emit(node, frame, "adjustment", {"name": node.name, "before": self.text(before, type_),
-                                            "after": self.text(after, type_)})
-
-    def s_record(self, node: ast.Record, frame: Frame) -> None:
-        value = self.evaluate(node.value, frame)
-        type_ = self.contract.type_of(node.value)
-        symbol = self.symbols.get(node.name)
-        if symbol is not None and symbol.kind == "state":
-            self.assign(node.name, value, frame)
-            type_ = symbol.type
-        options = {o.name: self.evaluate(o.value, frame) for o in node.options}
-        on = options.get("on", frame.today)
-        due = options.get("due")
-        details = {"name": node.name, "value": self.text(value, type_)}
-        if isinstance(type_, T.Number) and type_.unit.single_base() in self.contract.currencies:
-            details["amount"] = details["value"]  # a status that records money: its amount, for examples and invariants
-        if due is not None and due != on:
-            details["due"] = due.isoformat()
-        self.emit(node, frame, "status", details, when=on)
-
-    def s_pay(self, node: ast.Pay, frame: Frame) -> None:
-        amount = self.evaluate(node.amount, frame)
-        period = None
-        if isinstance(amount, Settlement):
-            period, amount = amount.period, amount.amount
-        options = {o.name: self.evaluate(o.value, frame) for o in node.options}
-        period = options.get("period", period)
-        settlement = options.get("rounding", "cents")
-        paid = rounding.settle_amount(amount, settlement)
-        if paid == 0 and not options.get("even_when_zero", False):
-            return
-        on = options.get("on", frame.today)
-        due = options.get("due")
-        type_ = self.contract.type_of(node.amount)
-        currency = self.currency_code((type_.amount if isinstance(type_, T.Accrued) else type_).unit.single_base())
-        details = {
-            "payer": self.evaluate(node.payer, frame),
-            "payee": self.evaluate(node.payee, frame),
-            "amount": f"{paid:.2f}" if settlement != "exact" else plain_number(paid),
-            "currency": currency,
-            "purpose": node.purpose,
-            "due": due.isoformat() if due is not None and due != on else None,
-            "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
-        }
-        extra = ()
-        if self.explain:
-            how = {"cents": "rounded to cents, half up", "cents down": "rounded down to cents",
-                   "cents half even": "rounded to cents, half even", "exact": "exactly, not rounded"}[settlement]
-            extra = [Step(f"paid {details['amount']} {currency} as {node.purpose}: {plain_number(amount)} {how}",
-                          frame.clause)]
-        self.emit(node, frame, "payment", details, when=on, extra=extra)
-
     def currency_code(self, currency: str) -> str:
         """The code results show for a currency: its own name, or a template's code parameter."""
         for declaration in self.contract.tree.declarations:
             if isinstance(declaration, ast.CurrencyDecl) and declaration.name == currency and declaration.code:
                 return self.globals[declaration.code]
         return currency
-
-    def s_issue(self, node: ast.Issue, frame: Frame) -> None:
-        quantity = self.evaluate(node.quantity, frame)
-        options = {o.name: self.evaluate(o.value, frame) for o in node.options}
-        price = options.get("price")
-        price_date = options.get("price_date")
-        if isinstance(price, Quote):
-            price, price_date = price.price, price_date or price.date
-        if quantity == 0:
-            return
-        details = {
-            "recipient": self.evaluate(node.recipient, frame),
-            "security": self.evaluate(node.security, frame),
-            "quantity": plain_number(quantity),
-            "price": plain_number(price) if price is not None else None,
-            "price_date": price_date.isoformat() if price_date is not None else None,
-        }
-        self.emit(node, frame, "issue", details)
-
-    def s_votes(self, node: ast.Votes, frame: Frame) -> None:
-        self.emit(node, frame, "votes", {"holder": self.evaluate(node.holder, frame),
-                                   "quantity": plain_number(self.evaluate(node.quantity, frame))})
-
-    def s_reject(self, node: ast.Reject, frame: Frame) -> None:
-        raise Rejected(node.reason, frame.clause)
-
-    def s_require(self, node: ast.Require, frame: Frame) -> None:
-        if not self.evaluate(node.condition, frame):
-            raise Rejected(node.reason, frame.clause)
-
-    def s_if(self, node: ast.If, frame: Frame) -> None:
-        for condition, body in node.branches:
-            if self.evaluate(condition, frame):
-                self.execute(body, frame.child())
-                return
-        if node.otherwise is not None:
-            self.execute(node.otherwise, frame.child())
-
-    def s_cite(self, node: ast.Cite, frame: Frame) -> None:
-        inner = attrs.evolve(frame, clause=node.section)  # shares locals and steps: citing is not scoping
-        self.execute(node.body, inner)
 
     def s_defer(self, node: ast.Defer, frame: Frame) -> None:
         when = self.evaluate(node.date, frame)
@@ -637,26 +524,6 @@ class Run:
         if self.explanation_has_room(frame):
             frame.steps.append(Step(f"closing prices before {frame.today} are divided by {plain_number(ratio)}", frame.clause))
 
-    def s_do(self, node: ast.Do, frame: Frame) -> None:
-        action: ast.Action = self.symbols[node.action].node
-        values = [self.evaluate(argument, frame) for argument in node.arguments]
-        inner = frame.child(locals={})
-        for parameter, value in zip(action.parameters, values):
-            inner.locals[parameter.name] = value
-        self.execute(action.body, inner)
-
-    def s_for(self, node: ast.ForEach, frame: Frame) -> None:
-        values = self.evaluate(node.source, frame)
-        self.charge(len(values), node, frame)
-        for value in values:
-            inner = frame.child()
-            inner.locals[node.variable] = value
-            self.execute(node.body, inner)
-
-    def s_check(self, node: ast.Check, frame: Frame) -> None:
-        if not self.evaluate(node.condition, frame):
-            raise CheckFailed(node.message, frame.clause)
-
     def emit(self, node: ast.Statement, frame: Frame, kind: str, details: dict, when: date | None = None,
              extra=()) -> None:
         """An effect, with the steps of its rule since the rule's previous effect: each step is shown once."""
@@ -674,44 +541,15 @@ class Run:
     def evaluate(self, node: ast.Expr, frame: Frame):
         """The value of an expression; a date or number beyond range is a diagnostic at the innermost node.
 
-        Each expression is compiled once per checked contract into a closure (compile_expression),
-        so that a run does no dispatch on node types for names, literals and operators."""
+        Each expression is compiled once per checked contract into a closure (compiled_expression),
+        so that a run does no dispatch on node types."""
         compiled = self.contract.compiled.get(id(node))
         if compiled is None:
-            compiled = self.contract.compiled[id(node)] = compile_expression(node, self.contract)
-        try:
-            return compiled(self, frame)
-        except schedules.OutsideCalendar as problem:
-            raise self.outside_calendar(problem, node, frame) from None
-        except ArithmeticError as problem:
-            raise self.out_of_range(problem, node, frame) from None
+            compiled = compiled_expression(node, self.contract)
+        return compiled(self, frame)
 
     def outside_calendar(self, problem, node: ast.Node, frame: Frame) -> ContractError:
         return ContractError(Diagnostic(f"{problem}, in {frame.rule} ({frame.clause})", node.span, self.contract.text))
-
-    def e_name(self, node: ast.Name, frame: Frame):
-        name = node.name
-        if name in frame.locals:
-            return frame.locals[name]
-        if name == "today":
-            return frame.today
-        if name == "until":
-            return self.until
-        if name in self.state:
-            return self.state[name]
-        if name in self.globals:
-            return self.globals[name]
-        symbol = self.symbols.get(name)
-        if symbol is not None:
-            if symbol.kind in ("term", "schedule", "report"):
-                return self.global_value(symbol)
-            if symbol.kind == "market":
-                return self.markets[name]
-            if symbol.kind == "accrual":
-                return self.ledgers[name]
-        if isinstance(self.contract.types.get(id(node)), T.Enum):
-            return name  # an enum member stands for itself
-        raise AssertionError(f"'{name}' has no value yet")  # pragma: no cover - the checker orders definitions
 
     def global_value(self, symbol):
         if symbol.name in self.globals:
@@ -720,49 +558,6 @@ class Run:
         if symbol.kind != "report":
             self.globals[symbol.name] = value
         return value
-
-    def e_number(self, node: ast.NumberLit, frame):
-        if node.unit is not None and node.unit.name in ("day", "days"):
-            return int(node.value)
-        return node.value
-
-    def e_percent(self, node: ast.PercentLit, frame):
-        return node.value
-
-    def e_literal(self, node, frame):
-        return node.value
-
-    def e_time(self, node: ast.TimeLit, frame):
-        return time.fromisoformat(node.text)
-
-    def e_none(self, node, frame):
-        return None
-
-    def e_field(self, node: ast.FieldAccess, frame):
-        return field_of(self.evaluate(node.subject, frame), node.name)
-
-    def e_index(self, node: ast.Index, frame):
-        values = self.evaluate(node.subject, frame)
-        position = self.evaluate(node.position, frame)
-        if not (1 <= position <= len(values)):
-            raise self.diagnostic(f"position {plain_number(position)} is not in a list of {len(values)} "
-                                  "(the first is 1)", node, frame)
-        return values[int(position) - 1]
-
-    def e_list(self, node: ast.ListExpr, frame):
-        self.charge_list(len(node.items), node, frame)
-        return [self.evaluate(item, frame) for item in node.items]
-
-    def e_comprehension(self, node: ast.Comprehension, frame):
-        values = []
-        inner = frame.child()
-        source = self.evaluate(node.source, frame)
-        self.charge(len(source), node, frame)
-        for item in source:
-            inner.locals[node.variable] = item
-            if node.condition is None or self.evaluate(node.condition, inner):
-                values.append(self.evaluate(node.element, inner))
-        return values
 
     def e_every(self, node: ast.Every, frame):
         start = self.evaluate(node.start, frame)
@@ -775,31 +570,6 @@ class Run:
         dates = schedules.recurring(pairs, start, end, limit)
         self.charge_list(len(dates), node, frame)
         return dates
-
-    def e_if(self, node: ast.IfExpr, frame):
-        if self.evaluate(node.condition, frame):
-            return self.evaluate(node.then, frame)
-        return self.evaluate(node.otherwise, frame)
-
-    def e_not(self, node: ast.Not, frame):
-        return not self.evaluate(node.operand, frame)
-
-    def e_negate(self, node: ast.Negate, frame):
-        return exact.negate(self.evaluate(node.operand, frame))
-
-    def e_is_none(self, node: ast.IsNone, frame):
-        return (self.evaluate(node.operand, frame) is None) != node.negated
-
-    def e_binary(self, node: ast.Binary, frame):
-        op = node.operator
-        if op == "and":
-            return bool(self.evaluate(node.left, frame)) and bool(self.evaluate(node.right, frame))
-        if op == "or":
-            return bool(self.evaluate(node.left, frame)) or bool(self.evaluate(node.right, frame))
-        if op == "??":
-            left = self.evaluate(node.left, frame)
-            return left if left is not None else self.evaluate(node.right, frame)
-        return self.combine(op, self.evaluate(node.left, frame), self.evaluate(node.right, frame), node, frame)
 
     def combine(self, op: str, left, right, node: ast.Binary, frame: Frame):
         """An operator applied to the values of its two sides (the logical ones are not: they short-circuit)."""
@@ -850,23 +620,12 @@ class Run:
             return left >= right
         raise AssertionError(op)  # pragma: no cover
 
-    def e_call(self, node: ast.Call, frame):
-        function = self.contract.functions.get(node.function)
-        if function is None:
-            return BUILTIN_FUNCTIONS[node.function](self, node, frame)
-        values = [self.evaluate(argument.value, frame) for argument in node.arguments]
-        self.charge(1, node, frame)
-        symbol = self.symbols[node.function]
-        inner = Frame(symbol.section, frame.cause, frame.today, [], {p.name: v for p, v in zip(function.parameters, values)},
-                      f"function {node.function}")
-        return self.evaluate(function.body, inner)
-
     # --------------------------------------------------------- library calls
     def named(self, node: ast.Call, frame) -> dict:
-        return {a.name: self.evaluate(a.value, frame) for a in node.arguments if a.name is not None}
+        return {name: value(self, frame) for name, value in compiled_arguments(node, self.contract)[1]}
 
     def positional(self, node: ast.Call, frame) -> list:
-        return [self.evaluate(a.value, frame) for a in node.arguments if a.name is None]
+        return [value(self, frame) for value in compiled_arguments(node, self.contract)[0]]
 
     def accrual_call(self, node: ast.Call, frame, settle: bool):
         try:
@@ -1003,21 +762,13 @@ _ORDERS = {
     "<=": lambda order: order <= 0, ">": lambda order: order > 0, ">=": lambda order: order >= 0,
 }
 
-_STATEMENTS = {
-    ast.Let: Run.s_let, ast.SetState: Run.s_set, ast.Adjust: Run.s_adjust, ast.Record: Run.s_record,
-    ast.Pay: Run.s_pay, ast.Issue: Run.s_issue, ast.Votes: Run.s_votes, ast.Reject: Run.s_reject,
-    ast.Require: Run.s_require, ast.If: Run.s_if, ast.Cite: Run.s_cite, ast.Defer: Run.s_defer,
-    ast.Claim: Run.s_claim, ast.Cancel: Run.s_cancel, ast.Stop: Run.s_stop, ast.Rebase: Run.s_rebase, ast.Do: Run.s_do,
-    ast.ForEach: Run.s_for, ast.Check: Run.s_check,
+_STATEMENTS = {  # statements the run performs through its own methods (compiled_statement calls them)
+    ast.Defer: Run.s_defer, ast.Claim: Run.s_claim, ast.Cancel: Run.s_cancel, ast.Stop: Run.s_stop,
+    ast.Rebase: Run.s_rebase,
 }
 
-_EXPRESSIONS = {
-    ast.Name: Run.e_name, ast.NumberLit: Run.e_number, ast.PercentLit: Run.e_percent,
-    ast.DateLit: Run.e_literal, ast.StringLit: Run.e_literal, ast.BoolLit: Run.e_literal,
-    ast.TimeLit: Run.e_time, ast.NoneLit: Run.e_none, ast.FieldAccess: Run.e_field, ast.ListExpr: Run.e_list,
-    ast.Comprehension: Run.e_comprehension, ast.Every: Run.e_every, ast.IfExpr: Run.e_if, ast.Not: Run.e_not,
-    ast.Negate: Run.e_negate, ast.IsNone: Run.e_is_none, ast.Binary: Run.e_binary, ast.Call: Run.e_call,
-    ast.Index: Run.e_index,
+_EXPRESSIONS = {  # expressions the run computes through its own methods (compile_expression calls them)
+    ast.Every: Run.e_every,
 }
 
 
@@ -1044,13 +795,317 @@ def field_of(subject, name: str):
     return getattr(subject, name)
 
 
-def compile_expression(node: ast.Expr, contract: CheckedContract):
-    """An expression as a closure `(run, frame) -> value`, made once per checked contract.
+# -------------------------------------------------------------- compiled statements
 
-    Names are resolved by what the checker knows them to be; literals are constants; operators call
-    the closures of their sides. Anything else (calls, lists, comprehensions, schedules) runs through
-    the interpreter's own method for its node. An operator that goes out of range is reported at its
-    own node, as the interpreter would."""
+
+def compiled_block(statements, contract: CheckedContract):
+    """A block of statements as one closure `(run, frame) -> None`, made once per checked contract.
+
+    Each statement is charged one step before it runs (the budget stops the run at the statement
+    that goes over it), and a number out of range in its own work, outside any expression, is
+    reported at that statement."""
+    found = contract.blocks.get(id(statements))
+    if found is not None:
+        return found
+    compiled = tuple((statement, compiled_statement(statement, contract)) for statement in statements)
+
+    def block(run, frame):
+        for statement, perform in compiled:
+            run.steps_taken += 1
+            if run.steps_taken > STEP_BUDGET:
+                run.charge(0, statement, frame)  # says where the run went over its budget
+            try:
+                perform(run, frame)
+            except ArithmeticError as problem:
+                raise run.out_of_range(problem, statement, frame) from None
+
+    block.statements = statements  # held, so that the block's id stays its own while the contract lives
+    contract.blocks[id(statements)] = block
+    return block
+
+
+def compiled_statement(node: ast.Statement, contract: CheckedContract):
+    """One statement as a closure `(run, frame) -> None`: its expressions compiled, its nested blocks too."""
+    compiler = _STATEMENT_COMPILERS.get(type(node))
+    if compiler is not None:
+        return compiler(node, contract)
+    method = _STATEMENTS[type(node)]
+    return lambda run, frame: method(run, node, frame)
+
+
+def _options(node, contract: CheckedContract):
+    """A statement's options (`due D, on D2`) as (name, closure) pairs, evaluated in the order written."""
+    return tuple((option.name, compiled_expression(option.value, contract)) for option in node.options)
+
+
+def _compile_let(node: ast.Let, contract: CheckedContract):
+    value, name, written = compiled_expression(node.value, contract), node.name, node.value
+
+    def let(run, frame):
+        result = frame.locals[name] = value(run, frame)
+        if run.explain:
+            run.step(frame, name, written, result)
+    return let
+
+
+def _compile_set(node: ast.SetState, contract: CheckedContract):
+    value, name, written = compiled_expression(node.value, contract), node.name, node.value
+    effective = compiled_expression(node.effective, contract) if node.effective is not None else None
+
+    def set_state(run, frame):
+        result = value(run, frame)
+        from_day = effective(run, frame) if effective is not None else None
+        if run.explain:
+            run.step(frame, name, written, result, f" (for accruals from {from_day})" if from_day else "")
+        run.assign(name, result, frame, from_day)
+    return set_state
+
+
+def _compile_adjust(node: ast.Adjust, contract: CheckedContract):
+    value, name, written = compiled_expression(node.value, contract), node.name, node.value
+    type_ = contract.symbols[name].type
+
+    def adjust(run, frame):
+        before = run.state[name]
+        after = value(run, frame)
+        if run.explain:
+            run.step(frame, name, written, after)
+        run.assign(name, after, frame)
+        if before != after:
+            run.emit(node, frame, "adjustment", {"name": name, "before": run.text(before, type_),
+                                                 "after": run.text(after, type_)})
+    return adjust
+
+
+def _compile_record(node: ast.Record, contract: CheckedContract):
+    value, name, options = compiled_expression(node.value, contract), node.name, _options(node, contract)
+    symbol = contract.symbols.get(name)
+    is_state = symbol is not None and symbol.kind == "state"
+    type_ = symbol.type if is_state else contract.type_of(node.value)
+    money = isinstance(type_, T.Number) and type_.unit.single_base() in contract.currencies
+
+    def record(run, frame):
+        result = value(run, frame)
+        if is_state:
+            run.assign(name, result, frame)
+        given = {option: compute(run, frame) for option, compute in options}
+        on = given.get("on", frame.today)
+        due = given.get("due")
+        details = {"name": name, "value": run.text(result, type_)}
+        if money:
+            details["amount"] = details["value"]  # a status that records money: its amount, for examples and invariants
+        if due is not None and due != on:
+            details["due"] = due.isoformat()
+        run.emit(node, frame, "status", details, when=on)
+    return record
+
+
+_PAYMENT_ROUNDING = {"cents": "rounded to cents, half up", "cents down": "rounded down to cents",
+                     "cents half even": "rounded to cents, half even", "exact": "exactly, not rounded"}
+
+
+def _compile_pay(node: ast.Pay, contract: CheckedContract):
+    amount_of, options = compiled_expression(node.amount, contract), _options(node, contract)
+    payer, payee = compiled_expression(node.payer, contract), compiled_expression(node.payee, contract)
+    purpose = node.purpose
+    type_ = contract.type_of(node.amount)
+    currency = (type_.amount if isinstance(type_, T.Accrued) else type_).unit.single_base()
+    code = next((d.code for d in contract.tree.declarations
+                 if isinstance(d, ast.CurrencyDecl) and d.name == currency and d.code), None)
+
+    def pay(run, frame):
+        amount = amount_of(run, frame)
+        period = None
+        if isinstance(amount, Settlement):
+            period, amount = amount.period, amount.amount
+        given = {option: compute(run, frame) for option, compute in options} if options else {}
+        period = given.get("period", period)
+        settlement = given.get("rounding", "cents")
+        paid = rounding.cents(amount) if settlement == "cents" else rounding.settle_amount(amount, settlement)
+        if paid == 0 and not given.get("even_when_zero", False):
+            return
+        on = given.get("on", frame.today)
+        due = given.get("due")
+        shown_currency = run.globals[code] if code is not None else currency  # a template's code parameter
+        details = {
+            "payer": payer(run, frame),
+            "payee": payee(run, frame),
+            "amount": f"{paid:.2f}" if settlement != "exact" else plain_number(paid),
+            "currency": shown_currency,
+            "purpose": purpose,
+            "due": due.isoformat() if due is not None and due != on else None,
+            "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
+        }
+        extra = ()
+        if run.explain:
+            extra = [Step(f"paid {details['amount']} {shown_currency} as {purpose}: {plain_number(amount)} "
+                          f"{_PAYMENT_ROUNDING[settlement]}", frame.clause)]
+        run.emit(node, frame, "payment", details, when=on, extra=extra)
+    return pay
+
+
+def _compile_issue(node: ast.Issue, contract: CheckedContract):
+    quantity_of, options = compiled_expression(node.quantity, contract), _options(node, contract)
+    recipient, security = compiled_expression(node.recipient, contract), compiled_expression(node.security, contract)
+
+    def issue(run, frame):
+        quantity = quantity_of(run, frame)
+        given = {option: compute(run, frame) for option, compute in options}
+        price = given.get("price")
+        price_date = given.get("price_date")
+        if isinstance(price, Quote):
+            price, price_date = price.price, price_date or price.date
+        if quantity == 0:
+            return
+        details = {
+            "recipient": recipient(run, frame),
+            "security": security(run, frame),
+            "quantity": plain_number(quantity),
+            "price": plain_number(price) if price is not None else None,
+            "price_date": price_date.isoformat() if price_date is not None else None,
+        }
+        run.emit(node, frame, "issue", details)
+    return issue
+
+
+def _compile_votes(node: ast.Votes, contract: CheckedContract):
+    holder, quantity = compiled_expression(node.holder, contract), compiled_expression(node.quantity, contract)
+
+    def votes(run, frame):
+        run.emit(node, frame, "votes", {"holder": holder(run, frame),
+                                        "quantity": plain_number(quantity(run, frame))})
+    return votes
+
+
+def _compile_reject(node: ast.Reject, contract: CheckedContract):
+    reason = node.reason
+
+    def reject(run, frame):
+        raise Rejected(reason, frame.clause)
+    return reject
+
+
+def _compile_require(node: ast.Require, contract: CheckedContract):
+    condition, reason = compiled_expression(node.condition, contract), node.reason
+
+    def require(run, frame):
+        if not condition(run, frame):
+            raise Rejected(reason, frame.clause)
+    return require
+
+
+def _compile_check(node: ast.Check, contract: CheckedContract):
+    condition, message = compiled_expression(node.condition, contract), node.message
+
+    def check(run, frame):
+        if not condition(run, frame):
+            raise CheckFailed(message, frame.clause)
+    return check
+
+
+def _compile_if(node: ast.If, contract: CheckedContract):
+    branches = tuple((compiled_expression(condition, contract), compiled_block(body, contract))
+                     for condition, body in node.branches)
+    otherwise = compiled_block(node.otherwise, contract) if node.otherwise is not None else None
+
+    def if_statement(run, frame):
+        for condition, body in branches:
+            if condition(run, frame):
+                body(run, frame.child())
+                return
+        if otherwise is not None:
+            otherwise(run, frame.child())
+    return if_statement
+
+
+def _compile_cite(node: ast.Cite, contract: CheckedContract):
+    body, section = compiled_block(node.body, contract), node.section
+
+    def cite(run, frame):  # shares locals and steps: citing is not scoping
+        body(run, Frame(section, frame.cause, frame.today, frame.steps, frame.locals, frame.rule))
+    return cite
+
+
+def _compile_do(node: ast.Do, contract: CheckedContract):
+    action: ast.Action = contract.symbols[node.action].node
+    arguments = tuple(compiled_expression(argument, contract) for argument in node.arguments)
+    names = tuple(parameter.name for parameter in action.parameters)
+    body = compiled_block(action.body, contract)
+
+    def do(run, frame):
+        values = [argument(run, frame) for argument in arguments]
+        body(run, Frame(frame.clause, frame.cause, frame.today, frame.steps, dict(zip(names, values)), frame.rule))
+    return do
+
+
+def _compile_for(node: ast.ForEach, contract: CheckedContract):
+    source, variable, body = compiled_expression(node.source, contract), node.variable, compiled_block(node.body, contract)
+
+    def for_each(run, frame):
+        values = source(run, frame)
+        run.charge(len(values), node, frame)
+        for value in values:
+            inner = frame.child()
+            inner.locals[variable] = value
+            body(run, inner)
+    return for_each
+
+
+_STATEMENT_COMPILERS = {
+    ast.Let: _compile_let, ast.SetState: _compile_set, ast.Adjust: _compile_adjust, ast.Record: _compile_record,
+    ast.Pay: _compile_pay, ast.Issue: _compile_issue, ast.Votes: _compile_votes, ast.Reject: _compile_reject,
+    ast.Require: _compile_require, ast.Check: _compile_check, ast.If: _compile_if, ast.Cite: _compile_cite,
+    ast.Do: _compile_do, ast.ForEach: _compile_for,
+}
+
+
+# -------------------------------------------------------------- compiled expressions
+
+
+def compiled_expression(node: ast.Expr, contract: CheckedContract):
+    """An expression's closure as a run evaluates it, made once per checked contract and kept by node.
+
+    A date or number out of range in the expression's own work is reported at this node, unless a
+    node inside it that is evaluated on its own (an argument, an element) reported it first."""
+    found = contract.compiled.get(id(node))
+    if found is not None:
+        return found
+    inner = compile_expression(node, contract)
+    if type(node) in _CANNOT_FAIL:
+        compiled = inner
+    else:
+        def compiled(run, frame):
+            try:
+                return inner(run, frame)
+            except schedules.OutsideCalendar as problem:
+                raise run.outside_calendar(problem, node, frame) from None
+            except ArithmeticError as problem:
+                raise run.out_of_range(problem, node, frame) from None
+    contract.compiled[id(node)] = compiled
+    return compiled
+
+
+_CANNOT_FAIL = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit,
+                          ast.NoneLit, ast.Name))  # literals and names: nothing to report
+
+
+def compiled_arguments(node: ast.Call, contract: CheckedContract):
+    """A call's positional arguments' closures and its named ones' (name, closure), made once."""
+    found = contract.arguments.get(id(node))
+    if found is None:
+        found = contract.arguments[id(node)] = (
+            tuple(compiled_expression(a.value, contract) for a in node.arguments if a.name is None),
+            tuple((a.name, compiled_expression(a.value, contract)) for a in node.arguments if a.name is not None))
+    return found
+
+
+def compile_expression(node: ast.Expr, contract: CheckedContract):
+    """An expression as a closure `(run, frame) -> value`.
+
+    Names are resolved by what the checker knows them to be; literals are constants; operators
+    call the closures of their sides, and calls, lists and comprehensions those of their parts
+    (each evaluated on its own, through compiled_expression). Anything else runs through the
+    interpreter's own method for its node."""
     kind = type(node)
     if kind is ast.NumberLit:
         value = int(node.value) if node.unit is not None and node.unit.name in ("day", "days") else node.value
@@ -1080,8 +1135,83 @@ def compile_expression(node: ast.Expr, contract: CheckedContract):
         return lambda run, frame: (operand(run, frame) is None) != negated
     if kind is ast.Binary:
         return _compile_binary(node, contract)
+    if kind is ast.Negate:
+        operand = compiled_expression(node.operand, contract)
+        return lambda run, frame: exact.negate(operand(run, frame))
+    if kind is ast.Call:
+        return _compile_call(node, contract)
+    if kind is ast.ListExpr:
+        return _compile_list(node, contract)
+    if kind is ast.Comprehension:
+        return _compile_comprehension(node, contract)
+    if kind is ast.Index:
+        return _compile_index(node, contract)
     method = _EXPRESSIONS[kind]
     return lambda run, frame: method(run, node, frame)
+
+
+def _compile_call(node: ast.Call, contract: CheckedContract):
+    function = contract.functions.get(node.function)
+    if function is None:
+        plain = PLAIN_FUNCTIONS.get(node.function)
+        if plain is None:
+            builtin = BUILTIN_FUNCTIONS[node.function]
+            return lambda run, frame: builtin(run, node, frame)
+        arguments = compiled_arguments(node, contract)[0]
+        if len(arguments) == 1:
+            (only,) = arguments
+            return lambda run, frame: plain(only(run, frame))
+        return lambda run, frame: plain(*[argument(run, frame) for argument in arguments])
+    arguments = tuple(compiled_expression(argument.value, contract) for argument in node.arguments)
+    names = tuple(parameter.name for parameter in function.parameters)
+    body = compiled_expression(function.body, contract)
+    section, rule = contract.symbols[node.function].section, f"function {node.function}"
+
+    def call(run, frame):
+        values = [argument(run, frame) for argument in arguments]
+        run.charge(1, node, frame)
+        return body(run, Frame(section, frame.cause, frame.today, [], dict(zip(names, values)), rule))
+    return call
+
+
+def _compile_list(node: ast.ListExpr, contract: CheckedContract):
+    items, length = tuple(compiled_expression(item, contract) for item in node.items), len(node.items)
+
+    def list_of(run, frame):
+        run.charge_list(length, node, frame)
+        return [item(run, frame) for item in items]
+    return list_of
+
+
+def _compile_comprehension(node: ast.Comprehension, contract: CheckedContract):
+    source, variable = compiled_expression(node.source, contract), node.variable
+    condition = compiled_expression(node.condition, contract) if node.condition is not None else None
+    element = compiled_expression(node.element, contract)
+
+    def comprehension(run, frame):
+        values = []
+        inner = frame.child()
+        items = source(run, frame)
+        run.charge(len(items), node, frame)
+        for item in items:
+            inner.locals[variable] = item
+            if condition is None or condition(run, inner):
+                values.append(element(run, inner))
+        return values
+    return comprehension
+
+
+def _compile_index(node: ast.Index, contract: CheckedContract):
+    subject, position_of = compiled_expression(node.subject, contract), compiled_expression(node.position, contract)
+
+    def index(run, frame):
+        values = subject(run, frame)
+        position = position_of(run, frame)
+        if not (1 <= position <= len(values)):
+            raise run.diagnostic(f"position {plain_number(position)} is not in a list of {len(values)} "
+                                 "(the first is 1)", node, frame)
+        return values[int(position) - 1]
+    return index
 
 
 def _compile_name(node: ast.Name, contract: CheckedContract):
