@@ -62,6 +62,7 @@ class CheckedContract:
     compiled: dict[int, object] = attrs.field(factory=dict)  # expressions as closures, by node, made once
     blocks: dict[int, object] = attrs.field(factory=dict)  # blocks of statements as closures, by block, made once
     arguments: dict[int, tuple] = attrs.field(factory=dict)  # the closures of a call's arguments, by call
+    item_index: dict[tuple, tuple] = attrs.field(factory=dict)  # see items_of
     warnings: list = attrs.field(factory=list)  # diagnostics of severity "warning" (the order of a day)
 
     @property
@@ -75,3 +76,18 @@ class CheckedContract:
 
     def type_of(self, node: ast.Node) -> T.Type:
         return self.types[id(node)]
+
+    def items_of(self, *kinds: type) -> tuple[tuple[str, ast.Node], ...]:
+        """The section items of those kinds, each with its section's label, in the order written.
+
+        Found once per contract: every run asks for them."""
+        found = self.item_index.get(kinds)
+        if found is None:
+            found = self.item_index[kinds] = tuple((section.label, item) for section in self.tree.sections
+                                                   for item in section.items if isinstance(item, kinds))
+        return found
+
+    @functools.cached_property
+    def handlers(self) -> dict[str, tuple[str, ast.UponRule]]:
+        """The rule that handles each event, with its section's label (the last written, if several)."""
+        return {rule.event: (label, rule) for label, rule in self.items_of(ast.UponRule)}

@@ -20,6 +20,7 @@ hang or exhaust memory, however it nests its loops.
 from __future__ import annotations
 
 import heapq
+import operator
 from datetime import date, time, timedelta
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -185,26 +186,22 @@ class Run:
     def compute_until(self) -> date:
         if self.inputs.until is not None:
             return self.inputs.until
-        for section in self.contract.tree.sections:
-            for item in section.items:
-                if isinstance(item, ast.Horizon):
-                    return self.evaluate(item.value, Frame(section.label, None, date.min, [], {}, "the horizon"))
+        for label, item in self.contract.items_of(ast.Horizon):
+            return self.evaluate(item.value, Frame(label, None, date.min, [], {}, "the horizon"))
         where = Span(self.inputs.path, 1, 1) if self.inputs.path else None
         raise ContractError(Diagnostic(
             "the scenario needs 'until' (the date to evaluate through): this contract has no horizon of its own", where))
 
     def check_preconditions(self) -> None:
-        for section in self.contract.tree.sections:
-            for item in section.items:
-                if isinstance(item, ast.Precondition):
-                    if not self.evaluate(item.condition, self.global_frame(section.label)):
-                        span = item.span
-                        for name in ast.names_in(item.condition):
-                            setting = self.inputs.params.get(name) or self.inputs.assumptions.get(name)
-                            if setting is not None and setting.span is not None:
-                                span = setting.span
-                                break
-                        raise PreconditionFailed(Diagnostic(f"{item.reason} ({section.label})", span))
+        for label, item in self.contract.items_of(ast.Precondition):
+            if not self.evaluate(item.condition, self.global_frame(label)):
+                span = item.span
+                for name in ast.names_in(item.condition):
+                    setting = self.inputs.params.get(name) or self.inputs.assumptions.get(name)
+                    if setting is not None and setting.span is not None:
+                        span = setting.span
+                        break
+                raise PreconditionFailed(Diagnostic(f"{item.reason} ({label})", span))
 
     def open_ledgers(self) -> None:
         for symbol in self.symbols.values():
@@ -266,8 +263,7 @@ class Run:
         self.timeline.sort()
 
     def process(self) -> None:
-        snapshots = [(section.label, item) for section in self.contract.tree.sections for item in section.items
-                     if isinstance(item, ast.Snapshot)]
+        snapshots = self.contract.items_of(ast.Snapshot)
         timeline, position = self.timeline, 0
         while position < len(timeline) or self.queue:
             if self.queue and (position == len(timeline) or _PLACE(self.queue[0]) < _PLACE(timeline[position])):
@@ -357,11 +353,7 @@ class Run:
         self.transaction(lambda: self.execute(item.body, frame), frame, item.frame.cause)
 
     def run_event(self, record: EventRecord) -> None:
-        handler = None
-        for section in self.contract.tree.sections:
-            for rule in section.items:
-                if isinstance(rule, ast.UponRule) and rule.event == record.type:
-                    handler = (section.label, rule)
+        handler = self.contract.handlers.get(record.type)
         if handler is None:
             return
         clause, rule = handler
@@ -493,27 +485,6 @@ class Run:
     def pending(self, name: str) -> list[date]:
         """The dates of the pending items of that name, earliest first."""
         return sorted(self.pending_items.get(name, {}).values())
-
-    def s_claim(self, node: ast.Claim, frame: Frame) -> None:
-        for record in self.pending_events.get(frame.today, ()):
-            if record.type == node.event and record.index not in self.claimed:
-                self.charge(len(frame.steps), node, frame)  # the event's explanation starts with a copy of this one
-                self.claimed.add(record.index)
-                self.claimed_order.append(record.index)
-                inner = frame.child(cause=record, steps=list(frame.steps), rule=f"{record.type} (event {record.index})")
-                inner.locals[node.binder] = record
-                if self.explain:
-                    inner.steps.append(Step(describe_event(record, self.contract), frame.clause))
-                if self.transaction(lambda: self.execute(node.body, inner), inner, record):
-                    return
-                # the scheduled item goes first in its day (G6): the event's rejection follows it
-                rejection = self.effects.pop()
-                if node.otherwise is not None:
-                    self.execute(node.otherwise, frame.child())
-                self.effects.append(rejection)
-                return
-        if node.otherwise is not None:
-            self.execute(node.otherwise, frame.child())
 
     def s_stop(self, node: ast.Stop, frame: Frame) -> None:
         self.ledgers[node.accrual].stop(frame.today)
@@ -722,15 +693,15 @@ class Run:
     def result(self) -> Result:
         self.effects.sort(key=lambda e: e.date)  # stable: same-day effects keep the order they took place in
         state = {}
-        for section in self.contract.tree.sections:
-            for item in section.items:
-                if isinstance(item, ast.StateDecl) and not item.private:
+        for label, item in self.contract.items_of(ast.StateDecl, ast.Report):
+            if type(item) is ast.StateDecl:
+                if not item.private:
                     value = self.state[item.name]
                     if value is not None:
                         state[item.name] = self.shown_at_end(value, self.symbols[item.name].type, "state", item)
-                elif isinstance(item, ast.Report):
-                    value = self.evaluate(item.value, self.global_frame(section.label))
-                    state[item.name] = self.shown_at_end(value, self.contract.type_of(item.value), "report", item)
+            else:
+                value = self.evaluate(item.value, self.global_frame(label))
+                state[item.name] = self.shown_at_end(value, self.contract.type_of(item.value), "report", item)
         result = Result(self.contract.title, self.until, self.assumption_table, self.effects, state)
         result.warnings = self.warnings
         result.event_changes = self.event_changes
@@ -757,14 +728,16 @@ def _PLACE(entry):
 
 
 _DECIMAL_OPERATIONS = {"+": exact.EXACT.add, "-": exact.EXACT.subtract, "*": exact.EXACT.multiply}
+_COMPARISONS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+                ">=": operator.ge}
+_COMPARED_DIRECTLY = frozenset((Decimal, date, str, bool, int))  # two of one kind: compared as Python does
 _ORDERS = {
     "==": lambda order: order == 0, "!=": lambda order: order != 0, "<": lambda order: order < 0,
     "<=": lambda order: order <= 0, ">": lambda order: order > 0, ">=": lambda order: order >= 0,
 }
 
 _STATEMENTS = {  # statements the run performs through its own methods (compiled_statement calls them)
-    ast.Defer: Run.s_defer, ast.Claim: Run.s_claim, ast.Cancel: Run.s_cancel, ast.Stop: Run.s_stop,
-    ast.Rebase: Run.s_rebase,
+    ast.Defer: Run.s_defer, ast.Cancel: Run.s_cancel, ast.Stop: Run.s_stop, ast.Rebase: Run.s_rebase,
 }
 
 _EXPRESSIONS = {  # expressions the run computes through its own methods (compile_expression calls them)
@@ -774,25 +747,37 @@ _EXPRESSIONS = {  # expressions the run computes through its own methods (compil
 
 def field_of(subject, name: str):
     """A field of a value: an event's, a quote's, a settlement's, a pair's or a period's."""
-    if isinstance(subject, EventRecord):
-        if name == "date":
-            return subject.date
-        if name == "filed":  # the scenario's date, before `effective` moved it
-            return subject.filed or subject.date
-        if name == "index":
-            return Decimal(subject.index)
-        return subject.fields[name]
-    if isinstance(subject, Quote):
-        return getattr(subject, name)
-    if isinstance(subject, Settlement):
-        return subject.amount if name == "amount" else subject.period
-    if isinstance(subject, Pair):
-        return subject.first if name == "first" else subject.second
-    if isinstance(subject, tuple) and len(subject) == 2:
-        return subject[0] if name == "start" else subject[1]
+    reader = _FIELD_READERS.get(type(subject))
+    if reader is not None:
+        return reader(subject, name)
     if subject is None and name in ("start", "end"):
         return None
     return getattr(subject, name)
+
+
+def _event_field(subject: EventRecord, name: str):
+    if name == "date":
+        return subject.date
+    if name == "filed":  # the scenario's date, before `effective` moved it
+        return subject.filed or subject.date
+    if name == "index":
+        return Decimal(subject.index)
+    return subject.fields[name]
+
+
+def _period_field(subject: tuple, name: str):
+    if len(subject) == 2:
+        return subject[0] if name == "start" else subject[1]
+    return getattr(subject, name)
+
+
+_FIELD_READERS = {  # by the kind of value: one look-up, not a test of each kind in turn
+    EventRecord: _event_field,
+    Quote: getattr,
+    Settlement: lambda subject, name: subject.amount if name == "amount" else subject.period,
+    Pair: lambda subject, name: subject.first if name == "first" else subject.second,
+    tuple: _period_field,
+}
 
 
 # -------------------------------------------------------------- compiled statements
@@ -1051,11 +1036,38 @@ def _compile_for(node: ast.ForEach, contract: CheckedContract):
     return for_each
 
 
+def _compile_claim(node: ast.Claim, contract: CheckedContract):
+    event, binder, body = node.event, node.binder, compiled_block(node.body, contract)
+    otherwise = compiled_block(node.otherwise, contract) if node.otherwise is not None else None
+
+    def claim(run, frame):
+        for record in run.pending_events.get(frame.today, ()):
+            if record.type == event and record.index not in run.claimed:
+                run.charge(len(frame.steps), node, frame)  # the event's explanation starts with a copy of this one
+                run.claimed.add(record.index)
+                run.claimed_order.append(record.index)
+                inner = frame.child(cause=record, steps=list(frame.steps), rule=f"{record.type} (event {record.index})")
+                inner.locals[binder] = record
+                if run.explain:
+                    inner.steps.append(Step(describe_event(record, contract), frame.clause))
+                if run.transaction(lambda: body(run, inner), inner, record):
+                    return
+                # the scheduled item goes first in its day (G6): the event's rejection follows it
+                rejection = run.effects.pop()
+                if otherwise is not None:
+                    otherwise(run, frame.child())
+                run.effects.append(rejection)
+                return
+        if otherwise is not None:
+            otherwise(run, frame.child())
+    return claim
+
+
 _STATEMENT_COMPILERS = {
     ast.Let: _compile_let, ast.SetState: _compile_set, ast.Adjust: _compile_adjust, ast.Record: _compile_record,
     ast.Pay: _compile_pay, ast.Issue: _compile_issue, ast.Votes: _compile_votes, ast.Reject: _compile_reject,
     ast.Require: _compile_require, ast.Check: _compile_check, ast.If: _compile_if, ast.Cite: _compile_cite,
-    ast.Do: _compile_do, ast.ForEach: _compile_for,
+    ast.Do: _compile_do, ast.ForEach: _compile_for, ast.Claim: _compile_claim,
 }
 
 
@@ -1071,8 +1083,8 @@ def compiled_expression(node: ast.Expr, contract: CheckedContract):
     if found is not None:
         return found
     inner = compile_expression(node, contract)
-    if type(node) in _CANNOT_FAIL:
-        compiled = inner
+    if not _may_fail(node):
+        compiled = inner  # nothing in it can go out of range, or what can reports at itself
     else:
         def compiled(run, frame):
             try:
@@ -1085,8 +1097,26 @@ def compiled_expression(node: ast.Expr, contract: CheckedContract):
     return compiled
 
 
-_CANNOT_FAIL = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit,
-                          ast.NoneLit, ast.Name))  # literals and names: nothing to report
+def _may_fail(node: ast.Expr) -> bool:
+    """Whether the closure compile_expression makes for a node may raise a date or number out of range
+    that no node inside it reports: then compiled_expression reports it at this node."""
+    kind = type(node)
+    if kind in _NEVER_FAIL:
+        return False
+    if kind is ast.Binary:  # an operator reports its own failures; its sides are its own closures
+        return _may_fail(node.left) or _may_fail(node.right)
+    if kind is ast.FieldAccess:
+        return _may_fail(node.subject)
+    if kind is ast.IfExpr:
+        return _may_fail(node.condition) or _may_fail(node.then) or _may_fail(node.otherwise)
+    if kind in (ast.Not, ast.IsNone):
+        return _may_fail(node.operand)
+    return True  # calls, negation and the interpreter's own methods
+
+
+_NEVER_FAIL = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit,
+                         ast.NoneLit, ast.Name,  # literals and names
+                         ast.ListExpr, ast.Comprehension, ast.Index))  # their parts report at themselves
 
 
 def compiled_arguments(node: ast.Call, contract: CheckedContract):
@@ -1154,6 +1184,11 @@ def _compile_call(node: ast.Call, contract: CheckedContract):
     function = contract.functions.get(node.function)
     if function is None:
         plain = PLAIN_FUNCTIONS.get(node.function)
+        if node.function in ("min", "max") and len(compiled_arguments(node, contract)[0]) == 2:  # of two values
+            first, second = compiled_arguments(node, contract)[0]
+            if node.function == "min":
+                return lambda run, frame: min(first(run, frame), second(run, frame))
+            return lambda run, frame: max(first(run, frame), second(run, frame))
         if plain is None:
             builtin = BUILTIN_FUNCTIONS[node.function]
             return lambda run, frame: builtin(run, node, frame)
@@ -1227,7 +1262,8 @@ def _compile_name(node: ast.Name, contract: CheckedContract):
     if kind in ("parameter", "assumption"):
         return lambda run, frame: frame.locals[name] if name in frame.locals else run.globals[name]
     if kind in ("term", "schedule", "report"):
-        return lambda run, frame: frame.locals[name] if name in frame.locals else run.global_value(symbol)
+        return lambda run, frame: (frame.locals[name] if name in frame.locals
+                                   else run.globals[name] if name in run.globals else run.global_value(symbol))
     if kind == "market":
         return lambda run, frame: frame.locals[name] if name in frame.locals else run.markets[name]
     if kind == "accrual":
@@ -1250,12 +1286,15 @@ def _compile_binary(node: ast.Binary, contract: CheckedContract):
             return value if value is not None else right(run, frame)
         return coalesce
     decimal_operation = _DECIMAL_OPERATIONS.get(op)
+    comparison = _COMPARISONS.get(op)
 
     def combined(run, frame):
         a, b = left(run, frame), right(run, frame)
         try:
             if decimal_operation is not None and type(a) is Decimal and type(b) is Decimal:
                 return decimal_operation(a, b)  # exact, or out of range (never rounded)
+            if comparison is not None and type(a) is type(b) and type(a) in _COMPARED_DIRECTLY:
+                return comparison(a, b)
             return run.combine(op, a, b, node, frame)
         except schedules.OutsideCalendar as problem:
             raise run.outside_calendar(problem, node, frame) from None

@@ -22,6 +22,7 @@ import bisect
 from datetime import date, timedelta
 from operator import itemgetter
 from decimal import Decimal
+from typing import NamedTuple
 
 import attrs
 
@@ -32,9 +33,10 @@ from .daycount import year_fraction
 _NEEDS_PERIOD = ("30E/360 ISDA", "actual/365L", "actual/actual ICMA")
 
 
-@attrs.frozen
-class Piece:
-    """One span of an accrual, for explanations: base, days, year fraction and amount."""
+class Piece(NamedTuple):
+    """One span of an accrual, for explanations: base, days, year fraction and amount.
+
+    A named tuple: every query makes one for each span, and a tuple is the cheapest to make."""
 
     start: date
     end: date
@@ -71,6 +73,7 @@ class Ledger:
     def __attrs_post_init__(self):
         if self.watermark is None:
             self.watermark = self.start
+        self.boundaries = sorted(set(self.boundaries))  # each once, in order: a span never has zero days
 
     @property
     def entries(self) -> int:
@@ -135,13 +138,12 @@ class Ledger:
         pieces = []
         total = Decimal(0)
         segments = self._segments(end, portion is None)
-        if portion is not None:
-            bases = [portion] * len(segments)
-        else:
-            bases = self._bases_on([start for start, _ in segments])
-        rates = self._rates_on([start for start, _ in segments])
+        starts = [start for start, _ in segments]
+        bases = [portion] * len(segments) if portion is not None else self._bases_on(starts)
+        rates = self._rates_on(starts)
+        stopped_from = self.stopped_from
         for (start, stop), base, rate in zip(segments, bases, rates):
-            if self.stopped_from is not None and start >= self.stopped_from:
+            if stopped_from is not None and start >= stopped_from:
                 base = Decimal(0)
             fraction = self._fraction(start, stop)
             amount = exact.multiply(exact.multiply(base, rate), fraction)  # exact, whatever the day count
@@ -211,11 +213,14 @@ class Ledger:
 
     def _advance(self, end: date) -> None:
         """Every day before `end` is settled: the watermark moves to it."""
-        self.base = self._base_on(end)
-        self.annual_rate = self.rate_on(end)
-        self.rate_changes = [(when, rate) for when, rate in self.rate_changes if when > end]
-        self.changes = [(when, delta) for when, delta in self.changes if when > end]
-        self.portions = [(max(s, end), e, amount) for s, e, amount in self.portions if e > end]
+        if self.changes:
+            self.base = self._base_on(end)
+            self.changes = [(when, delta) for when, delta in self.changes if when > end]
+        if self.rate_changes:
+            self.annual_rate = self.rate_on(end)
+            self.rate_changes = [(when, rate) for when, rate in self.rate_changes if when > end]
+        if self.portions:
+            self.portions = [(max(s, end), e, amount) for s, e, amount in self.portions if e > end]
         self.watermark = end
 
     def _rates_on(self, days: list[date]) -> list:
@@ -272,9 +277,12 @@ class Ledger:
         return bases
 
     def _segments(self, end: date, with_changes: bool):
-        cuts = {self.watermark, end}
         low = bisect.bisect_right(self.boundaries, self.watermark)
         high = bisect.bisect_left(self.boundaries, end)
+        if not self.rate_changes and not (with_changes and (self.changes or self.portions or self.stopped_from)):
+            ordered = [self.watermark, *self.boundaries[low:high], end]  # the boundaries alone: distinct, in order
+            return list(zip(ordered, ordered[1:]))
+        cuts = {self.watermark, end}
         cuts.update(self.boundaries[low:high])
         cuts.update(when for when, _ in self.rate_changes if self.watermark < when < end)
         if with_changes:

@@ -12,6 +12,7 @@ _LARGEST = Decimal("1e40")
 _LARGEST_WHOLE = 10 ** 40
 _MOST_PLACES = 40  # with values up to _LARGEST, 80 digits hold any rounding to this many places
 _ROUNDING = Context(prec=80, Emax=999_999, Emin=-999_999)  # enough for any value we accept at any number of places we use
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(-_MOST_PLACES, _MOST_PLACES + 1)}  # made once
 
 
 def _whole(numerator: int, denominator: int, mode: str) -> int:
@@ -47,7 +48,7 @@ def _quantize(value, places, mode: str) -> Decimal:
         else:
             denominator *= 10 ** -places
         return _ROUNDING.scaleb(Decimal(_whole(numerator, denominator, mode)), -places)
-    return value.quantize(Decimal(1).scaleb(-places), rounding=mode, context=_ROUNDING)
+    return value.quantize(_QUANTA[places], rounding=mode, context=_ROUNDING)
 
 
 def round_half_up(value, places) -> Decimal:
@@ -75,7 +76,12 @@ def floor_whole(value) -> Decimal:
 
 def cents(value) -> Decimal:
     """Money to the cent, half up (G1)."""
+    if type(value) is Decimal and -_LARGEST <= value <= _LARGEST:  # the usual case, without the general checks
+        return value.quantize(_CENT, rounding=ROUND_HALF_UP, context=_ROUNDING)
     return round_half_up(value, 2)
+
+
+_CENT = _QUANTA[2]
 
 
 SETTLEMENTS = ("cents", "cents down", "cents half even", "exact")  # how a payment settles its amount
