@@ -47,16 +47,16 @@ def plain_number(value) -> str:
 
 def plain_text(value, type_, currencies=()) -> str:
     """A value as the results show it: money in cents, other numbers exactly, dates in ISO form."""
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal) or type(value) is Fraction:
+    if isinstance(value, Decimal) or type(value) is Fraction:  # the usual case first
         if isinstance(type_, T.Optional):
             type_ = type_.inner
         if isinstance(type_, T.Number) and type_.unit.single_base() in currencies:
             return f"{rounding.cents(value):.2f}"
-        return plain_number(value)
+        return exact.shown(value)
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, time):

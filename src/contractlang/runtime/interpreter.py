@@ -79,6 +79,7 @@ class Run:
         self.day_changes: tuple[date | None, list] = (None, [])  # the day, and what each of its rules changed
         self.order_warned: set = set()
         self.warnings: list[Diagnostic] = []
+        self.values_before: dict[str, object] = {}  # what each state the rule running now changed was before it
         self.event_changes: dict[int, list] = {}  # event index -> the states its rule changed (name, before, after)  # explanation (by identity): how many steps are shown
 
     # --------------------------------------------------------- the budget
@@ -309,9 +310,9 @@ class Run:
             read_changed = sorted(reads & changed)
             if other_clause != clause and read_changed:
                 self.same_day_order(rule, clause, nominal, other_clause, other_line, read_changed, frame)
-        before = dict(self.state)
+        self.values_before = {}
         self.execute(rule.body, frame)
-        changed = {name for name, value in self.state.items() if before.get(name) is not value}
+        changed = {name for name, value in self.values_before.items() if self.state[name] is not value}
         if changed:
             earlier.append((clause, rule.span.line if rule.span else 0, changed))
 
@@ -363,11 +364,11 @@ class Run:
                 frame.steps.append(Step(describe_event(record, self.contract), clause))
             except ArithmeticError:
                 raise self.not_shown(f"event {record.index} ({record.type})", record.span, None) from None
-        before = dict(self.state)
+        self.values_before = before = {}
         if self.transaction(lambda: self.execute(rule.body, frame), frame, record):
-            changed = [(name, self.text(before.get(name), self.symbols[name].type),
+            changed = [(name, self.text(before[name], self.symbols[name].type),
                         self.text(value, self.symbols[name].type))
-                       for name, value in self.state.items() if before.get(name) != value]
+                       for name, value in self.state.items() if name in before and before[name] != value]
             if changed:
                 self.event_changes[record.index] = changed
 
@@ -447,6 +448,8 @@ class Run:
 
     def assign(self, name: str, value, frame: Frame, effective: date | None = None) -> None:
         before = self.state[name]
+        if name not in self.values_before:
+            self.values_before[name] = before
         self.state[name] = value
         for ledger_name in self.ledger_bases.get(name, ()):
             self.ledgers[ledger_name].change_base(effective or frame.today, exact.subtract(value, before))

@@ -22,15 +22,18 @@ import bisect
 from datetime import date, timedelta
 from operator import itemgetter
 from decimal import Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 import attrs
 
 from . import exact
-from .daycount import year_fraction
+from .daycount import day_count_days, year_fraction
 
 
 _NEEDS_PERIOD = ("30E/360 ISDA", "actual/365L", "actual/actual ICMA")
+_ACTUAL_BASES = {"actual/365": 365, "actual/360": 360}  # day counts whose fraction is the days over a fixed year
+_THIRTY_360_PLAIN = ("30/360", "30E/360")  # 30/360 day counts that need no termination date
 
 
 class Piece(NamedTuple):
@@ -296,6 +299,9 @@ class Ledger:
 
     def _fraction(self, start: date, stop: date):
         """The year fraction of [start, stop), measured within its schedule period."""
+        basis = _ACTUAL_BASES.get(self.day_count)
+        if basis is not None:  # actual days over a fixed year: the same wherever in its period the span is
+            return Fraction((stop - start).days, basis) if stop > start else Fraction(0)
         index = bisect.bisect_right(self.boundaries, start) - 1
         anchor = self.boundaries[index] if index >= 0 and self.boundaries[index] >= self.start else self.start
         if self.day_count in _NEEDS_PERIOD:  # the schedule period is the reference period
@@ -306,4 +312,7 @@ class Ledger:
             known = {}
         if anchor == start:
             return year_fraction(self.day_count, start, stop, **known)
+        if self.day_count in _THIRTY_360_PLAIN:  # two fractions over 360: one, of the difference of their days
+            return Fraction(day_count_days(self.day_count, anchor, stop) - day_count_days(self.day_count, anchor, start),
+                            360)
         return year_fraction(self.day_count, anchor, stop, **known) - year_fraction(self.day_count, anchor, start, **known)
