@@ -1189,9 +1189,7 @@ def _compile_call(node: ast.Call, contract: CheckedContract):
         plain = PLAIN_FUNCTIONS.get(node.function)
         if node.function in ("min", "max") and len(compiled_arguments(node, contract)[0]) == 2:  # of two values
             first, second = compiled_arguments(node, contract)[0]
-            if node.function == "min":
-                return lambda run, frame: min(first(run, frame), second(run, frame))
-            return lambda run, frame: max(first(run, frame), second(run, frame))
+            return _least(first, second) if node.function == "min" else _greatest(first, second)
         if plain is None:
             builtin = BUILTIN_FUNCTIONS[node.function]
             return lambda run, frame: builtin(run, node, frame)
@@ -1210,6 +1208,26 @@ def _compile_call(node: ast.Call, contract: CheckedContract):
         run.charge(1, node, frame)
         return body(run, Frame(section, frame.cause, frame.today, [], dict(zip(names, values)), rule))
     return call
+
+
+def _least(first, second):
+    """min(a, b): the first of the least; a decimal and a ratio compared exactly, without Python's mixed operators."""
+    def least(run, frame):
+        a, b = first(run, frame), second(run, frame)
+        if type(a) is not type(b) and exact.are_numbers(a, b):
+            return b if exact.compare(b, a) < 0 else a
+        return min(a, b)
+    return least
+
+
+def _greatest(first, second):
+    """max(a, b): the first of the greatest, compared as _least compares."""
+    def greatest(run, frame):
+        a, b = first(run, frame), second(run, frame)
+        if type(a) is not type(b) and exact.are_numbers(a, b):
+            return b if exact.compare(b, a) > 0 else a
+        return max(a, b)
+    return greatest
 
 
 def _compile_list(node: ast.ListExpr, contract: CheckedContract):

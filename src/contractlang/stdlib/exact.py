@@ -90,6 +90,10 @@ def _made(numerator: int, denominator: int, made: Fraction | None = None):
 
 def add(a, b):
     if type(a) is Fraction or type(b) is Fraction:
+        if type(b) is not Fraction and not b:  # a ratio and nothing: the ratio itself
+            return a
+        if type(a) is not Fraction and not a:
+            return b
         n1, d1 = _parts(a)
         n2, d2 = _parts(b)
         return _made(n1 * d2 + n2 * d1, d1 * d2)
@@ -103,6 +107,8 @@ def add(a, b):
 
 def subtract(a, b):
     if type(a) is Fraction or type(b) is Fraction:
+        if type(b) is not Fraction and not b:  # a ratio less nothing: the ratio itself
+            return a
         n1, d1 = _parts(a)
         n2, d2 = _parts(b)
         return _made(n1 * d2 - n2 * d1, d1 * d2)

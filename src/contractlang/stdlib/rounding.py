@@ -76,8 +76,14 @@ def floor_whole(value) -> Decimal:
 
 def cents(value) -> Decimal:
     """Money to the cent, half up (G1)."""
-    if type(value) is Decimal and -_LARGEST <= value <= _LARGEST:  # the usual case, without the general checks
+    if type(value) is Decimal and -_LARGEST <= value <= _LARGEST:  # the usual cases, without the general checks
         return value.quantize(_CENT, rounding=ROUND_HALF_UP, context=_ROUNDING)
+    if type(value) is Fraction:
+        numerator, denominator = value.as_integer_ratio()
+        if abs(numerator) <= _LARGEST_WHOLE * denominator:
+            whole, rest = divmod(abs(numerator) * 100, denominator)
+            whole += 2 * rest >= denominator  # half up: halves away from zero
+            return _ROUNDING.scaleb(Decimal(whole if numerator > 0 else -whole), -2)
     return round_half_up(value, 2)
 
 

@@ -1,0 +1,161 @@
+"""The compiled evaluation gives what the terms say, by its short cuts as by its general paths.
+
+Rules are compiled once per contract into closures, and the usual cases of
+exact arithmetic take short cuts (cents of a decimal or a ratio, min and max
+of a decimal and a ratio, the year fraction of a span inside its period). Each
+test holds one of them to a literal figure or to the general path, in process.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contractlang.diagnostics import ContractError
+from contractlang.inputs.scenario import BoundEvent
+from contractlang.language.checker import load
+from contractlang.runtime import interpreter
+from contractlang.runtime.values import Inputs
+from contractlang.stdlib import exact, rounding
+from contractlang.stdlib.accrual import Ledger
+
+HEADER = 'contract "compiled"\ncurrency USD\n'
+
+
+def checked(tmp_path: Path, body: str):
+    path = tmp_path / "compiled.contract"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return load(str(path))
+
+
+def evaluated(contract, until: date = date(2024, 12, 31), events=()):
+    return interpreter.evaluate(contract, Inputs(until=until, events=list(events)))
+
+
+# ------------------------------------------------------------- exact arithmetic
+
+
+def test_cents_of_a_ratio_rounds_half_up_away_from_zero():
+    with localcontext(exact.EXACT):
+        assert rounding.cents(Fraction(4_563_200, 73)) == Decimal("62509.59")
+        assert rounding.cents(Fraction(1, 200)) == Decimal("0.01")  # a half cent, up
+        assert rounding.cents(Fraction(-1, 200)) == Decimal("-0.01")  # and away from zero below it
+        assert rounding.cents(Fraction(-1, 300)) == Decimal("0.00")
+        assert str(rounding.cents(Fraction(2, 3))) == "0.67"
+
+
+@given(st.fractions(max_denominator=10_000).filter(lambda f: abs(f) < 10 ** 12))
+def test_cents_of_a_ratio_is_the_general_rounding_to_two_places(value):
+    with localcontext(exact.EXACT):
+        assert str(rounding.cents(value)) == str(rounding.round_half_up(value, 2))
+
+
+def test_a_thirty_360_span_inside_its_period_is_measured_from_the_period_start():
+    # 30/360 from January 31: to March 31 is 60 days, to February 28 is 28, so [February 28, March 31)
+    # is 32 days of its period (counted from February 28 alone it would be 33)
+    ledger = Ledger(start=date(2003, 1, 31), base=Decimal("360000"), annual_rate=Decimal("0.10"),
+                    day_count="30/360", boundaries=[date(2003, 1, 31), date(2003, 4, 30)])
+    with localcontext(exact.EXACT):
+        assert ledger.settle(date(2003, 2, 28)).amount == Decimal("2800")
+        assert ledger.accrued(date(2003, 3, 31)).amount == Decimal("3200")
+
+
+def test_an_actual_365_span_inside_its_period_is_its_days_over_the_year():
+    ledger = Ledger(start=date(2003, 1, 1), base=Decimal("365000"), annual_rate=Decimal("0.08"),
+                    day_count="actual/365", boundaries=[date(2003, 1, 1), date(2003, 7, 1), date(2003, 7, 1)])
+    with localcontext(exact.EXACT):
+        assert ledger.settle(date(2003, 2, 1)).amount == Decimal("2480")  # 31 days
+        assert ledger.accrued(date(2003, 3, 1)).pieces[0].fraction == Fraction(28, 365)
+        across = ledger.accrued(date(2003, 8, 1))  # 150 + 31 days, split once at the boundary given twice
+        assert across.amount == Decimal("14480")
+        assert [(piece.start, piece.end) for piece in across.pieces] == [
+            (date(2003, 2, 1), date(2003, 7, 1)), (date(2003, 7, 1), date(2003, 8, 1))]
+
+
+def test_min_and_max_of_a_decimal_and_a_ratio_compare_them_exactly(tmp_path):
+    contract = checked(tmp_path, '§1 "A" {\n  term third = 1 / 3\n'
+                                 '  report smaller = min(third, 0.34)\n  report larger = max(0.33, third)\n'
+                                 '  report decimal = min(0.34, 0.5)\n}\n')
+    assert evaluated(contract).state == {"smaller": "0.3333333333333333333333333333",
+                                         "larger": "0.3333333333333333333333333333", "decimal": "0.34"}
+
+
+# ------------------------------------------------------------- what a rule changed
+
+
+TWO_RULES = '''§1 "Redemption" {
+  term holder = "H"
+  state principal: USD = 100 USD
+  on 2024-06-01 {
+    set principal = PRINCIPAL
+  }
+}
+§2 "Interest" {
+  on 2024-06-01 {
+    pay principal * 5% from holder to holder as interest
+  }
+}
+'''
+
+
+def test_a_rule_that_sets_a_state_to_what_it_was_changes_nothing_that_day(tmp_path):
+    result = evaluated(checked(tmp_path, TWO_RULES.replace("PRINCIPAL", "principal")))
+    assert [e.details["amount"] for e in result.effects] == ["5.00"]
+    assert result.warnings == []
+
+
+def test_a_rule_that_changes_a_state_another_reads_that_day_is_a_warning(tmp_path):
+    result = evaluated(checked(tmp_path, TWO_RULES.replace("PRINCIPAL", "60 USD")))
+    assert [e.details["amount"] for e in result.effects] == ["3.00"]
+    assert [w.message for w in result.warnings] == [
+        "the rule of §2 reads 'principal', which the rule of §1 (line 6) changed earlier on 2024-06-01: "
+        "rules of one day run in the order they are written"]
+
+
+EVENTS = '''§1 "Prepayment" {
+  term holder = "H"
+  state principal: USD = 100 USD
+  state fee: USD = 1 USD
+  event Prepayment {
+    amount: USD
+  }
+  upon Prepayment as prepayment {
+    require prepayment.amount <= principal else "more than is outstanding"
+    set fee = fee
+    set principal = principal - prepayment.amount
+    pay prepayment.amount from holder to holder as principal
+  }
+}
+'''
+
+
+def test_an_event_lists_the_states_it_changed_and_a_rejected_one_none(tmp_path):
+    events = [BoundEvent(1, "Prepayment", date(2024, 3, 1), {"amount": Decimal(40)}, None),
+              BoundEvent(2, "Prepayment", date(2024, 4, 1), {"amount": Decimal(70)}, None),
+              BoundEvent(3, "Prepayment", date(2024, 5, 1), {"amount": Decimal(60)}, None)]
+    result = evaluated(checked(tmp_path, EVENTS), events=events)
+    assert [(e.kind, e.cause) for e in result.effects] == [("payment", 1), ("rejection", 2), ("payment", 3)]
+    assert result.event_changes == {1: [("principal", "100.00", "60.00")], 3: [("principal", "60.00", "0.00")]}
+    assert result.state == {"principal": "0.00", "fee": "1.00"}
+
+
+# ------------------------------------------------------------- the budget
+
+
+def test_the_budget_stops_a_compiled_rule_at_the_statement_that_goes_over_it(tmp_path, monkeypatch):
+    contract = checked(tmp_path, '§1 "A" {\n  state n: USD = 0 USD\n  on 2024-06-01 {\n'
+                       + "".join("    set n = n + 1 USD\n" for _ in range(6)) + "  }\n}\n")
+    assert evaluated(contract).state == {"n": "6.00"}
+    monkeypatch.setattr(interpreter, "STEP_BUDGET", 4)
+    with pytest.raises(ContractError) as stopped:
+        evaluated(contract)
+    diagnostic = stopped.value.diagnostics[0]
+    assert diagnostic.message.startswith("this evaluation exceeds its budget of 4 steps in the scheduled rule of §1 "
+                                         "on 2024-06-01 (§1)")
+    assert (diagnostic.span.line, diagnostic.span.column) == (10, 5)  # the fifth statement
