@@ -88,6 +88,15 @@ class CheckedContract:
         return found
 
     @functools.cached_property
+    def currency_code_parameters(self) -> dict[str, str]:
+        """The currencies whose code a template's parameter gives, each with that parameter's name."""
+        found = {}
+        for declaration in self.tree.declarations:
+            if isinstance(declaration, ast.CurrencyDecl) and declaration.code:
+                found.setdefault(declaration.name, declaration.code)
+        return found
+
+    @functools.cached_property
     def handlers(self) -> dict[str, tuple[str, ast.UponRule]]:
         """The rule that handles each event, with its section's label (the last written, if several)."""
         return {rule.event: (label, rule) for label, rule in self.items_of(ast.UponRule)}

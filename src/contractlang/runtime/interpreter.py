@@ -209,9 +209,13 @@ class Run:
             if symbol.kind != "accrual":
                 continue
             frame = self.global_frame(symbol.section)
-            fields = {f.name: f.value for f in symbol.node.fields}
+            key = ("accrual", symbol.name)  # its fields by name, and the names its rate reads: found once
+            if key not in self.contract.compiled:
+                fields = {f.name: f.value for f in symbol.node.fields}
+                self.contract.compiled[key] = (fields, set(ast.names_in(fields["annual_rate"])))
+            fields, rate_names = self.contract.compiled[key]
             base_name = fields["on"].name
-            boundaries = sorted(set(self.evaluate(fields["boundaries"], frame))) if "boundaries" in fields else []
+            boundaries = self.evaluate(fields["boundaries"], frame) if "boundaries" in fields else []  # the Ledger sorts
             start = self.evaluate(fields["start"], frame)
             self.ledgers[symbol.name] = Ledger(
                 start=start,
@@ -223,7 +227,7 @@ class Run:
                 termination=self.evaluate(fields["termination"], frame) if "termination" in fields else None,
             )
             self.ledger_bases.setdefault(base_name, []).append(symbol.name)
-            for name in set(ast.names_in(fields["annual_rate"])):  # a rate that follows a state changes with it
+            for name in rate_names:  # a rate that follows a state changes with it
                 if name in self.state:
                     self.rate_readers.setdefault(name, []).append(symbol.name)
 
@@ -461,10 +465,8 @@ class Run:
 
     def currency_code(self, currency: str) -> str:
         """The code results show for a currency: its own name, or a template's code parameter."""
-        for declaration in self.contract.tree.declarations:
-            if isinstance(declaration, ast.CurrencyDecl) and declaration.name == currency and declaration.code:
-                return self.globals[declaration.code]
-        return currency
+        code = self.contract.currency_code_parameters.get(currency)
+        return self.globals[code] if code is not None else currency
 
     def s_defer(self, node: ast.Defer, frame: Frame) -> None:
         when = self.evaluate(node.date, frame)
@@ -708,8 +710,7 @@ class Run:
         result = Result(self.contract.title, self.until, self.assumption_table, self.effects, state)
         result.warnings = self.warnings
         result.event_changes = self.event_changes
-        coded = any(isinstance(d, ast.CurrencyDecl) and d.code for d in self.contract.tree.declarations)
-        if len(self.contract.currencies) > 1 or coded:  # which currency each money state is in
+        if len(self.contract.currencies) > 1 or self.contract.currency_code_parameters:  # which currency each money state is in
             for name in state:
                 symbol = self.symbols.get(name)
                 type_ = symbol.type if symbol is not None and symbol.kind == "state" else None
@@ -898,8 +899,7 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
     purpose = node.purpose
     type_ = contract.type_of(node.amount)
     currency = (type_.amount if isinstance(type_, T.Accrued) else type_).unit.single_base()
-    code = next((d.code for d in contract.tree.declarations
-                 if isinstance(d, ast.CurrencyDecl) and d.name == currency and d.code), None)
+    code = contract.currency_code_parameters.get(currency)
 
     def pay(run, frame):
         amount = amount_of(run, frame)

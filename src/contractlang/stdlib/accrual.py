@@ -33,7 +33,7 @@ from .daycount import day_count_days, year_fraction
 
 _NEEDS_PERIOD = ("30E/360 ISDA", "actual/365L", "actual/actual ICMA")
 _ACTUAL_BASES = {"actual/365": 365, "actual/360": 360}  # day counts whose fraction is the days over a fixed year
-_THIRTY_360_PLAIN = ("30/360", "30E/360")  # 30/360 day counts that need no termination date
+_THIRTY_360_PLAIN = ("30/360", "30E/360")  # 30/360 day counts that need no termination date nor period
 
 
 class Piece(NamedTuple):
@@ -138,6 +138,8 @@ class Ledger:
         """What is unpaid for the days before `end` (of the whole base, or of a portion of it)."""
         if end <= self.watermark:
             return Settlement(Decimal(0), None)
+        if portion is None and not (self.changes or self.portions or self.rate_changes or self.stopped_from):
+            return self._accrued_plainly(end)
         pieces = []
         total = Decimal(0)
         segments = self._segments(end, portion is None)
@@ -150,6 +152,19 @@ class Ledger:
                 base = Decimal(0)
             fraction = self._fraction(start, stop)
             amount = exact.multiply(exact.multiply(base, rate), fraction)  # exact, whatever the day count
+            total = exact.add(total, amount) if pieces else amount
+            pieces.append(Piece(start, stop, base, fraction, amount, rate))
+        return Settlement(total, (self.watermark, end), tuple(pieces))
+
+    def _accrued_plainly(self, end: date) -> Settlement:
+        """accrued() of the whole base when nothing changed since the watermark: one base and one rate throughout."""
+        base, rate = self.base, self.annual_rate
+        base_rate = exact.multiply(base, rate)
+        pieces = []
+        total = Decimal(0)
+        for start, stop in self._segments(end, True):
+            fraction = self._fraction(start, stop)
+            amount = exact.multiply(base_rate, fraction)  # exact, whatever the day count
             total = exact.add(total, amount) if pieces else amount
             pieces.append(Piece(start, stop, base, fraction, amount, rate))
         return Settlement(total, (self.watermark, end), tuple(pieces))
@@ -302,8 +317,15 @@ class Ledger:
         basis = _ACTUAL_BASES.get(self.day_count)
         if basis is not None:  # actual days over a fixed year: the same wherever in its period the span is
             return Fraction((stop - start).days, basis) if stop > start else Fraction(0)
+        if stop <= start:
+            return Fraction(0)
         index = bisect.bisect_right(self.boundaries, start) - 1
         anchor = self.boundaries[index] if index >= 0 and self.boundaries[index] >= self.start else self.start
+        if self.day_count in _THIRTY_360_PLAIN:  # over 360: from the period's start, less what it counted before
+            days = day_count_days(self.day_count, anchor, stop)
+            if anchor != start:
+                days -= day_count_days(self.day_count, anchor, start)
+            return Fraction(days, 360)
         if self.day_count in _NEEDS_PERIOD:  # the schedule period is the reference period
             period_end = self.boundaries[index + 1] if index + 1 < len(self.boundaries) else None
             known = {"termination": self.termination, "frequency": self.frequency,
@@ -312,7 +334,4 @@ class Ledger:
             known = {}
         if anchor == start:
             return year_fraction(self.day_count, start, stop, **known)
-        if self.day_count in _THIRTY_360_PLAIN:  # two fractions over 360: one, of the difference of their days
-            return Fraction(day_count_days(self.day_count, anchor, stop) - day_count_days(self.day_count, anchor, start),
-                            360)
         return year_fraction(self.day_count, anchor, stop, **known) - year_fraction(self.day_count, anchor, start, **known)
