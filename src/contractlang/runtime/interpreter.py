@@ -548,11 +548,8 @@ class Run:
         return dates
 
     def combine(self, op: str, left, right, node: ast.Binary, frame: Frame):
-        """An operator applied to the values of its two sides (the logical ones are not: they short-circuit)."""
-        if type(left) is Decimal and type(right) is Decimal:
-            operation = _DECIMAL_OPERATIONS.get(op)
-            if operation is not None:
-                return operation(left, right)  # the fast path: exact, or out of range (never rounded)
+        """An operator applied to the values of its two sides, past the usual case its compiled closure takes
+        (two decimals, two values of one kind compared); the logical ones are not: they short-circuit."""
         if op == "+":
             if isinstance(left, date):
                 return schedules.add_days(left, right)
@@ -1306,16 +1303,66 @@ def _compile_binary(node: ast.Binary, contract: CheckedContract):
             value = left(run, frame)
             return value if value is not None else right(run, frame)
         return coalesce
-    decimal_operation = _DECIMAL_OPERATIONS.get(op)
-    comparison = _COMPARISONS.get(op)
+    if op in _DECIMAL_OPERATIONS:
+        return _arithmetic(op, left, right, node)
+    if op in _COMPARISONS:
+        return _compared(op, left, right, node)
+    return _divided(left, right, node) if op == "/" else _combined(op, left, right, node)
 
+
+# Each kind of operator tests only for its own usual case; any other goes through Run.combine. A date
+# or number out of range in the operation is reported at the operator.
+
+def _arithmetic(op: str, left, right, node: ast.Binary):
+    operation = _DECIMAL_OPERATIONS[op]
+
+    def arithmetic(run, frame):
+        a, b = left(run, frame), right(run, frame)
+        try:
+            if type(a) is Decimal and type(b) is Decimal:
+                return operation(a, b)  # exact, or out of range (never rounded)
+            return run.combine(op, a, b, node, frame)
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return arithmetic
+
+
+def _compared(op: str, left, right, node: ast.Binary):
+    comparison = _COMPARISONS[op]
+
+    def compared(run, frame):
+        a, b = left(run, frame), right(run, frame)
+        try:
+            if type(a) is type(b) and type(a) in _COMPARED_DIRECTLY:
+                return comparison(a, b)
+            return run.combine(op, a, b, node, frame)
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return compared
+
+
+def _divided(left, right, node: ast.Binary):
+    def divided(run, frame):
+        a, b = left(run, frame), right(run, frame)
+        try:
+            if type(a) is Decimal and type(b) is Decimal and b:
+                return exact.divide(a, b)  # exact: a ratio when it does not terminate
+            return run.combine("/", a, b, node, frame)
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return divided
+
+
+def _combined(op: str, left, right, node: ast.Binary):
     def combined(run, frame):
         a, b = left(run, frame), right(run, frame)
         try:
-            if decimal_operation is not None and type(a) is Decimal and type(b) is Decimal:
-                return decimal_operation(a, b)  # exact, or out of range (never rounded)
-            if comparison is not None and type(a) is type(b) and type(a) in _COMPARED_DIRECTLY:
-                return comparison(a, b)
             return run.combine(op, a, b, node, frame)
         except schedules.OutsideCalendar as problem:
             raise run.outside_calendar(problem, node, frame) from None
