@@ -732,6 +732,8 @@ _DECIMAL_OPERATIONS = {"+": exact.EXACT.add, "-": exact.EXACT.subtract, "*": exa
 _COMPARISONS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
                 ">=": operator.ge}
 _COMPARED_DIRECTLY = frozenset((Decimal, date, str, bool, int))  # two of one kind: compared as Python does
+_EXACT_OPERATIONS = {"+": exact.add, "-": exact.subtract, "*": exact.multiply}
+_NUMBERS = frozenset((Decimal, Fraction, int))
 _ORDERS = {
     "==": lambda order: order == 0, "!=": lambda order: order != 0, "<": lambda order: order < 0,
     "<=": lambda order: order <= 0, ">": lambda order: order > 0, ">=": lambda order: order >= 0,
@@ -993,13 +995,15 @@ def _compile_if(node: ast.If, contract: CheckedContract):
                      for condition, body in node.branches)
     otherwise = compiled_block(node.otherwise, contract) if node.otherwise is not None else None
 
+    # a branch runs in its rule's frame: the checker lets no name be defined twice in a scope or its
+    # enclosing ones, so what a branch defines is never read after it, and a copy of the names is not needed
     def if_statement(run, frame):
         for condition, body in branches:
             if condition(run, frame):
-                body(run, frame.child())
+                body(run, frame)
                 return
         if otherwise is not None:
-            otherwise(run, frame.child())
+            otherwise(run, frame)
     return if_statement
 
 
@@ -1314,13 +1318,15 @@ def _compile_binary(node: ast.Binary, contract: CheckedContract):
 # or number out of range in the operation is reported at the operator.
 
 def _arithmetic(op: str, left, right, node: ast.Binary):
-    operation = _DECIMAL_OPERATIONS[op]
+    operation, exact_operation = _DECIMAL_OPERATIONS[op], _EXACT_OPERATIONS[op]
 
     def arithmetic(run, frame):
         a, b = left(run, frame), right(run, frame)
         try:
             if type(a) is Decimal and type(b) is Decimal:
                 return operation(a, b)  # exact, or out of range (never rounded)
+            if type(a) in _NUMBERS and type(b) in _NUMBERS:
+                return exact_operation(a, b)  # a ratio on either side, or whole days
             return run.combine(op, a, b, node, frame)
         except schedules.OutsideCalendar as problem:
             raise run.outside_calendar(problem, node, frame) from None
