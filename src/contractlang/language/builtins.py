@@ -52,7 +52,7 @@ def _same_numbers(function: str):
         types = [checker.expr(a.value, scope, context) for a in node.arguments]
         if len(types) == 1 and isinstance(types[0], T.ListOf):  # the least or greatest of a list
             element = types[0].element
-            if not (isinstance(element, T.Number) or element in (T.DATE, T.DAYS, T.TIME)):
+            if not (isinstance(element, T.Number) or element in T.ORDERED):
                 checker.problem(f"{function}() needs numbers or dates, not {T.describe(element)}", node)
             return element
         first = types[0]
@@ -131,6 +131,30 @@ def _average(checker, node, scope, context):
         checker.expect(checker.expr(node.arguments[1].value, scope, context), T.DATE, node.arguments[1].value, "the date")
         checker.expect(checker.expr(node.arguments[2].value, scope, context), T.INTEGER, node.arguments[2].value,
                        "the number of observations")
+    return series if isinstance(series, T.Number) else T.Simple("Unknown")
+
+
+def _weighted_average(checker, node, scope, context):
+    """`weighted_average_before(SERIES, WEIGHTS, D, N)`: the mean of the N latest observations of SERIES
+    before D, each weighted by the observation of WEIGHTS on its day (a volume-weighted price)."""
+    series = _market_argument(checker, node, scope, context)
+    if len(node.arguments) != 4 or any(a.name is not None for a in node.arguments):
+        checker.problem("weighted_average_before() takes a market series, the series of its weights (volumes), "
+                        "a date and a number of observations", node)
+        return T.Simple("Unknown")
+    weights = node.arguments[1].value
+    symbol = checker.symbols.get(weights.name) if isinstance(weights, ast.Name) else None
+    if symbol is None or symbol.kind != "market":
+        if isinstance(weights, ast.Name):
+            checker.unknown(weights.name, weights, kinds=("market",))
+        else:
+            checker.problem("the weights of weighted_average_before() are a market series (declared with 'market')",
+                            weights)
+    else:
+        checker.types[id(weights)] = symbol.type
+    checker.expect(checker.expr(node.arguments[2].value, scope, context), T.DATE, node.arguments[2].value, "the date")
+    checker.expect(checker.expr(node.arguments[3].value, scope, context), T.INTEGER, node.arguments[3].value,
+                   "the number of observations")
     return series if isinstance(series, T.Number) else T.Simple("Unknown")
 
 
@@ -303,6 +327,7 @@ BUILTIN_FUNCTIONS = {
     "quote_before": _quote,
     "quote_on_or_before": _quote,
     "average_before": _average,
+    "weighted_average_before": _weighted_average,
     "accrued": _accrual(False),
     "settle": _accrual(True),
     "pending": _pending,

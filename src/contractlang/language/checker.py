@@ -44,6 +44,7 @@ class Checker(ExpressionChecks):
         self.members: dict[str, T.Enum] = {}
         self.accrual_bases: set[str] = set()
         self.deadlines: set[str] = set()  # the names of items rules schedule with `on DATE as NAME`
+        self.time_zone: ast.TimeZoneDecl | None = None
 
     # ------------------------------------------------------------- reporting
     def problem(self, message: str, node: ast.Node | None) -> None:
@@ -78,7 +79,7 @@ class Checker(ExpressionChecks):
                     if field.default is not None:
                         default = _literal_value(field.default)
                     fields[field.name] = FieldSpec(self.resolve_type(field.type, report=False), default)
-                events[node.name] = EventSpec(node.name, fields)
+                events[node.name] = EventSpec(node.name, fields, node.time_field)
                 event_sections[node.name] = symbol.section
         checked = CheckedContract(self.contract, self.path, self.text, self.symbols, self.types, events,
                                   event_sections, tuple(self.currencies))
@@ -288,6 +289,23 @@ class Checker(ExpressionChecks):
                     self.check_accrual(item, scope, context)
                 elif isinstance(item, ast.EventDecl):
                     self.check_event_decl(item, context)
+                elif isinstance(item, ast.TimeZoneDecl):
+                    self.check_time_zone(item)
+
+    def check_time_zone(self, item: ast.TimeZoneDecl) -> None:
+        from zoneinfo import available_timezones, ZoneInfo, ZoneInfoNotFoundError
+
+        if self.time_zone is not None:
+            self.problem(f"the contract's time zone is already given (line {self.time_zone.span.line}): "
+                         "every time of day of a contract is in one zone", item)
+            return
+        self.time_zone = item
+        try:
+            ZoneInfo(item.zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            hint = closest(item.zone, sorted(available_timezones()))
+            self.problem(f"'{item.zone}' is not a time zone of the IANA database"
+                         + (f"; did you mean '{hint}'?" if hint else " (for example \"America/New_York\")"), item)
 
     def require_literal(self, node: ast.Expr, what: str) -> None:
         if _literal_value(node) is NO_DEFAULT:
@@ -371,6 +389,18 @@ class Checker(ExpressionChecks):
             scope = self.global_scope()
             scope.names["date"] = T.DATE
             self.expect(self.expr(item.effective, scope, context), T.DATE, item.effective, "the effective date")
+        if item.time_field is not None:
+            timed = next((f for f in item.fields if f.name == item.time_field), None)
+            if timed is None:
+                self.problem(f"'{item.time_field}' is not a field of {item.name}: an event happens at the time of day "
+                             "one of its fields gives", item)
+            elif self.resolve_type(timed.type, report=False) != T.TIME:
+                self.problem(f"the time of day of {item.name} is a Time field, and '{timed.name}' is not one", timed)
+
+    def expect_moment(self, found: T.Type, node: ast.Expr, what: str) -> None:
+        """A scheduled item runs on a date (at the start of the day) or at a moment (a DateTime)."""
+        if found != T.DATETIME:
+            self.expect(found, T.DATE, node, what + " (a Date, or a DateTime: DATE at TIME)")
 
     def event_record_type(self, name: str) -> T.Type:
         return T.Simple(f"event {name}")
@@ -414,13 +444,14 @@ class Checker(ExpressionChecks):
                         scope.names[item.binder] = self.event_record_type(item.event)
                     self.block(item.body, scope, Context(section.label, in_event=True))
                 elif isinstance(item, ast.OnEachRule):
-                    self.expect(self.expr(item.dates, scope, Context(section.label), T.ListOf(T.DATE)),
-                                T.ListOf(T.DATE), item.dates, "the dates of a scheduled rule")
-                    scope.names[item.variable] = T.DATE
+                    found = self.expr(item.dates, scope, Context(section.label), T.ListOf(T.DATE))
+                    if found != T.ListOf(T.DATETIME):
+                        self.expect(found, T.ListOf(T.DATE), item.dates, "the dates of a scheduled rule")
+                    scope.names[item.variable] = found.element if found == T.ListOf(T.DATETIME) else T.DATE
                     self.block(item.body, scope, Context(section.label, in_schedule=True))
                 elif isinstance(item, ast.OnDateRule):
-                    self.expect(self.expr(item.date, scope, Context(section.label)), T.DATE, item.date,
-                                "the date of a scheduled rule")
+                    self.expect_moment(self.expr(item.date, scope, Context(section.label)), item.date,
+                                       "the date of a scheduled rule")
                     self.block(item.body, scope, Context(section.label, in_schedule=True))
                 elif isinstance(item, ast.Action):
                     for parameter in item.parameters:
@@ -551,7 +582,7 @@ class Checker(ExpressionChecks):
         elif isinstance(node, ast.Defer):
             if not context.in_event or context.in_action:
                 self.problem("'on DATE' inside a rule schedules an item for an event: it belongs in an 'upon' rule", node)
-            self.expect(self.expr(node.date, scope, context), T.DATE, node.date, "the date of the scheduled item")
+            self.expect_moment(self.expr(node.date, scope, context), node.date, "the date of the scheduled item")
             self.block(node.body, scope, attrs.evolve(context, in_schedule=False))
         elif isinstance(node, ast.Claim):
             symbol = self.symbols.get(node.event)
@@ -692,6 +723,10 @@ def _literal_value(node: ast.Expr):
         from datetime import time
 
         return time.fromisoformat(node.text)
+    if isinstance(node, ast.AtTime) and isinstance(node.date, ast.DateLit) and isinstance(node.time, ast.TimeLit):
+        from datetime import datetime, time
+
+        return datetime.combine(node.date.value, time.fromisoformat(node.time.text))
     if isinstance(node, ast.NoneLit):
         return None
     if isinstance(node, ast.Name):

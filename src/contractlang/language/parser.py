@@ -390,6 +390,10 @@ def _builder_methods():
     def precondition(self, meta, children):
         return ast.Precondition(children[0], _unquote(children[1])[0], span=self.span(meta))
 
+    @define("time_zone")
+    def time_zone(self, meta, children):
+        return ast.TimeZoneDecl(_unquote(children[0])[0], span=self.span(meta))
+
     @define("accrual")
     def accrual(self, meta, children):
         name, *fields = children
@@ -401,8 +405,9 @@ def _builder_methods():
 
     @define("event_decl")
     def event_decl(self, meta, children):
-        name, *fields, effective = children
-        return ast.EventDecl(str(name), tuple(fields), effective, span=self.span(meta))
+        name, time_field, *fields, effective = children
+        return ast.EventDecl(str(name), tuple(fields), effective, str(time_field) if time_field else None,
+                             span=self.span(meta))
 
     @define("field_decl")
     def field_decl(self, meta, children):
@@ -645,6 +650,10 @@ def _builder_methods():
     def compare(self, meta, children):
         left, operator, right = children
         return ast.Binary(str(operator), left, right, span=self.span(meta))
+
+    @define("at_time")
+    def at_time(self, meta, children):
+        return ast.AtTime(children[0], children[1], span=self.span(meta))
 
     @define("not_")
     def not_(self, meta, children):

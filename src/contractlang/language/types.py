@@ -80,7 +80,7 @@ class Number(Type):
 
 @attrs.frozen
 class Simple(Type):
-    """Date, Days, Bool, Text, Time and the record-like values of the library."""
+    """Date, Days, Bool, Text, Time, DateTime and the record-like values of the library."""
 
     name: str
 
@@ -149,7 +149,9 @@ DAYS = Simple("Days")
 BOOL = Simple("Bool")
 TEXT = Simple("Text")
 TIME = Simple("Time")
+DATETIME = Simple("DateTime")
 PERIOD = Simple("Period")
+ORDERED = (DATE, DAYS, TIME, DATETIME)  # the values besides numbers that `<` compares
 DECIMAL = Number(PLAIN)
 INTEGER = Number(PLAIN, integral=True)
 
@@ -169,6 +171,7 @@ BUILTIN_TYPES: dict[str, Type] = {
     "Bool": BOOL,
     "Text": TEXT,
     "Time": TIME,
+    "DateTime": DATETIME,
     "Decimal": DECIMAL,
     "Integer": INTEGER,
     "Period": PERIOD,

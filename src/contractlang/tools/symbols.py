@@ -52,6 +52,9 @@ BUILTIN_DOCS = {
     "quote_on_or_before": ("quote_on_or_before(MARKET, d [, within: N days])",
                            "the latest close on or before d: .price, .date"),
     "average_before": ("average_before(MARKET, d, N)", "the exact mean of the N latest observations before d"),
+    "weighted_average_before": ("weighted_average_before(MARKET, WEIGHTS, d, N)",
+                                "the exact mean of the N latest observations before d, weighted by WEIGHTS "
+                                "on their days (a volume-weighted price)"),
     "accrued": ("accrued(ACCRUAL, before: E | through: D [, on: PART])",
                 "what is unpaid for the days before E (or up to and including D)"),
     "settle": ("settle(ACCRUAL, before: E | through: D [, on: PART] [, up_to: AMOUNT])",
