@@ -181,3 +181,50 @@ def test_the_warrant_expires_at_five_in_new_york(tmp_path):
     effects = json.loads(out)["effects"]
     assert [(e["date"], e.get("time"), e["kind"]) for e in effects[-2:]] == [
         ("2029-06-30", "17:00:00", "status"), ("2029-06-30", "17:01:00", "rejection")]
+
+
+def test_contract_test_generates_moments_within_their_bounds_and_writes_them_back(tmp_path):
+    contract = HEADER + '''§1 "Deadline" {
+  parameter deadline: DateTime = 2029-06-01 at 17:00
+  event Notice at sent_at {
+    sent_at: Time = 12:00
+    received: DateTime
+  }
+  upon Notice as notice {
+    require notice.received < deadline else "late"
+    record status = "received"
+  }
+  generate deadline from 2029-06-01 at 09:00 to 2029-06-02 at 09:00
+  invariant "a notice received after the deadline is refused" §1 {
+    for notice in Notice {
+      check notice.received < deadline or count(statuses) < count(Notice)
+          else "a late notice was accepted"
+    }
+  }
+  invariant "the deadline stays within its bounds" §1 {
+    check 2029-06-01 at 09:00 <= deadline and deadline <= 2029-06-02 at 09:00 else "out of bounds"
+  }
+}
+'''
+    path = write(tmp_path / "c.contract", contract)
+    code, out, _ = run("test", path)
+    assert code == 0, out
+    # a planted bug (the deadline compared the wrong way) is found, and its counterexample evaluates
+    (tmp_path / "bad").mkdir()
+    bad = write(tmp_path / "bad" / "c.contract", contract.replace("notice.received < deadline else", "true else"))
+    code, out, _ = run("test", bad, "--counterexamples", str(tmp_path / "found"))
+    assert code == 1 and "FAIL invariant 'a notice received after the deadline is refused'" in out
+    written = next((tmp_path / "found").glob("*.toml"))
+    assert "received = 20" in written.read_text(encoding="utf-8")
+    code, _, err = run("eval", bad, str(written))
+    assert code == 0, err
+
+
+def test_an_item_cannot_be_scheduled_for_an_earlier_moment_of_the_same_day(tmp_path):
+    contract = EXPIRY.replace("event Notice {}", "event Notice at sent_at { sent_at: Time = 12:00 }")
+    code, _, err = run("eval", write(tmp_path / "c.contract", contract),
+                       write(tmp_path / "s.toml", 'until = 2029-07-01\n[[events]]\ndate = 2029-05-01\n'
+                             'type = "Notice"\nsent_at = "10:00"\n'))
+    assert code == 1
+    assert ("error: an item cannot be scheduled for 09:30:00 on 2029-05-01, before the moment it is scheduled at "
+            "(10:00:00), in Notice (event 1) (§1)") in err

@@ -190,8 +190,8 @@ def check_generate(checker, item: ast.Generate, section: str) -> None:
         listed = T.ListOf(expected)
         checker.expect(checker.expr(item.low, scope, context, listed), listed, item.low, "the values to draw from")
         return
-    if not (isinstance(expected, T.Number) or expected in (T.DATE, T.TIME)):
-        checker.problem(f"'generate ... from A to B' narrows numbers, dates and times, not {expected}; "
+    if not (isinstance(expected, T.Number) or expected in T.ORDERED):
+        checker.problem(f"'generate ... from A to B' narrows numbers, dates, moments and times, not {expected}; "
                         "'generate ... from LIST' draws any kind of value", item)
         return
     if item.high is None:  # drawn from a list

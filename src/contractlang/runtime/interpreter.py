@@ -608,6 +608,11 @@ class Run:
 
     def s_defer(self, node: ast.Defer, frame: Frame) -> None:
         when, moment = day_and_moment(self.evaluate(node.date, frame))
+        if when == frame.today and moment != START_OF_DAY and moment < self.moment:
+            raise ContractError(Diagnostic(
+                f"an item cannot be scheduled for {time_of(moment).isoformat()} on {when}, before the moment it is "
+                f"scheduled at ({time_of(self.moment).isoformat()}), in {frame.rule} ({frame.clause})",
+                node.date.span, self.contract.text))
         if when < frame.today:
             raise ContractError(Diagnostic(
                 f"an item cannot be scheduled for {when}, before the day it is scheduled on ({frame.today}), "
