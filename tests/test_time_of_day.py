@@ -228,3 +228,24 @@ def test_an_item_cannot_be_scheduled_for_an_earlier_moment_of_the_same_day(tmp_p
     assert code == 1
     assert ("error: an item cannot be scheduled for 09:30:00 on 2029-05-01, before the moment it is scheduled at "
             "(10:00:00), in Notice (event 1) (§1)") in err
+
+
+def test_rules_at_different_times_of_a_day_run_in_time_order_and_no_order_warning_is_given(tmp_path):
+    contract = HEADER + '''§1 "Rate" {
+  state rate: Decimal = 1%
+  on 2029-06-30 at AT_ONE { set rate = 2% }
+}
+§2 "Record" {
+  on 2029-06-30 at AT_TWO { record seen = rate }
+}
+'''
+    scenario = write(tmp_path / "s.toml", "until = 2029-07-01\n")
+
+    def warnings(first: str, second: str) -> str:
+        text = contract.replace("AT_ONE", first).replace("AT_TWO", second)
+        code, _, err = run("eval", write(tmp_path / "c.contract", text), scenario, "--format", "json")
+        assert code == 0, err
+        return err
+
+    assert "rules of one day run in the order they are written" in warnings("09:00", "09:00")
+    assert warnings("09:00", "10:00") == ""

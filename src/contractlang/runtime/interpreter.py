@@ -75,7 +75,7 @@ class Run:
         self.until: date = date.min
         self.steps_taken = 0  # against STEP_BUDGET
         self.steps_shown: dict[int, tuple[list, int]] = {}
-        self.day_changes: tuple[date | None, list] = (None, [])  # the day, and what each of its rules changed
+        self.day_changes: tuple = (None, [])  # the day and moment, and what each of its rules changed
         self.order_warned: set = set()
         self.timed_days: dict[date, int] = {}  # the days with a scheduled item at a time of day: its first moment
         self.untimed_warned: set[str] = set()  # the event types said to run at the start of such a day
@@ -327,8 +327,9 @@ class Run:
         frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {when}")
         if isinstance(rule, ast.OnEachRule):
             frame.locals[rule.variable] = when
-        if self.day_changes[0] != nominal:  # only the day being run is kept
-            self.day_changes = (nominal, [])
+        # only the moment being run is kept: rules at different times of a day run in the order of their times
+        if self.day_changes[0] != (nominal, self.moment):
+            self.day_changes = ((nominal, self.moment), [])
         earlier = self.day_changes[1]
         reads = self.reads_of(rule)
         for other_clause, other_line, changed in earlier:
