@@ -40,9 +40,8 @@ def test_the_bundled_safe_passes_its_examples_and_invariants(tmp_path):
 
 
 def test_a_planted_cap_that_halves_the_safe_price_above_ten_million_fails_the_cap_invariant(tmp_path):
-    text = planted("function safe_price(cap: USD, company_capitalization: Integer) = cap",
-                   "function safe_price(cap: USD, company_capitalization: Integer) = "
-                   "(if cap > 10_000_000.00 USD then cap / 2 else cap)")
+    text = planted("= counted_as(cap / company_capitalization,",
+                   "= counted_as((if cap > 10_000_000.00 USD then cap / 2 else cap) / company_capitalization,")
     status, output = run_test(tmp_path, text)
 
     assert status == 1
