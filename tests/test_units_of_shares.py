@@ -99,3 +99,74 @@ def test_share_is_the_unit_of_shares_of_any_class_and_no_security_takes_its_name
     [problem] = caught.value.diagnostics
     assert (problem.span.line, problem.message) == (
         3, "'shares' is the unit of a count of shares of any class: a security is named otherwise")
+
+
+CONVERSION = '''§1 "Conversion" {
+  term cap_price = 0.50 USD per common
+  horizon 2024-12-31
+  event Convert { amount: USD }
+  upon Convert as c {
+    issue floor(c.amount / cap_price) of "common" to "Holder", price cap_price
+    pay 1.00 USD from "Company" to "Holder" as fee
+  }
+}
+'''
+
+
+def run_examples(tmp_path, text: str):
+    from click.testing import CliRunner
+
+    from contractlang.cli import main
+
+    path = tmp_path / "t.contract"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["test", str(path), "--max-examples", "5"])
+    return result.exit_code, result.output
+
+
+def test_an_issues_shares_and_share_price_carry_the_unit_of_the_one_security_the_contract_issues(tmp_path):
+    status, output = run_examples(tmp_path, HEADER + CONVERSION + '''
+§2 "Examples" {
+  example "100,000.00 at 0.50 a share" §1 {
+    event Convert on 2024-06-03 { amount: 100_000.00 USD }
+    expect [i.shares for i in issues] == [200_000 common]
+    expect [i.share_price for i in issues] == [0.50 USD per common]
+    expect [i.quantity for i in issues] == [200_000]
+    expect [i.shares * i.share_price for i in issues] == [100_000.00 USD]
+    expect [p.shares for p in payments] == [0 common]
+  }
+}
+''')
+
+    assert status == 0, output
+    assert "ok   example '100,000.00 at 0.50 a share' (§1)" in output
+
+
+def test_an_issues_shares_compared_with_a_plain_number_is_an_error_at_its_position():
+    found = problems(CONVERSION + '''
+§2 "Examples" {
+  example "no unit" §1 {
+    expect [i.shares for i in issues] == [200_000]
+  }
+}
+''')
+
+    assert found == [(17, 12, "cannot compare List[common] with List[Integer]")]
+
+
+def test_the_shares_of_a_contract_that_issues_several_securities_are_shares_of_any_class():
+    contract = checked(CONVERSION.replace('pay 1.00 USD from "Company" to "Holder" as fee',
+                                          'issue 1 preferred of "preferred" to "Holder"') + '''
+§2 "Invariants" {
+  invariant "every issue is of at least one share" §1 {
+    for i in issues {
+      let counted = i.shares
+      check counted >= 1 shares and counted_as(counted, common) >= 1 common else "an issue of no share"
+    }
+  }
+}
+''')
+
+    invariant = contract.tree.sections[1].items[0]
+    let = invariant.body[0].body[0]
+    assert contract.types[id(let.value)] == T.Number(T.Unit.of("share"))

@@ -44,6 +44,7 @@ class Checker(ExpressionChecks):
         self.members: dict[str, T.Enum] = {}
         self.accrual_bases: set[str] = set()
         self.deadlines: set[str] = set()  # the names of items rules schedule with `on DATE as NAME`
+        self.issued: set[str | None] = set()  # the securities `issue` statements name (None: one a run computes)
 
     # ------------------------------------------------------------- reporting
     def problem(self, message: str, node: ast.Node | None) -> None:
@@ -385,13 +386,15 @@ class Checker(ExpressionChecks):
     def check_rules(self) -> None:
         handled: dict[str, ast.UponRule] = {}
         claimed = set()
-        for section in self.contract.sections:  # one pass: the events claimed, the deadlines named
+        for section in self.contract.sections:  # one pass: the events claimed, the deadlines named, the securities issued
             for item in section.items:
                 if isinstance(item, (ast.TextItem, ast.NotComputed, ast.Example, ast.Invariant)):
                     continue  # neither claims nor schedules
                 for node in ast.walk(item):
                     if isinstance(node, ast.Claim):
                         claimed.add(node.event)
+                    elif isinstance(node, ast.Issue):
+                        self.issued.add(node.security.value if isinstance(node.security, ast.StringLit) else None)
                     elif isinstance(node, ast.Defer) and node.name is not None:
                         if node.name in self.symbols or node.name in self.members:
                             self.problem(f"'{node.name}' is already defined; name the scheduled item otherwise", node)
