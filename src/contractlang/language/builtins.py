@@ -301,10 +301,15 @@ def _counted_as(checker, node, scope, context):
         return T.Simple("Unknown")
     if T.is_unknown(found):
         return found
-    counted = [(base, exponent) for base, exponent in getattr(found, "unit", T.PLAIN).powers
-               if base in checker.securities or base == T.SHARE]
-    if not isinstance(found, T.Number) or len(counted) != 1 or abs(counted[0][1]) != 1:
-        what = "no shares" if not counted else "the shares of several securities"
+    unit = found.unit if isinstance(found, T.Number) else T.PLAIN
+    counted = [(base, exponent) for base, exponent in unit.powers if base in checker.securities or base == T.SHARE]
+    if len(counted) != 1 or abs(counted[0][1]) != 1:
+        if not counted:
+            what = "no shares"
+        elif len(counted) > 1:
+            what = "the shares of several securities"
+        else:
+            what = f"{counted[0][0]} to the power {counted[0][1]}"
         checker.problem(f"counted_as() counts the shares of one security, and {T.describe(found)} has {what}", value)
         return T.Simple("Unknown")
     base, exponent = counted[0]
