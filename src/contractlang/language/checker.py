@@ -45,6 +45,7 @@ class Checker(ExpressionChecks):
         self.accrual_bases: set[str] = set()
         self.deadlines: set[str] = set()  # the names of items rules schedule with `on DATE as NAME`
         self.time_zone: ast.TimeZoneDecl | None = None
+        self.issued: set[str | None] = set()  # the securities `issue` statements name (None: one a run computes)
 
     # ------------------------------------------------------------- reporting
     def problem(self, message: str, node: ast.Node | None) -> None:
@@ -91,6 +92,10 @@ class Checker(ExpressionChecks):
         seen: dict[str, ast.Node] = {}
         for declaration in self.contract.declarations:
             name = declaration.name
+            if name in T.SHARE_NAMES:
+                self.problem(f"'{name}' is the unit of a count of shares of any class: "
+                             "a security is named otherwise", declaration)
+                continue
             if name in seen or name in T.BUILTIN_TYPES or name in ("days", "day", "List", "today", "until"):
                 self.problem(f"'{name}' is already defined", declaration)
                 continue
@@ -182,11 +187,11 @@ class Checker(ExpressionChecks):
             base = T.BUILTIN_TYPES[node.name]
         elif node.name in self.enums:
             base = self.enums[node.name]
-        elif node.name in self.currencies or node.name in self.securities:
-            base = T.Number(T.Unit.of(node.name))
+        elif node.name in self.currencies or node.name in self.securities or node.name in T.SHARE_NAMES:
+            base = T.Number(self.unit_of(node.name, node))
         else:
             if report:
-                known = list(T.BUILTIN_TYPES) + list(self.enums) + self.currencies + self.securities
+                known = list(T.BUILTIN_TYPES) + list(self.enums) + self.currencies + self.securities + ["shares"]
                 hint = closest(node.name, known)
                 self.problem(f"unknown type '{node.name}'" + (f"; did you mean '{hint}'?" if hint else ""), node)
             base = T.Simple("Unknown")
@@ -200,7 +205,9 @@ class Checker(ExpressionChecks):
     def unit_of(self, name: str, node: ast.Node) -> T.Unit:
         if name in self.currencies or name in self.securities:
             return T.Unit.of(name)
-        hint = closest(name, self.currencies + self.securities)
+        if name in T.SHARE_NAMES:
+            return T.Unit.of(T.SHARE)
+        hint = closest(name, self.currencies + self.securities + ["shares"])
         raise UnknownUnit(f"unknown unit '{name}': declare it with 'currency' or 'security'"
                          + (f"; did you mean '{hint}'?" if hint else ""))
 
@@ -409,13 +416,15 @@ class Checker(ExpressionChecks):
     def check_rules(self) -> None:
         handled: dict[str, ast.UponRule] = {}
         claimed = set()
-        for section in self.contract.sections:  # one pass: the events claimed, the deadlines named
+        for section in self.contract.sections:  # one pass: the events claimed, the deadlines named, the securities issued
             for item in section.items:
                 if isinstance(item, (ast.TextItem, ast.NotComputed, ast.Example, ast.Invariant)):
                     continue  # neither claims nor schedules
                 for node in ast.walk(item):
                     if isinstance(node, ast.Claim):
                         claimed.add(node.event)
+                    elif isinstance(node, ast.Issue):
+                        self.issued.add(node.security.value if isinstance(node.security, ast.StringLit) else None)
                     elif isinstance(node, ast.Defer) and node.name is not None:
                         if node.name in self.symbols or node.name in self.members:
                             self.problem(f"'{node.name}' is already defined; name the scheduled item otherwise", node)
@@ -551,9 +560,15 @@ class Checker(ExpressionChecks):
             self.options(node.options, PAY_OPTIONS, scope, context, "a payment")
         elif isinstance(node, ast.Issue):
             quantity = self.expr(node.quantity, scope, context)
-            if not (isinstance(quantity, T.Number) and quantity.unit.single_base() in self.securities):
-                self.problem(f"an issue delivers a number of shares of a security, not {quantity}", node.quantity)
+            issued = quantity.unit.single_base() if isinstance(quantity, T.Number) else None
+            if issued not in self.securities:
+                self.problem(f"an issue delivers a number of shares of a security, not {quantity}"
+                             + ("; count them as a security's with counted_as(x, SECURITY)" if issued == T.SHARE else ""),
+                             node.quantity)
             self.expect(self.expr(node.security, scope, context), T.TEXT, node.security, "the security's name")
+            named = node.security.value if isinstance(node.security, ast.StringLit) else None
+            if named in self.securities and issued in self.securities and named != issued:
+                self.problem(f"the shares issued are {issued}, not {named}", node.quantity)
             if isinstance(node.security, ast.StringLit) and node.security.value not in self.securities:
                 hint = closest(node.security.value, self.securities)
                 self.problem(f"'{node.security.value}' is not a security this contract declares"

@@ -22,6 +22,7 @@ MAX_DEPTH = 200
 
 _TERMINAL_WORDS = {
     "NAME": "a name",
+    "UNIT_NAME": "a name",
     "NUMBER": "a number",
     "PERCENT": "a percentage",
     "DATE": "a date (YYYY-MM-DD)",
@@ -55,13 +56,30 @@ def _parser():
     from lark import Lark  # imported on first use: `contract --help` needs no parser
 
     # what cannot be kept in the cache (a function) is given again when the tables are loaded
-    runtime_options = {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True}
+    runtime_options = {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True,
+                       "postlex": _UnitsOnTheirLine()}
     name = _tables_entry_name()
     parser = parser_tables.load_lark(name, runtime_options)
     if parser is None:
         parser = Lark(grammar_text(), parser="lalr", lexer="contextual", maybe_placeholders=True, **runtime_options)
         parser_tables.store_lark(name, parser, runtime_options)
     return parser
+
+
+class _UnitsOnTheirLine:
+    """A name is the unit of a number only on the number's line (`5 USD`): `count: Integer = 5` followed by
+    a field on the next line is not the number 5 in a unit named after that field."""
+
+    always_accept = ()
+
+    def process(self, stream):
+        previous = None
+        for token in stream:
+            if token.type in ("NAME", "UNIT_NAME"):
+                on_its_line = previous is not None and previous.type == "NUMBER" and previous.end_line == token.line
+                token.type = "UNIT_NAME" if on_its_line else "NAME"
+            previous = token
+            yield token
 
 
 def _tables_entry_name() -> str:

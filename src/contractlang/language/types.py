@@ -62,6 +62,11 @@ class Unit:
 
 PLAIN = Unit()
 
+# A count of shares of any class, one for one (a capitalization): `6_000_000 shares`, `USD per share`.
+# A security's shares become shares, or those of another security, only through `counted_as`.
+SHARE = "share"
+SHARE_NAMES = ("share", "shares")
+
 
 class Type:
     """Base of all types; subclasses are frozen attrs classes, compared by value."""

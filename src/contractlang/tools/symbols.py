@@ -72,6 +72,7 @@ BUILTIN_DOCS = {
     "range": ("range(a, b)", "the whole numbers a to b"),
     "zip": ("zip(xs, ys)", "the pairs of elements at the same positions: .first, .second"),
     "plain": ("plain(x)", "a number without its unit"),
+    "counted_as": ("counted_as(x, SECURITY)", "x with its shares counted as shares of SECURITY (or `shares`), one for one"),
     "money": ("money(x)", "a plain number as the contract's currency"),
     "is_whole": ("is_whole(x)", "whether x is a whole number"),
 }
