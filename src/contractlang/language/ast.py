@@ -209,6 +209,15 @@ class IfExpr(Expr):
 
 
 @attrs.frozen
+class AtTime(Expr):
+    """`DATE at TIME`: a moment, the date and time of day together (a DateTime)."""
+
+    date: Expr
+    time: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
 class Binary(Expr):
     """Arithmetic (+ - * /), comparison, `and`, `or`, `in` and `??`."""
 
@@ -509,6 +518,14 @@ class MarketDecl(Item):
 
 
 @attrs.frozen
+class TimeZoneDecl(Item):
+    """`time zone "America/New_York"`: the zone of every time of day of the contract and its scenarios."""
+
+    zone: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
 class Precondition(Item):
     condition: Expr
     reason: str
@@ -539,9 +556,12 @@ class FieldDecl(Node):
 
 @attrs.frozen
 class EventDecl(Item):
+    """`event NAME [at FIELD] { fields } [effective DATE]`; FIELD, a Time, is the time of day it happens."""
+
     name: str
     fields: tuple[FieldDecl, ...]
     effective: Expr | None = None
+    time_field: str | None = None
     span: Span | None = _span()
 
 

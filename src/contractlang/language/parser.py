@@ -22,6 +22,7 @@ MAX_DEPTH = 200
 
 _TERMINAL_WORDS = {
     "NAME": "a name",
+    "UNIT_NAME": "a name",
     "NUMBER": "a number",
     "PERCENT": "a percentage",
     "DATE": "a date (YYYY-MM-DD)",
@@ -55,13 +56,30 @@ def _parser():
     from lark import Lark  # imported on first use: `contract --help` needs no parser
 
     # what cannot be kept in the cache (a function) is given again when the tables are loaded
-    runtime_options = {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True}
+    runtime_options = {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True,
+                       "postlex": _UnitsOnTheirLine()}
     name = _tables_entry_name()
     parser = parser_tables.load_lark(name, runtime_options)
     if parser is None:
         parser = Lark(grammar_text(), parser="lalr", lexer="contextual", maybe_placeholders=True, **runtime_options)
         parser_tables.store_lark(name, parser, runtime_options)
     return parser
+
+
+class _UnitsOnTheirLine:
+    """A name is the unit of a number only on the number's line (`5 USD`): `count: Integer = 5` followed by
+    a field on the next line is not the number 5 in a unit named after that field."""
+
+    always_accept = ()
+
+    def process(self, stream):
+        previous = None
+        for token in stream:
+            if token.type in ("NAME", "UNIT_NAME"):
+                on_its_line = previous is not None and previous.type == "NUMBER" and previous.end_line == token.line
+                token.type = "UNIT_NAME" if on_its_line else "NAME"
+            previous = token
+            yield token
 
 
 def _tables_entry_name() -> str:
@@ -390,6 +408,10 @@ def _builder_methods():
     def precondition(self, meta, children):
         return ast.Precondition(children[0], _unquote(children[1])[0], span=self.span(meta))
 
+    @define("time_zone")
+    def time_zone(self, meta, children):
+        return ast.TimeZoneDecl(_unquote(children[0])[0], span=self.span(meta))
+
     @define("accrual")
     def accrual(self, meta, children):
         name, *fields = children
@@ -401,8 +423,9 @@ def _builder_methods():
 
     @define("event_decl")
     def event_decl(self, meta, children):
-        name, *fields, effective = children
-        return ast.EventDecl(str(name), tuple(fields), effective, span=self.span(meta))
+        name, time_field, *fields, effective = children
+        return ast.EventDecl(str(name), tuple(fields), effective, str(time_field) if time_field else None,
+                             span=self.span(meta))
 
     @define("field_decl")
     def field_decl(self, meta, children):
@@ -645,6 +668,10 @@ def _builder_methods():
     def compare(self, meta, children):
         left, operator, right = children
         return ast.Binary(str(operator), left, right, span=self.span(meta))
+
+    @define("at_time")
+    def at_time(self, meta, children):
+        return ast.AtTime(children[0], children[1], span=self.span(meta))
 
     @define("not_")
     def not_(self, meta, children):
