@@ -1112,11 +1112,11 @@ def _compile_claim(node: ast.Claim, contract: CheckedContract):
                 # the scheduled item goes first in its day (G6): the event's rejection follows it
                 rejection = run.effects.pop()
                 if otherwise is not None:
-                    otherwise(run, frame.child())
+                    otherwise(run, frame)  # in the rule's frame, as a branch of an if
                 run.effects.append(rejection)
                 return
         if otherwise is not None:
-            otherwise(run, frame.child())
+            otherwise(run, frame)
     return claim
 
 
