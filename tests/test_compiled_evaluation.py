@@ -21,7 +21,7 @@ from contractlang.diagnostics import ContractError
 from contractlang.inputs.scenario import BoundEvent
 from contractlang.language.checker import load
 from contractlang.runtime import interpreter
-from contractlang.runtime.values import Inputs
+from contractlang.runtime.values import Frame, Inputs
 from contractlang.stdlib import exact, rounding
 from contractlang.stdlib.accrual import Ledger
 
@@ -159,3 +159,18 @@ def test_the_budget_stops_a_compiled_rule_at_the_statement_that_goes_over_it(tmp
     assert diagnostic.message.startswith("this evaluation exceeds its budget of 4 steps in the scheduled rule of §1 "
                                          "on 2024-06-01 (§1)")
     assert (diagnostic.span.line, diagnostic.span.column) == (10, 5)  # the fifth statement
+
+
+def test_statements_a_caller_lists_run_in_order_and_leave_no_compiled_block_behind(tmp_path):
+    contract = checked(tmp_path, '§1 "A" {\n  state n: USD = 0 USD\n  on 2024-06-01 {\n'
+                       '    let a = 1 USD\n    let b = a + 2 USD\n    set n = b\n  }\n}\n')
+    rule = contract.tree.sections[0].items[-1]
+    run = interpreter.Run(contract, Inputs(until=date(2024, 12, 31)))
+    run.state["n"] = Decimal(0)
+    frame = Frame("§1", None, date(2024, 6, 1), [], {}, "the test")
+    kept = len(contract.blocks)
+    with localcontext(exact.EXACT):
+        for statement in rule.body:  # one list a call, as an invariant's walker gives them
+            run.execute([statement], frame)
+    assert (frame.locals, run.state) == ({"a": Decimal("1"), "b": Decimal("3")}, {"n": Decimal("3")})
+    assert len(contract.blocks) == kept

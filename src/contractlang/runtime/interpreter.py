@@ -445,7 +445,7 @@ class Run:
     # --------------------------------------------------------- statements
     def execute(self, statements, frame: Frame) -> None:
         """Run a block of statements: compiled once per checked contract (compiled_block), then called."""
-        block = self.contract.blocks.get(id(statements))
+        block = self.contract.blocks.get(id(statements)) if type(statements) is tuple else None
         if block is None:
             block = compiled_block(statements, self.contract)
         block(self, frame)
@@ -845,7 +845,8 @@ def compiled_block(statements, contract: CheckedContract):
     Each statement is charged one step before it runs (the budget stops the run at the statement
     that goes over it), and a number out of range in its own work, outside any expression, is
     reported at that statement."""
-    found = contract.blocks.get(id(statements))
+    kept = type(statements) is tuple  # a block of the tree, kept by its id; a list a caller made is not kept
+    found = contract.blocks.get(id(statements)) if kept else None
     if found is not None:
         return found
     compiled = tuple((statement, compiled_statement(statement, contract)) for statement in statements)
@@ -860,8 +861,9 @@ def compiled_block(statements, contract: CheckedContract):
             except ArithmeticError as problem:
                 raise run.out_of_range(problem, statement, frame) from None
 
-    block.statements = statements  # held, so that the block's id stays its own while the contract lives
-    contract.blocks[id(statements)] = block
+    if kept:
+        block.statements = statements  # held, so that the block's id stays its own while the contract lives
+        contract.blocks[id(statements)] = block
     return block
 
 
