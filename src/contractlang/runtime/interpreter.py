@@ -218,7 +218,8 @@ class Run:
                 self.contract.compiled[key] = (fields, set(ast.names_in(fields["annual_rate"])))
             fields, rate_names = self.contract.compiled[key]
             base_name = fields["on"].name
-            boundaries = self.evaluate(fields["boundaries"], frame) if "boundaries" in fields else []  # the Ledger sorts
+            # the Ledger puts its boundaries in order
+            boundaries = self.evaluate(fields["boundaries"], frame) if "boundaries" in fields else []
             start = self.evaluate(fields["start"], frame)
             self.ledgers[symbol.name] = Ledger(
                 start=start,
@@ -738,7 +739,8 @@ class Run:
         result = Result(self.contract.title, self.until, self.assumption_table, self.effects, state)
         result.warnings = self.warnings
         result.event_changes = self.event_changes
-        if len(self.contract.currencies) > 1 or self.contract.currency_code_parameters:  # which currency each money state is in
+        # which currency each money state is in
+        if len(self.contract.currencies) > 1 or self.contract.currency_code_parameters:
             for name in state:
                 symbol = self.symbols.get(name)
                 type_ = symbol.type if symbol is not None and symbol.kind == "state" else None
@@ -1083,7 +1085,8 @@ def _compile_do(node: ast.Do, contract: CheckedContract):
 
 
 def _compile_for(node: ast.ForEach, contract: CheckedContract):
-    source, variable, body = compiled_expression(node.source, contract), node.variable, compiled_block(node.body, contract)
+    source, variable = compiled_expression(node.source, contract), node.variable
+    body = compiled_block(node.body, contract)
 
     def for_each(run, frame):
         values = source(run, frame)
