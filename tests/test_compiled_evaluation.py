@@ -8,7 +8,7 @@ test holds one of them to a literal figure or to the general path, in process.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
@@ -22,7 +22,7 @@ from contractlang.inputs.scenario import BoundEvent
 from contractlang.language.checker import load
 from contractlang.runtime import interpreter
 from contractlang.runtime.values import Frame, Inputs
-from contractlang.stdlib import exact, rounding
+from contractlang.stdlib import exact, rounding, schedules
 from contractlang.stdlib.accrual import Ledger
 
 HEADER = 'contract "compiled"\ncurrency USD\n'
@@ -84,6 +84,16 @@ def test_min_and_max_of_a_decimal_and_a_ratio_compare_them_exactly(tmp_path):
                                  '  report decimal = min(0.34, 0.5)\n}\n')
     assert evaluated(contract).state == {"smaller": "0.3333333333333333333333333333",
                                          "larger": "0.3333333333333333333333333333", "decimal": "0.34"}
+
+
+def test_months_later_keep_the_day_or_take_the_months_last():
+    assert schedules.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert schedules.add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
+    assert schedules.add_months(date(2024, 3, 31), -13) == date(2023, 2, 28)
+    assert schedules.add_months(date(2024, 1, 15), Decimal(24)) == date(2026, 1, 15)
+    assert schedules.add_months(datetime(2024, 8, 31, 17, 0), 1) == datetime(2024, 9, 30, 17, 0)  # its time kept
+    with pytest.raises(schedules.OutsideCalendar):
+        schedules.add_months(date(9999, 12, 1), 1)
 
 
 # ------------------------------------------------------------- what a rule changed

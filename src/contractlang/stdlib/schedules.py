@@ -5,8 +5,6 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime
 
-from dateutil.relativedelta import relativedelta
-
 FIRST_DAY = date.min.toordinal()  # 0001-01-01
 LAST_DAY = date.max.toordinal()  # 9999-12-31
 CALENDAR_DAYS = LAST_DAY - FIRST_DAY  # no move of more days than this stays inside the calendar
@@ -68,7 +66,8 @@ def add_months(day: date, months) -> date:
     index = 12 * day.year + day.month - 1 + int(months)
     if not 12 * date.min.year <= index <= 12 * date.max.year + 11:
         raise OutsideCalendar(after=index > 12 * date.max.year)
-    return day + relativedelta(months=int(months))
+    year, month = divmod(index, 12)  # the day kept, or the month's last day when it has fewer
+    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 PERIOD_UNITS = {"days": 0, "weeks": 0, "months": 1, "quarters": 3, "half-years": 6, "years": 12}  # months a unit is
