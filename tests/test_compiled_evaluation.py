@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contractlang.diagnostics import ContractError
@@ -184,3 +184,11 @@ def test_statements_a_caller_lists_run_in_order_and_leave_no_compiled_block_behi
             run.execute([statement], frame)
     assert (frame.locals, run.state) == ({"a": Decimal("1"), "b": Decimal("3")}, {"n": Decimal("3")})
     assert len(contract.blocks) == kept
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2300, 12, 31)), st.integers(-1200, 1200))
+def test_months_later_are_those_of_dateutil(day, months):
+    from dateutil.relativedelta import relativedelta
+
+    assert schedules.add_months(day, months) == day + relativedelta(months=months)
