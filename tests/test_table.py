@@ -161,3 +161,21 @@ def test_the_explanation_says_which_rule_of_a_day_ran_first_only_where_one_reads
     # the bonus reads nothing §1 changed: no word of the order under it
     assert lines[bonus + 1:bonus + 3] == ["              §2      paid 5.00 USD as bonus: 5 rounded to cents, half up", ""]
     assert result.stdout.count("reads 'principal'") == 1
+
+
+def test_the_table_of_the_safe_example_lists_its_parameters_with_the_discount_rate_as_a_percentage():
+    root = Path(__file__).resolve().parent.parent
+    result = CliRunner().invoke(main, ["eval", str(root / "contracts/examples/safe.contract"),
+                                       str(root / "scenarios/safe_equity_financing_then_acquisition.toml")])
+
+    assert result.exit_code == 0, result.output
+    assert ("parameters\n"
+            "  purchase_amount = 250,000.00 USD  (scenario, §safe)\n"
+            "  post_money_valuation_cap = 8,000,000.00 USD  (scenario, §safe)\n"
+            "  discount_rate = 85%  (scenario, §safe)\n"
+            "  date_of_safe = 2024-05-10  (scenario, §safe)\n"
+            "  investor = Investor  (contract, §safe)\n"
+            "\n"
+            "assumptions\n"
+            "  whole_shares = true  (contract, §1(a))\n") in result.stdout
+    assert "400,000 sh  §1(a)   event 1  safe_preferred to Investor  at 0.625 USD per safe_preferred" in result.stdout
