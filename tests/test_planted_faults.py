@@ -83,3 +83,30 @@ def test_a_planted_fault_gives_a_counterexample_of_one_event(tmp_path, contract,
     assert scenario.count("[[events]]") == 1, scenario
     [event_type] = re.findall(r'^type = "(\w+)"$', scenario, re.M)
     assert event_type in event.split("|")
+
+
+def test_shrinking_keeps_only_the_events_and_settings_the_same_failure_needs():
+    from datetime import date
+    from decimal import Decimal
+
+    from contractlang.testing.generation import Generated
+    from contractlang.testing.shrinking import smallest
+
+    def failure_of(scenario):
+        """Fails while a Notice is left and the cap is set; with no Call left it fails another way."""
+        if not any(kind == "Call" for kind, _, _ in scenario.events):
+            return "another reason\n  line 9, §1: check y, but"
+        if any(kind == "Notice" for kind, _, _ in scenario.events) and "cap" in scenario.params:
+            return f"the reason\n  line 3, §1: check x, but\n    x is {len(scenario.events)}"
+        return None
+
+    scenario = Generated(date(2025, 6, 30), {"cap": Decimal("5500000"), "discount": Decimal("0.8")}, {},
+                         [("Call", date(2025, 1, 2), {}), ("Notice", date(2025, 2, 3), {"ref": "a"}),
+                          ("Call", date(2025, 3, 4), {}), ("Notice", date(2025, 4, 5), {"ref": "b"})])
+
+    smaller, message = smallest(scenario, failure_of, failure_of(scenario))
+
+    assert smaller.events == [("Call", date(2025, 3, 4), {}), ("Notice", date(2025, 4, 5), {"ref": "b"})]
+    assert smaller.params == {"cap": Decimal("5500000")}
+    assert smaller.until is None
+    assert message == "the reason\n  line 3, §1: check x, but\n    x is 2"
