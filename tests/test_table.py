@@ -117,3 +117,65 @@ def test_the_explanation_says_why_an_event_of_a_day_ran_after_that_days_schedule
     assert lines[redemption - 3].startswith("2026-04-15  payment        12,500.00 USD  §2      schedule  interest")
     assert lines[redemption + 1].strip() == ("ran after the scheduled rule of §2 of the same day: "
                                              "the contract's own schedule of a day runs first")
+
+
+SAME_DAY = '''contract "Two sections acting on one day"
+
+currency USD
+
+§1 "Principal" {
+  term company = "Company"
+  term holder = "Holder"
+  horizon 2024-12-31
+  state principal: USD = 1_000.00 USD
+  on 2024-06-03 {
+    pay 100.00 USD from company to holder as principal
+    set principal = principal - 100.00 USD
+  }
+}
+
+§2 "Interest and a bonus" {
+  on 2024-06-03 {
+    pay principal * 1% from company to holder as interest
+  }
+  on 2024-06-03 {
+    pay 5.00 USD from company to holder as bonus
+  }
+}
+'''
+
+
+def test_the_explanation_says_which_rule_of_a_day_ran_first_only_where_one_reads_what_the_other_changed(tmp_path):
+    (tmp_path / "day.contract").write_text(SAME_DAY, encoding="utf-8")
+    (tmp_path / "nothing.toml").write_text('title = "no events"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(tmp_path / "day.contract"), str(tmp_path / "nothing.toml"),
+                                       "--explain"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    interest = lines.index("2024-06-03  payment       9.00 USD  §2      schedule  interest  Company → Holder")
+    assert lines[interest + 1].split() == (
+        "§2 the rule of §2 reads 'principal', which the rule of §1 (line 10) changed earlier on 2024-06-03: "
+        "rules of one day run in the order they are written").split()
+    bonus = lines.index("2024-06-03  payment       5.00 USD  §2      schedule  bonus  Company → Holder")
+    # the bonus reads nothing §1 changed: no word of the order under it
+    assert lines[bonus + 1:bonus + 3] == ["              §2      paid 5.00 USD as bonus: 5 rounded to cents, half up", ""]
+    assert result.stdout.count("reads 'principal'") == 1
+
+
+def test_the_table_of_the_safe_example_lists_its_parameters_with_the_discount_rate_as_a_percentage():
+    root = Path(__file__).resolve().parent.parent
+    result = CliRunner().invoke(main, ["eval", str(root / "contracts/examples/safe.contract"),
+                                       str(root / "scenarios/safe_equity_financing_then_acquisition.toml")])
+
+    assert result.exit_code == 0, result.output
+    assert ("parameters\n"
+            "  purchase_amount = 250,000.00 USD  (scenario, §safe)\n"
+            "  post_money_valuation_cap = 8,000,000.00 USD  (scenario, §safe)\n"
+            "  discount_rate = 85%  (scenario, §safe)\n"
+            "  date_of_safe = 2024-05-10  (scenario, §safe)\n"
+            "  investor = Investor  (contract, §safe)\n"
+            "\n"
+            "assumptions\n"
+            "  whole_shares = true  (contract, §1(a))\n") in result.stdout
+    assert "400,000 sh  §1(a)   event 1  safe_preferred to Investor  at 0.625 USD per safe_preferred" in result.stdout

@@ -20,6 +20,7 @@ from .counterexamples import scenario_text, write_counterexample
 from .examples import Failure, run_example
 from .generation import Generator
 from .invariants import Discard, changed_setting_option, check_invariant, evaluate_generated
+from .shrinking import smallest
 
 
 def _properties(contract):
@@ -87,14 +88,10 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
                         else f"{min(runs[0], max_examples)}/{max_examples} scenarios")
                 click.echo(f"\r\033[K  ...  invariant {item.name[:60]!r}: {done}", nl=False)
             try:
-                message = check_invariant(contract, item, clause, generated)
+                message = _failure(contract, item, clause, generated)
             except Discard:
                 assume(False)
                 return
-            except ContractError as problem:
-                message = "the scenario could not be evaluated: " + problem.diagnostics[0].message
-            except (ArithmeticError, ValueError) as problem:
-                message = f"the scenario could not be evaluated: {type(problem).__name__}: {problem}"
             if message is not None:
                 found["generated"] = generated
                 found["message"] = message
@@ -113,6 +110,9 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
             if color:
                 click.echo("\r\033[K", nl=False)
             echo(style(f"  FAIL invariant {item.name!r} ({clause})", fg="red"))
+            found["generated"], found["message"] = smallest(
+                found["generated"], lambda scenario: _failure_or_pass(contract, item, clause, scenario),
+                found["message"])
             for line in found["message"].splitlines():
                 echo(f"       {line}")
             stem = f"{Path(contract.path).stem}-{_slug(item.name)}"
@@ -128,6 +128,24 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
                 echo(f"         {line}")
         tried += runs[0]
     return failures, count, tried
+
+
+def _failure(contract, item: ast.Invariant, clause: str, generated) -> str | None:
+    """What an invariant's failure on a scenario says (None when it holds); Discard for a scenario refused."""
+    try:
+        return check_invariant(contract, item, clause, generated)
+    except ContractError as problem:
+        return "the scenario could not be evaluated: " + problem.diagnostics[0].message
+    except (ArithmeticError, ValueError) as problem:
+        return f"the scenario could not be evaluated: {type(problem).__name__}: {problem}"
+
+
+def _failure_or_pass(contract, item: ast.Invariant, clause: str, generated) -> str | None:
+    """As _failure, a scenario the contract refuses counting as one that passes."""
+    try:
+        return _failure(contract, item, clause, generated)
+    except Discard:
+        return None
 
 
 class _SharedPass:

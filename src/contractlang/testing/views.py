@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import attrs
 
+from ..language import types as T
 from ..language.properties import KIND_OF_LIST
 from ..runtime.values import EventRecord, Frame
 
@@ -119,16 +120,21 @@ COMPARISONS = ("==", "!=", "<", "<=", ">", ">=", "in")
 RECORDS_SHOWN = 8  # records of one list a failure prints: enough to see the run, short enough to read
 
 
-def shown(value) -> str:
-    """A value as a failure message prints it: numbers in plain digits, records on one line."""
+def shown(value, type_: T.Type | None = None) -> str:
+    """A value as a failure message prints it: numbers in plain digits, with their unit when the checker
+    gave the expression one (`6049.32 USD`, so that both sides of a comparison read as amounts), records
+    on one line."""
     from ..runtime.explain import plain_number
 
+    if isinstance(type_, T.Optional):
+        type_ = type_.inner
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "none"
     if isinstance(value, (Decimal, Fraction)):
-        return plain_number(value)
+        unit = type_.unit if isinstance(type_, T.Number) else T.PLAIN
+        return plain_number(value) + ("" if unit.is_plain else f" {unit}")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, EffectRecord):
@@ -137,7 +143,8 @@ def shown(value) -> str:
         fields = ", ".join(f"{name} = {shown(v)}" for name, v in value.fields.items())
         return f"event {value.index}: {value.type} on {value.date}" + (f" ({fields})" if fields else "")
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(shown(v) for v in value) + "]"
+        element = type_.element if isinstance(type_, T.ListOf) else None
+        return "[" + ", ".join(shown(v, element) for v in value) + "]"
     if isinstance(value, str):
         return f'"{value}"'
     return str(value)
@@ -172,7 +179,7 @@ def explain_failure(run, condition, frame) -> list[str]:
     lines = []
     if isinstance(condition, ast.Binary) and condition.operator in COMPARISONS:
         for side in (condition.left, condition.right):
-            lines.append(f"{expr(side)} is {shown(run.evaluate(side, frame))}")
+            lines.append(f"{expr(side)} is {shown(run.evaluate(side, frame), run.contract.types.get(id(side)))}")
     elif isinstance(condition, ast.Not):
         lines.append(f"{expr(condition.operand)} is true")
     lists = []
