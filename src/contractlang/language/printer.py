@@ -157,7 +157,7 @@ class _Printer:
         elif isinstance(node, ast.UponRule):
             self.block_line(depth, f"upon {node.event} as {node.binder}", node.body, node)
         elif isinstance(node, ast.OnEachRule):
-            self.block_line(depth, f"on each {node.variable} in {expr(node.dates)}", node.body, node)
+            self.block_line(depth, f"on each {node.variable} in ", node.body, node, head_value=node.dates)
         elif isinstance(node, ast.OnDateRule):
             self.block_line(depth, f"on {expr(node.date)}", node.body, node)
         elif isinstance(node, ast.Action):
@@ -200,12 +200,33 @@ class _Printer:
             self.long_line(depth, f"{keyword} ", condition)
             self.emit(depth + 2, f"else {string(reason)}")
 
-    def long_line(self, depth: int, prefix: str, node: ast.Expr) -> None:
-        """An expression after a prefix, broken when too long: before its outermost operators, at each
-        branch of an `if ... then ... else` chain, or between the elements of a list."""
-        text = prefix + expr(node)
+    def long_line(self, depth: int, prefix: str, node: ast.Expr, suffix: str = "") -> None:
+        """An expression after a prefix (and before a suffix), broken when too long: before its outermost
+        operators, at each branch of an `if ... then ... else` chain, between the elements of a list, or
+        before the `for` and the `if` of a list comprehension."""
+        text = prefix + expr(node) + suffix
         if len(INDENT * depth + text) <= WIDTH:
             self.emit(depth, text)
+            return
+        self.broken_line(depth, prefix, node)
+        self.lines[-1] += suffix
+
+    def broken_line(self, depth: int, prefix: str, node: ast.Expr) -> None:
+        text = prefix + expr(node)
+        if isinstance(node, ast.Comprehension):  # the element, then `for ...`, then `if ...`, as a chain's branches
+            source = f"for {node.variable} in {expr(node.source)}"
+            closing = "]" if node.condition is None else ""
+            if len(INDENT * depth + f"{prefix}[{expr(node.element)} {source}{closing}") <= WIDTH:
+                self.emit(depth, f"{prefix}[{expr(node.element)} {source}{closing}")
+            else:
+                self.long_line(depth, f"{prefix}[", node.element)
+                self.long_line(depth + 2, f"for {node.variable} in ", node.source, closing)
+            if node.condition is not None:
+                self.long_line(depth + 2, "if ", node.condition, "]")
+            return
+        if isinstance(node, ast.Call) and len(node.arguments) == 1 and node.arguments[0].name is None \
+                and isinstance(node.arguments[0].value, ast.Comprehension):  # sum([... for ...]): the list broken
+            self.long_line(depth, f"{prefix}{node.function}(", node.arguments[0].value, ")")
             return
         if isinstance(node, ast.IfExpr):
             if isinstance(node.otherwise, ast.IfExpr):  # a chain: one branch a line
@@ -243,9 +264,18 @@ class _Printer:
             parts.append(node.right)
             node = node.left
         strength = _PRECEDENCE[operator]
-        self.emit(depth, prefix + expr(node, strength))
+        self.operand_line(depth, prefix, node, strength)
         for part in reversed(parts):
-            self.emit(depth + 2, f"{operator} {expr(part, strength + 1)}")
+            self.operand_line(depth + 2, f"{operator} ", part, strength + 1)
+
+    def operand_line(self, depth: int, prefix: str, node: ast.Expr, context: int) -> None:
+        """An operand of a broken operator on its line; one with a list comprehension, unparenthesised,
+        broken in turn when still too long."""
+        text = expr(node, context)
+        if text == expr(node) and any(isinstance(inner, ast.Comprehension) for inner in ast.walk(node)):
+            self.long_line(depth, prefix, node)
+        else:
+            self.emit(depth, prefix + text)
 
     def packed(self, depth: int, head: str, pieces: list[str], close: str) -> None:
         """`head` and comma-separated pieces packed onto lines of the width, continued two levels in."""
@@ -259,8 +289,13 @@ class _Printer:
                 line += ("" if line == head else " ") + piece
         self.emit(depth, line)
 
-    def block_line(self, depth: int, head: str, body, node: ast.Node | None, keyword_close: str = "}") -> None:
-        self.emit(depth, head + " {")
+    def block_line(self, depth: int, head: str, body, node: ast.Node | None, keyword_close: str = "}",
+                   head_value: ast.Expr | None = None) -> None:
+        """A block under its head; `head_value`, the expression that ends the head, is broken when too long."""
+        if head_value is None:
+            self.emit(depth, head + " {")
+        else:
+            self.long_line(depth, head, head_value, " {")
         for statement in body:
             self.statement(statement, depth + 1)
         if node is not None:
@@ -285,8 +320,13 @@ class _Printer:
         elif isinstance(node, ast.Record):
             self.with_options(depth, f"record {node.name} = {expr(node.value)}", node.options)
         elif isinstance(node, ast.Pay):
-            head = f"pay {expr(node.amount)} from {expr(node.payer)} to {expr(node.payee)} as {node.purpose}"
-            self.with_options(depth, head, node.options)
+            parties = f"from {expr(node.payer)} to {expr(node.payee)} as {node.purpose}"
+            head = f"pay {expr(node.amount)} {parties}"
+            if len(INDENT * depth + head + ("," if node.options else "")) <= WIDTH:
+                self.with_options(depth, head, node.options)
+            else:  # the amount on its line, the parties and the options continued under it
+                self.long_line(depth, "pay ", node.amount)
+                self.with_options(depth + 2, parties, node.options, continued=True)
         elif isinstance(node, ast.Issue):
             head = f"issue {expr(node.quantity)} of {expr(node.security)} to {expr(node.recipient)}"
             self.with_options(depth, head, node.options)
@@ -334,18 +374,20 @@ class _Printer:
         elif isinstance(node, ast.Do):
             self.emit(depth, f"do {node.action}({', '.join(expr(a) for a in node.arguments)})")
         elif isinstance(node, ast.ForEach):
-            self.block_line(depth, f"for {node.variable} in {expr(node.source)}", node.body, node)
+            self.block_line(depth, f"for {node.variable} in ", node.body, node, head_value=node.source)
         else:  # pragma: no cover
             raise TypeError(type(node).__name__)
 
-    def with_options(self, depth: int, head: str, options) -> None:
+    def with_options(self, depth: int, head: str, options, continued: bool = False) -> None:
+        """A statement's head and its options, these on a line of their own when too long (two levels in,
+        or at the head's own depth when the head is itself a continuation line)."""
         rendered = [f"{o.name} {expr(o.value)}" for o in options]
         line = ", ".join([head] + rendered)
         if not rendered or len(INDENT * depth + line) <= WIDTH:
             self.emit(depth, line)
         else:
             self.emit(depth, head + ",")
-            self.emit(depth + 2, ", ".join(rendered))
+            self.emit(depth if continued else depth + 2, ", ".join(rendered))
 
 
 # ------------------------------------------------------------- fragments

@@ -156,8 +156,9 @@ def _describe(effect: Effect, currency: str | None = None) -> tuple[str, str]:
 
 
 def _same_day_order(previous: Effect | None, effect: Effect) -> str | None:
-    """Why an effect came after another of its day from a different rule (the order of G6), else None."""
-    if previous is None or previous.date != effect.date or previous.cause == effect.cause or effect.cause is None:
+    """Why an effect came after another of its day from a rule of another clause (the order of G6), else None."""
+    if (previous is None or previous.date != effect.date or previous.cause == effect.cause or effect.cause is None
+            or previous.clause == effect.clause):
         return None
     if effect.time is not None and previous.time != effect.time:
         earlier = (f"the scheduled rule of {previous.clause}" if previous.cause is None
