@@ -37,10 +37,8 @@ _TERMINAL_WORDS = {
 
 
 def grammar_text() -> str:
-    """The grammar shipped in the package, or the repository's copy in a source checkout."""
-    from importlib import resources
-
-    packaged = resources.files("contractlang.language") / "contract.lark"
+    """The grammar shipped in the package (beside this file), or the repository's copy in a source checkout."""
+    packaged = Path(__file__).with_name("contract.lark")
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     return (Path(__file__).resolve().parents[3] / "grammar" / "contract.lark").read_text(encoding="utf-8")
