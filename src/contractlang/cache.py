@@ -111,9 +111,14 @@ def load(name: str, object_hook=None):
         digest, body = read_text(str(place / name), limit=MAX_ENTRY_BYTES, noun="a cache entry").split("\n", 1)
         if digest != _digest(name, body):
             return None
-        return json.loads(body, parse_float=Decimal, parse_constant=_refuse, object_hook=object_hook)
+        return plain_json(body, object_hook)
     except (ContractError, OSError, ValueError, RecursionError):
         return None
+
+
+def plain_json(body: str, object_hook=None):
+    """JSON text as plain values, as `load` reads an entry: no float, no NaN (ValueError)."""
+    return json.loads(body, parse_float=Decimal, parse_constant=_refuse, object_hook=object_hook)
 
 
 def _refuse(constant: str):
@@ -126,7 +131,17 @@ def store(name: str, value) -> None:
     if place is None:
         return
     try:
-        body = json.dumps(value, separators=(",", ":"), allow_nan=False)
+        store_json(name, json.dumps(value, separators=(",", ":"), allow_nan=False))
+    except (TypeError, ValueError, RecursionError):
+        pass
+
+
+def store_json(name: str, body: str) -> None:
+    """Keep JSON text already made of plain values (as `store` writes them) under `name`."""
+    place = folder()
+    if place is None:
+        return
+    try:
         write_whole(place / name, f"{_digest(name, body)}\n{body}", replace=True)
-    except (ContractError, OSError, TypeError, ValueError, RecursionError):
+    except (ContractError, OSError):
         pass
