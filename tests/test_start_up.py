@@ -116,3 +116,148 @@ def test_missing_shipped_tables_are_refused(tmp_path, monkeypatch, runtime_optio
     monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(parser_tables, "SHIPPED_TABLES", str(tmp_path / "none.json"))
     assert parser_tables.load_shipped(parser.tables_made_for(), runtime_options) is None
+
+
+# ------------------------------------------------------------ checked contracts in the cache
+
+ORDER = '''contract "Order of a day"
+
+currency USD "United States dollars"
+
+§1 "Redemption" {
+  term holder = "H"
+  state principal: USD = 100 USD
+  on 2024-06-01 {
+    pay principal from holder to holder as principal
+    set principal = 0 USD
+  }
+}
+§2 "Interest" {
+  on 2024-06-01 {
+    pay principal * 5% from holder to holder as interest
+  }
+}
+'''
+
+
+def checked_afresh(path: str, text: str):
+    from contractlang.language.checker import check
+
+    return check(parser.parse(text, path), path, text)
+
+
+def through_plain_data(contract):
+    from contractlang.language import tree_cache
+
+    plain = json.loads(json.dumps(tree_cache.checked_to_plain(contract)))
+    return tree_cache.checked_from_plain(plain, contract.path, contract.text)
+
+
+def what_it_knows(contract) -> dict:
+    """Everything a checked contract hands on, with nodes named by their place in the tree."""
+    from contractlang.language import ast
+
+    nodes = list(ast.walk(contract.tree))
+    place = {id(node): number for number, node in enumerate(nodes)}
+    return {"tree": contract.tree, "spans": [node.span for node in nodes],
+            "types": [contract.types.get(id(node)) for node in nodes],
+            "symbols": [(s.name, s.kind, s.type, place[id(s.node)], s.section, s.amount_type, s.checking)
+                        for s in contract.symbols.values()],
+            "events": contract.events, "event_sections": contract.event_sections, "currencies": contract.currencies,
+            "warnings": [warning.render() for warning in contract.warnings]}
+
+
+@pytest.mark.parametrize("path", CONTRACTS, ids=lambda path: path.name)
+def test_a_checked_contract_kept_as_plain_data_comes_back_the_same(tmp_path, monkeypatch, path):
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    relative = str(path.relative_to(ROOT))
+    contract = checked_afresh(relative, path.read_text(encoding="utf-8"))
+    assert what_it_knows(through_plain_data(contract)) == what_it_knows(contract)
+
+
+def test_warnings_and_defaults_of_a_checked_contract_come_back_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    contract = checked_afresh("order.contract", ORDER)
+    assert [w.render().splitlines()[0][:50] for w in contract.warnings] == [
+        "order.contract:14:3: warning: on 2024-06-01 the ru"]
+    assert what_it_knows(through_plain_data(contract)) == what_it_knows(contract)
+    warrant = str((ROOT / "contracts/examples/warrant.contract").relative_to(ROOT))
+    contract = checked_afresh(warrant, (ROOT / warrant).read_text(encoding="utf-8"))
+    defaults = {type(f.default).__name__ for spec in contract.events.values() for f in spec.fields.values()}
+    assert {"time", "object"} <= defaults
+    assert what_it_knows(through_plain_data(contract)) == what_it_knows(contract)
+
+
+def test_a_contract_checked_before_evaluates_as_one_checked_afresh(tmp_path, monkeypatch):
+    from contractlang.inputs.binding import inputs_for
+    from contractlang.inputs.scenario import load_scenario
+    from contractlang.runtime.effects import render_json
+    from contractlang.runtime.interpreter import evaluate
+
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    contract = checked_afresh(EVAL[1], (ROOT / EVAL[1]).read_text(encoding="utf-8"))
+    kept = through_plain_data(contract)
+    scenario = load_scenario(str(ROOT / "scenarios/nstor_2002_conversions.toml"))
+    shown = [render_json(evaluate(each, inputs_for(each, scenario, {}, {}, None), explain=True))
+             for each in (contract, kept)]
+    assert shown[0] == shown[1]
+    assert json.loads(shown[0])["effects"][0]["amount"] == "67265.75"
+
+
+def planted(plain: dict, tamper: str) -> dict:
+    planted = json.loads(json.dumps(plain))
+    if tamper == "another path":
+        planted["path"] = "other.contract"
+    elif tamper == "a node outside the tree":
+        planted["types"][0][0] = 10 ** 6
+    elif tamper == "a type outside the table":
+        planted["symbols"][0][2] = len(planted["type_table"])
+    elif tamper == "a type of no class":
+        planted["type_table"][0] = ["Builtin", "eval"]
+    elif tamper == "a type of the wrong field":
+        planted["type_table"] = [["Simple", 7]] + planted["type_table"][1:]
+    elif tamper == "a default that is not a number":
+        field = next(f for event in planted["events"] for f in event[2] if f[2][0] == "Decimal")
+        field[2][1] = "not a number"
+    elif tamper == "a default of another kind":
+        field = next(f for event in planted["events"] for f in event[2])
+        field[2] = ["pickle", "x"]
+    elif tamper == "a key more":
+        planted["code"] = "print(1)"
+    elif tamper == "a symbol of the wrong shape":
+        planted["symbols"][0] = planted["symbols"][0][:6]
+    return planted
+
+
+@pytest.mark.parametrize("tamper", ["another path", "a node outside the tree", "a type outside the table",
+                                    "a type of no class", "a type of the wrong field",
+                                    "a default that is not a number", "a default of another kind", "a key more",
+                                    "a symbol of the wrong shape"])
+def test_a_planted_checked_contract_is_a_miss(tmp_path, monkeypatch, tamper):
+    from contractlang.language import tree_cache
+
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    path = EVAL[1]
+    text = (ROOT / path).read_text(encoding="utf-8")
+    genuine = tree_cache.checked_to_plain(checked_afresh(path, text))
+    name = tree_cache.checked_entry_name(path, text, parser.grammar_text())
+    cache.store(name, genuine)
+    assert what_it_knows(tree_cache.load_checked(name, path, text)) == what_it_knows(checked_afresh(path, text))
+    cache.store(name, planted(genuine, tamper))
+    assert tree_cache.load_checked(name, path, text) is None
+
+
+def test_eval_and_check_from_a_cache_print_what_they_print_afresh(tmp_path):
+    environment = {**os.environ, "CONTRACT_CACHE_DIR": str(tmp_path / "cache")}
+    environment.pop("CONTRACT_DEBUG", None)
+    contract = tmp_path / "order.contract"
+    contract.write_text(ORDER, encoding="utf-8")
+    scenario = tmp_path / "order.toml"
+    scenario.write_text("until = 2024-12-31\n", encoding="utf-8")
+    commands = [["check", str(contract)], ["eval", str(contract), str(scenario), "--format", "json"]]
+    runs = [[subprocess.run([sys.executable, "-m", "contractlang.cli", *command], capture_output=True, text=True,
+                            cwd=ROOT, env=environment, timeout=120) for command in commands] for _ in range(2)]
+    cold, warm = ([(done.returncode, done.stdout, done.stderr) for done in each] for each in runs)
+    assert cold == warm
+    assert cold[0][2].startswith(f"{contract}:14:3: warning: on 2024-06-01 the rule of §2 reads 'principal'")
+    assert any(name.endswith("-checked.json") for name in os.listdir(tmp_path / "cache"))

@@ -2,7 +2,8 @@
 
 Three things are kept: Lark's compiled parser tables, the syntax trees of
 contract files (keyed by their text, the grammar and the code that builds
-trees), and the holiday lists of calendars (keyed by the holidays package
+trees), alone and with what the checker found (keyed by the code that checks
+too), and the holiday lists of calendars (keyed by the holidays package
 installed). The cache is an optimisation, so it must never change an outcome:
 
 - Entries are plain JSON, read with a parser that cannot run code, behind a
