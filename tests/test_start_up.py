@@ -261,3 +261,41 @@ def test_eval_and_check_from_a_cache_print_what_they_print_afresh(tmp_path):
     assert cold == warm
     assert cold[0][2].startswith(f"{contract}:14:3: warning: on 2024-06-01 the rule of §2 reads 'principal'")
     assert any(name.endswith("-checked.json") for name in os.listdir(tmp_path / "cache"))
+
+
+# ------------------------------------------------------------ price series read at one go
+
+@pytest.mark.parametrize("body, signed, expected", [
+    ("2004-01-05,1.25\n2004-01-06,007.50\n", False, {"2004-01-05": "1.25", "2004-01-06": "7.50"}),
+    ("2004-01-05,1.25\n2004-01-06,2", False, {"2004-01-05": "1.25", "2004-01-06": "2"}),  # no final newline
+    ("2004-01-05,-0.0025\n2004-01-06,0\n", True, {"2004-01-05": "-0.0025", "2004-01-06": "0"}),
+    ("2004-01-05,1.25\n\n2004-01-06,2\n", False, {"2004-01-05": "1.25", "2004-01-06": "2"}),  # a blank line
+    ("2004-01-05, 1.25\n", False, {"2004-01-05": "1.25"}),  # a space: read row by row
+])
+def test_a_series_reads_the_same_at_one_go_and_row_by_row(tmp_path, body, signed, expected):
+    from decimal import Decimal
+    from datetime import date
+
+    from contractlang.inputs.scenario import load_price_csv
+
+    path = tmp_path / "prices.csv"
+    path.write_text(("date,value\n" if signed else "date,price\n") + body, encoding="utf-8")
+    read = load_price_csv(str(path), signed)
+    assert read == {date.fromisoformat(day): Decimal(value) for day, value in expected.items()}
+    assert [str(value) for value in read.values()] == list(expected.values())
+
+
+@pytest.mark.parametrize("body, message", [
+    ("2004-01-05,1.25\n2004-01-05,1.30\n", "3:1: error: 2004-01-05 appears twice in the price series"),
+    ("2004-02-30,1.25\n", "2:1: error: "),
+    ("2004-01-05,0\n", "2:12: error: "),
+])
+def test_a_series_not_plainly_right_is_read_row_by_row_and_says_where(tmp_path, body, message):
+    from contractlang.diagnostics import ContractError
+    from contractlang.inputs.scenario import load_price_csv
+
+    path = tmp_path / "prices.csv"
+    path.write_text("date,price\n" + body, encoding="utf-8")
+    with pytest.raises(ContractError) as problem:
+        load_price_csv(str(path))
+    assert problem.value.render().startswith(f"{path}:{message}")
