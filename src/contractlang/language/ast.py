@@ -26,8 +26,9 @@ def _frozen_node(cls):
     """A frozen attrs class whose equality, hash and repr are Node's, shared by every node class.
 
     attrs would compile those three methods for each of the eighty classes in
-    every process, half the cost of importing this module."""
-    return attrs.frozen(cls, eq=False, repr=False)
+    every process, half the cost of importing this module. Not slotted: Node has
+    no slots, so its instances keep a dict anyway, and a slotted class is made twice."""
+    return attrs.frozen(cls, eq=False, repr=False, slots=False)
 
 
 class Node:

@@ -34,13 +34,14 @@ from .checked import NO_DEFAULT, CheckedContract, EventSpec, FieldSpec, Symbol
 
 def load_tree(name: str) -> ast.Contract | None:
     """The syntax tree stored under `name`, or None if there is none or it is not a sound tree."""
-    plain = cache.load(name)
-    if plain is None:
-        return None
-    try:
-        return tree_from_plain(plain)
-    except (ValueError, TypeError, RecursionError):  # TypeError: a class whose fields ast declares unkeepable
-        return None
+    with cache.collector_paused():
+        plain = cache.load(name)
+        if plain is None:
+            return None
+        try:
+            return tree_from_plain(plain)
+        except (ValueError, TypeError, RecursionError):  # TypeError: a class whose fields ast declares unkeepable
+            return None
 
 
 def store_tree(name: str, tree: ast.Contract) -> None:
@@ -295,13 +296,14 @@ def _checking_source() -> str:
 def load_checked(name: str, path: str, text: str) -> CheckedContract | None:
     """The checked contract stored under `name` for this path and text, or None if there is none or it is not
     sound."""
-    plain = cache.load(name)
-    if plain is None:
-        return None
-    try:
-        return checked_from_plain(plain, path, text)
-    except (ValueError, TypeError, ArithmeticError, RecursionError):  # ArithmeticError: a default not a number
-        return None
+    with cache.collector_paused():
+        plain = cache.load(name)
+        if plain is None:
+            return None
+        try:
+            return checked_from_plain(plain, path, text)
+        except (ValueError, TypeError, ArithmeticError, RecursionError):  # ArithmeticError: a default not a number
+            return None
 
 
 def store_checked(name: str, contract: CheckedContract) -> None:
