@@ -299,3 +299,21 @@ def test_a_series_not_plainly_right_is_read_row_by_row_and_says_where(tmp_path, 
     with pytest.raises(ContractError) as problem:
         load_price_csv(str(path))
     assert problem.value.render().startswith(f"{path}:{message}")
+
+
+def test_a_checked_contract_the_cache_cannot_keep_leaves_its_tree_kept(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from contractlang.cli import main
+    from contractlang.language import tree_cache
+
+    def unkeepable(contract):
+        raise TypeError("a field this cache does not know")
+
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(tree_cache, "checked_to_plain", unkeepable)
+    path = str(ROOT / EVAL[1])
+    done = CliRunner().invoke(main, ["check", path])
+    assert (done.exit_code, done.output) == (0, f"{path}: ok (33 sections, 14 event types)\n")
+    kept = sorted(name for name in os.listdir(tmp_path / "cache") if name.startswith("tree-"))
+    assert len(kept) == 1 and not kept[0].endswith("-checked.json")

@@ -106,8 +106,9 @@ def _checked_contract(path: str):
         from .language.checker import check
         from .language.parser import parse
 
-        contract = check(parse(text, path), path, text)
-        tree_cache.store_checked(name, contract)
+        contract = check(parse(text, path, cached=False), path, text)  # the entry below keeps the tree too
+        if not tree_cache.store_checked(name, contract):
+            parse(text, path)  # a contract the cache cannot keep checked: its tree alone, for the next start
     return contract
 
 

@@ -100,10 +100,13 @@ def parse_with_comments(text: str, path: str = "<contract>") -> tuple[ast.Contra
     return tree, [(token.line, str(token).rstrip()) for token in _comments]
 
 
-def parse(text: str, path: str = "<contract>") -> ast.Contract:
+def parse(text: str, path: str = "<contract>", *, cached: bool = True) -> ast.Contract:
     """Parse contract source text into a syntax tree, or raise ContractError.
 
-    Trees of texts parsed before come from the on-disk cache."""
+    Trees of texts parsed before come from the on-disk cache (unless not `cached`: a caller that keeps
+    the tree in an entry of its own)."""
+    if not cached:
+        return _parse(text, path)
     name = f"tree-{cache.key(grammar_text(), _builder_source(), path, text)}.json"
     tree = tree_cache.load_tree(name)
     if tree is not None:

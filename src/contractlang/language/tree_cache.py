@@ -21,7 +21,7 @@ import os
 import sys
 import types
 import typing
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import attrs
@@ -270,8 +270,10 @@ _KEPT_FIELDS = {
     FieldSpec: ("type", "default"),
     Diagnostic: ("message", "span", "source", "severity"),
 }
-_DEFAULTS_TO_PLAIN = {Decimal: str, date: date.isoformat, time: time.isoformat, str: str}
-_DEFAULTS_FROM_PLAIN = {"Decimal": Decimal, "date": date.fromisoformat, "time": time.fromisoformat, "str": str}
+_DEFAULTS_TO_PLAIN = {Decimal: str, date: date.isoformat, time: time.isoformat, datetime: datetime.isoformat,
+                      str: str}
+_DEFAULTS_FROM_PLAIN = {"Decimal": Decimal, "date": date.fromisoformat, "time": time.fromisoformat,
+                        "datetime": datetime.fromisoformat, "str": str}
 
 
 def checked_entry_name(path: str, text: str, grammar: str) -> str:
@@ -306,12 +308,14 @@ def load_checked(name: str, path: str, text: str) -> CheckedContract | None:
             return None
 
 
-def store_checked(name: str, contract: CheckedContract) -> None:
+def store_checked(name: str, contract: CheckedContract) -> bool:
+    """Keep a checked contract under `name`; False when it holds what cannot be kept."""
     try:
         plain = checked_to_plain(contract)
     except (TypeError, RecursionError):  # not kept: checked again next time
-        return
+        return False
     cache.store(name, plain)
+    return True
 
 
 def checked_to_plain(contract: CheckedContract) -> dict:
