@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import lark
@@ -60,6 +61,7 @@ def test_the_shipped_tables_parse_every_contract_as_tables_built_afresh(tmp_path
 
 
 def test_a_first_start_takes_the_shipped_tables_builds_none_and_keeps_them_in_the_cache(tmp_path):
+    """Nor does it import the holidays package: the holiday lists it needs ship too."""
     folder = tmp_path / "cache"
     environment = {**os.environ, "CONTRACT_CACHE_DIR": str(folder)}
     environment.pop("CONTRACT_DEBUG", None)
@@ -68,7 +70,10 @@ def test_a_first_start_takes_the_shipped_tables_builds_none_and_keeps_them_in_th
                        "def refuse(*arguments, **options): raise SystemExit('the parser tables were built')\n"
                        "lark.Lark.__init__ = refuse\n"
                        "from contractlang.cli import main\n"
-                       "main(sys.argv[1:], prog_name='contract')\n")
+                       "try:\n"
+                       "    main(sys.argv[1:], prog_name='contract')\n"
+                       "finally:\n"
+                       "    if 'holidays' in sys.modules: print('the holidays package was imported', file=sys.stderr)\n")
     first = subprocess.run([sys.executable, "-c", refuse_to_build, *EVAL], capture_output=True, text=True,
                            cwd=ROOT, env=environment, timeout=120)
     assert (first.returncode, first.stderr) == (0, "")
@@ -274,7 +279,6 @@ def test_eval_and_check_from_a_cache_print_what_they_print_afresh(tmp_path):
 ])
 def test_a_series_reads_the_same_at_one_go_and_row_by_row(tmp_path, body, signed, expected):
     from decimal import Decimal
-    from datetime import date
 
     from contractlang.inputs.scenario import load_price_csv
 
@@ -317,3 +321,48 @@ def test_a_checked_contract_the_cache_cannot_keep_leaves_its_tree_kept(tmp_path,
     assert (done.exit_code, done.output) == (0, f"{path}: ok (33 sections, 14 event types)\n")
     kept = sorted(name for name in os.listdir(tmp_path / "cache") if name.startswith("tree-"))
     assert len(kept) == 1 and not kept[0].endswith("-checked.json")
+
+
+# ------------------------------------------------------------ holiday lists shipped with the package
+
+SUBDIVISIONS = {"US": None, "US-FL": "FL", "US-CA": "CA", "US-NY": "NY"}
+
+
+def listed_by_the_holidays_package(calendar: str, year: int) -> frozenset:
+    import holidays
+    from holidays.countries.united_states import UnitedStates
+
+    if calendar == "XFED":
+        return frozenset(holidays.financial_holidays("XFED", years=year))
+    return frozenset(UnitedStates(subdiv=SUBDIVISIONS[calendar], years=year))
+
+
+def test_every_holiday_list_is_the_holidays_packages_shipped_or_not(tmp_path, monkeypatch):
+    from contractlang.stdlib import calendars
+
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    calendars.holidays_in.cache_clear()
+    years = [calendars.SHIPPED_YEARS[0] - 1, *calendars.SHIPPED_YEARS, calendars.SHIPPED_YEARS[-1] + 1]
+    try:
+        for calendar in ("US", "US-FL", "US-CA", "US-NY", "XFED"):
+            for year in years:
+                assert calendars.holidays_in(calendar, year) == listed_by_the_holidays_package(calendar, year), (
+                    calendar, year)
+    finally:
+        calendars.holidays_in.cache_clear()
+    assert date(2002, 7, 4) in calendars.holidays_in("US", 2002)
+    calendars.holidays_in.cache_clear()
+
+
+def test_holiday_lists_shipped_for_another_holidays_package_are_not_taken(tmp_path):
+    planted = tmp_path / "holiday_lists.json"
+    planted.write_text(json.dumps({"holidays": "0.0"}) + "\n" + json.dumps({"US": {"2002": []}}) + "\n",
+                       encoding="utf-8")
+    environment = {**os.environ, "CONTRACT_CACHE_DIR": str(tmp_path / "cache")}
+    program = ("import sys\n"
+               "from contractlang.stdlib import calendars\n"
+               f"calendars.SHIPPED_HOLIDAYS = {str(planted)!r}\n"
+               "print(sorted(str(day) for day in calendars.holidays_in('US', 2002))[:2], 'holidays' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, env=environment,
+                          timeout=120)
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", "['2002-01-01', '2002-01-21'] True\n")
