@@ -49,10 +49,13 @@ EVENT_TYPES = {"initial_exchange": "IED", "interest": "IP", "capitalization": "I
                "fixed_rate_reset": "RRF", "fee": "FP", "purchase": "PRD", "termination": "TD", "maturity": "MD"}
 
 
-def date_and_time(value: str) -> tuple[str, str]:
-    """An ACTUS date-time "2013-12-31T23:59:59" as its ISO date and its time of day."""
+def day_of(value: str) -> str:
+    """An ACTUS date-time at midnight ("2013-01-01T00:00:00") as its ISO date; another time is refused,
+    since the template's parameter is a Date."""
     day, _, time = value.partition("T")
-    return day, time or "00:00:00"
+    if time not in ("", "00:00", "00:00:00"):
+        raise ValueError(f"{value}: the template takes this term as a date, and it has a time of day")
+    return day
 
 
 def scenario_for(case: dict) -> dict:
@@ -64,9 +67,9 @@ def scenario_for(case: dict) -> dict:
         if name in IGNORED:
             continue
         if name in DATES:
-            params[DATES[name]] = date_and_time(text)[0]
-        elif name == "maturityDate":
-            params["maturity_date"], params["maturity_time"] = date_and_time(text)
+            params[DATES[name]] = day_of(text)
+        elif name == "maturityDate":  # a DateTime parameter: the value as ACTUS gives it
+            params["maturity_date"] = text
         elif name in NUMBERS:
             params[NUMBERS[name]] = text
         elif name in CODES:
@@ -85,6 +88,6 @@ def scenario_for(case: dict) -> dict:
     series_name = terms.get("marketObjectCodeOfRateReset")
     if series_name:
         observed = case["dataObserved"][series_name]["data"]
-        scenario["market"] = {"rate_index": {date_and_time(point["timestamp"])[0]: str(point["value"])
+        scenario["market"] = {"rate_index": {day_of(point["timestamp"]): str(point["value"])
                                              for point in observed}}
     return scenario

@@ -3,8 +3,8 @@
 Each case's terms become a scenario by renaming only (tests/actus_convert.py); every event the
 case expects must come out of `contract eval --format json`, in order, with its date, type, payoff,
 notional principal, nominal interest rate and accrued interest within 1e-9, and no other event may.
-The date is the day: an effect has no time of day, so pam25's 23:59:59 is compared as its day
-(a LANGUAGE GAP noted in the template).
+An effect with a time of day (the template's MD, at the Maturity Date's own time) is compared with
+the case's date and time; one without is compared by its day.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ PARTY = "Party"  # the template's record creator, whose sign ACTUS reports
 
 
 def expected_events(case: dict) -> list[tuple]:
-    return [(r["eventDate"][:10], r["eventType"], Decimal(str(r["payoff"])), Decimal(str(r["notionalPrincipal"])),
+    return [(moment(r["eventDate"]), r["eventType"], Decimal(str(r["payoff"])), Decimal(str(r["notionalPrincipal"])),
              Decimal(str(r["nominalInterestRate"])), Decimal(str(r["accruedInterest"]))) for r in case["results"]]
 
 
@@ -41,13 +41,23 @@ def template_events(tmp_path: Path, case: dict) -> list[tuple]:
         assert effect["kind"] == "payment", effect
         amount = Decimal(effect["amount"])
         snapshot = effect["snapshot"]
-        events.append((effect["date"], EVENT_TYPES[effect["purpose"]], amount if effect["payee"] == PARTY else -amount,
+        events.append(((effect["date"], effect.get("time")), EVENT_TYPES[effect["purpose"]], amount if effect["payee"] == PARTY else -amount,
                        Decimal(snapshot["notional"]), Decimal(snapshot["rate"]), Decimal(snapshot["accrued"])))
     return events
 
 
+def moment(event_date: str) -> tuple[str, str]:
+    """An ACTUS event date "2013-12-31T23:59:59" (or "...T00:00") as its day and its time to the second."""
+    day, _, at = event_date.partition("T")
+    return day, (at + ":00" if len(at) == 5 else at)
+
+
+def same_moment(actual: tuple[str, str | None], expected: tuple[str, str]) -> bool:
+    return actual[0] == expected[0] and (actual[1] is None or actual[1] == expected[1])
+
+
 def close(actual: tuple, expected: tuple) -> bool:
-    return actual[:2] == expected[:2] and all(abs(a - e) <= TOLERANCE for a, e in zip(actual[2:], expected[2:]))
+    return same_moment(actual[0], expected[0]) and actual[1] == expected[1] and all(abs(a - e) <= TOLERANCE for a, e in zip(actual[2:], expected[2:]))
 
 
 @pytest.mark.parametrize("identifier", list(CASES))

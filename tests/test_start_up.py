@@ -38,7 +38,7 @@ def test_the_shipped_parser_tables_are_made_for_this_grammar():
 
 @pytest.fixture(scope="module")
 def runtime_options():
-    return {"propagate_positions": True}
+    return parser.lark_runtime_options()
 
 
 @pytest.fixture(scope="module")

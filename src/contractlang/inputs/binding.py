@@ -22,6 +22,7 @@ from .scenario import BoundEvent, RawScenario, RawValue, decimal_value, parse_da
 
 
 _TIME_OF_DAY = re.compile(r"\d{2}:\d{2}(:\d{2})?")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
 
 
 def _describe(type_: T.Type) -> str:
@@ -39,6 +40,8 @@ def _describe(type_: T.Type) -> str:
         return "a whole number of days"
     if type_ == T.TIME:
         return 'a time of day (17:00:00, or "17:00")'
+    if type_ == T.DATETIME:
+        return 'a date and time (2029-06-30T17:00:00, or "2029-06-30T17:00", with an offset such as -04:00 if not local)'
     if isinstance(type_, T.Enum):
         return "one of " + ", ".join(f'"{m}"' for m in type_.members)
     if isinstance(type_, T.Optional):
@@ -46,8 +49,11 @@ def _describe(type_: T.Type) -> str:
     return str(type_)
 
 
-def coerce(raw, type_: T.Type, *, what: str, span: Span | None, text: str | None = None):
-    """A raw scenario or command-line value as the runtime value of a declared type."""
+def coerce(raw, type_: T.Type, *, what: str, span: Span | None, text: str | None = None, zone: str | None = None):
+    """A raw scenario or command-line value as the runtime value of a declared type.
+
+    A date and time with an offset (or Z) is turned into the contract's time `zone`; one without is
+    already local time there."""
     def fail(detail: str = ""):
         message = f"{what} must be {_describe(type_)}, not {shown(raw)}{detail}"
         raise ContractError(Diagnostic(message, span, text))
@@ -55,7 +61,7 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | None, text: str | None
     if isinstance(type_, T.Optional):
         if raw is None or raw == "none":
             return None
-        return coerce(raw, type_.inner, what=what, span=span, text=text)
+        return coerce(raw, type_.inner, what=what, span=span, text=text, zone=zone)
     if isinstance(type_, T.Number):
         # a plain number may be an exact ratio, "1/3" (read exactly, never as 0.333333)
         number = ratio_value(raw) if type_.unit.is_plain else decimal_value(raw)
@@ -86,6 +92,18 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | None, text: str | None
         if isinstance(raw, str) and _TIME_OF_DAY.fullmatch(raw):
             return time.fromisoformat(raw)
         fail()
+    if type_ == T.DATETIME:
+        if isinstance(raw, str) and _MOMENT.fullmatch(raw):
+            raw = datetime.fromisoformat(raw)
+        if not isinstance(raw, datetime):
+            fail()
+        if raw.tzinfo is not None:
+            if zone is None:
+                fail(" (a time with an offset needs the contract's time zone, `time zone \"...\"`, to be turned into)")
+            from zoneinfo import ZoneInfo
+
+            raw = raw.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        return raw.replace(microsecond=0) if raw.microsecond == 0 else fail(" (to the second)")
     if type_ == T.BOOL:
         if isinstance(raw, bool):
             return raw
@@ -104,7 +122,7 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | None, text: str | None
     fail()
 
 
-def bind_events(scenario: RawScenario, specs: dict) -> list[BoundEvent]:
+def bind_events(scenario: RawScenario, specs: dict, zone: str | None = None) -> list[BoundEvent]:
     """The scenario's events, checked against the contract's declarations and typed."""
     bound = []
     for event in scenario.events:
@@ -123,7 +141,7 @@ def bind_events(scenario: RawScenario, specs: dict) -> list[BoundEvent]:
                     f"{where}: unknown field '{name}'" + (f"; did you mean '{hint}'?" if hint else "")
                     + f" ({event.type} has: {', '.join(['date'] + list(spec.fields))})", raw.span, scenario.text))
             fields[name] = coerce(raw.value, spec.fields[name].type, what=f"{where}: field '{name}'",
-                                  span=raw.span, text=scenario.text)
+                                  span=raw.span, text=scenario.text, zone=zone)
         for name, field in spec.fields.items():
             if name not in fields:
                 if field.default is NO_DEFAULT:
@@ -168,11 +186,12 @@ def inputs_for(contract, scenario: RawScenario | None, sets: dict, assumes: dict
                         raise CommandLineError(Diagnostic(f"--{'set' if noun == 'parameter' else 'assume'}: {message}"))
                     raise ContractError(Diagnostic(message, span, text))
                 if source == "scenario":
-                    typed = coerce(value, symbol.type, what=f"{noun} '{name}'", span=span, text=text)
+                    typed = coerce(value, symbol.type, what=f"{noun} '{name}'", span=span, text=text,
+                                   zone=contract.time_zone)
                 else:
                     option = f"--{'set' if noun == 'parameter' else 'assume'}"
                     try:
-                        typed = coerce(value, symbol.type, what=f"{option} {name}", span=None)
+                        typed = coerce(value, symbol.type, what=f"{option} {name}", span=None, zone=contract.time_zone)
                     except ContractError as problem:
                         raise CommandLineError(problem.diagnostics) from None
                 target[name] = Setting(typed, source, span)
@@ -194,5 +213,5 @@ def inputs_for(contract, scenario: RawScenario | None, sets: dict, assumes: dict
         raise ContractError(Diagnostic(
             f"this contract has several market series ({', '.join(markets)}): give each as [market.NAME], "
             "not one 'prices'", Span(scenario.path, 1, 1), scenario.text))
-    inputs.events = bind_events(scenario, contract.events) if scenario else []
+    inputs.events = bind_events(scenario, contract.events, contract.time_zone) if scenario else []
     return inputs

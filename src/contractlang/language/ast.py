@@ -246,6 +246,15 @@ class IfExpr(Expr):
 
 
 @_frozen_node
+class AtTime(Expr):
+    """`DATE at TIME`: a moment, the date and time of day together (a DateTime)."""
+
+    date: Expr
+    time: Expr
+    span: Span | None = _span()
+
+
+@_frozen_node
 class Binary(Expr):
     """Arithmetic (+ - * /), comparison, `and`, `or`, `in` and `??`."""
 
@@ -546,6 +555,14 @@ class MarketDecl(Item):
 
 
 @_frozen_node
+class TimeZoneDecl(Item):
+    """`time zone "America/New_York"`: the zone of every time of day of the contract and its scenarios."""
+
+    zone: str
+    span: Span | None = _span()
+
+
+@_frozen_node
 class Precondition(Item):
     condition: Expr
     reason: str
@@ -576,9 +593,12 @@ class FieldDecl(Node):
 
 @_frozen_node
 class EventDecl(Item):
+    """`event NAME [at FIELD] { fields } [effective DATE]`; FIELD, a Time, is the time of day it happens."""
+
     name: str
     fields: tuple[FieldDecl, ...]
     effective: Expr | None = None
+    time_field: str | None = None
     span: Span | None = _span()
 
 

@@ -6,6 +6,7 @@ the call, and the scope and context it stands in.
 
 from __future__ import annotations
 
+from ..diagnostics import closest
 from . import ast
 from . import types as T
 from .scope import Context
@@ -52,7 +53,7 @@ def _same_numbers(function: str):
         types = [checker.expr(a.value, scope, context) for a in node.arguments]
         if len(types) == 1 and isinstance(types[0], T.ListOf):  # the least or greatest of a list
             element = types[0].element
-            if not (isinstance(element, T.Number) or element in (T.DATE, T.DAYS, T.TIME)):
+            if not (isinstance(element, T.Number) or element in T.ORDERED):
                 checker.problem(f"{function}() needs numbers or dates, not {T.describe(element)}", node)
             return element
         first = types[0]
@@ -131,6 +132,30 @@ def _average(checker, node, scope, context):
         checker.expect(checker.expr(node.arguments[1].value, scope, context), T.DATE, node.arguments[1].value, "the date")
         checker.expect(checker.expr(node.arguments[2].value, scope, context), T.INTEGER, node.arguments[2].value,
                        "the number of observations")
+    return series if isinstance(series, T.Number) else T.Simple("Unknown")
+
+
+def _weighted_average(checker, node, scope, context):
+    """`weighted_average_before(SERIES, WEIGHTS, D, N)`: the mean of the N latest observations of SERIES
+    before D, each weighted by the observation of WEIGHTS on its day (a volume-weighted price)."""
+    series = _market_argument(checker, node, scope, context)
+    if len(node.arguments) != 4 or any(a.name is not None for a in node.arguments):
+        checker.problem("weighted_average_before() takes a market series, the series of its weights (volumes), "
+                        "a date and a number of observations", node)
+        return T.Simple("Unknown")
+    weights = node.arguments[1].value
+    symbol = checker.symbols.get(weights.name) if isinstance(weights, ast.Name) else None
+    if symbol is None or symbol.kind != "market":
+        if isinstance(weights, ast.Name):
+            checker.unknown(weights.name, weights, kinds=("market",))
+        else:
+            checker.problem("the weights of weighted_average_before() are a market series (declared with 'market')",
+                            weights)
+    else:
+        checker.types[id(weights)] = symbol.type
+    checker.expect(checker.expr(node.arguments[2].value, scope, context), T.DATE, node.arguments[2].value, "the date")
+    checker.expect(checker.expr(node.arguments[3].value, scope, context), T.INTEGER, node.arguments[3].value,
+                   "the number of observations")
     return series if isinstance(series, T.Number) else T.Simple("Unknown")
 
 
@@ -280,6 +305,46 @@ def _money(checker, node, scope, context):
     return T.Number(T.Unit.of(currency)) if currency else T.Simple("Unknown")
 
 
+def _counted_as(checker, node, scope, context):
+    """`counted_as(x, SECURITY)`: x with the shares in its unit counted as shares of SECURITY (or as `shares`
+    of any class), one for one. Units of different securities never meet otherwise, so a crossing is written
+    where the document makes it (a price per share of any class as the price of a Safe Preferred share)."""
+    if len(node.arguments) != 2 or any(a.name is not None for a in node.arguments):
+        given = len(node.arguments)
+        checker.problem("counted_as() takes a number and the security to count its shares as, "
+                        f"not {given} value{'s' if given != 1 else ''}", node)
+        return T.Simple("Unknown")
+    value, security = (a.value for a in node.arguments)
+    found = checker.expr(value, scope, context)
+    name = security.name if isinstance(security, ast.Name) else None
+    if name not in checker.securities and name not in T.SHARE_NAMES:
+        hint = closest(name, checker.securities + ["shares"]) if name else None
+        checker.problem("counted_as() counts shares as those of a security the contract declares, or as 'shares'"
+                        + (f"; did you mean '{hint}'?" if hint else "")
+                        + f" (it declares: {', '.join(checker.securities) or 'none'})", security)
+        return T.Simple("Unknown")
+    if T.is_unknown(found):
+        return found
+    unit = found.unit if isinstance(found, T.Number) else T.PLAIN
+    counted = [(base, exponent) for base, exponent in unit.powers if base in checker.securities or base == T.SHARE]
+    if len(counted) != 1 or abs(counted[0][1]) != 1:
+        if not counted:
+            what = "no shares"
+        elif len(counted) > 1:
+            what = "the shares of several securities"
+        else:
+            what = f"{counted[0][0]} to the power {counted[0][1]}"
+        checker.problem(f"counted_as() counts the shares of one security, and {T.describe(found)} has {what}", value)
+        return T.Simple("Unknown")
+    base, exponent = counted[0]
+    target = T.SHARE if name in T.SHARE_NAMES else name
+    if base == target:
+        checker.problem(f"{T.describe(found)} is already counted in {target}: there is nothing to count", security)
+        return found
+    change = T.Unit.of(target) / T.Unit.of(base)
+    return T.Number(found.unit * change if exponent == 1 else found.unit / change, found.integral)
+
+
 BUILTIN_FUNCTIONS = {
     "min": _same_numbers("min"),
     "max": _same_numbers("max"),
@@ -303,6 +368,7 @@ BUILTIN_FUNCTIONS = {
     "quote_before": _quote,
     "quote_on_or_before": _quote,
     "average_before": _average,
+    "weighted_average_before": _weighted_average,
     "accrued": _accrual(False),
     "settle": _accrual(True),
     "pending": _pending,
@@ -319,4 +385,5 @@ BUILTIN_FUNCTIONS = {
     "plain": _plain,
     "is_whole": _is_whole,
     "money": _money,
+    "counted_as": _counted_as,
 }

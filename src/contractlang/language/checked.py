@@ -27,10 +27,12 @@ class FieldSpec:
 
 @attrs.frozen
 class EventSpec:
-    """An event a scenario may contain: its name and its fields, in order."""
+    """An event a scenario may contain: its name and its fields, in order, and the field that gives
+    its time of day, if it has one."""
 
     name: str
     fields: dict
+    time_field: str | None = None
 
 
 @attrs.define
@@ -65,6 +67,12 @@ class CheckedContract:
     @property
     def title(self) -> str:
         return self.tree.title
+
+    @functools.cached_property
+    def time_zone(self) -> str | None:
+        """The zone every time of day of the contract is in (`time zone "..."`), if it says one."""
+        return next((item.zone for section in self.tree.sections for item in section.items
+                     if isinstance(item, ast.TimeZoneDecl)), None)
 
     @functools.cached_property
     def functions(self) -> dict[str, ast.Function]:

@@ -44,6 +44,8 @@ class Checker(ExpressionChecks):
         self.members: dict[str, T.Enum] = {}
         self.accrual_bases: set[str] = set()
         self.deadlines: set[str] = set()  # the names of items rules schedule with `on DATE as NAME`
+        self.time_zone: ast.TimeZoneDecl | None = None
+        self.issued: set[str | None] = set()  # the securities `issue` statements name (None: one a run computes)
 
     # ------------------------------------------------------------- reporting
     def problem(self, message: str, node: ast.Node | None) -> None:
@@ -78,7 +80,7 @@ class Checker(ExpressionChecks):
                     if field.default is not None:
                         default = _literal_value(field.default)
                     fields[field.name] = FieldSpec(self.resolve_type(field.type, report=False), default)
-                events[node.name] = EventSpec(node.name, fields)
+                events[node.name] = EventSpec(node.name, fields, node.time_field)
                 event_sections[node.name] = symbol.section
         checked = CheckedContract(self.contract, self.path, self.text, self.symbols, self.types, events,
                                   event_sections, tuple(self.currencies))
@@ -90,6 +92,10 @@ class Checker(ExpressionChecks):
         seen: dict[str, ast.Node] = {}
         for declaration in self.contract.declarations:
             name = declaration.name
+            if name in T.SHARE_NAMES:
+                self.problem(f"'{name}' is the unit of a count of shares of any class: "
+                             "a security is named otherwise", declaration)
+                continue
             if name in seen or name in T.BUILTIN_TYPES or name in ("days", "day", "List", "today", "until"):
                 self.problem(f"'{name}' is already defined", declaration)
                 continue
@@ -181,11 +187,11 @@ class Checker(ExpressionChecks):
             base = T.BUILTIN_TYPES[node.name]
         elif node.name in self.enums:
             base = self.enums[node.name]
-        elif node.name in self.currencies or node.name in self.securities:
-            base = T.Number(T.Unit.of(node.name))
+        elif node.name in self.currencies or node.name in self.securities or node.name in T.SHARE_NAMES:
+            base = T.Number(self.unit_of(node.name, node))
         else:
             if report:
-                known = list(T.BUILTIN_TYPES) + list(self.enums) + self.currencies + self.securities
+                known = list(T.BUILTIN_TYPES) + list(self.enums) + self.currencies + self.securities + ["shares"]
                 hint = closest(node.name, known)
                 self.problem(f"unknown type '{node.name}'" + (f"; did you mean '{hint}'?" if hint else ""), node)
             base = T.Simple("Unknown")
@@ -199,7 +205,9 @@ class Checker(ExpressionChecks):
     def unit_of(self, name: str, node: ast.Node) -> T.Unit:
         if name in self.currencies or name in self.securities:
             return T.Unit.of(name)
-        hint = closest(name, self.currencies + self.securities)
+        if name in T.SHARE_NAMES:
+            return T.Unit.of(T.SHARE)
+        hint = closest(name, self.currencies + self.securities + ["shares"])
         raise UnknownUnit(f"unknown unit '{name}': declare it with 'currency' or 'security'"
                          + (f"; did you mean '{hint}'?" if hint else ""))
 
@@ -288,6 +296,23 @@ class Checker(ExpressionChecks):
                     self.check_accrual(item, scope, context)
                 elif isinstance(item, ast.EventDecl):
                     self.check_event_decl(item, context)
+                elif isinstance(item, ast.TimeZoneDecl):
+                    self.check_time_zone(item)
+
+    def check_time_zone(self, item: ast.TimeZoneDecl) -> None:
+        from zoneinfo import available_timezones, ZoneInfo, ZoneInfoNotFoundError
+
+        if self.time_zone is not None:
+            self.problem(f"the contract's time zone is already given (line {self.time_zone.span.line}): "
+                         "every time of day of a contract is in one zone", item)
+            return
+        self.time_zone = item
+        try:
+            ZoneInfo(item.zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            hint = closest(item.zone, sorted(available_timezones()))
+            self.problem(f"'{item.zone}' is not a time zone of the IANA database"
+                         + (f"; did you mean '{hint}'?" if hint else " (for example \"America/New_York\")"), item)
 
     def require_literal(self, node: ast.Expr, what: str) -> None:
         if _literal_value(node) is NO_DEFAULT:
@@ -371,6 +396,18 @@ class Checker(ExpressionChecks):
             scope = self.global_scope()
             scope.names["date"] = T.DATE
             self.expect(self.expr(item.effective, scope, context), T.DATE, item.effective, "the effective date")
+        if item.time_field is not None:
+            timed = next((f for f in item.fields if f.name == item.time_field), None)
+            if timed is None:
+                self.problem(f"'{item.time_field}' is not a field of {item.name}: an event happens at the time of day "
+                             "one of its fields gives", item)
+            elif self.resolve_type(timed.type, report=False) != T.TIME:
+                self.problem(f"the time of day of {item.name} is a Time field, and '{timed.name}' is not one", timed)
+
+    def expect_moment(self, found: T.Type, node: ast.Expr, what: str) -> None:
+        """A scheduled item runs on a date (at the start of the day) or at a moment (a DateTime)."""
+        if found != T.DATETIME:
+            self.expect(found, T.DATE, node, what + " (a Date, or a DateTime: DATE at TIME)")
 
     def event_record_type(self, name: str) -> T.Type:
         return T.Simple(f"event {name}")
@@ -379,13 +416,15 @@ class Checker(ExpressionChecks):
     def check_rules(self) -> None:
         handled: dict[str, ast.UponRule] = {}
         claimed = set()
-        for section in self.contract.sections:  # one pass: the events claimed, the deadlines named
+        for section in self.contract.sections:  # one pass: the events claimed, the deadlines named, the securities issued
             for item in section.items:
                 if isinstance(item, (ast.TextItem, ast.NotComputed, ast.Example, ast.Invariant)):
                     continue  # neither claims nor schedules
                 for node in ast.walk(item):
                     if isinstance(node, ast.Claim):
                         claimed.add(node.event)
+                    elif isinstance(node, ast.Issue):
+                        self.issued.add(node.security.value if isinstance(node.security, ast.StringLit) else None)
                     elif isinstance(node, ast.Defer) and node.name is not None:
                         if node.name in self.symbols or node.name in self.members:
                             self.problem(f"'{node.name}' is already defined; name the scheduled item otherwise", node)
@@ -414,13 +453,14 @@ class Checker(ExpressionChecks):
                         scope.names[item.binder] = self.event_record_type(item.event)
                     self.block(item.body, scope, Context(section.label, in_event=True))
                 elif isinstance(item, ast.OnEachRule):
-                    self.expect(self.expr(item.dates, scope, Context(section.label), T.ListOf(T.DATE)),
-                                T.ListOf(T.DATE), item.dates, "the dates of a scheduled rule")
-                    scope.names[item.variable] = T.DATE
+                    found = self.expr(item.dates, scope, Context(section.label), T.ListOf(T.DATE))
+                    if found != T.ListOf(T.DATETIME):
+                        self.expect(found, T.ListOf(T.DATE), item.dates, "the dates of a scheduled rule")
+                    scope.names[item.variable] = found.element if found == T.ListOf(T.DATETIME) else T.DATE
                     self.block(item.body, scope, Context(section.label, in_schedule=True))
                 elif isinstance(item, ast.OnDateRule):
-                    self.expect(self.expr(item.date, scope, Context(section.label)), T.DATE, item.date,
-                                "the date of a scheduled rule")
+                    self.expect_moment(self.expr(item.date, scope, Context(section.label)), item.date,
+                                       "the date of a scheduled rule")
                     self.block(item.body, scope, Context(section.label, in_schedule=True))
                 elif isinstance(item, ast.Action):
                     for parameter in item.parameters:
@@ -520,9 +560,15 @@ class Checker(ExpressionChecks):
             self.options(node.options, PAY_OPTIONS, scope, context, "a payment")
         elif isinstance(node, ast.Issue):
             quantity = self.expr(node.quantity, scope, context)
-            if not (isinstance(quantity, T.Number) and quantity.unit.single_base() in self.securities):
-                self.problem(f"an issue delivers a number of shares of a security, not {quantity}", node.quantity)
+            issued = quantity.unit.single_base() if isinstance(quantity, T.Number) else None
+            if issued not in self.securities:
+                self.problem(f"an issue delivers a number of shares of a security, not {quantity}"
+                             + ("; count them as a security's with counted_as(x, SECURITY)" if issued == T.SHARE else ""),
+                             node.quantity)
             self.expect(self.expr(node.security, scope, context), T.TEXT, node.security, "the security's name")
+            named = node.security.value if isinstance(node.security, ast.StringLit) else None
+            if named in self.securities and issued in self.securities and named != issued:
+                self.problem(f"the shares issued are {issued}, not {named}", node.quantity)
             if isinstance(node.security, ast.StringLit) and node.security.value not in self.securities:
                 hint = closest(node.security.value, self.securities)
                 self.problem(f"'{node.security.value}' is not a security this contract declares"
@@ -551,7 +597,7 @@ class Checker(ExpressionChecks):
         elif isinstance(node, ast.Defer):
             if not context.in_event or context.in_action:
                 self.problem("'on DATE' inside a rule schedules an item for an event: it belongs in an 'upon' rule", node)
-            self.expect(self.expr(node.date, scope, context), T.DATE, node.date, "the date of the scheduled item")
+            self.expect_moment(self.expr(node.date, scope, context), node.date, "the date of the scheduled item")
             self.block(node.body, scope, attrs.evolve(context, in_schedule=False))
         elif isinstance(node, ast.Claim):
             symbol = self.symbols.get(node.event)
@@ -692,6 +738,10 @@ def _literal_value(node: ast.Expr):
         from datetime import time
 
         return time.fromisoformat(node.text)
+    if isinstance(node, ast.AtTime) and isinstance(node.date, ast.DateLit) and isinstance(node.time, ast.TimeLit):
+        from datetime import datetime, time
+
+        return datetime.combine(node.date.value, time.fromisoformat(node.time.text))
     if isinstance(node, ast.NoneLit):
         return None
     if isinstance(node, ast.Name):

@@ -140,6 +140,10 @@ class ExpressionChecks:
             return T.BOOL
         if isinstance(node, ast.Binary):
             return self.binary(node, scope, context, expected)
+        if isinstance(node, ast.AtTime):
+            self.expect(self.expr(node.date, scope, context), T.DATE, node.date, "the date of a moment (DATE at TIME)")
+            self.expect(self.expr(node.time, scope, context), T.TIME, node.time, "the time of a moment (DATE at TIME)")
+            return T.DATETIME
         self.problem(f"unexpected expression {type(node).__name__}", node)  # pragma: no cover
         return T.Simple("Unknown")
 
@@ -197,6 +201,8 @@ class ExpressionChecks:
             fields = {"amount": subject.amount, "period": T.PERIOD}
         elif subject == T.PERIOD:
             fields = {"start": T.DATE, "end": T.DATE}
+        elif subject == T.DATETIME:
+            fields = {"date": T.DATE, "time": T.TIME}
         elif isinstance(subject, T.Pair):
             fields = {"first": subject.first, "second": subject.second}
         elif isinstance(subject, T.Simple) and subject.name in RECORD_FIELDS:
@@ -280,7 +286,7 @@ class ExpressionChecks:
             elif op not in ("==", "!=") and (isinstance(left, T.Optional) or isinstance(right, T.Optional)):
                 self.problem(f"cannot order a value that may be none ({T.describe(left)}, {T.describe(right)}): "
                              "give one with ?? first", node)
-            elif op not in ("==", "!=") and not (isinstance(left, T.Number) or left in (T.DATE, T.DAYS, T.TIME)):
+            elif op not in ("==", "!=") and not (isinstance(left, T.Number) or left in T.ORDERED):
                 self.problem(f"{T.describe(left)} values have no order", node)
             return T.BOOL
         return self.arithmetic(node, op, left, right)
@@ -299,6 +305,10 @@ class ExpressionChecks:
             return T.DATE
         if op == "-" and left == T.DATE and right == T.DAYS:
             return T.DATE
+        if op in ("+", "-") and left == T.DATETIME and right == T.DAYS:
+            return T.DATETIME
+        if op == "+" and left == T.DAYS and right == T.DATETIME:
+            return T.DATETIME
         if op == "-" and left == T.DATE and right == T.DATE:
             return T.DAYS
         if op in ("+", "-") and left == T.DAYS and right == T.DAYS:

@@ -23,6 +23,7 @@ MAX_DEPTH = 200
 
 _TERMINAL_WORDS = {
     "NAME": "a name",
+    "UNIT_NAME": "a name",
     "NUMBER": "a number",
     "PERCENT": "a percentage",
     "DATE": "a date (YYYY-MM-DD)",
@@ -57,7 +58,7 @@ def _parser():
     kept in the cache)."""
     from lark import Lark  # imported on first use: `contract --help` needs no parser
 
-    runtime_options = _runtime_options()
+    runtime_options = lark_runtime_options()
     made_for = tables_made_for()
     name = parser_tables.entry_name(made_for)
     parser = parser_tables.load_lark(name, runtime_options) or parser_tables.load_shipped(made_for, runtime_options)
@@ -67,9 +68,26 @@ def _parser():
     return parser
 
 
-def _runtime_options() -> dict:
-    """What cannot be kept with the tables (a function), given again when they are loaded."""
-    return {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True}
+def lark_runtime_options() -> dict:
+    """What cannot be kept with the tables (a function, the postlexer), given again when they are loaded."""
+    return {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True,
+            "postlex": _UnitsOnTheirLine()}
+
+
+class _UnitsOnTheirLine:
+    """A name is the unit of a number only on the number's line (`5 USD`): `count: Integer = 5` followed by
+    a field on the next line is not the number 5 in a unit named after that field."""
+
+    always_accept = ()
+
+    def process(self, stream):
+        previous = None
+        for token in stream:
+            if token.type in ("NAME", "UNIT_NAME"):
+                on_its_line = previous is not None and previous.type == "NUMBER" and previous.end_line == token.line
+                token.type = "UNIT_NAME" if on_its_line else "NAME"
+            previous = token
+            yield token
 
 
 def tables_made_for() -> dict[str, str]:
@@ -84,7 +102,7 @@ def write_shipped_tables() -> None:
     changes: tests/test_start_up.py fails until then)."""
     from lark import Lark
 
-    runtime_options = _runtime_options()
+    runtime_options = lark_runtime_options()
     parser = Lark(grammar_text(), **TABLE_OPTIONS, **runtime_options)
     parser_tables.write_shipped(tables_made_for(), parser, runtime_options)
 
@@ -411,6 +429,10 @@ def _builder_methods():
     def precondition(self, meta, children):
         return ast.Precondition(children[0], _unquote(children[1])[0], span=self.span(meta))
 
+    @define("time_zone")
+    def time_zone(self, meta, children):
+        return ast.TimeZoneDecl(_unquote(children[0])[0], span=self.span(meta))
+
     @define("accrual")
     def accrual(self, meta, children):
         name, *fields = children
@@ -422,8 +444,9 @@ def _builder_methods():
 
     @define("event_decl")
     def event_decl(self, meta, children):
-        name, *fields, effective = children
-        return ast.EventDecl(str(name), tuple(fields), effective, span=self.span(meta))
+        name, time_field, *fields, effective = children
+        return ast.EventDecl(str(name), tuple(fields), effective, str(time_field) if time_field else None,
+                             span=self.span(meta))
 
     @define("field_decl")
     def field_decl(self, meta, children):
@@ -666,6 +689,10 @@ def _builder_methods():
     def compare(self, meta, children):
         left, operator, right = children
         return ast.Binary(str(operator), left, right, span=self.span(meta))
+
+    @define("at_time")
+    def at_time(self, meta, children):
+        return ast.AtTime(children[0], children[1], span=self.span(meta))
 
     @define("not_")
     def not_(self, meta, children):

@@ -133,6 +133,8 @@ class _Printer:
             self.emit(depth, f"market {node.name}: {type_text(node.type)}")
         elif isinstance(node, ast.Precondition):
             self.conditional_line(depth, "require", node.condition, node.reason)
+        elif isinstance(node, ast.TimeZoneDecl):
+            self.emit(depth, f"time zone {string(node.zone)}")
         elif isinstance(node, ast.AccrualDecl):
             self.emit(depth, f"accrual {node.name} {{")
             for field in node.fields:
@@ -142,10 +144,11 @@ class _Printer:
             self.emit(depth, "}")
         elif isinstance(node, ast.EventDecl):
             effective = f" effective {expr(node.effective)}" if node.effective is not None else ""
+            timed = f" at {node.time_field}" if node.time_field is not None else ""
             if not node.fields:
-                self.emit(depth, f"event {node.name} {{}}{effective}")
+                self.emit(depth, f"event {node.name}{timed} {{}}{effective}")
             else:
-                self.emit(depth, f"event {node.name} {{")
+                self.emit(depth, f"event {node.name}{timed} {{")
                 for field in node.fields:
                     self.lead(field, depth + 1)
                     self.emit(depth + 1, field_decl(field))
@@ -445,6 +448,9 @@ def expr(node: ast.Expr, context: int = 0) -> str:
     if isinstance(node, ast.IsNone):
         text = f"{expr(node.operand, 6)} is {'not ' if node.negated else ''}none"
         return f"({text})" if context > 5 else text
+    if isinstance(node, ast.AtTime):  # binds looser than + and -, tighter than a comparison
+        text = f"{expr(node.date, 6)} at {expr(node.time, 6)}"
+        return f"({text})" if context > 5.5 else text
     if isinstance(node, ast.Binary):
         strength = _PRECEDENCE[node.operator]
         if node.operator == "??":  # right-associative

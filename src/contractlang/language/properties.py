@@ -25,15 +25,27 @@ KIND_OF_LIST = {"payments": "payment", "issues": "issue", "adjustments": "adjust
 
 
 def _effect_fields(checker) -> dict:
+    """The fields of an effect record: the figures of the JSON results (`quantity` and `price` as plain
+    numbers, as they are written there), and `shares` and `share_price`, an issue's figures in their units."""
     money = T.Number(T.Unit.of(checker.currencies[0])) if checker.currencies else T.DECIMAL
+    shares = T.Number(_issued_unit(checker))
     fields = {name: T.TEXT for name in ("kind", "clause", "payer", "payee", "currency", "purpose", "recipient",
                                          "security", "name", "before", "after", "event", "reason", "holder", "value")}
     fields.update({
         "date": T.DATE, "cause": T.Optional(T.INTEGER), "amount": money, "quantity": T.DECIMAL,
         "price": T.DECIMAL, "due": T.Optional(T.DATE), "period_start": T.Optional(T.DATE),
         "period_end": T.Optional(T.DATE), "price_date": T.Optional(T.DATE),
+        "shares": shares, "share_price": T.Number(money.unit / shares.unit),
     })
     return fields
+
+
+def _issued_unit(checker) -> T.Unit:
+    """The unit of the shares the contract issues: the one security its `issue` statements name, or
+    `shares` of any class where they name several (or one that only a run knows)."""
+    if len(checker.issued) == 1 and (security := next(iter(checker.issued))) in checker.securities:
+        return T.Unit.of(security)
+    return T.Unit.of(T.SHARE)
 
 
 def _snapshot_fields(checker) -> dict:
@@ -190,8 +202,8 @@ def check_generate(checker, item: ast.Generate, section: str) -> None:
         listed = T.ListOf(expected)
         checker.expect(checker.expr(item.low, scope, context, listed), listed, item.low, "the values to draw from")
         return
-    if not (isinstance(expected, T.Number) or expected in (T.DATE, T.TIME)):
-        checker.problem(f"'generate ... from A to B' narrows numbers, dates and times, not {expected}; "
+    if not (isinstance(expected, T.Number) or expected in T.ORDERED):
+        checker.problem(f"'generate ... from A to B' narrows numbers, dates, moments and times, not {expected}; "
                         "'generate ... from LIST' draws any kind of value", item)
         return
     if item.high is None:  # drawn from a list

@@ -266,7 +266,7 @@ _KEPT_FIELDS = {
     CheckedContract: ("tree", "path", "text", "symbols", "types", "events", "event_sections", "currencies",
                       "formulas", "compiled", "warnings"),
     Symbol: ("name", "kind", "type", "node", "section", "amount_type", "checking"),
-    EventSpec: ("name", "fields"),
+    EventSpec: ("name", "fields", "time_field"),
     FieldSpec: ("type", "default"),
     Diagnostic: ("message", "span", "source", "severity"),
 }
@@ -355,7 +355,8 @@ def checked_to_plain(contract: CheckedContract) -> dict:
         raise TypeError("a symbol under another name")
     types = [[node_number(node_id), type_number(value)] for node_id, value in contract.types.items()]
     events = [[name, spec.name, [[field, type_number(f.type), _default_to_plain(f.default)]
-                                 for field, f in spec.fields.items()]] for name, spec in contract.events.items()]
+                                 for field, f in spec.fields.items()], spec.time_field]
+              for name, spec in contract.events.items()]
     warnings = [[w.message, None if w.span is None else _span()[0](w.span), _source_to_plain(w.source, contract),
                  w.severity] for w in contract.warnings]
     return {"tree": tree, "path": contract.path, "type_table": [type_to(value) for value in table],
@@ -423,12 +424,13 @@ def checked_from_plain(plain, path: str, text: str) -> CheckedContract:
                                         checking)
     events = {}
     for entry in listed(plain["events"], len(plain["events"])):
-        name, spec_name, fields = listed(entry, 3)
+        name, spec_name, fields, time_field = listed(entry, 4)
         specs = {}
         for field in listed(fields, len(fields)):
             field_name, field_type, default = listed(field, 3)
             specs[text_of(field_name)] = FieldSpec(number(field_type, table), _default_from_plain(default, expect))
-        events[text_of(name)] = EventSpec(text_of(spec_name), specs)
+        events[text_of(name)] = EventSpec(text_of(spec_name), specs,
+                                          None if time_field is None else text_of(time_field))
     sections = plain["event_sections"]
     expect(type(sections) is dict and all(type(value) is str for value in sections.values()), "its sections")
     currencies = tuple(text_of(currency) for currency in listed(plain["currencies"], len(plain["currencies"])))

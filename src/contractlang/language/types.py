@@ -62,6 +62,11 @@ class Unit:
 
 PLAIN = Unit()
 
+# A count of shares of any class, one for one (a capitalization): `6_000_000 shares`, `USD per share`.
+# A security's shares become shares, or those of another security, only through `counted_as`.
+SHARE = "share"
+SHARE_NAMES = ("share", "shares")
+
 
 class Type:
     """Base of all types; subclasses are frozen attrs classes, compared by value."""
@@ -80,7 +85,7 @@ class Number(Type):
 
 @attrs.frozen
 class Simple(Type):
-    """Date, Days, Bool, Text, Time and the record-like values of the library."""
+    """Date, Days, Bool, Text, Time, DateTime and the record-like values of the library."""
 
     name: str
 
@@ -149,7 +154,9 @@ DAYS = Simple("Days")
 BOOL = Simple("Bool")
 TEXT = Simple("Text")
 TIME = Simple("Time")
+DATETIME = Simple("DateTime")
 PERIOD = Simple("Period")
+ORDERED = (DATE, DAYS, TIME, DATETIME)  # the values besides numbers that `<` compares
 DECIMAL = Number(PLAIN)
 INTEGER = Number(PLAIN, integral=True)
 
@@ -169,6 +176,7 @@ BUILTIN_TYPES: dict[str, Type] = {
     "Bool": BOOL,
     "Text": TEXT,
     "Time": TIME,
+    "DateTime": DATETIME,
     "Decimal": DECIMAL,
     "Integer": INTEGER,
     "Period": PERIOD,

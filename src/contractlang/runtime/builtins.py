@@ -94,6 +94,10 @@ def _f_is_whole(run, node, frame):
     return exact.is_whole(value)
 
 
+def _f_counted_as(run, node, frame):
+    return run.evaluate(node.arguments[0].value, frame)  # the second names a security: units are the checker's
+
+
 def _f_pending(run, node, frame):
     dates = run.pending(node.arguments[0].value.name)
     run.charge_list(len(dates), node, frame)
@@ -137,6 +141,30 @@ def _f_average(run, node, frame):
     return exact.divide(exact.total(value for _, value in window), Decimal(count))
 
 
+def _f_weighted_average(run, node, frame):
+    name, weights_name = node.arguments[0].value.name, node.arguments[1].value.name
+    when = run.evaluate(node.arguments[2].value, frame)
+    count = int(run.evaluate(node.arguments[3].value, frame))
+    window = run.markets[name].latest_before(when, count)
+    run.charge(2 * len(window) + 1, node, frame)
+    if count < 1 or len(window) < count:
+        raise run.diagnostic(f"weighted_average_before() needs {count} observations of market '{name}' before "
+                             f"{when.isoformat()}; the scenario has {len(window)}", node, frame)
+    weights = []
+    for day, _ in window:
+        observed = run.markets[weights_name].on_or_before(day)
+        if observed is None or observed[0] != day:
+            raise run.diagnostic(f"weighted_average_before() weighs the observation of market '{name}' on "
+                                 f"{day.isoformat()} by market '{weights_name}', which has none that day", node, frame)
+        weights.append(observed[1])
+    total_weight = exact.total(weights)
+    if total_weight == 0:
+        raise run.diagnostic(f"the weights of market '{weights_name}' over the {count} observations before "
+                             f"{when.isoformat()} add up to zero", node, frame)
+    weighted = exact.total(exact.multiply(value, weight) for (_, value), weight in zip(window, weights))
+    return exact.divide(weighted, total_weight)
+
+
 BUILTIN_FUNCTIONS = {
     "min": _f_min_max(min),
     "max": _f_min_max(max),
@@ -160,6 +188,7 @@ BUILTIN_FUNCTIONS = {
     "quote_before": _f_quote(True),
     "quote_on_or_before": _f_quote(False),
     "average_before": _f_average,
+    "weighted_average_before": _f_weighted_average,
     "accrued": _f_accrual(False),
     "settle": _f_accrual(True),
     "pending": _f_pending,
@@ -176,4 +205,5 @@ BUILTIN_FUNCTIONS = {
     "plain": _f_plain,
     "is_whole": _f_is_whole,
     "money": _f_simple(lambda x: x),
+    "counted_as": _f_counted_as,
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, time
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import attrs
@@ -45,9 +45,13 @@ class Effect:
     details: dict
     steps: tuple[Step, ...] = ()
     snapshot: dict | None = None  # the values a contract reports with each effect (its `snapshot` item)
+    time: time | None = None  # the time of day of the item or event that made it, where it has one
 
     def to_json(self) -> dict:
-        record = {"date": self.date.isoformat(), "kind": self.kind, "clause": self.clause, "cause": self.cause}
+        record = {"date": self.date.isoformat()}
+        if self.time is not None:
+            record["time"] = self.time.isoformat()
+        record.update(kind=self.kind, clause=self.clause, cause=self.cause)
         for key in KIND_KEYS[self.kind]:
             if self.details.get(key) is not None:
                 record[key] = self.details[key]
@@ -155,6 +159,12 @@ def _same_day_order(previous: Effect | None, effect: Effect) -> str | None:
     """Why an effect came after another of its day from a different rule (the order of G6), else None."""
     if previous is None or previous.date != effect.date or previous.cause == effect.cause or effect.cause is None:
         return None
+    if effect.time is not None and previous.time != effect.time:
+        earlier = (f"the scheduled rule of {previous.clause}" if previous.cause is None
+                   else f"event {previous.cause}")
+        at = f" at {previous.time.isoformat()}" if previous.time is not None else ", which has no time of day"
+        return (f"ran at {effect.time.isoformat()}, after {earlier}{at}: "
+                "the steps of a day run in the order of their times of day")
     if previous.cause is None:
         return (f"ran after the scheduled rule of {previous.clause} of the same day: "
                 "the contract's own schedule of a day runs first")
@@ -203,25 +213,27 @@ def render_table(result: Result, explain: bool = False, color: bool = False, par
                          event.clause, f"event {event.index}",
                          printable(for_people(f"{event.type} accepted: {what}"))))
     rows.sort(key=lambda row: row[0])
+    width_date = 19 if any(e.time is not None for e in result.effects) else 10  # with a time of day where one has it
     width_amount = max([len(r[3]) for r in rows] + [6])
     width_clause = max([len(r[4]) for r in rows] + [6])
     width_cause = max([len(r[5]) for r in rows] + [5])
     lines = [style(printable(result.instrument), bold=True) + f"  (through {result.until.isoformat()})", ""]
-    header = f"{'date':<10}  {'kind':<10}  {'amount':>{width_amount}}  {'clause':<{width_clause}}  {'cause':<{width_cause}}  what"
+    header = f"{'date':<{width_date}}  {'kind':<10}  {'amount':>{width_amount}}  {'clause':<{width_clause}}  {'cause':<{width_cause}}  what"
     lines.append(style(header, bold=True))
     previous = None
     for (when, _), effect, kind, amount, clause, cause, text in rows:
         colour = {"rejection": "red", "payment": "green", "issue": "cyan", "adjustment": "yellow"}.get(kind)
-        line = f"{when.isoformat():<10}  {kind:<10}  {amount:>{width_amount}}  {clause:<{width_clause}}  {cause:<{width_cause}}  {text}"
+        when_shown = when.isoformat() + (f" {effect.time.isoformat()}" if effect is not None and effect.time else "")
+        line = f"{when_shown:<{width_date}}  {kind:<10}  {amount:>{width_amount}}  {clause:<{width_clause}}  {cause:<{width_cause}}  {text}"
         lines.append(style(line, fg=colour) if colour else line)
         if explain and effect is not None:
             order = _same_day_order(previous, effect)
             previous = effect
             if order:
-                lines.append(style(f"{'':<12}  {'':<{width_clause}}  {order}", dim=True))
+                lines.append(style(f"{'':<{width_date + 2}}  {'':<{width_clause}}  {order}", dim=True))
             for step in effect.steps:
-                lines.append(style(f"{'':<12}  {step.clause:<{width_clause}}  {for_people(printable(step.text))}",
-                                   dim=True))
+                lines.append(style(f"{'':<{width_date + 2}}  {step.clause:<{width_clause}}  "
+                                   f"{for_people(printable(step.text))}", dim=True))
     if not rows:
         lines.append("(no effects)")
     for title, entries in (("parameters", parameters or {}), ("assumptions", result.assumptions)):

@@ -20,7 +20,7 @@ hang or exhaust memory, however it nests its loops.
 from __future__ import annotations
 
 import heapq
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
@@ -75,8 +75,11 @@ class Run:
         self.until: date = date.min
         self.steps_taken = 0  # against STEP_BUDGET
         self.steps_shown: dict[int, tuple[list, int]] = {}
-        self.day_changes: tuple[date | None, list] = (None, [])  # the day, and what each of its rules changed
+        self.day_changes: tuple = (None, [])  # the day and moment, and what each of its rules changed
         self.order_warned: set = set()
+        self.timed_days: dict[date, int] = {}  # the days with a scheduled item at a time of day: its first moment
+        self.untimed_warned: set[str] = set()  # the event types said to run at the start of such a day
+        self.moment = START_OF_DAY  # the time of day of the step being run, in seconds
         self.warnings: list[Diagnostic] = []
         self.event_changes: dict[int, list] = {}  # event index -> the states its rule changed (name, before, after)  # explanation (by identity): how many steps are shown
 
@@ -243,8 +246,11 @@ class Run:
                         dates = {self.evaluate(item.date, frame)}
                     # on one date, scheduled rules keep the order they are written in
                     for when in dates:
-                        if when <= self.until:
-                            self.timeline.append((when, 0, order, (section.label, item, when)))
+                        day, moment = day_and_moment(when)
+                        if day <= self.until:
+                            self.timeline.append((day, moment, 0, order, (section.label, item, when)))
+                            if moment != START_OF_DAY:
+                                self.timed_days.setdefault(day, moment)
                     order += 1
         for bound in self.inputs.events:
             record = EventRecord(bound.type, bound.index, bound.date, bound.fields, bound.span)
@@ -260,7 +266,9 @@ class Run:
         for when, records in self.pending_events.items():
             records.sort(key=lambda r: r.index)
             for record in records:
-                self.timeline.append((when, 2, record.index, record))
+                time_field = self.contract.events[record.type].time_field
+                moment = seconds_of(record.fields[time_field]) if time_field is not None else START_OF_DAY
+                self.timeline.append((when, moment, 2, record.index, record))
         # once, in C: the run then takes them in order, with no heap (no two entries share a place, so
         # the comparison never reaches the items themselves)
         self.timeline.sort()
@@ -271,10 +279,11 @@ class Run:
         timeline, position = self.timeline, 0
         while position < len(timeline) or self.queue:
             if self.queue and (position == len(timeline) or _PLACE(self.queue[0]) < _PLACE(timeline[position])):
-                when, phase, _, item = heapq.heappop(self.queue)
+                when, moment, phase, _, item = heapq.heappop(self.queue)
             else:
-                when, phase, _, item = timeline[position]
+                when, moment, phase, _, item = timeline[position]
                 position += 1
+            self.moment = moment
             first_new = len(self.effects)
             if phase == 0:
                 clause, rule, nominal = item
@@ -284,6 +293,8 @@ class Run:
             else:
                 if item.index in self.claimed:
                     continue
+                if moment == START_OF_DAY and when in self.timed_days:
+                    self.untimed_event(item, self.timed_days[when])
                 self.run_event(item)
             if snapshots and len(self.effects) > first_new:
                 self.take_snapshot(snapshots, when, self.effects[first_new:])
@@ -301,12 +312,24 @@ class Run:
         for effect in effects:
             effect.snapshot = values
 
-    def run_scheduled(self, rule, clause: str, nominal: date) -> None:
-        frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {nominal}")
+    def untimed_event(self, record: EventRecord, first_timed: int) -> None:
+        """An event without a time of day, on a day with a timed item: it runs at the start of the day, said once."""
+        if record.type in self.untimed_warned:
+            return
+        self.untimed_warned.add(record.type)
+        self.warnings.append(Diagnostic(
+            f"{record.type} has no time of day (`event {record.type} at FIELD`), so on {record.date} it runs at the "
+            f"start of the day, before the item scheduled at {time_of(first_timed).isoformat()}",
+            self.symbols[record.type].node.span, self.contract.text, severity="warning"))
+
+    def run_scheduled(self, rule, clause: str, when) -> None:
+        nominal, _ = day_and_moment(when)
+        frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {when}")
         if isinstance(rule, ast.OnEachRule):
-            frame.locals[rule.variable] = nominal
-        if self.day_changes[0] != nominal:  # only the day being run is kept
-            self.day_changes = (nominal, [])
+            frame.locals[rule.variable] = when
+        # only the moment being run is kept: rules at different times of a day run in the order of their times
+        if self.day_changes[0] != (nominal, self.moment):
+            self.day_changes = ((nominal, self.moment), [])
         earlier = self.day_changes[1]
         reads = self.reads_of(rule)
         for other_clause, other_line, changed in earlier:
@@ -393,18 +416,18 @@ class Run:
             self.restore(saved)
             self.effects.append(Effect(frame.today, "rejection", rejection.clause, cause.index if cause else None,
                                        {"event": cause.type if cause else "scheduled item", "reason": rejection.reason},
-                                       tuple(frame.steps)))
+                                       tuple(frame.steps), time=time_of(self.moment)))
             return False
         for item in self.scheduled_here.pop():
             self.schedule(*item)
         return True
 
-    def schedule(self, when: date, item: Deferred) -> None:
+    def schedule(self, when: date, moment: int, item: Deferred) -> None:
         """Put an item scheduled by an event on the timeline (after the transaction succeeds)."""
         if self.scheduled_here:
-            self.scheduled_here[-1].append((when, item))
+            self.scheduled_here[-1].append((when, moment, item))
             return
-        heapq.heappush(self.queue, (when, 1, item.sequence, item))
+        heapq.heappush(self.queue, (when, moment, 1, item.sequence, item))
 
     def save(self):
         return (dict(self.state), {n: l.checkpoint() for n, l in self.ledgers.items()},
@@ -585,7 +608,12 @@ class Run:
         self.execute(node.body, inner)
 
     def s_defer(self, node: ast.Defer, frame: Frame) -> None:
-        when = self.evaluate(node.date, frame)
+        when, moment = day_and_moment(self.evaluate(node.date, frame))
+        if when == frame.today and moment != START_OF_DAY and moment < self.moment:
+            raise ContractError(Diagnostic(
+                f"an item cannot be scheduled for {time_of(moment).isoformat()} on {when}, before the moment it is "
+                f"scheduled at ({time_of(self.moment).isoformat()}), in {frame.rule} ({frame.clause})",
+                node.date.span, self.contract.text))
         if when < frame.today:
             raise ContractError(Diagnostic(
                 f"an item cannot be scheduled for {when}, before the day it is scheduled on ({frame.today}), "
@@ -594,8 +622,10 @@ class Run:
         if node.name is not None:  # pending from now on, even when its date is past the horizon
             self.pending_items.setdefault(node.name, {})[self.sequence] = when
         if when <= self.until:
+            if moment != START_OF_DAY:
+                self.timed_days.setdefault(when, moment)
             self.charge(len(frame.steps), node, frame)  # the item keeps a copy of the explanation so far
-            self.schedule(when, Deferred(node.body, frame.child(steps=list(frame.steps)), self.sequence, node.name))
+            self.schedule(when, moment, Deferred(node.body, frame.child(steps=list(frame.steps)), self.sequence, node.name))
 
     def s_cancel(self, node: ast.Cancel, frame: Frame) -> None:
         cancelled = self.pending_items.pop(node.name, {})
@@ -661,14 +691,15 @@ class Run:
              extra=()) -> None:
         """An effect, with the steps of its rule since the rule's previous effect: each step is shown once."""
         cause = frame.cause.index if frame.cause is not None else None
+        at = time_of(self.moment) if when is None or when == frame.today else None
         if not self.explain:
-            self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details))
+            self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details, time=at))
             return
         shown = self.steps_shown.get(id(frame.steps), (None, 0))[1]
         self.charge(len(frame.steps) - shown, node, frame)  # every effect keeps a copy of its new steps
         self.steps_shown[id(frame.steps)] = (frame.steps, len(frame.steps))  # held, so that its id stays its own
         self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details,
-                                   tuple(frame.steps[shown:]) + tuple(extra)))
+                                   tuple(frame.steps[shown:]) + tuple(extra), time=at))
 
     # --------------------------------------------------------- expressions
     def evaluate(self, node: ast.Expr, frame: Frame):
@@ -993,8 +1024,29 @@ class Run:
 
 
 def _PLACE(entry):
-    """Where an entry of the timeline stands: its date, its phase of the day, its order in the phase."""
-    return entry[:3]
+    """Where an entry of the timeline stands: its date, its time of day, its phase, its order in the phase."""
+    return entry[:4]
+
+
+START_OF_DAY = -1  # the moment of an item or event without a time of day: before any time of that day
+
+
+def seconds_of(moment: time) -> int:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+def time_of(moment: int) -> time | None:
+    """The time of day of a moment in seconds; None at the start of the day (no time of day)."""
+    if moment == START_OF_DAY:
+        return None
+    return time(moment // 3600, moment // 60 % 60, moment % 60)
+
+
+def day_and_moment(when: date) -> tuple[date, int]:
+    """The date a scheduled item runs on, and its time of day in seconds (START_OF_DAY for a plain date)."""
+    if isinstance(when, datetime):
+        return when.date(), seconds_of(when.time())
+    return when, START_OF_DAY
 
 
 _DECIMAL_OPERATIONS = {"+": exact.EXACT.add, "-": exact.EXACT.subtract, "*": exact.EXACT.multiply}
@@ -1037,6 +1089,8 @@ def field_of(subject, name: str):
         return subject.amount if name == "amount" else subject.period
     if isinstance(subject, Pair):
         return subject.first if name == "first" else subject.second
+    if isinstance(subject, datetime):
+        return subject.date() if name == "date" else subject.time()
     if isinstance(subject, tuple) and len(subject) == 2:
         return subject[0] if name == "start" else subject[1]
     if subject is None and name in ("start", "end"):
@@ -1080,6 +1134,9 @@ def compile_expression(node: ast.Expr, contract: CheckedContract):
         return lambda run, frame: (operand(run, frame) is None) != negated
     if kind is ast.Binary:
         return _compile_binary(node, contract)
+    if kind is ast.AtTime:
+        day, moment = compile_expression(node.date, contract), compile_expression(node.time, contract)
+        return lambda run, frame: datetime.combine(day(run, frame), moment(run, frame))
     method = _EXPRESSIONS[kind]
     return lambda run, frame: method(run, node, frame)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 
@@ -48,6 +48,8 @@ def add_days(day: date, days) -> date:
     ordinal = day.toordinal() + int(days)
     if not FIRST_DAY <= ordinal <= LAST_DAY:
         raise OutsideCalendar(after=ordinal > LAST_DAY)
+    if isinstance(day, datetime):  # a moment keeps its time of day
+        return datetime.combine(date.fromordinal(ordinal), day.time())
     return date.fromordinal(ordinal)
 
 

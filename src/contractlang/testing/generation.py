@@ -94,7 +94,9 @@ class Generator:
                         if node.value > 0:
                             self.magnitudes.setdefault(unit, []).append(node.value)
         for (name, field), (low, high) in self.narrowed.items():
-            if isinstance(low, date):
+            if isinstance(low, datetime):  # a moment: its days
+                self.literal_dates.update({low.date(), high.date()})
+            elif isinstance(low, date):
                 self.literal_dates.update({low, high})
 
     def _defaults(self) -> dict:
@@ -206,6 +208,14 @@ class Generator:
             return st.sampled_from(type_.members)
         if type_ == T.DAYS:
             return st.integers(0, 60)
+        if type_ == T.DATETIME:  # a day as dates are drawn, at a time as times of day are
+            times = self.field(event, name, T.TIME, when_strategy) if bounds is None else self.field("", "", T.TIME, None)
+            moments = st.builds(datetime.combine, self.dates(), times)
+            if bounds is not None:
+                low, high = bounds
+                days = st.dates(min_value=low.date(), max_value=high.date())
+                moments = st.builds(datetime.combine, days, times).filter(lambda m: low <= m <= high)
+            return moments
         if type_ == T.TIME:  # the contract's own times and the minutes around them, or any minute (within bounds)
             low, high = bounds if bounds is not None else (time(0, 0), time(23, 59))
             first, last = low.hour * 60 + low.minute, high.hour * 60 + high.minute
@@ -334,6 +344,8 @@ class Generator:
                     found[symbol.name] = default * draw(st.sampled_from(factors))
                 elif isinstance(kind, T.Number):
                     found[symbol.name] = draw(self.number(kind, bounds))
+                elif kind == T.DATETIME:  # within its `generate ... from A to B`, if it has one
+                    found[symbol.name] = draw(self.field(symbol.name, None, kind, None))
                 elif kind == T.BOOL or isinstance(kind, T.Enum) or kind == T.TIME:
                     found[symbol.name] = draw(self.field("", symbol.name, kind, None))
             return found

@@ -38,17 +38,22 @@ class EffectRecord:
     reason: str = ""
     holder: str = ""
     value: str = ""
+    shares: Decimal = Decimal(0)  # an issue's quantity and price, typed in their units by the checker
+    share_price: Decimal = Decimal(0)
 
     @staticmethod
     def of(effect) -> "EffectRecord":
         d = effect.details
         period = d.get("period") or (None, None)
+        quantity = Decimal(d["quantity"]) if d.get("quantity") is not None else Decimal(0)
+        price = Decimal(d["price"]) if d.get("price") is not None else Decimal(0)
+        issued = effect.kind == "issue"
         return EffectRecord(
             date=effect.date, kind=effect.kind, clause=effect.clause,
             cause=Decimal(effect.cause) if effect.cause is not None else None,
             amount=Decimal(d["amount"]) if "amount" in d else Decimal(0),
-            quantity=Decimal(d["quantity"]) if d.get("quantity") is not None else Decimal(0),
-            price=Decimal(d["price"]) if d.get("price") is not None else Decimal(0),
+            quantity=quantity, price=price,
+            shares=quantity if issued else Decimal(0), share_price=price if issued else Decimal(0),
             due=_date(d.get("due")), period_start=_date(period[0]), period_end=_date(period[1]),
             price_date=_date(d.get("price_date")),
             **{k: d[k] for k in ("payer", "payee", "currency", "purpose", "recipient", "security", "name", "before",

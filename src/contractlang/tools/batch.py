@@ -156,7 +156,8 @@ def read_grid(path: str, contracts: dict) -> list[Variation]:
                     raise ContractError(Diagnostic(
                         f"{checked_path} has no {kinds[0]} '{name}'", where(name), text))
                 for value in listed:
-                    coerce(value, symbol.type, what=f"{kinds[0]} '{name}'", span=where(name), text=text)
+                    coerce(value, symbol.type, what=f"{kinds[0]} '{name}'", span=where(name), text=text,
+                           zone=contract.time_zone)
             axes.append([(table, name, value) for value in listed])
     if "prices" in data:
         listed = data["prices"]

@@ -32,7 +32,7 @@ ITEM_KINDS = {
     ast.Horizon: "horizon", ast.ScheduleDecl: "schedule", ast.MarketDecl: "market", ast.Precondition: "require",
     ast.AccrualDecl: "accrual", ast.EventDecl: "event", ast.UponRule: "rule", ast.OnEachRule: "rule",
     ast.OnDateRule: "rule", ast.Action: "action", ast.Example: "example", ast.Invariant: "invariant",
-    ast.Generate: "generate",
+    ast.Generate: "generate", ast.TimeZoneDecl: "time zone", ast.Function: "function", ast.Snapshot: "snapshot",
 }
 # the expression a change of which is shown as OLD → NEW
 SHOWN_VALUE = {ast.Term: "value", ast.Assumption: "default", ast.Parameter: "default", ast.StateDecl: "initial",

@@ -20,13 +20,13 @@ DECLARATIONS = ("contract", "currency", "enum", "term", "parameter", "assumption
 STATEMENTS = ("upon", "on", "each", "let", "set", "adjust", "record", "pay", "issue", "votes", "reject",
               "require", "check", "cancel", "stop", "rebase", "do", "otherwise", "for", "if", "else", "then",
               "because", "effective", "private", "not", "computed", "expect", "assume", "over", "every")
-OPERATOR_WORDS = ("and", "or", "in", "is", "as", "from", "to", "of", "by", "per")
+OPERATOR_WORDS = ("and", "or", "in", "is", "as", "from", "to", "of", "by", "per", "at")
 CONSTANTS = ("true", "false", "none")
 # reserved only where a statement or an example's line starts; elsewhere they are ordinary names
 LINE_KEYWORDS = ("state", "security", "text", "until", "price", "scenario")
 VARIATIONS = (r"over\s+a\s+later\s+horizon", r"over\s+the\s+scenario\s+without\s+its\s+rejected\s+events",
-              r"over\s+the\s+scenario\s+with", r"before\s+each")
-TYPES = ("Date", "Days", "Bool", "Text", "Time", "Period", "Decimal", "Integer", "DayCount", "Calendar",
+              r"over\s+the\s+scenario\s+with", r"before\s+each", r"time\s+zone")
+TYPES = ("Date", "Days", "Bool", "Text", "Time", "DateTime", "Period", "Decimal", "Integer", "DayCount", "Calendar",
          "Convention", "PeriodUnit", "Stub", "EndOfMonth", "Settlement", "List")
 RESERVED = DECLARATIONS + STATEMENTS + OPERATOR_WORDS + CONSTANTS
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -54,7 +54,7 @@ class ContractLexer(RegexLexer):
             (r'"(?:[^"\\]|\\.)*"', String.Double),
             (r"§[A-Za-z0-9().]+", Name.Label),
             (r"\d{4}-\d{2}-\d{2}", Number.Date),
-            (r"\d{2}:\d{2}", Number.Time),
+            (r"\d{2}:\d{2}(:\d{2})?", Number.Time),
             (r"\d[\d_]*(?:\.\d+)?%", Number.Percent),
             (r"(\d[\d_]*(?:\.\d[\d_]*)?)([ \t]+)(" + NOT_RESERVED + NAME + r")([ \t]+)(per)([ \t]+)(" + NAME + ")",
              bygroups(Number, Whitespace, Keyword.Type, Whitespace, Keyword, Whitespace, Keyword.Type)),

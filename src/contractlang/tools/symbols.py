@@ -52,6 +52,9 @@ BUILTIN_DOCS = {
     "quote_on_or_before": ("quote_on_or_before(MARKET, d [, within: N days])",
                            "the latest close on or before d: .price, .date"),
     "average_before": ("average_before(MARKET, d, N)", "the exact mean of the N latest observations before d"),
+    "weighted_average_before": ("weighted_average_before(MARKET, WEIGHTS, d, N)",
+                                "the exact mean of the N latest observations before d, weighted by WEIGHTS "
+                                "on their days (a volume-weighted price)"),
     "accrued": ("accrued(ACCRUAL, before: E | through: D [, on: PART])",
                 "what is unpaid for the days before E (or up to and including D)"),
     "settle": ("settle(ACCRUAL, before: E | through: D [, on: PART] [, up_to: AMOUNT])",
@@ -69,6 +72,7 @@ BUILTIN_DOCS = {
     "range": ("range(a, b)", "the whole numbers a to b"),
     "zip": ("zip(xs, ys)", "the pairs of elements at the same positions: .first, .second"),
     "plain": ("plain(x)", "a number without its unit"),
+    "counted_as": ("counted_as(x, SECURITY)", "x with its shares counted as shares of SECURITY (or `shares`), one for one"),
     "money": ("money(x)", "a plain number as the contract's currency"),
     "is_whole": ("is_whole(x)", "whether x is a whole number"),
 }
