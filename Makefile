@@ -7,7 +7,7 @@ VSCODE := editors/vscode
 NPM_STAMP := $(VSCODE)/node_modules/.installed-stamp
 SHARED := ../shared
 
-.PHONY: demo test conformance bench memo clean
+.PHONY: demo test conformance bench memo parser-tables holiday-lists clean
 
 # pip's own notices (resolver and path warnings) go to a log, shown only when the install fails
 $(STAMP): pyproject.toml
@@ -40,6 +40,15 @@ bench: $(STAMP)
 memo: $(STAMP)
 	mkdir -p build
 	$(BIN)/contract render contracts/examples/fixed_rate_bond.contract scenarios/bond_redemption.toml -o build/memo.html
+
+# the parser tables shipped with the package, built afresh: after a change of the grammar or of Lark
+# (tests/test_start_up.py fails until they match)
+parser-tables: $(STAMP)
+	$(BIN)/python -c 'from contractlang.language.parser import write_shipped_tables; write_shipped_tables()'
+
+# the holiday lists shipped with the package, made afresh: after a change of the holidays package
+holiday-lists: $(STAMP)
+	$(BIN)/python -c 'from contractlang.stdlib.calendars import write_shipped_holidays; write_shipped_holidays()'
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis $(VSCODE)/node_modules

@@ -2,7 +2,8 @@
 
 Three things are kept: Lark's compiled parser tables, the syntax trees of
 contract files (keyed by their text, the grammar and the code that builds
-trees), and the holiday lists of calendars (keyed by the holidays package
+trees), alone and with what the checker found (keyed by the code that checks
+too), and the holiday lists of calendars (keyed by the holidays package
 installed). The cache is an optimisation, so it must never change an outcome:
 
 - Entries are plain JSON, read with a parser that cannot run code, behind a
@@ -21,7 +22,9 @@ installed). The cache is an optimisation, so it must never change an outcome:
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -111,9 +114,27 @@ def load(name: str, object_hook=None):
         digest, body = read_text(str(place / name), limit=MAX_ENTRY_BYTES, noun="a cache entry").split("\n", 1)
         if digest != _digest(name, body):
             return None
-        return json.loads(body, parse_float=Decimal, parse_constant=_refuse, object_hook=object_hook)
+        return plain_json(body, object_hook)
     except (ContractError, OSError, ValueError, RecursionError):
         return None
+
+
+def plain_json(body: str, object_hook=None):
+    """JSON text as plain values, as `load` reads an entry: no float, no NaN (ValueError)."""
+    return json.loads(body, parse_float=Decimal, parse_constant=_refuse, object_hook=object_hook)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Reading an entry builds thousands of objects and no cycle among them: meanwhile the cycle collector would
+    walk every object of the process again and again for nothing (a third of the time of reading a tree)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _refuse(constant: str):
@@ -126,7 +147,17 @@ def store(name: str, value) -> None:
     if place is None:
         return
     try:
-        body = json.dumps(value, separators=(",", ":"), allow_nan=False)
+        store_json(name, json.dumps(value, separators=(",", ":"), allow_nan=False))
+    except (TypeError, ValueError, RecursionError):
+        pass
+
+
+def store_json(name: str, body: str) -> None:
+    """Keep JSON text already made of plain values (as `store` writes them) under `name`."""
+    place = folder()
+    if place is None:
+        return
+    try:
         write_whole(place / name, f"{_digest(name, body)}\n{body}", replace=True)
-    except (ContractError, OSError, TypeError, ValueError, RecursionError):
+    except (ContractError, OSError):
         pass

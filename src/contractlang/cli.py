@@ -81,7 +81,6 @@ def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes
     `eval` and `render` share (--until, --set, --assume)."""
     from .inputs.binding import inputs_for
     from .inputs.scenario import load_scenario, parse_date
-    from .language.checker import load
 
     until = None
     if until_text is not None:
@@ -90,9 +89,27 @@ def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes
             raise click.BadParameter(f"{until_text!r} is not a date (YYYY-MM-DD)", param_hint="--until")
     set_values = _assignments(sets, "--set")
     assume_values = _assignments(assumes, "--assume")
-    contract = load(contract_path)
+    contract = _checked_contract(contract_path)
     scenario = load_scenario(scenario_path) if scenario_path else None
     return contract, scenario, inputs_for(contract, scenario, set_values, assume_values, until)
+
+
+def _checked_contract(path: str):
+    """The checked contract of a file, from the cache when it was checked before: a start then imports no checker."""
+    from .language import tree_cache
+    from .language.parser import grammar_text, read_source
+
+    text = read_source(path)
+    name = tree_cache.checked_entry_name(path, text, grammar_text())
+    contract = tree_cache.load_checked(name, path, text)
+    if contract is None:
+        from .language.checker import check
+        from .language.parser import parse
+
+        contract = check(parse(text, path, cached=False), path, text)  # the entry below keeps the tree too
+        if not tree_cache.store_checked(name, contract):
+            parse(text, path)  # a contract the cache cannot keep checked: its tree alone, for the next start
+    return contract
 
 
 def _assignments(values, option: str) -> dict[str, str]:
@@ -147,13 +164,12 @@ def eval_command(contract_path, scenario_path, output_format, until_text, sets, 
 @click.argument("contract_paths", metavar="CONTRACT...", nargs=-1, required=True)
 def check_command(contract_paths):
     """Parse and check contracts without running them."""
-    from .language.checker import load
     from .diagnostics import ContractError
 
     problems = []
     for path in contract_paths:
         try:
-            checked = load(path)
+            checked = _checked_contract(path)
         except ContractError as problem:
             problems.append(problem)
             continue

@@ -12,7 +12,6 @@ line catches it in one place and prints them. Nothing else reaches the user.
 
 from __future__ import annotations
 
-import difflib
 import os
 import stat
 import unicodedata
@@ -129,5 +128,7 @@ def _read_quietly(path: str) -> str | None:
 
 def closest(name: str, candidates) -> str | None:
     """The candidate most like `name`, for 'did you mean' hints (None if nothing is close)."""
+    import difflib  # here: only a mistake needs it, and every process imports this module
+
     found = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
     return found[0] if found else None

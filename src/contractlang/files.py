@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from .diagnostics import ContractError, Diagnostic, Span
@@ -112,6 +111,8 @@ def write_whole(path: str | os.PathLike, text: str, *, replace: bool) -> None:
     With `replace` an existing file (or symlink) at `path` is replaced by the
     new file; without it an existing name is never touched and the write fails
     with FileExistsError. Other failures (a full disk) raise ContractError naming the file."""
+    import tempfile  # here, not at the top: most processes only read, and tempfile takes longer to import than a read
+
     target = Path(path)
     try:
         handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")

@@ -8,6 +8,7 @@ wrote (`1_000_000.00`) so that `fmt` gives it back unchanged.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from datetime import date
 
@@ -21,8 +22,44 @@ def _span():
     return attrs.field(default=None, eq=False, repr=False)
 
 
+def _frozen_node(cls):
+    """A frozen attrs class whose equality, hash and repr are Node's, shared by every node class.
+
+    attrs would compile those three methods for each of the eighty classes in
+    every process, half the cost of importing this module. Not slotted: Node has
+    no slots, so its instances keep a dict anyway, and a slotted class is made twice."""
+    return attrs.frozen(cls, eq=False, repr=False, slots=False)
+
+
 class Node:
     span: Span | None
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _compared_values(self) == _compared_values(other)
+
+    def __hash__(self):
+        return hash((self.__class__, *_compared_values(self)))
+
+    def __repr__(self):
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _shown_fields(self.__class__))
+        return f"{self.__class__.__qualname__}({shown})"
+
+
+@functools.cache
+def _compared_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in attrs.fields(kind) if f.eq)
+
+
+def _compared_values(node: Node) -> tuple:
+    """The values equality compares, as attrs would: every field but the span."""
+    return tuple([getattr(node, name) for name in _compared_fields(node.__class__)])
+
+
+@functools.cache
+def _shown_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in attrs.fields(kind) if f.repr)
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # each node class's fields that may hold nodes, found once
@@ -72,7 +109,7 @@ class Expr(Node):
     pass
 
 
-@attrs.frozen
+@_frozen_node
 class UnitExpr(Node):
     """`USD`, `common`, `USD per common`, `days`."""
 
@@ -81,7 +118,7 @@ class UnitExpr(Node):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class NumberLit(Expr):
     text: str
     unit: UnitExpr | None = None
@@ -92,7 +129,7 @@ class NumberLit(Expr):
         return Decimal(self.text.replace("_", ""))
 
 
-@attrs.frozen
+@_frozen_node
 class PercentLit(Expr):
     text: str  # without the % sign
     span: Span | None = _span()
@@ -102,50 +139,50 @@ class PercentLit(Expr):
         return _EXACT.divide(Decimal(self.text.replace("_", "")), 100)  # exactly, whatever the digits
 
 
-@attrs.frozen
+@_frozen_node
 class DateLit(Expr):
     value: date
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class TimeLit(Expr):
     text: str
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class StringLit(Expr):
     value: str
     long: bool = False
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class BoolLit(Expr):
     value: bool
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class NoneLit(Expr):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Name(Expr):
     name: str
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class FieldAccess(Expr):
     subject: Expr
     name: str
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Index(Expr):
     """`xs[n]`: the n-th element of a list, counted from 1."""
 
@@ -154,27 +191,27 @@ class Index(Expr):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Argument(Node):
     value: Expr
     name: str | None = None
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Call(Expr):
     function: str
     arguments: tuple[Argument, ...]
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class ListExpr(Expr):
     items: tuple[Expr, ...]
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Comprehension(Expr):
     element: Expr
     variable: str
@@ -183,14 +220,14 @@ class Comprehension(Expr):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class MonthDay(Node):
     month: str
     day: str
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Every(Expr):
     """`every Mar 10, Jun 10 from START [to END]`: a recurring schedule of dates."""
 
@@ -200,7 +237,7 @@ class Every(Expr):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class IfExpr(Expr):
     condition: Expr
     then: Expr
@@ -208,7 +245,7 @@ class IfExpr(Expr):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class AtTime(Expr):
     """`DATE at TIME`: a moment, the date and time of day together (a DateTime)."""
 
@@ -217,7 +254,7 @@ class AtTime(Expr):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Binary(Expr):
     """Arithmetic (+ - * /), comparison, `and`, `or`, `in` and `??`."""
 
@@ -227,19 +264,19 @@ class Binary(Expr):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Not(Expr):
     operand: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Negate(Expr):
     operand: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class IsNone(Expr):
     operand: Expr
     negated: bool = False
@@ -249,7 +286,7 @@ class IsNone(Expr):
 # --------------------------------------------------------------------- types
 
 
-@attrs.frozen
+@_frozen_node
 class TypeExpr(Node):
     """`USD`, `USD per common`, `Date`, `Status`, `Date?`, `List of Date`."""
 
@@ -270,14 +307,14 @@ class Statement(Node):
 Block = tuple  # tuple[Statement, ...]
 
 
-@attrs.frozen
+@_frozen_node
 class Let(Statement):
     name: str
     value: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class SetState(Statement):
     """`set NAME = VALUE [from DATE]`: from when the new value counts for accruals."""
 
@@ -287,21 +324,21 @@ class SetState(Statement):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Adjust(Statement):
     name: str
     value: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Option(Node):
     name: str
     value: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Record(Statement):
     name: str
     value: Expr
@@ -309,7 +346,7 @@ class Record(Statement):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Pay(Statement):
     amount: Expr
     payer: Expr
@@ -319,7 +356,7 @@ class Pay(Statement):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Issue(Statement):
     quantity: Expr
     security: Expr
@@ -328,34 +365,34 @@ class Issue(Statement):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Votes(Statement):
     quantity: Expr
     holder: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Reject(Statement):
     reason: str
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Require(Statement):
     condition: Expr
     reason: str
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class If(Statement):
     branches: tuple[tuple[Expr, Block], ...]
     otherwise: Block | None = None
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Cite(Statement):
     """`§5(h) { ... }`: the statements inside cite §5(h) instead of the enclosing section."""
 
@@ -364,7 +401,7 @@ class Cite(Statement):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Defer(Statement):
     """`on DATE [as NAME] { ... }` inside a rule: a scheduled item created by an event.
 
@@ -377,7 +414,7 @@ class Defer(Statement):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Cancel(Statement):
     """`cancel NAME`: the pending items of that name will not run (what they awaited was done in time)."""
 
@@ -385,7 +422,7 @@ class Cancel(Statement):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Claim(Statement):
     """`upon EVENT as x { ... } otherwise { ... }` inside a scheduled rule: an event of
     that type on the same date acts on this scheduled item instead of on its own."""
@@ -397,20 +434,20 @@ class Claim(Statement):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Stop(Statement):
     accrual: str
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Rebase(Statement):
     market: str
     ratio: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Check(Statement):
     """In an invariant: a condition that must hold, with what it means."""
 
@@ -419,14 +456,14 @@ class Check(Statement):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Do(Statement):
     action: str
     arguments: tuple[Expr, ...]
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class ForEach(Statement):
     variable: str
     source: Expr
@@ -441,21 +478,21 @@ class Item(Node):
     pass
 
 
-@attrs.frozen
+@_frozen_node
 class TextItem(Item):
     text: str
     long: bool = False
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class NotComputed(Item):
     text: str | None = None
     long: bool = False
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Parameter(Item):
     name: str
     type: TypeExpr
@@ -463,7 +500,7 @@ class Parameter(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Assumption(Item):
     name: str
     type: TypeExpr
@@ -472,7 +509,7 @@ class Assumption(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Term(Item):
     name: str
     type: TypeExpr | None
@@ -480,7 +517,7 @@ class Term(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class StateDecl(Item):
     name: str
     type: TypeExpr
@@ -490,34 +527,34 @@ class StateDecl(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Report(Item):
     name: str
     value: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Horizon(Item):
     value: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class ScheduleDecl(Item):
     name: str
     value: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class MarketDecl(Item):
     name: str
     type: TypeExpr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class TimeZoneDecl(Item):
     """`time zone "America/New_York"`: the zone of every time of day of the contract and its scenarios."""
 
@@ -525,28 +562,28 @@ class TimeZoneDecl(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Precondition(Item):
     condition: Expr
     reason: str
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class AccrualField(Node):
     name: str
     value: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class AccrualDecl(Item):
     name: str
     fields: tuple[AccrualField, ...]
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class FieldDecl(Node):
     name: str
     type: TypeExpr
@@ -554,7 +591,7 @@ class FieldDecl(Node):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class EventDecl(Item):
     """`event NAME [at FIELD] { fields } [effective DATE]`; FIELD, a Time, is the time of day it happens."""
 
@@ -565,7 +602,7 @@ class EventDecl(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class UponRule(Item):
     event: str
     binder: str
@@ -573,7 +610,7 @@ class UponRule(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class OnEachRule(Item):
     variable: str
     dates: Expr
@@ -581,14 +618,14 @@ class OnEachRule(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class OnDateRule(Item):
     date: Expr
     body: Block
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Action(Item):
     """A named group of statements that several rules perform with `do NAME(...)`."""
 
@@ -598,7 +635,7 @@ class Action(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Snapshot(Item):
     """`snapshot NAME = EXPR, ...`: values reported with every effect, as they stand after its step."""
 
@@ -606,7 +643,7 @@ class Snapshot(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Function(Item):
     """`function NAME(PARAM: TYPE, ...) = EXPR`: a value computed the same way wherever it is needed;
     pure (it changes nothing) and total (no function calls itself, directly or not)."""
@@ -617,41 +654,41 @@ class Function(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class GivenUntil(Node):
     value: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class GivenParam(Node):
     name: str
     value: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class GivenAssume(Node):
     name: str
     value: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class GivenPrice(Node):
     date: Expr
     price: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class FieldValue(Node):
     name: str
     value: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class GivenEvent(Node):
     type: str
     date: Expr
@@ -659,13 +696,13 @@ class GivenEvent(Node):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Expectation(Node):
     condition: Expr
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Example(Item):
     name: str
     items: tuple[Node, ...]
@@ -673,13 +710,13 @@ class Example(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class GivenScenario(Node):
     path: str
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Variation(Node):
     """The second run a relational invariant compares with: `later_horizon`,
     `without_rejected`, `inserted_before` (an event put just before each event of a type),
@@ -694,7 +731,7 @@ class Variation(Node):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Invariant(Item):
     name: str
     body: Block
@@ -703,7 +740,7 @@ class Invariant(Item):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Generate(Item):
     """`generate NAME[.FIELD] from LOW to HIGH` narrows what `contract test` generates;
     `generate NAME[.FIELD] from LIST` draws it from the list (an event's date from a schedule)."""
@@ -718,7 +755,7 @@ class Generate(Item):
 # ----------------------------------------------------------------- the file
 
 
-@attrs.frozen
+@_frozen_node
 class CurrencyDecl(Node):
     """`currency USD "..."`; `currency Cash "..." = currency_code`: a template's currency, whose code
     the Text parameter gives (amounts are written in `Cash`; results show the code)."""
@@ -729,21 +766,21 @@ class CurrencyDecl(Node):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class SecurityDecl(Node):
     name: str
     description: str | None = None
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class EnumDecl(Node):
     name: str
     members: tuple[str, ...]
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Section(Node):
     label: str  # "§1(b)"
     title: str | None
@@ -751,7 +788,7 @@ class Section(Node):
     span: Span | None = _span()
 
 
-@attrs.frozen
+@_frozen_node
 class Contract(Node):
     title: str
     declarations: tuple[Node, ...]  # currencies, securities, enums

@@ -3,6 +3,7 @@
 The grammar (grammar/contract.lark) is loaded once per process; its compiled
 LALR tables and the trees of texts parsed before are kept in the on-disk cache
 (cache.py, parser_tables.py and tree_cache.py: plain JSON), so a later start parses without rebuilding them.
+The tables are shipped with the package too (parser_tables.py), so that not even a first start builds them.
 """
 
 from __future__ import annotations
@@ -38,10 +39,8 @@ _TERMINAL_WORDS = {
 
 
 def grammar_text() -> str:
-    """The grammar shipped in the package, or the repository's copy in a source checkout."""
-    from importlib import resources
-
-    packaged = resources.files("contractlang.language") / "contract.lark"
+    """The grammar shipped in the package (beside this file), or the repository's copy in a source checkout."""
+    packaged = Path(__file__).with_name("contract.lark")
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     return (Path(__file__).resolve().parents[3] / "grammar" / "contract.lark").read_text(encoding="utf-8")
@@ -50,20 +49,29 @@ def grammar_text() -> str:
 _comments: list = []  # filled by the lexer during one parse; read by parse_with_comments
 
 
+TABLE_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True}  # what shapes the tables
+
+
 @functools.lru_cache(maxsize=1)
 def _parser():
-    """The LALR parser, from the tables in the cache or built (and then kept) when they are not there."""
+    """The LALR parser, from tables kept before: in the cache, else shipped with the package, else built (and then
+    kept in the cache)."""
     from lark import Lark  # imported on first use: `contract --help` needs no parser
 
-    # what cannot be kept in the cache (a function) is given again when the tables are loaded
-    runtime_options = {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True,
-                       "postlex": _UnitsOnTheirLine()}
-    name = _tables_entry_name()
-    parser = parser_tables.load_lark(name, runtime_options)
+    runtime_options = lark_runtime_options()
+    made_for = tables_made_for()
+    name = parser_tables.entry_name(made_for)
+    parser = parser_tables.load_lark(name, runtime_options) or parser_tables.load_shipped(made_for, runtime_options)
     if parser is None:
-        parser = Lark(grammar_text(), parser="lalr", lexer="contextual", maybe_placeholders=True, **runtime_options)
+        parser = Lark(grammar_text(), **TABLE_OPTIONS, **runtime_options)
         parser_tables.store_lark(name, parser, runtime_options)
     return parser
+
+
+def lark_runtime_options() -> dict:
+    """What cannot be kept with the tables (a function, the postlexer), given again when they are loaded."""
+    return {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True,
+            "postlex": _UnitsOnTheirLine()}
 
 
 class _UnitsOnTheirLine:
@@ -82,11 +90,21 @@ class _UnitsOnTheirLine:
             yield token
 
 
-def _tables_entry_name() -> str:
-    """Named after the grammar, the parser's options (this file) and the Lark installed."""
+def tables_made_for() -> dict[str, str]:
+    """What the tables depend on: the grammar with the options that shape them, and the Lark installed."""
     import lark
 
-    return f"grammar-{cache.key(grammar_text(), Path(__file__).read_text(encoding='utf-8'), lark.__version__)}.json"
+    return {"grammar": cache.key(grammar_text(), repr(sorted(TABLE_OPTIONS.items()))), "lark": lark.__version__}
+
+
+def write_shipped_tables() -> None:
+    """Build the tables afresh and write them where the package ships them (`make parser-tables`, after the grammar
+    changes: tests/test_start_up.py fails until then)."""
+    from lark import Lark
+
+    runtime_options = lark_runtime_options()
+    parser = Lark(grammar_text(), **TABLE_OPTIONS, **runtime_options)
+    parser_tables.write_shipped(tables_made_for(), parser, runtime_options)
 
 
 def read_source(path: str) -> str:
@@ -100,10 +118,13 @@ def parse_with_comments(text: str, path: str = "<contract>") -> tuple[ast.Contra
     return tree, [(token.line, str(token).rstrip()) for token in _comments]
 
 
-def parse(text: str, path: str = "<contract>") -> ast.Contract:
+def parse(text: str, path: str = "<contract>", *, cached: bool = True) -> ast.Contract:
     """Parse contract source text into a syntax tree, or raise ContractError.
 
-    Trees of texts parsed before come from the on-disk cache."""
+    Trees of texts parsed before come from the on-disk cache (unless not `cached`: a caller that keeps
+    the tree in an entry of its own)."""
+    if not cached:
+        return _parse(text, path)
     name = f"tree-{cache.key(grammar_text(), _builder_source(), path, text)}.json"
     tree = tree_cache.load_tree(name)
     if tree is not None:

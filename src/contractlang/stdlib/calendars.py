@@ -7,6 +7,8 @@ shifted one is simply the date that was adjusted, so a caller that keeps it has 
 from __future__ import annotations
 
 import functools
+import json
+import os
 from datetime import date, timedelta
 
 from .. import cache
@@ -16,6 +18,9 @@ CALENDARS = ("US", "US-FL", "US-CA", "US-NY", "XFED", "weekends")
 CONVENTIONS = ("none", "following", "modified_following", "preceding", "modified_preceding")
 _SUBDIVISIONS = {"US": None, "US-FL": "FL", "US-CA": "CA", "US-NY": "NY"}
 _FINANCIAL = ("XFED",)  # the financial calendars of the holidays package (XFED: the Federal Reserve Banks)
+# the lists of these years, made with the holidays package, ship with this package: a first start imports none
+SHIPPED_HOLIDAYS = os.path.join(os.path.dirname(__file__), "holiday_lists.json")
+SHIPPED_YEARS = range(1970, 2081)
 
 
 @functools.lru_cache(maxsize=256)
@@ -31,9 +36,53 @@ def holidays_in(calendar: str, year: int) -> frozenset[date]:
     stored = _dates(cache.load(name))
     if stored is not None:
         return stored
-    days = frozenset(_listed(calendar, year))
+    days = _dates(_shipped_lists().get(calendar, {}).get(str(year)))
+    if days is None:
+        days = frozenset(_listed(calendar, year))
     cache.store(name, sorted(day.isoformat() for day in days))
     return days
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_lists() -> dict:
+    """The lists shipped with the package, by calendar and year, if they were made with the holidays package
+    installed (else none: that package then lists its own dates)."""
+    try:
+        with open(SHIPPED_HOLIDAYS, encoding="utf-8") as shipped:
+            if json.loads(shipped.readline()) != {"holidays": holidays_version()}:
+                return {}
+            lists = json.loads(shipped.read())
+    except (OSError, ValueError):
+        return {}
+    return lists if isinstance(lists, dict) and all(isinstance(years, dict) for years in lists.values()) else {}
+
+
+def holidays_version() -> str | None:
+    """The version of the holidays package installed, from the name of its distribution's folder beside it
+    (importlib.metadata, or the package itself, takes longer to import than the lists it would spare)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or not spec.origin:
+        return None
+    beside = os.path.dirname(os.path.dirname(spec.origin))
+    try:
+        found = [name for name in os.listdir(beside) if name.startswith("holidays-") and name.endswith(".dist-info")]
+    except OSError:
+        return None
+    return found[0][len("holidays-"):-len(".dist-info")] if len(found) == 1 else None
+
+
+def write_shipped_holidays() -> None:
+    """Write the lists of SHIPPED_YEARS, made with the holidays package installed, to be shipped with this package
+    (`make holiday-lists`, after a change of the holidays package)."""
+    from ..files import write_whole
+
+    lists = {calendar: {str(year): sorted(day.isoformat() for day in _listed(calendar, year))
+                        for year in SHIPPED_YEARS}
+             for calendar in CALENDARS if calendar != "weekends"}
+    header = json.dumps({"holidays": holidays_version()})
+    write_whole(SHIPPED_HOLIDAYS, f"{header}\n{json.dumps(lists, separators=(',', ':'))}\n", replace=True)
 
 
 def _listed(calendar: str, year: int):

@@ -1,0 +1,368 @@
+"""A process starts from work kept before: parser tables shipped with the package, entries of the cache.
+
+What is kept must be exactly what would be made afresh, and anything kept
+that was not made for this grammar, or was tampered with, is refused, so that
+the work is done again and every result stays the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import lark
+import pytest
+
+from contractlang import cache
+from contractlang.language import parser, parser_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACTS = sorted((ROOT / "contracts").rglob("*.contract"))
+EVAL = ["eval", "contracts/nstor_2002_subordinated_note.contract", "scenarios/nstor_2002_to_maturity.toml",
+        "--format", "json"]
+
+
+def shipped_header() -> dict:
+    with open(parser_tables.SHIPPED_TABLES, encoding="utf-8") as shipped:
+        return json.loads(shipped.readline())
+
+
+def test_the_shipped_parser_tables_are_made_for_this_grammar():
+    assert shipped_header()["grammar"] == parser.tables_made_for()["grammar"], (
+        "the grammar changed since the parser tables were shipped: run `make parser-tables`")
+
+
+@pytest.fixture(scope="module")
+def runtime_options():
+    return parser.lark_runtime_options()
+
+
+@pytest.fixture(scope="module")
+def built_afresh(runtime_options):
+    return lark.Lark(parser.grammar_text(), **parser.TABLE_OPTIONS, **runtime_options)
+
+
+def test_the_shipped_tables_parse_every_contract_as_tables_built_afresh(tmp_path, monkeypatch, built_afresh,
+                                                                       runtime_options):
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    shipped = parser_tables.load_shipped(parser.tables_made_for(), runtime_options)
+    if shipped_header()["lark"] != lark.__version__:  # tables of another Lark are not taken: they are built
+        assert shipped is None
+        return
+    assert shipped is not None
+    assert len(CONTRACTS) >= 9
+    for path in CONTRACTS:
+        text = path.read_text(encoding="utf-8")
+        assert shipped.parse(text) == built_afresh.parse(text), path
+
+
+def test_a_first_start_takes_the_shipped_tables_builds_none_and_keeps_them_in_the_cache(tmp_path):
+    """Nor does it import the holidays package: the holiday lists it needs ship too."""
+    folder = tmp_path / "cache"
+    environment = {**os.environ, "CONTRACT_CACHE_DIR": str(folder)}
+    environment.pop("CONTRACT_DEBUG", None)
+    # building tables goes through Lark's constructor; loading them does not
+    refuse_to_build = ("import lark, sys\n"
+                       "def refuse(*arguments, **options): raise SystemExit('the parser tables were built')\n"
+                       "lark.Lark.__init__ = refuse\n"
+                       "from contractlang.cli import main\n"
+                       "try:\n"
+                       "    main(sys.argv[1:], prog_name='contract')\n"
+                       "finally:\n"
+                       "    if 'holidays' in sys.modules: print('the holidays package was imported', file=sys.stderr)\n")
+    first = subprocess.run([sys.executable, "-c", refuse_to_build, *EVAL], capture_output=True, text=True,
+                           cwd=ROOT, env=environment, timeout=120)
+    assert (first.returncode, first.stderr) == (0, "")
+    assert json.loads(first.stdout)["effects"][0]["amount"] == "67265.75"
+    name = parser_tables.entry_name(parser.tables_made_for())
+    with open(parser_tables.SHIPPED_TABLES, encoding="utf-8") as shipped:
+        body = shipped.read().split("\n", 1)[1].rstrip("\n")
+    assert (folder / name).read_text(encoding="utf-8").split("\n", 1)[1] == body
+    again = subprocess.run([sys.executable, "-m", "contractlang.cli", *EVAL], capture_output=True, text=True,
+                           cwd=ROOT, env=environment, timeout=120)
+    assert (again.returncode, again.stderr, again.stdout) == (0, "", first.stdout)
+
+
+def genuine_shipped() -> tuple[str, str]:
+    with open(parser_tables.SHIPPED_TABLES, encoding="utf-8") as shipped:
+        return shipped.readline(), shipped.read()
+
+
+@pytest.mark.parametrize("tamper", [
+    "another grammar", "another Lark", "no header", "not JSON", "wrong shape", "a NaN", "damaged tables", "empty"])
+def test_shipped_tables_not_made_for_this_grammar_or_tampered_with_are_refused(tmp_path, monkeypatch, tamper,
+                                                                               runtime_options):
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    made_for = parser.tables_made_for()
+    header, body = json.dumps(made_for, sort_keys=True) + "\n", genuine_shipped()[1]
+    planted = {
+        "another grammar": json.dumps({**made_for, "grammar": "0" * 32}) + "\n" + body,
+        "another Lark": json.dumps({**made_for, "lark": "0.0.1"}) + "\n" + body,
+        "no header": body,
+        "not JSON": header + body[:1000],
+        "wrong shape": header + json.dumps({"data": [], "memo": {}}),
+        "a NaN": header + body.replace('"maybe_placeholders":true', '"maybe_placeholders":NaN'),
+        "damaged tables": header + body.replace('"@":', '"#":', 1),
+        "empty": "",
+    }[tamper]
+    assert planted != header + body
+    path = tmp_path / "contract_tables.json"
+    path.write_text(planted, encoding="utf-8")
+    monkeypatch.setattr(parser_tables, "SHIPPED_TABLES", str(path))
+    assert parser_tables.load_shipped(made_for, runtime_options) is None
+    assert cache.load(parser_tables.entry_name(made_for)) is None  # nothing was kept
+
+
+def test_missing_shipped_tables_are_refused(tmp_path, monkeypatch, runtime_options):
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(parser_tables, "SHIPPED_TABLES", str(tmp_path / "none.json"))
+    assert parser_tables.load_shipped(parser.tables_made_for(), runtime_options) is None
+
+
+# ------------------------------------------------------------ checked contracts in the cache
+
+ORDER = '''contract "Order of a day"
+
+currency USD "United States dollars"
+
+§1 "Redemption" {
+  term holder = "H"
+  state principal: USD = 100 USD
+  on 2024-06-01 {
+    pay principal from holder to holder as principal
+    set principal = 0 USD
+  }
+}
+§2 "Interest" {
+  on 2024-06-01 {
+    pay principal * 5% from holder to holder as interest
+  }
+}
+'''
+
+
+def checked_afresh(path: str, text: str):
+    from contractlang.language.checker import check
+
+    return check(parser.parse(text, path), path, text)
+
+
+def through_plain_data(contract):
+    from contractlang.language import tree_cache
+
+    plain = json.loads(json.dumps(tree_cache.checked_to_plain(contract)))
+    return tree_cache.checked_from_plain(plain, contract.path, contract.text)
+
+
+def what_it_knows(contract) -> dict:
+    """Everything a checked contract hands on, with nodes named by their place in the tree."""
+    from contractlang.language import ast
+
+    nodes = list(ast.walk(contract.tree))
+    place = {id(node): number for number, node in enumerate(nodes)}
+    return {"tree": contract.tree, "spans": [node.span for node in nodes],
+            "types": [contract.types.get(id(node)) for node in nodes],
+            "symbols": [(s.name, s.kind, s.type, place[id(s.node)], s.section, s.amount_type, s.checking)
+                        for s in contract.symbols.values()],
+            "events": contract.events, "event_sections": contract.event_sections, "currencies": contract.currencies,
+            "warnings": [warning.render() for warning in contract.warnings]}
+
+
+@pytest.mark.parametrize("path", CONTRACTS, ids=lambda path: path.name)
+def test_a_checked_contract_kept_as_plain_data_comes_back_the_same(tmp_path, monkeypatch, path):
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    relative = str(path.relative_to(ROOT))
+    contract = checked_afresh(relative, path.read_text(encoding="utf-8"))
+    assert what_it_knows(through_plain_data(contract)) == what_it_knows(contract)
+
+
+def test_warnings_and_defaults_of_a_checked_contract_come_back_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    contract = checked_afresh("order.contract", ORDER)
+    assert [w.render().splitlines()[0][:50] for w in contract.warnings] == [
+        "order.contract:14:3: warning: on 2024-06-01 the ru"]
+    assert what_it_knows(through_plain_data(contract)) == what_it_knows(contract)
+    warrant = str((ROOT / "contracts/examples/warrant.contract").relative_to(ROOT))
+    contract = checked_afresh(warrant, (ROOT / warrant).read_text(encoding="utf-8"))
+    defaults = {type(f.default).__name__ for spec in contract.events.values() for f in spec.fields.values()}
+    assert {"time", "object"} <= defaults
+    assert what_it_knows(through_plain_data(contract)) == what_it_knows(contract)
+
+
+def test_a_contract_checked_before_evaluates_as_one_checked_afresh(tmp_path, monkeypatch):
+    from contractlang.inputs.binding import inputs_for
+    from contractlang.inputs.scenario import load_scenario
+    from contractlang.runtime.effects import render_json
+    from contractlang.runtime.interpreter import evaluate
+
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    contract = checked_afresh(EVAL[1], (ROOT / EVAL[1]).read_text(encoding="utf-8"))
+    kept = through_plain_data(contract)
+    scenario = load_scenario(str(ROOT / "scenarios/nstor_2002_conversions.toml"))
+    shown = [render_json(evaluate(each, inputs_for(each, scenario, {}, {}, None), explain=True))
+             for each in (contract, kept)]
+    assert shown[0] == shown[1]
+    assert json.loads(shown[0])["effects"][0]["amount"] == "67265.75"
+
+
+def planted(plain: dict, tamper: str) -> dict:
+    planted = json.loads(json.dumps(plain))
+    if tamper == "another path":
+        planted["path"] = "other.contract"
+    elif tamper == "a node outside the tree":
+        planted["types"][0][0] = 10 ** 6
+    elif tamper == "a type outside the table":
+        planted["symbols"][0][2] = len(planted["type_table"])
+    elif tamper == "a type of no class":
+        planted["type_table"][0] = ["Builtin", "eval"]
+    elif tamper == "a type of the wrong field":
+        planted["type_table"] = [["Simple", 7]] + planted["type_table"][1:]
+    elif tamper == "a default that is not a number":
+        field = next(f for event in planted["events"] for f in event[2] if f[2][0] == "Decimal")
+        field[2][1] = "not a number"
+    elif tamper == "a default of another kind":
+        field = next(f for event in planted["events"] for f in event[2])
+        field[2] = ["pickle", "x"]
+    elif tamper == "a key more":
+        planted["code"] = "print(1)"
+    elif tamper == "a symbol of the wrong shape":
+        planted["symbols"][0] = planted["symbols"][0][:6]
+    return planted
+
+
+@pytest.mark.parametrize("tamper", ["another path", "a node outside the tree", "a type outside the table",
+                                    "a type of no class", "a type of the wrong field",
+                                    "a default that is not a number", "a default of another kind", "a key more",
+                                    "a symbol of the wrong shape"])
+def test_a_planted_checked_contract_is_a_miss(tmp_path, monkeypatch, tamper):
+    from contractlang.language import tree_cache
+
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    path = EVAL[1]
+    text = (ROOT / path).read_text(encoding="utf-8")
+    genuine = tree_cache.checked_to_plain(checked_afresh(path, text))
+    name = tree_cache.checked_entry_name(path, text, parser.grammar_text())
+    cache.store(name, genuine)
+    assert what_it_knows(tree_cache.load_checked(name, path, text)) == what_it_knows(checked_afresh(path, text))
+    cache.store(name, planted(genuine, tamper))
+    assert tree_cache.load_checked(name, path, text) is None
+
+
+def test_eval_and_check_from_a_cache_print_what_they_print_afresh(tmp_path):
+    environment = {**os.environ, "CONTRACT_CACHE_DIR": str(tmp_path / "cache")}
+    environment.pop("CONTRACT_DEBUG", None)
+    contract = tmp_path / "order.contract"
+    contract.write_text(ORDER, encoding="utf-8")
+    scenario = tmp_path / "order.toml"
+    scenario.write_text("until = 2024-12-31\n", encoding="utf-8")
+    commands = [["check", str(contract)], ["eval", str(contract), str(scenario), "--format", "json"]]
+    runs = [[subprocess.run([sys.executable, "-m", "contractlang.cli", *command], capture_output=True, text=True,
+                            cwd=ROOT, env=environment, timeout=120) for command in commands] for _ in range(2)]
+    cold, warm = ([(done.returncode, done.stdout, done.stderr) for done in each] for each in runs)
+    assert cold == warm
+    assert cold[0][2].startswith(f"{contract}:14:3: warning: on 2024-06-01 the rule of §2 reads 'principal'")
+    assert any(name.endswith("-checked.json") for name in os.listdir(tmp_path / "cache"))
+
+
+# ------------------------------------------------------------ price series read at one go
+
+@pytest.mark.parametrize("body, signed, expected", [
+    ("2004-01-05,1.25\n2004-01-06,007.50\n", False, {"2004-01-05": "1.25", "2004-01-06": "7.50"}),
+    ("2004-01-05,1.25\n2004-01-06,2", False, {"2004-01-05": "1.25", "2004-01-06": "2"}),  # no final newline
+    ("2004-01-05,-0.0025\n2004-01-06,0\n", True, {"2004-01-05": "-0.0025", "2004-01-06": "0"}),
+    ("2004-01-05,1.25\n\n2004-01-06,2\n", False, {"2004-01-05": "1.25", "2004-01-06": "2"}),  # a blank line
+    ("2004-01-05, 1.25\n", False, {"2004-01-05": "1.25"}),  # a space: read row by row
+])
+def test_a_series_reads_the_same_at_one_go_and_row_by_row(tmp_path, body, signed, expected):
+    from decimal import Decimal
+
+    from contractlang.inputs.scenario import load_price_csv
+
+    path = tmp_path / "prices.csv"
+    path.write_text(("date,value\n" if signed else "date,price\n") + body, encoding="utf-8")
+    read = load_price_csv(str(path), signed)
+    assert read == {date.fromisoformat(day): Decimal(value) for day, value in expected.items()}
+    assert [str(value) for value in read.values()] == list(expected.values())
+
+
+@pytest.mark.parametrize("body, message", [
+    ("2004-01-05,1.25\n2004-01-05,1.30\n", "3:1: error: 2004-01-05 appears twice in the price series"),
+    ("2004-02-30,1.25\n", "2:1: error: "),
+    ("2004-01-05,0\n", "2:12: error: "),
+])
+def test_a_series_not_plainly_right_is_read_row_by_row_and_says_where(tmp_path, body, message):
+    from contractlang.diagnostics import ContractError
+    from contractlang.inputs.scenario import load_price_csv
+
+    path = tmp_path / "prices.csv"
+    path.write_text("date,price\n" + body, encoding="utf-8")
+    with pytest.raises(ContractError) as problem:
+        load_price_csv(str(path))
+    assert problem.value.render().startswith(f"{path}:{message}")
+
+
+def test_a_checked_contract_the_cache_cannot_keep_leaves_its_tree_kept(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from contractlang.cli import main
+    from contractlang.language import tree_cache
+
+    def unkeepable(contract):
+        raise TypeError("a field this cache does not know")
+
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(tree_cache, "checked_to_plain", unkeepable)
+    path = str(ROOT / EVAL[1])
+    done = CliRunner().invoke(main, ["check", path])
+    assert (done.exit_code, done.output) == (0, f"{path}: ok (33 sections, 14 event types)\n")
+    kept = sorted(name for name in os.listdir(tmp_path / "cache") if name.startswith("tree-"))
+    assert len(kept) == 1 and not kept[0].endswith("-checked.json")
+
+
+# ------------------------------------------------------------ holiday lists shipped with the package
+
+SUBDIVISIONS = {"US": None, "US-FL": "FL", "US-CA": "CA", "US-NY": "NY"}
+
+
+def listed_by_the_holidays_package(calendar: str, year: int) -> frozenset:
+    import holidays
+    from holidays.countries.united_states import UnitedStates
+
+    if calendar == "XFED":
+        return frozenset(holidays.financial_holidays("XFED", years=year))
+    return frozenset(UnitedStates(subdiv=SUBDIVISIONS[calendar], years=year))
+
+
+def test_every_holiday_list_is_the_holidays_packages_shipped_or_not(tmp_path, monkeypatch):
+    from contractlang.stdlib import calendars
+
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    calendars.holidays_in.cache_clear()
+    years = [calendars.SHIPPED_YEARS[0] - 1, *calendars.SHIPPED_YEARS, calendars.SHIPPED_YEARS[-1] + 1]
+    try:
+        for calendar in ("US", "US-FL", "US-CA", "US-NY", "XFED"):
+            for year in years:
+                assert calendars.holidays_in(calendar, year) == listed_by_the_holidays_package(calendar, year), (
+                    calendar, year)
+    finally:
+        calendars.holidays_in.cache_clear()
+    assert date(2002, 7, 4) in calendars.holidays_in("US", 2002)
+    calendars.holidays_in.cache_clear()
+
+
+def test_holiday_lists_shipped_for_another_holidays_package_are_not_taken(tmp_path):
+    planted = tmp_path / "holiday_lists.json"
+    planted.write_text(json.dumps({"holidays": "0.0"}) + "\n" + json.dumps({"US": {"2002": []}}) + "\n",
+                       encoding="utf-8")
+    environment = {**os.environ, "CONTRACT_CACHE_DIR": str(tmp_path / "cache")}
+    program = ("import sys\n"
+               "from contractlang.stdlib import calendars\n"
+               f"calendars.SHIPPED_HOLIDAYS = {str(planted)!r}\n"
+               "print(sorted(str(day) for day in calendars.holidays_in('US', 2002))[:2], 'holidays' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, env=environment,
+                          timeout=120)
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", "['2002-01-01', '2002-01-21'] True\n")
