@@ -267,7 +267,7 @@ def test_an_escaped_quote_in_a_text_does_not_confuse_the_bracket_count(tmp_path)
     valid = write(tmp_path / "valid.contract",
                   'contract "Quoted"\n§1 "Terms" {\n  term said = "a \\" ("\n'
                   f'  term label = "{brackets}"\n  # a comment {brackets}\n}}\n')
-    assert run("check", str(valid))[:2] == (0, f"{valid}: ok (1 sections, 0 event types)\n")
+    assert run("check", str(valid))[:2] == (0, f"{valid}: ok (1 section, 0 event types)\n")
     deep = write(tmp_path / "deep.contract",
                  'contract "Quoted"\n§1 "Terms" {\n  term said = "a \\" ("\n'
                  f'  term x = {brackets}1{")" * 70}\n}}\n')

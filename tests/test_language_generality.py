@@ -87,7 +87,7 @@ def test_contract_test_generates_times_of_day_around_the_contracts_own(tmp_path)
 ''')
     status, out, err = run("test", contract)
     assert status == 0, out + err
-    assert "1 properties, 100 scenarios tried, 0 failed" in out
+    assert "1 property, 100 scenarios tried, 0 failed" in out
 
 
 # ------------------------------------------------------------- messages

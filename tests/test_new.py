@@ -100,7 +100,7 @@ def test_the_tutorials_contract_checks_and_gives_the_figures_the_tutorial_shows(
                                          '[[events]]\ndate = 2026-06-15\ntype = "Prepayment"\n'
                                          'noticed_on = 2026-06-03\n', encoding="utf-8")
 
-    assert cli("check", "acme_note.contract")[:2] == (0, "acme_note.contract: ok (4 sections, 1 event types)\n")
+    assert cli("check", "acme_note.contract")[:2] == (0, "acme_note.contract: ok (4 sections, 1 event type)\n")
     assert cli("fmt", "--check", "acme_note.contract")[0] == 0
     status, out, _ = cli("eval", "acme_note.contract", "prepaid.toml")
     assert status == 0

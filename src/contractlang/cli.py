@@ -174,7 +174,9 @@ def check_command(contract_paths):
             problems.append(problem)
             continue
         sections = len(checked.tree.sections)
-        click.echo(f"{path}: ok ({sections} sections, {len(checked.events)} event types)")
+        events = len(checked.events)
+        click.echo(f"{path}: ok ({sections} section{'s' if sections != 1 else ''}, "
+                   f"{events} event type{'s' if events != 1 else ''})")
         for warning in checked.warnings:
             click.echo(warning.render(), err=True)
     if problems:

@@ -233,7 +233,8 @@ def run_tests(paths, max_examples: int, seed: int, out_dir: str, echo, color: bo
         if fail_fast and failures:
             break
     elapsed = time.perf_counter() - started
-    echo(f"{total_properties} properties, {total_tried} scenarios tried, {total_failures} failed, {elapsed:.1f}s")
+    echo(f"{total_properties} propert{'ies' if total_properties != 1 else 'y'}, {total_tried} scenario"
+         f"{'s' if total_tried != 1 else ''} tried, {total_failures} failed, {elapsed:.1f}s")
     return total_failures
 
 
