@@ -26,6 +26,7 @@ from pathlib import Path
 import attrs
 
 from .. import files
+from ..cache import collector_paused
 from ..stdlib import exact
 from ..diagnostics import ContractError, Diagnostic, Span, closest
 
@@ -170,7 +171,13 @@ def load_scenario(path: str, *, echo: bool = True) -> RawScenario:
 
     With echo=False (a scenario that another file names) diagnostics about its
     content give the position and the message but never a line of it: the
-    name may point at any file on the machine."""
+    name may point at any file on the machine. Reading builds many objects and
+    no cycle among them, so the cycle collector waits until it is done."""
+    with collector_paused():
+        return _read_scenario(path, echo)
+
+
+def _read_scenario(path: str, echo: bool) -> RawScenario:
     extension = Path(path).suffix.lower()
     if extension not in SCENARIO_FORMATS:
         raise ContractError(Diagnostic("a scenario is a .toml or .json file", Span(path, 1, 1), ""))

@@ -27,6 +27,7 @@ from fractions import Fraction
 
 import attrs
 
+from ..cache import collector_paused
 from ..diagnostics import ContractError, Diagnostic, Span, closest
 from ..language import ast
 from ..language import types as T
@@ -248,12 +249,16 @@ class Run:
                     else:
                         dates = {self.evaluate(item.date, frame)}
                     # on one date, scheduled rules keep the order they are written in
+                    append, until, label = self.timeline.append, self.until, section.label
                     for when in dates:
+                        if type(when) is date:  # the usual case, without a call
+                            if when <= until:
+                                append((when, START_OF_DAY, 0, order, (label, item, when)))
+                            continue
                         day, moment = day_and_moment(when)
-                        if day <= self.until:
-                            self.timeline.append((day, moment, 0, order, (section.label, item, when)))
-                            if moment != START_OF_DAY:
-                                self.timed_days.setdefault(day, moment)
+                        if day <= until:
+                            append((day, moment, 0, order, (label, item, when)))
+                            self.timed_days.setdefault(day, moment)
                     order += 1
         for bound in self.inputs.events:
             record = EventRecord(bound.type, bound.index, bound.date, bound.fields, bound.span)
@@ -1443,5 +1448,5 @@ def evaluate(contract: CheckedContract, inputs: Inputs, explain: bool = False) -
 
     Arithmetic is exact (stdlib/exact.py); the run's decimal context traps Inexact
     as well, so no operation anywhere in it can round a number silently."""
-    with localcontext(exact.EXACT):
+    with collector_paused(), localcontext(exact.EXACT):  # a run makes no cycles worth collecting as it goes
         return Run(contract, inputs, explain).run()
