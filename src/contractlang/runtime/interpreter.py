@@ -238,28 +238,24 @@ class Run:
 
     # --------------------------------------------------------- timeline
     def lay_out_timeline(self) -> None:
-        order = 0
-        for section in self.contract.tree.sections:
-            for item in section.items:
-                if isinstance(item, (ast.OnEachRule, ast.OnDateRule)):
-                    frame = self.global_frame(section.label)
-                    if isinstance(item, ast.OnEachRule):
-                        dates = set(self.evaluate(item.dates, frame))
-                        self.charge(len(dates), item, frame)  # each date is an item of the timeline
-                    else:
-                        dates = {self.evaluate(item.date, frame)}
-                    # on one date, scheduled rules keep the order they are written in
-                    append, until, label = self.timeline.append, self.until, section.label
-                    for when in dates:
-                        if type(when) is date:  # the usual case, without a call
-                            if when <= until:
-                                append((when, START_OF_DAY, 0, order, (label, item, when)))
-                            continue
-                        day, moment = day_and_moment(when)
-                        if day <= until:
-                            append((day, moment, 0, order, (label, item, when)))
-                            self.timed_days.setdefault(day, moment)
-                    order += 1
+        append, until = self.timeline.append, self.until
+        # on one date, scheduled rules keep the order they are written in
+        for order, (label, item) in enumerate(self.contract.items_of(ast.OnEachRule, ast.OnDateRule)):
+            frame = self.global_frame(label)
+            if isinstance(item, ast.OnEachRule):
+                dates = set(self.evaluate(item.dates, frame))
+                self.charge(len(dates), item, frame)  # each date is an item of the timeline
+            else:
+                dates = {self.evaluate(item.date, frame)}
+            for when in dates:
+                if type(when) is date:  # the usual case, without a call
+                    if when <= until:
+                        append((when, START_OF_DAY, 0, order, (label, item, when)))
+                    continue
+                day, moment = day_and_moment(when)
+                if day <= until:
+                    append((day, moment, 0, order, (label, item, when)))
+                    self.timed_days.setdefault(day, moment)
         for bound in self.inputs.events:
             record = EventRecord(bound.type, bound.index, bound.date, bound.fields, bound.span)
             declaration: ast.EventDecl = self.symbols[bound.type].node
