@@ -3,6 +3,9 @@ that vary."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -55,3 +58,15 @@ def test_a_parameter_with_a_default_varies_and_a_failure_names_its_value(tmp_pat
     written = next((tmp_path / "found").glob("*.toml")).read_text(encoding="utf-8")
     assert 'fee = "200' in written or 'fee = "1000' in written
     assert "waived" not in written  # a setting the failure does not need is left at its default
+
+
+def test_contract_test_leaves_nothing_in_the_working_folder_but_counterexamples(tmp_path):
+    # a process of its own: hypothesis writes its files (the constants it draws from) on its first draw
+    work = tmp_path / "work"
+    work.mkdir()
+    environment = {**os.environ, "CONTRACT_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "contractlang.cli", "test", BOND, "--max-examples", "5"],
+                          cwd=work, env=environment, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert list(work.iterdir()) == []
+    assert (tmp_path / "cache" / "hypothesis" / "constants").is_dir()

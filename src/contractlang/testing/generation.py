@@ -15,11 +15,13 @@ in a contract narrows a parameter, `until` or an event field.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from decimal import Decimal, localcontext
 
 import attrs
 from hypothesis import strategies as st
 
+from .. import cache
 from ..diagnostics import ContractError
 from ..inputs.scenario import BoundEvent
 from ..language import ast
@@ -53,6 +55,22 @@ class Generated:
             markets=self.markets,
             events=[BoundEvent(i, kind, when, fields, None) for i, (kind, when, fields) in enumerate(self.events, 1)],
         )
+
+
+def keep_hypothesis_files_in_cache() -> None:
+    """Hypothesis keeps files of its own while it draws (the constants of the code it runs in): they go in the
+    tool's cache, or a folder of the process's own, never in the folder the user works in."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    place = cache.folder()
+    if place is None:
+        import tempfile
+
+        place = Path(_PROCESS_FOLDER.setdefault("hypothesis", tempfile.TemporaryDirectory(prefix="contract-")).name)
+    set_hypothesis_home_dir(place / "hypothesis")
+
+
+_PROCESS_FOLDER: dict = {}  # a temporary folder kept for the process's life (removed when it ends)
 
 
 class Generator:

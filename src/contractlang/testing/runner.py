@@ -18,7 +18,7 @@ from ..language.checker import load
 from ..language.printer import variation as variation_text
 from .counterexamples import scenario_text, write_counterexample
 from .examples import Failure, run_example
-from .generation import Generator
+from .generation import Generator, keep_hypothesis_files_in_cache
 from .invariants import Discard, changed_setting_option, check_invariant, evaluate_generated
 from .shrinking import smallest
 
@@ -218,6 +218,7 @@ def _slug(name: str) -> str:
 def run_tests(paths, max_examples: int, seed: int, out_dir: str, echo, color: bool = False,
               fail_fast: bool = False) -> int:
     """`contract test`: every contract's examples and invariants; the number of failures."""
+    keep_hypothesis_files_in_cache()
     started = time.perf_counter()
     total_failures = total_properties = total_tried = 0
     for path in paths:

@@ -24,7 +24,7 @@ from ..language.printer import expr
 from ..runtime.interpreter import evaluate
 from ..runtime.values import PreconditionFailed
 from ..testing.counterexamples import scenario_text, write_counterexample
-from ..testing.generation import Generated, Generator
+from ..testing.generation import Generated, Generator, keep_hypothesis_files_in_cache
 
 ITEM_KINDS = {
     ast.TextItem: "text", ast.NotComputed: "text not computed", ast.Parameter: "parameter",
@@ -281,6 +281,7 @@ def generated_scenarios(old, new, count: int, seed: int) -> list[Generated]:
 
     if count == 0:
         return []
+    keep_hypothesis_files_in_cache()
     events = common_events(old, new)
     aimed = [kind for kind in events_touching(new, changed_names(old, new)) if kind in events]
     strategy = st.one_of(_aimed_generator(old, aimed).scenarios(), _aimed_generator(new, aimed).scenarios())
