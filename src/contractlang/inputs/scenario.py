@@ -124,8 +124,8 @@ class _Locator:
 
     def top(self, key: str) -> Span:
         if self.top_end is None:
-            self.top_end = next((i for i, line in enumerate(self.lines) if line.lstrip().startswith("[")),
-                                len(self.lines))
+            self.top_end = next((i for i, line in enumerate(self.lines)
+                                 if "[" in line and line.lstrip().startswith("[")), len(self.lines))
         if key not in self.tops:
             self.tops[key] = self._find(key, 0, self.top_end) or self._find(key, 0, len(self.lines)) or self.start()
         return self.tops[key]
