@@ -10,7 +10,9 @@ is wrong use of the command line (CommandLineError), not bad input.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span, closest
@@ -49,14 +51,16 @@ def _describe(type_: T.Type) -> str:
     return str(type_)
 
 
-def coerce(raw, type_: T.Type, *, what: str, span: Span | None, text: str | None = None, zone: str | None = None):
+def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | None, text: str | None = None,
+           zone: str | None = None):
     """A raw scenario or command-line value as the runtime value of a declared type.
 
-    A date and time with an offset (or Z) is turned into the contract's time `zone`; one without is
-    already local time there."""
+    `span` may be a function that finds the position, called only when the value is refused: a
+    scenario's events find where a key is written only then. A date and time with an offset (or Z)
+    is turned into the contract's time `zone`; one without is already local time there."""
     def fail(detail: str = ""):
         message = f"{what} must be {_describe(type_)}, not {shown(raw)}{detail}"
-        raise ContractError(Diagnostic(message, span, text))
+        raise ContractError(Diagnostic(message, span() if callable(span) else span, text))
 
     if isinstance(type_, T.Optional):
         if raw is None or raw == "none":
@@ -132,16 +136,17 @@ def bind_events(scenario: RawScenario, specs: dict, zone: str | None = None) -> 
             hint = closest(event.type, specs)
             raise ContractError(Diagnostic(
                 f"event {event.index}: unknown event type '{event.type}'" + (f"; did you mean '{hint}'?" if hint else "")
-                + f" (this contract's events: {', '.join(specs) or 'none'})", event.type_span or event.span, scenario.text))
+                + f" (this contract's events: {', '.join(specs) or 'none'})", event.span_of("type"), scenario.text))
         fields = {}
         for name, raw in event.fields.items():
             if name not in spec.fields:
                 hint = closest(name, spec.fields)
                 raise ContractError(Diagnostic(
                     f"{where}: unknown field '{name}'" + (f"; did you mean '{hint}'?" if hint else "")
-                    + f" ({event.type} has: {', '.join(['date'] + list(spec.fields))})", raw.span, scenario.text))
-            fields[name] = coerce(raw.value, spec.fields[name].type, what=f"{where}: field '{name}'",
-                                  span=raw.span, text=scenario.text, zone=zone)
+                    + f" ({event.type} has: {', '.join(['date'] + list(spec.fields))})", event.span_of(name),
+                    scenario.text))
+            fields[name] = coerce(raw, spec.fields[name].type, what=f"{where}: field '{name}'",
+                                  span=functools.partial(event.span_of, name), text=scenario.text, zone=zone)
         for name, field in spec.fields.items():
             if name not in fields:
                 if field.default is NO_DEFAULT:
@@ -149,7 +154,7 @@ def bind_events(scenario: RawScenario, specs: dict, zone: str | None = None) -> 
                                                    event.span, scenario.text))
                 fields[name] = field.default
         ordered = {name: fields[name] for name in spec.fields}
-        bound.append(BoundEvent(event.index, event.type, event.date.value, ordered, event.span))
+        bound.append(BoundEvent(event.index, event.type, event.date, ordered, event.span))
     return bound
 
 

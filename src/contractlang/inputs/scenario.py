@@ -45,12 +45,21 @@ class RawValue:
 
 @attrs.frozen
 class RawEvent:
+    """One event as written: its fields are the values as read (besides type and date).
+
+    Where each key is written is found only when a diagnostic asks for it (`span_of`):
+    finding every key of every event up front cost more than reading the file."""
+
     index: int
     type: str
-    date: RawValue
+    date: date
     fields: dict
     span: Span
-    type_span: Span | None = None  # where its `type` is written: an unknown type is shown there
+    locator: _Locator = attrs.field(repr=False, eq=False)
+
+    def span_of(self, key: str) -> Span:
+        """Where the event writes `key` (the event's start when the key is not found on its lines)."""
+        return self.locator.event_key(self.index, key)
 
 
 @attrs.define
@@ -84,14 +93,15 @@ class _Locator:
     def __init__(self, path: str, text: str):
         self.path = path
         self.lines = text.splitlines()
-        self.event_starts = [i for i, line in enumerate(self.lines) if line.strip().startswith("[[events]]")]
+        # each test of a line is guarded by a plain `in`, the cheapest test there is: most lines fail it
+        self.event_starts = [i for i, line in enumerate(self.lines)
+                             if "[[events]]" in line and line.strip().startswith("[[events]]")]
         if not self.event_starts and path.endswith(".json"):  # the objects of a pretty-printed "events" array
             opened = next((i for i, line in enumerate(self.lines) if '"events"' in line), None)
             if opened is not None:
                 self.event_starts = [i for i in range(opened + 1, len(self.lines))
-                                     if self.lines[i].lstrip().startswith("{")]
-        # where the keys before the first table end: found once, not at every look-up
-        self.top_end = next((i for i, line in enumerate(self.lines) if line.lstrip().startswith("[")), len(self.lines))
+                                     if "{" in self.lines[i] and self.lines[i].lstrip().startswith("{")]
+        self.top_end: int | None = None  # where the keys before the first table end: found at the first look-up
         self.tops: dict[str, Span] = {}
         self.event_keys: dict[int, dict[str, Span]] = {}
 
@@ -113,6 +123,9 @@ class _Locator:
         return 0, len(self.lines)
 
     def top(self, key: str) -> Span:
+        if self.top_end is None:
+            self.top_end = next((i for i, line in enumerate(self.lines)
+                                 if "[" in line and line.lstrip().startswith("[")), len(self.lines))
         if key not in self.tops:
             self.tops[key] = self._find(key, 0, self.top_end) or self._find(key, 0, len(self.lines)) or self.start()
         return self.tops[key]
@@ -253,14 +266,20 @@ def _parse_toml(text: str, path: str, shown: str):
 
 
 def _parse_json(text: str, path: str, shown: str):
+    """The JSON text read by json's C scanner, which refuses a key given twice without saying where; only
+    then is the text read again by json's Python scanner, which finds where (some 20 times slower)."""
     import json
     import json.scanner
 
-    decoder = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)
-    decoder.parse_object = _json_object_refusing_duplicate_keys
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the C scanner would not call parse_object
     try:
-        return decoder.decode(text)
+        try:
+            return json.JSONDecoder(parse_float=Decimal, parse_int=Decimal,
+                                    object_pairs_hook=_dict_refusing_duplicate_keys).decode(text)
+        except _KeyGivenTwice:
+            decoder = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)
+            decoder.parse_object = _json_object_refusing_duplicate_keys
+            decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the C scanner would not call parse_object
+            return decoder.decode(text)
     except json.JSONDecodeError as problem:
         raise ContractError(Diagnostic(f"not valid JSON: {problem.msg}", Span(path, problem.lineno, problem.colno), shown))
     except _DuplicateKey as duplicate:
@@ -276,6 +295,17 @@ class _DuplicateKey(Exception):
     def __init__(self, key: str, offset: int):
         super().__init__(key)
         self.key, self.offset = key, offset
+
+
+class _KeyGivenTwice(Exception):
+    """The C scanner met a key given twice somewhere: the careful reading says which and where."""
+
+
+def _dict_refusing_duplicate_keys(pairs: list) -> dict:
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        raise _KeyGivenTwice
+    return found
 
 
 def _json_object_refusing_duplicate_keys(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
@@ -308,15 +338,15 @@ def _span_at(path: str, text: str, offset: int) -> Span:
 
 
 def _check_depth(data, path: str, text: str, limit: int = 16) -> None:
+    """Refuses a value deeper than `limit`; only tables and lists are visited (a value deeper than the
+    limit is in a table or list at the limit)."""
     stack = [(data, 0)]
     while stack:
         value, depth = stack.pop()
-        if depth > limit:
+        inner = value.values() if isinstance(value, dict) else value
+        if inner and depth >= limit:
             raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), text))
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+        stack.extend((v, depth + 1) for v in inner if isinstance(v, (dict, list)))
 
 
 def _raw_event(index: int, event, locator: _Locator, text: str) -> RawEvent:
@@ -331,23 +361,32 @@ def _raw_event(index: int, event, locator: _Locator, text: str) -> RawEvent:
     kind = event["type"]
     if "date" not in event:
         raise ContractError(Diagnostic(f"event {index} ({kind}) has no 'date'", span, text))
-    date_span = locator.event_key(index, "date")
-    when = _date_value(event["date"], f"event {index} ({kind}): 'date'", date_span, text)
-    fields = {name: RawValue(value, locator.event_key(index, name))
-              for name, value in event.items() if name not in ("type", "date")}
-    return RawEvent(index, kind, RawValue(when, date_span), fields, span, locator.event_key(index, "type"))
+    when = _plain_date(event["date"])
+    if when is None:
+        raise _not_a_date(event["date"], f"event {index} ({kind}): 'date'", locator.event_key(index, "date"), text)
+    fields = dict(event)
+    del fields["type"], fields["date"]
+    return RawEvent(index, kind, when, fields, span, locator)
 
 
 def _date_value(value, what: str, span: Span, text: str) -> date:
-    if isinstance(value, datetime):
-        raise ContractError(Diagnostic(f"{what} must be a date, not a date and time", span, text))
+    when = _plain_date(value)
+    if when is None:
+        raise _not_a_date(value, what, span, text)
+    return when
+
+
+def _plain_date(value) -> date | None:
+    """A TOML date, or a text YYYY-MM-DD, as a date; None for anything else (a date and time included)."""
     if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        parsed = parse_date(value)
-        if parsed is not None:
-            return parsed
-    raise ContractError(Diagnostic(f"{what} must be a date (YYYY-MM-DD), not {shown(value)}", span, text))
+        return None if isinstance(value, datetime) else value
+    return parse_date(value) if isinstance(value, str) else None
+
+
+def _not_a_date(value, what: str, span: Span, text: str) -> ContractError:
+    if isinstance(value, datetime):
+        return ContractError(Diagnostic(f"{what} must be a date, not a date and time", span, text))
+    return ContractError(Diagnostic(f"{what} must be a date (YYYY-MM-DD), not {shown(value)}", span, text))
 
 
 def parse_date(text: str) -> date | None:
