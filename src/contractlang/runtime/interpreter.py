@@ -334,11 +334,11 @@ class Run:
         if self.day_changes[0] != (nominal, self.moment):
             self.day_changes = ((nominal, self.moment), [])
         earlier = self.day_changes[1]
-        reads = self.reads_of(rule)
-        for other_clause, other_line, changed in earlier:
-            read_changed = sorted(reads & changed)
-            if other_clause != clause and read_changed:
-                self.same_day_order(rule, clause, nominal, other_clause, other_line, read_changed, frame)
+        if earlier:
+            reads = self.reads_of(rule)
+            for other_clause, other_line, changed in earlier:
+                if other_clause != clause and not reads.isdisjoint(changed):
+                    self.same_day_order(rule, clause, nominal, other_clause, other_line, sorted(reads & changed), frame)
         self.values_before = {}
         self.execute(rule.body, frame)
         changed = {name for name, value in self.values_before.items() if self.state[name] is not value}
@@ -379,7 +379,8 @@ class Run:
             if item.sequence not in pending:
                 return  # cancelled before its date
             del pending[item.sequence]
-        frame = item.frame.child(today=when, steps=list(item.frame.steps))
+        kept = item.frame
+        frame = Frame(kept.clause, kept.cause, when, list(kept.steps), dict(kept.locals), kept.rule)
         self.transaction(lambda: self.execute(item.body, frame), frame, item.frame.cause)
 
     def run_event(self, record: EventRecord) -> None:
@@ -571,12 +572,17 @@ class Run:
     def e_every(self, node: ast.Every, frame):
         start = self.evaluate(node.start, frame)
         end = self.evaluate(node.end, frame) if node.end is not None else None
-        pairs = [(MONTHS[md.month], int(md.day)) for md in node.month_days]
         # laid out this far past the horizon, but never past the calendar's last day
         limit = self.until + SCHEDULE_REACH if self.until <= date.max - SCHEDULE_REACH else date.max
         years = schedules.last_scheduled(end, limit).year - start.year + 1
-        self.charge(max(years, 0) * len(pairs), node, frame)  # each month-day of each year is looked at
-        dates = schedules.recurring(pairs, start, end, limit)
+        self.charge(max(years, 0) * len(node.month_days), node, frame)  # each month-day of each year is looked at
+        # the same schedule is laid out in every run of a contract: the last one is kept, by its node
+        key = ("every", id(node))
+        laid_out = self.contract.compiled.get(key)
+        if laid_out is None or laid_out[0] != (start, end, limit):
+            pairs = [(MONTHS[md.month], int(md.day)) for md in node.month_days]
+            laid_out = self.contract.compiled[key] = ((start, end, limit), schedules.recurring(pairs, start, end, limit))
+        dates = list(laid_out[1])  # a copy: the kept one is never handed to a contract
         self.charge_list(len(dates), node, frame)
         return dates
 
@@ -1109,8 +1115,8 @@ def _compile_claim(node: ast.Claim, contract: CheckedContract):
                 run.charge(len(frame.steps), node, frame)  # the event's explanation starts with a copy of this one
                 run.claimed.add(record.index)
                 run.claimed_order.append(record.index)
-                inner = frame.child(cause=record, steps=list(frame.steps), rule=f"{record.type} (event {record.index})")
-                inner.locals[binder] = record
+                inner = Frame(frame.clause, record, frame.today, list(frame.steps), {**frame.locals, binder: record},
+                              f"{record.type} (event {record.index})")
                 if run.explain:
                     inner.steps.append(Step(describe_event(record, contract), frame.clause))
                 if run.transaction(lambda: body(run, inner), inner, record):
