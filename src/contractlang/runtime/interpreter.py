@@ -123,15 +123,14 @@ class Run:
     def run(self) -> Result:
         self.bind_settings()
         self.until = self.compute_until()
-        for symbol in self.symbols.values():
-            if symbol.kind == "state":
-                if symbol.node.settable and symbol.name in self.inputs.params:
-                    self.state[symbol.name] = self.inputs.params[symbol.name].value
-                else:
-                    self.state[symbol.name] = self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
+        for symbol in self.symbols_of("state"):
+            if symbol.node.settable and symbol.name in self.inputs.params:
+                self.state[symbol.name] = self.inputs.params[symbol.name].value
+            else:
+                self.state[symbol.name] = self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
         self.check_preconditions()
         self.open_ledgers()
-        names = [s.name for s in self.symbols.values() if s.kind == "market"]
+        names = [s.name for s in self.symbols_of("market")]
         for name in names:  # `prices` is the series of a contract's single market
             given = self.inputs.markets.get(name)
             if given is None and len(names) == 1:
@@ -141,11 +140,19 @@ class Run:
         self.process()
         return self.result()
 
+    def symbols_of(self, *kinds: str) -> tuple:
+        """The contract's symbols of those kinds, in the order declared: found once per contract, as every run asks."""
+        key = ("symbols", kinds)
+        found = self.contract.compiled.get(key)
+        if found is None:
+            found = self.contract.compiled[key] = tuple(s for s in self.symbols.values() if s.kind in kinds)
+        return found
+
     def global_frame(self, clause: str) -> Frame:
         return Frame(clause, None, self.until, [], {}, "the contract")
 
     def bind_settings(self) -> None:
-        for symbol in self.symbols.values():
+        for symbol in self.symbols_of("parameter", "assumption"):
             if symbol.kind == "parameter":
                 node: ast.Parameter = symbol.node
                 if symbol.name in self.inputs.params:
@@ -157,7 +164,7 @@ class Run:
                     raise ContractError(Diagnostic(
                         f"the contract needs parameter '{symbol.name}' ({symbol.type}): give it under [params] "
                         f"or with --set {symbol.name}=VALUE", where))
-            elif symbol.kind == "assumption":
+            else:
                 node: ast.Assumption = symbol.node
                 setting = self.inputs.assumptions.get(symbol.name)
                 if setting is None:
@@ -209,9 +216,7 @@ class Run:
                 raise PreconditionFailed(Diagnostic(f"{item.reason} ({label})", span))
 
     def open_ledgers(self) -> None:
-        for symbol in self.symbols.values():
-            if symbol.kind != "accrual":
-                continue
+        for symbol in self.symbols_of("accrual"):
             frame = self.global_frame(symbol.section)
             key = ("accrual", symbol.name)  # its fields by name, and the names its rate reads: found once
             if key not in self.contract.compiled:
@@ -666,7 +671,7 @@ class Run:
             else:
                 settled = ledger.settle(end, portion)
             self.charge(looked_through + len(settled.pieces), node, frame)
-            if self.explanation_has_room(frame):
+            if self.explain and self.explanation_has_room(frame):
                 frame.steps.extend(self.piece_steps(settled, ledger, frame.clause))
             return settled
         accrued = ledger.accrued(end, portion)
@@ -1259,6 +1264,9 @@ def _compile_call(node: ast.Call, contract: CheckedContract):
         if node.function in ("min", "max") and len(compiled_arguments(node, contract)[0]) == 2:  # of two values
             first, second = compiled_arguments(node, contract)[0]
             return _least(first, second) if node.function == "min" else _greatest(first, second)
+        if node.function in ("accrued", "settle"):  # the most frequent calls: straight to the run's method
+            settle = node.function == "settle"
+            return lambda run, frame: run.accrual_call(node, frame, settle)
         if plain is None:
             builtin = BUILTIN_FUNCTIONS[node.function]
             return lambda run, frame: builtin(run, node, frame)
