@@ -123,15 +123,14 @@ class Run:
     def run(self) -> Result:
         self.bind_settings()
         self.until = self.compute_until()
-        for symbol in self.symbols.values():
-            if symbol.kind == "state":
-                if symbol.node.settable and symbol.name in self.inputs.params:
-                    self.state[symbol.name] = self.inputs.params[symbol.name].value
-                else:
-                    self.state[symbol.name] = self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
+        for symbol in self.symbols_of("state"):
+            if symbol.node.settable and symbol.name in self.inputs.params:
+                self.state[symbol.name] = self.inputs.params[symbol.name].value
+            else:
+                self.state[symbol.name] = self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
         self.check_preconditions()
         self.open_ledgers()
-        names = [s.name for s in self.symbols.values() if s.kind == "market"]
+        names = [s.name for s in self.symbols_of("market")]
         for name in names:  # `prices` is the series of a contract's single market
             given = self.inputs.markets.get(name)
             if given is None and len(names) == 1:
@@ -141,11 +140,19 @@ class Run:
         self.process()
         return self.result()
 
+    def symbols_of(self, *kinds: str) -> tuple:
+        """The contract's symbols of those kinds, in the order declared: found once per contract, as every run asks."""
+        key = ("symbols", kinds)
+        found = self.contract.compiled.get(key)
+        if found is None:
+            found = self.contract.compiled[key] = tuple(s for s in self.symbols.values() if s.kind in kinds)
+        return found
+
     def global_frame(self, clause: str) -> Frame:
         return Frame(clause, None, self.until, [], {}, "the contract")
 
     def bind_settings(self) -> None:
-        for symbol in self.symbols.values():
+        for symbol in self.symbols_of("parameter", "assumption"):
             if symbol.kind == "parameter":
                 node: ast.Parameter = symbol.node
                 if symbol.name in self.inputs.params:
@@ -157,7 +164,7 @@ class Run:
                     raise ContractError(Diagnostic(
                         f"the contract needs parameter '{symbol.name}' ({symbol.type}): give it under [params] "
                         f"or with --set {symbol.name}=VALUE", where))
-            elif symbol.kind == "assumption":
+            else:
                 node: ast.Assumption = symbol.node
                 setting = self.inputs.assumptions.get(symbol.name)
                 if setting is None:
@@ -209,9 +216,7 @@ class Run:
                 raise PreconditionFailed(Diagnostic(f"{item.reason} ({label})", span))
 
     def open_ledgers(self) -> None:
-        for symbol in self.symbols.values():
-            if symbol.kind != "accrual":
-                continue
+        for symbol in self.symbols_of("accrual"):
             frame = self.global_frame(symbol.section)
             key = ("accrual", symbol.name)  # its fields by name, and the names its rate reads: found once
             if key not in self.contract.compiled:
@@ -334,11 +339,11 @@ class Run:
         if self.day_changes[0] != (nominal, self.moment):
             self.day_changes = ((nominal, self.moment), [])
         earlier = self.day_changes[1]
-        reads = self.reads_of(rule)
-        for other_clause, other_line, changed in earlier:
-            read_changed = sorted(reads & changed)
-            if other_clause != clause and read_changed:
-                self.same_day_order(rule, clause, nominal, other_clause, other_line, read_changed, frame)
+        if earlier:
+            reads = self.reads_of(rule)
+            for other_clause, other_line, changed in earlier:
+                if other_clause != clause and not reads.isdisjoint(changed):
+                    self.same_day_order(rule, clause, nominal, other_clause, other_line, sorted(reads & changed), frame)
         self.values_before = {}
         self.execute(rule.body, frame)
         changed = {name for name, value in self.values_before.items() if self.state[name] is not value}
@@ -379,7 +384,8 @@ class Run:
             if item.sequence not in pending:
                 return  # cancelled before its date
             del pending[item.sequence]
-        frame = item.frame.child(today=when, steps=list(item.frame.steps))
+        kept = item.frame
+        frame = Frame(kept.clause, kept.cause, when, list(kept.steps), dict(kept.locals), kept.rule)
         self.transaction(lambda: self.execute(item.body, frame), frame, item.frame.cause)
 
     def run_event(self, record: EventRecord) -> None:
@@ -571,12 +577,17 @@ class Run:
     def e_every(self, node: ast.Every, frame):
         start = self.evaluate(node.start, frame)
         end = self.evaluate(node.end, frame) if node.end is not None else None
-        pairs = [(MONTHS[md.month], int(md.day)) for md in node.month_days]
         # laid out this far past the horizon, but never past the calendar's last day
         limit = self.until + SCHEDULE_REACH if self.until <= date.max - SCHEDULE_REACH else date.max
         years = schedules.last_scheduled(end, limit).year - start.year + 1
-        self.charge(max(years, 0) * len(pairs), node, frame)  # each month-day of each year is looked at
-        dates = schedules.recurring(pairs, start, end, limit)
+        self.charge(max(years, 0) * len(node.month_days), node, frame)  # each month-day of each year is looked at
+        # the same schedule is laid out in every run of a contract: the last one is kept, by its node
+        key = ("every", id(node))
+        laid_out = self.contract.compiled.get(key)
+        if laid_out is None or laid_out[0] != (start, end, limit):
+            pairs = [(MONTHS[md.month], int(md.day)) for md in node.month_days]
+            laid_out = self.contract.compiled[key] = ((start, end, limit), schedules.recurring(pairs, start, end, limit))
+        dates = list(laid_out[1])  # a copy: the kept one is never handed to a contract
         self.charge_list(len(dates), node, frame)
         return dates
 
@@ -660,7 +671,7 @@ class Run:
             else:
                 settled = ledger.settle(end, portion)
             self.charge(looked_through + len(settled.pieces), node, frame)
-            if self.explanation_has_room(frame):
+            if self.explain and self.explanation_has_room(frame):
                 frame.steps.extend(self.piece_steps(settled, ledger, frame.clause))
             return settled
         accrued = ledger.accrued(end, portion)
@@ -1109,8 +1120,8 @@ def _compile_claim(node: ast.Claim, contract: CheckedContract):
                 run.charge(len(frame.steps), node, frame)  # the event's explanation starts with a copy of this one
                 run.claimed.add(record.index)
                 run.claimed_order.append(record.index)
-                inner = frame.child(cause=record, steps=list(frame.steps), rule=f"{record.type} (event {record.index})")
-                inner.locals[binder] = record
+                inner = Frame(frame.clause, record, frame.today, list(frame.steps), {**frame.locals, binder: record},
+                              f"{record.type} (event {record.index})")
                 if run.explain:
                     inner.steps.append(Step(describe_event(record, contract), frame.clause))
                 if run.transaction(lambda: body(run, inner), inner, record):
@@ -1253,6 +1264,9 @@ def _compile_call(node: ast.Call, contract: CheckedContract):
         if node.function in ("min", "max") and len(compiled_arguments(node, contract)[0]) == 2:  # of two values
             first, second = compiled_arguments(node, contract)[0]
             return _least(first, second) if node.function == "min" else _greatest(first, second)
+        if node.function in ("accrued", "settle"):  # the most frequent calls: straight to the run's method
+            settle = node.function == "settle"
+            return lambda run, frame: run.accrual_call(node, frame, settle)
         if plain is None:
             builtin = BUILTIN_FUNCTIONS[node.function]
             return lambda run, frame: builtin(run, node, frame)

@@ -158,8 +158,13 @@ class Ledger:
 
     def _accrued_plainly(self, end: date) -> Settlement:
         """accrued() of the whole base when nothing changed since the watermark: one base and one rate throughout."""
-        base, rate = self.base, self.annual_rate
+        base, rate, watermark = self.base, self.annual_rate, self.watermark
         base_rate = exact.multiply(base, rate)
+        boundaries = self.boundaries
+        if bisect.bisect_right(boundaries, watermark) == bisect.bisect_left(boundaries, end):  # one span, the usual
+            fraction = self._fraction(watermark, end)
+            amount = exact.multiply(base_rate, fraction)
+            return Settlement(amount, (watermark, end), (Piece(watermark, end, base, fraction, amount, rate),))
         pieces = []
         total = Decimal(0)
         for start, stop in self._segments(end, True):

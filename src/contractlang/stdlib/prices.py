@@ -9,6 +9,30 @@ from decimal import Decimal
 from . import exact
 
 
+_SORTED_DAYS: dict[int, tuple[dict, list, list]] = {}  # id -> (the prices, their days as given, in date order)
+
+
+def trading_days(prices: dict[date, Decimal]) -> list[date]:
+    """The days of `prices` in date order, sorted once: every run of a scenario reads the same prices.
+
+    The days kept are used only while the prices hold the very same days in the same order
+    (a comparison by identity, quicker than a sort); they are shared, and never changed."""
+    if len(prices) < 64:  # sorted as quickly as looked up
+        return sorted(prices)
+    kept = _SORTED_DAYS.get(id(prices))
+    if kept is not None and kept[0] is prices:
+        given = list(prices)
+        if given == kept[1]:
+            return kept[2]
+    else:
+        given = list(prices)
+    if len(_SORTED_DAYS) >= 16:  # the prices of the last few scenarios: each is held while kept
+        _SORTED_DAYS.clear()
+    ordered = sorted(given)
+    _SORTED_DAYS[id(prices)] = (prices, given, ordered)
+    return ordered
+
+
 class PriceSeries:
     """Closing prices looked up strictly before, or on or before, a date.
 
@@ -18,7 +42,7 @@ class PriceSeries:
 
     def __init__(self, prices: dict[date, Decimal], _days=None, _splits=None):
         if _days is None:
-            _days = sorted(prices)
+            _days = trading_days(prices)
         self._prices = prices
         self._days = _days
         self._splits: list[tuple[date, Decimal]] = list(_splits or [])
