@@ -6,33 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from contractlang.cli import main
-from contractlang.diagnostics import ContractError
-from contractlang.language.checker import check
+from contract_helpers import HEADER, problems, run, write
 from contractlang.language.parser import parse
 from contractlang.language.printer import WIDTH, format_contract
-
-HEADER = 'contract "test"\ncurrency USD\nsecurity common\n'
-
-
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def write(path: Path, text: str) -> str:
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
-def problems(body: str) -> list[str]:
-    text = HEADER + body
-    with pytest.raises(ContractError) as caught:
-        check(parse(text, "t.contract"), "t.contract", text)
-    return [d.render() for d in caught.value.diagnostics]
 
 
 # ------------------------------------------------------------- times of day

@@ -6,16 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from contractlang.cli import main
-from contractlang.diagnostics import ContractError
-from contractlang.language.checker import check
+from contract_helpers import HEADER, problems, run, write
 from contractlang.language.parser import parse
 from contractlang.language.printer import format_contract
 
-HEADER = 'contract "test"\ncurrency USD\nsecurity common\n'
 
 EXPIRY = HEADER + '''§1 "Expiry" {
   time zone "America/New_York"
@@ -43,21 +37,10 @@ EXPIRY = HEADER + '''§1 "Expiry" {
 '''
 
 
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
-def write(path: Path, text: str) -> str:
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
-def problems(body: str) -> list[str]:
-    text = HEADER + body
-    with pytest.raises(ContractError) as caught:
-        check(parse(text, "t.contract"), "t.contract", text)
-    return [d.render() for d in caught.value.diagnostics]
 
 
 def effects_of(tmp_path: Path, scenario: str, contract: str = EXPIRY) -> list[dict]:
