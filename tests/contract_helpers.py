@@ -32,3 +32,20 @@ def problems(body: str) -> list[str]:
     with pytest.raises(ContractError) as caught:
         check(parse(text, "t.contract"), "t.contract", text)
     return [d.render() for d in caught.value.diagnostics]
+
+
+# two rules of one day in different sections, the later reading what the earlier changed
+ORDER = HEADER + '''§1 "Redemption" {
+  term holder = "H"
+  state principal: USD = 100 USD
+  on 2024-06-01 {
+    pay principal from holder to holder as principal
+    set principal = 0 USD
+  }
+}
+§2 "Interest" {
+  on 2024-06-01 {
+    pay principal * 5% from holder to holder as interest
+  }
+}
+'''

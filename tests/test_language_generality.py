@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from contract_helpers import HEADER, problems, run, write
+from contract_helpers import HEADER, ORDER, problems, run, write
 from contractlang.language.parser import parse
 from contractlang.language.printer import WIDTH, format_contract
 
@@ -372,20 +372,6 @@ def test_a_templates_currency_is_a_parameter_and_money_states_say_their_currency
 
 # ------------------------------------------------------------- the order of a day
 
-ORDER = HEADER + '''§1 "Redemption" {
-  term holder = "H"
-  state principal: USD = 100 USD
-  on 2024-06-01 {
-    pay principal from holder to holder as principal
-    set principal = 0 USD
-  }
-}
-§2 "Interest" {
-  on 2024-06-01 {
-    pay principal * 5% from holder to holder as interest
-  }
-}
-'''
 
 
 def test_a_rule_reading_what_another_sections_rule_changed_that_day_is_a_warning(tmp_path):

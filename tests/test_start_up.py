@@ -17,6 +17,7 @@ from pathlib import Path
 import lark
 import pytest
 
+from contract_helpers import ORDER
 from contractlang import cache
 from contractlang.language import parser, parser_tables
 
@@ -125,24 +126,6 @@ def test_missing_shipped_tables_are_refused(tmp_path, monkeypatch, runtime_optio
 
 # ------------------------------------------------------------ checked contracts in the cache
 
-ORDER = '''contract "Order of a day"
-
-currency USD "United States dollars"
-
-§1 "Redemption" {
-  term holder = "H"
-  state principal: USD = 100 USD
-  on 2024-06-01 {
-    pay principal from holder to holder as principal
-    set principal = 0 USD
-  }
-}
-§2 "Interest" {
-  on 2024-06-01 {
-    pay principal * 5% from holder to holder as interest
-  }
-}
-'''
 
 
 def checked_afresh(path: str, text: str):
@@ -184,7 +167,7 @@ def test_warnings_and_defaults_of_a_checked_contract_come_back_the_same(tmp_path
     monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
     contract = checked_afresh("order.contract", ORDER)
     assert [w.render().splitlines()[0][:50] for w in contract.warnings] == [
-        "order.contract:14:3: warning: on 2024-06-01 the ru"]
+        "order.contract:13:3: warning: on 2024-06-01 the ru"]
     assert what_it_knows(through_plain_data(contract)) == what_it_knows(contract)
     warrant = str((ROOT / "contracts/examples/warrant.contract").relative_to(ROOT))
     contract = checked_afresh(warrant, (ROOT / warrant).read_text(encoding="utf-8"))
@@ -264,7 +247,7 @@ def test_eval_and_check_from_a_cache_print_what_they_print_afresh(tmp_path):
                             cwd=ROOT, env=environment, timeout=120) for command in commands] for _ in range(2)]
     cold, warm = ([(done.returncode, done.stdout, done.stderr) for done in each] for each in runs)
     assert cold == warm
-    assert cold[0][2].startswith(f"{contract}:14:3: warning: on 2024-06-01 the rule of §2 reads 'principal'")
+    assert cold[0][2].startswith(f"{contract}:13:3: warning: on 2024-06-01 the rule of §2 reads 'principal'")
     assert any(name.endswith("-checked.json") for name in os.listdir(tmp_path / "cache"))
 
 
