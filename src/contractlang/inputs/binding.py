@@ -107,7 +107,9 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | N
             from zoneinfo import ZoneInfo
 
             raw = raw.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
-        return raw.replace(microsecond=0) if raw.microsecond == 0 else fail(" (to the second)")
+        if raw.microsecond:
+            fail(" (to the second)")
+        return raw
     if type_ == T.BOOL:
         if isinstance(raw, bool):
             return raw

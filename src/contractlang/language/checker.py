@@ -454,9 +454,10 @@ class Checker(ExpressionChecks):
                     self.block(item.body, scope, Context(section.label, in_event=True))
                 elif isinstance(item, ast.OnEachRule):
                     found = self.expr(item.dates, scope, Context(section.label), T.ListOf(T.DATE))
-                    if found != T.ListOf(T.DATETIME):
+                    moments = found == T.ListOf(T.DATETIME)  # each at its time of day
+                    if not moments:
                         self.expect(found, T.ListOf(T.DATE), item.dates, "the dates of a scheduled rule")
-                    scope.names[item.variable] = found.element if found == T.ListOf(T.DATETIME) else T.DATE
+                    scope.names[item.variable] = T.DATETIME if moments else T.DATE
                     self.block(item.body, scope, Context(section.label, in_schedule=True))
                 elif isinstance(item, ast.OnDateRule):
                     self.expect_moment(self.expr(item.date, scope, Context(section.label)), item.date,

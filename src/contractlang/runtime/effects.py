@@ -47,6 +47,11 @@ class Effect:
     snapshot: dict | None = None  # the values a contract reports with each effect (its `snapshot` item)
     time: time | None = None  # the time of day of the item or event that made it, where it has one
 
+    @property
+    def moment(self) -> str:
+        """Its date, and its time of day where it has one, as people read them (2029-06-30 17:00:00)."""
+        return self.date.isoformat() + (f" {self.time.isoformat()}" if self.time is not None else "")
+
     def to_json(self) -> dict:
         record = {"date": self.date.isoformat()}
         if self.time is not None:
@@ -224,7 +229,7 @@ def render_table(result: Result, explain: bool = False, color: bool = False, par
     previous = None
     for (when, _), effect, kind, amount, clause, cause, text in rows:
         colour = {"rejection": "red", "payment": "green", "issue": "cyan", "adjustment": "yellow"}.get(kind)
-        when_shown = when.isoformat() + (f" {effect.time.isoformat()}" if effect is not None and effect.time else "")
+        when_shown = effect.moment if effect is not None else when.isoformat()
         line = f"{when_shown:<{width_date}}  {kind:<10}  {amount:>{width_amount}}  {clause:<{width_clause}}  {cause:<{width_cause}}  {text}"
         lines.append(style(line, fg=colour) if colour else line)
         if explain and effect is not None:

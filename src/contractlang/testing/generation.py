@@ -66,7 +66,9 @@ def keep_hypothesis_files_in_cache() -> None:
     if place is None:
         import tempfile
 
-        place = Path(_PROCESS_FOLDER.setdefault("hypothesis", tempfile.TemporaryDirectory(prefix="contract-")).name)
+        if "hypothesis" not in _PROCESS_FOLDER:
+            _PROCESS_FOLDER["hypothesis"] = tempfile.TemporaryDirectory(prefix="contract-")
+        place = Path(_PROCESS_FOLDER["hypothesis"].name)
     set_hypothesis_home_dir(place / "hypothesis")
 
 
@@ -227,13 +229,12 @@ class Generator:
         if type_ == T.DAYS:
             return st.integers(0, 60)
         if type_ == T.DATETIME:  # a day as dates are drawn, at a time as times of day are
-            times = self.field(event, name, T.TIME, when_strategy) if bounds is None else self.field("", "", T.TIME, None)
-            moments = st.builds(datetime.combine, self.dates(), times)
-            if bounds is not None:
-                low, high = bounds
-                days = st.dates(min_value=low.date(), max_value=high.date())
-                moments = st.builds(datetime.combine, days, times).filter(lambda m: low <= m <= high)
-            return moments
+            times = self.field("", "", T.TIME, None)  # the contract's own times and the minutes around them
+            if bounds is None:
+                return st.builds(datetime.combine, self.dates(), times)
+            low, high = bounds
+            days = st.dates(min_value=low.date(), max_value=high.date())
+            return st.builds(datetime.combine, days, times).filter(lambda m: low <= m <= high)
         if type_ == T.TIME:  # the contract's own times and the minutes around them, or any minute (within bounds)
             low, high = bounds if bounds is not None else (time(0, 0), time(23, 59))
             first, last = low.hour * 60 + low.minute, high.hour * 60 + high.minute

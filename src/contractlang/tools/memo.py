@@ -364,8 +364,7 @@ def _effect_row(number: int, effect: Effect, anchor: str, inputs: Inputs | None)
     if effect.cause is not None:
         types = {event.index: event.type for event in inputs.events} if inputs else {}
         cause = f"event {effect.cause}" + (f" ({types[effect.cause]})" if effect.cause in types else "")
-    when = effect.date.isoformat() + (f" {effect.time.isoformat()}" if effect.time is not None else "")
-    return EffectRow(number, when, effect.kind, amount, effect.clause,
+    return EffectRow(number, effect.moment, effect.kind, amount, effect.clause,
                      anchor, cause, what,
                      tuple((step.clause, step.text) for step in effect.steps))
 
