@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contractlang import cache
+from contractlang.diagnostics import Span
 from contractlang.language import ast, parser_tables, tree_cache
 from contractlang.language.parser import parse
 
@@ -333,6 +334,24 @@ def test_every_contract_round_trips_through_plain_data(path):
     assert spans(rebuilt) == spans(tree)
 
 
+def test_spans_in_the_file_kept_hold_no_path_and_come_back_with_it():
+    path = CONTRACTS[0]
+    tree = parse((ROOT / path).read_text(encoding="utf-8"), path)
+    plain = json.loads(json.dumps(tree_cache.tree_to_plain(tree, path)))
+    assert path not in json.dumps(plain)
+    rebuilt = tree_cache.tree_from_plain(plain, path=path)
+    assert spans(rebuilt) == spans(tree)
+    with pytest.raises(ValueError):
+        tree_cache.tree_from_plain(plain)  # a span without its path, read with none given
+
+
+def test_a_span_in_another_file_keeps_its_path():
+    tree = ast.Contract("t", (), (), span=Span("other.contract", 1, 1, 2, 1))
+    plain = tree_cache.tree_to_plain(tree, "t.contract")
+    assert plain[-1] == ["other.contract", 1, 1, 2, 1]
+    assert tree_cache.tree_from_plain(plain, path="t.contract").span.path == "other.contract"
+
+
 @pytest.mark.parametrize("path", CONTRACTS)
 def test_a_cached_tree_equals_a_fresh_parse_spans_included(tmp_path, monkeypatch, path):
     text = (ROOT / path).read_text(encoding="utf-8")
@@ -353,7 +372,7 @@ def test_a_tree_holding_what_its_types_do_not_allow_is_not_kept(tmp_path, monkey
         tree_cache.tree_to_plain(tree)
     (tmp_path / "cache").mkdir(mode=0o700)
     monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
-    tree_cache.store_tree("tree-x.json", tree)
+    tree_cache.store_tree("tree-x.json", tree, "t.contract")
     assert entry_names(tmp_path / "cache") == []
 
 

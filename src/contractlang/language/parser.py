@@ -126,11 +126,11 @@ def parse(text: str, path: str = "<contract>", *, cached: bool = True) -> ast.Co
     if not cached:
         return _parse(text, path)
     name = f"tree-{cache.key(grammar_text(), _builder_source(), path, text)}.json"
-    tree = tree_cache.load_tree(name)
+    tree = tree_cache.load_tree(name, path)
     if tree is not None:
         return tree
     tree = _parse(text, path)
-    tree_cache.store_tree(name, tree)
+    tree_cache.store_tree(name, tree, path)
     return tree
 
 

@@ -2,7 +2,8 @@
 
 A tree is kept as nested lists: a node is [CLASS, field, ...] with its fields
 in declaration order, CLASS being one of ast's own classes; a Span is [path,
-line, column, end line, end column]; a tuple is a list; a date is its ISO
+line, column, end line, end column], or without its path when it is the
+entry's own (most spans: it is stored once); a tuple is a list; a date is its ISO
 text. (Numbers are the author's text in a tree, so no Decimal needs keeping.)
 What each field may hold is read from ast's type annotations, both ways, so
 that a plain value is turned back into exactly the type its field declares
@@ -16,6 +17,7 @@ symbols belong to by their place in the tree (children first).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -32,40 +34,54 @@ from . import ast
 from . import types as T
 from .checked import NO_DEFAULT, CheckedContract, EventSpec, FieldSpec, Symbol
 
-def load_tree(name: str) -> ast.Contract | None:
-    """The syntax tree stored under `name`, or None if there is none or it is not a sound tree."""
+def load_tree(name: str, path: str) -> ast.Contract | None:
+    """The syntax tree of the file `path` stored under `name`, or None if there is none or it is not a sound tree."""
     with cache.collector_paused():
         plain = cache.load(name)
         if plain is None:
             return None
         try:
-            return tree_from_plain(plain)
+            return tree_from_plain(plain, path=path)
         except (ValueError, TypeError, RecursionError):  # TypeError: a class whose fields ast declares unkeepable
             return None
 
 
-def store_tree(name: str, tree: ast.Contract) -> None:
+def store_tree(name: str, tree: ast.Contract, path: str) -> None:
     try:
-        plain = tree_to_plain(tree)
+        plain = tree_to_plain(tree, path)
     except (TypeError, RecursionError):  # not kept: parsed again next time
         return
     cache.store(name, plain)
 
 
-def tree_to_plain(node: ast.Node):
-    """A syntax tree as nested lists of texts, integers, booleans and None (TypeError if it holds anything else)."""
-    return _converters(ast.Node)[0](node)
+def tree_to_plain(node: ast.Node, path: str | None = None):
+    """A syntax tree as nested lists of texts, integers, booleans and None (TypeError if it holds anything else);
+    spans in the file `path` without it."""
+    with _spans_in(path):
+        return _converters(ast.Node)[0](node)
 
 
-def tree_from_plain(plain, root: type = ast.Contract):
-    """The syntax tree of `tree_to_plain`'s output; ValueError if `plain` is not a tree rooted in `root`."""
-    return _converters(root)[1](plain)
+def tree_from_plain(plain, root: type = ast.Contract, path: str | None = None):
+    """The syntax tree of `tree_to_plain`'s output of the same `path`; ValueError if `plain` is not a tree rooted
+    in `root`."""
+    with _spans_in(path):
+        return _converters(root)[1](plain)
+
+
+@contextlib.contextmanager
+def _spans_in(path: str | None):
+    _span_paths.append(path)
+    try:
+        yield
+    finally:
+        _span_paths.pop()
 
 
 _NODE_CLASSES = {cls.__name__: cls for cls in vars(ast).values()
                  if isinstance(cls, type) and issubclass(cls, ast.Node) and attrs.has(cls)}
 _TYPE_CLASSES = {cls.__name__: cls for cls in vars(T).values() if isinstance(cls, type) and attrs.has(cls)}
 _numbering: list[list] = []  # while a checked contract is kept or read: the list its nodes go to, children first
+_span_paths: list[str | None] = []  # while a tree is kept or read: the path of the file its spans are in
 _ATOMS = {  # the types a field may declare, with their plain form and back
     str: (str, lambda value: value),
     bool: (bool, lambda value: value),
@@ -167,17 +183,25 @@ def _atom(hint, plain_type, back):
 
 
 _SPAN_TYPES = [str, int, int, int, int]
+_SPAN_PLACE_TYPES = [int, int, int, int]
 
 
 def _span():
-    """A Span, which every node has: [path, line, column, end line, end column], checked at one go."""
+    """A Span, which every node has: [line, column, end line, end column] in the file being kept or read,
+    [path, line, column, end line, end column] in another, checked at one go."""
     def to_plain(value):
         if type(value) is not Span:
             raise TypeError(f"{value!r} is not a Span")
-        return [value.path, value.line, value.column, value.end_line, value.end_column]
+        place = [value.line, value.column, value.end_line, value.end_column]
+        return place if _span_paths and value.path == _span_paths[-1] else [value.path, *place]
 
     def from_plain(plain):
-        if type(plain) is not list or list(map(type, plain)) != _SPAN_TYPES:
+        if type(plain) is not list:
+            raise _wrong(plain, "a span")
+        kinds = list(map(type, plain))
+        if kinds == _SPAN_PLACE_TYPES and _span_paths and _span_paths[-1] is not None:
+            return Span(_span_paths[-1], *plain)
+        if kinds != _SPAN_TYPES:
             raise _wrong(plain, "a span")
         return Span(*plain)
 
@@ -196,13 +220,18 @@ def _node(hint: type, classes: dict[str, type]):
             _numbering[-1].append(value)
         return plain
 
+    known: dict[str, tuple] = {}  # each class name met here, with how to rebuild its fields
+
     def from_plain(plain):
         if type(plain) is not list or not plain or type(plain[0]) is not str:
             raise _wrong(plain, hint.__name__)
-        cls = classes.get(plain[0])
-        if cls is None or not issubclass(cls, hint):
-            raise _wrong(plain[0], hint.__name__)
-        count, atoms, converted = _fields_from_plain(cls)
+        found = known.get(plain[0])
+        if found is None:
+            cls = classes.get(plain[0])
+            if cls is None or not issubclass(cls, hint):
+                raise _wrong(plain[0], hint.__name__)
+            found = known[plain[0]] = (cls, *_fields_from_plain(cls))
+        cls, count, atoms, converted = found
         if len(plain) != count + 1:
             raise _wrong(plain, f"{count} fields of {cls.__name__}")
         values = plain[1:]
@@ -329,7 +358,7 @@ def checked_to_plain(contract: CheckedContract) -> dict:
     nodes: list = []
     _numbering.append(nodes)
     try:
-        tree = tree_to_plain(contract.tree)
+        tree = tree_to_plain(contract.tree, contract.path)
     finally:
         _numbering.pop()
     place = {id(node): number for number, node in enumerate(nodes)}
@@ -392,7 +421,7 @@ def checked_from_plain(plain, path: str, text: str) -> CheckedContract:
     nodes: list = []
     _numbering.append(nodes)
     try:
-        tree = tree_from_plain(plain["tree"])
+        tree = tree_from_plain(plain["tree"], path=path)
     finally:
         _numbering.pop()
     type_from = _converters(T.Type)[1]
