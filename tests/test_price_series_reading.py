@@ -62,3 +62,31 @@ def test_a_wrong_row_is_reported_at_its_line_and_column_with_a_caret(tmp_path, r
 def test_a_blank_line_between_plain_rows_is_skipped(tmp_path):
     read = load_price_csv(series_file(tmp_path, "date,price\n2004-01-05,1.25\n\n2004-01-06,2\n"))
     assert read == {date(2004, 1, 5): Decimal("1.25"), date(2004, 1, 6): Decimal("2")}
+
+
+def test_a_series_read_again_is_a_copy_and_follows_its_file_when_it_changes(tmp_path):
+    import os
+
+    path = series_file(tmp_path, "date,price\n2004-01-05,1.25\n")
+    first = load_price_csv(path)
+    first[date(2004, 1, 6)] = Decimal("9")  # a caller's change is not kept for the next reading
+    assert load_price_csv(path) == {date(2004, 1, 5): Decimal("1.25")}
+    written = os.stat(path)
+    with open(path, "w", encoding="utf-8") as handle:  # as long as before, and given back its time
+        handle.write("date,price\n2004-01-05,1.75\n")
+    os.utime(path, ns=(written.st_atime_ns, written.st_mtime_ns))
+    assert load_price_csv(path) == {date(2004, 1, 5): Decimal("1.75")}
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("date,price\n2004-01-05,1.7x\n")
+    with pytest.raises(ContractError) as problem:
+        load_price_csv(path)
+    assert problem.value.render().startswith(f'{path}:2:12: error: the price of 2004-01-05 must be a positive number')
+
+
+def test_a_series_read_as_signed_and_as_prices_is_read_each_way(tmp_path):
+    path = series_file(tmp_path, "date,price\n2004-01-05,-1.25\n")
+    assert load_price_csv(path, signed=True) == {date(2004, 1, 5): Decimal("-1.25")}
+    with pytest.raises(ContractError) as problem:
+        load_price_csv(path)
+    assert problem.value.render().startswith(f'{path}:2:12: error: the price of 2004-01-05 must be a positive number, '
+                                             'not "-1.25"')

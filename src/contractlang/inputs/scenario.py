@@ -441,16 +441,29 @@ def _series_value(value, what: str, span: Span, text: str) -> Decimal:
     return number
 
 
+MOST_SERIES_KEPT = 16
+# (path, signed) -> (the text read, its series): used only for the same text, so a changed file is read again
+_SERIES_READ: dict[tuple[str, bool], tuple[str, dict]] = {}
+
+
 def load_price_csv(path: str, signed: bool = False) -> dict:
     """A CSV of closing prices with the columns date,price (header required).
 
     Until the header shows the file is a price series, no line of it is shown
-    under a diagnostic: a scenario may name any file."""
+    under a diagnostic: a scenario may name any file. A series read before from
+    the very same text is not read again: a scenario run many times in one
+    process names the same prices each time."""
     text = files.read_text(path, limit=MAX_PRICE_SERIES_BYTES, noun="a price series")
+    kept = _SERIES_READ.get((path, signed))
+    if kept is not None and kept[0] == text:
+        return dict(kept[1])
     prices = _plain_series(text, signed)
     if prices is None:
         prices = _series_row_by_row(path, text, signed)
-    return prices
+    if len(_SERIES_READ) >= MOST_SERIES_KEPT:
+        _SERIES_READ.clear()
+    _SERIES_READ[(path, signed)] = (text, prices)
+    return dict(prices)  # a copy: what is kept is never changed
 
 
 def _series_row_by_row(path: str, text: str, signed: bool) -> dict:
