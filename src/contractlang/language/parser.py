@@ -69,9 +69,84 @@ def _parser():
 
 
 def lark_runtime_options() -> dict:
-    """What cannot be kept with the tables (a function, the postlexer), given again when they are loaded."""
+    """What cannot be kept with the tables (a function, the postlexer, the lexer's class), given again when they
+    are loaded."""
     return {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True,
-            "postlex": _UnitsOnTheirLine()}
+            "postlex": _UnitsOnTheirLine(), "_plugins": {"ContextualLexer": _whole_grammar_first_lexer()}}
+
+
+@functools.lru_cache(maxsize=1)
+def _whole_grammar_first_lexer():
+    """Lark's contextual lexer reads each token with the scanner of the terminals the parser's state accepts,
+    built (its regular expressions compiled) on the state's first use: the first parse of the 2002 note built
+    86, 14 ms. This one reads a token with the scanner of the whole grammar first and keeps it when the state
+    accepts it, which is then the token the state's own scanner reads; only when the state does not (a keyword
+    where the state takes a name: 82 tokens of that note's 7,700) is the token read again, from its start, by
+    the state's scanner, so that a first parse builds a few.
+
+    Why the token is the same: scanners try terminals in one order (priority, then longest), and a state's
+    terminals are some of the grammar's, in that order; of the grammar's, only a name takes in keywords
+    (read as a name, then retyped when the name is one), and no keyword is read by anything else. Whitespace
+    and comments, skipped before a token, are skipped alike by every scanner (and their callbacks run once),
+    and where no terminal of the grammar matches, none of the state's does: the state's scanner then reports
+    the error as before. tests/test_start_up.py compares every token with Lark's own contextual lexer."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+    from lark.lexer import ContextualLexer, PatternStr, UnlessCallback
+
+    class KeywordRetyper:
+        """Lark's UnlessCallback (a name that is a keyword takes the keyword's type) by a dict: its regular
+        expression of every keyword of the grammar costs two microseconds a name."""
+
+        def __init__(self, keywords: dict[str, str]):
+            self.keywords = keywords
+
+        def __call__(self, token):
+            keyword = self.keywords.get(token.value)
+            if keyword is not None:
+                token.type = keyword
+            return token
+
+    class WholeGrammarFirstLexer(ContextualLexer):
+        def __init__(self, conf, states, always_accept=()):
+            super().__init__(conf, states, always_accept)
+            skipped = set(conf.ignore) | set(always_accept)
+            self.accepted = {state: frozenset(accepts) | skipped for state, accepts in states.items()}
+            self.root_lexer.scanner  # built now, with its callbacks: every token is read with it
+            callbacks = self.root_lexer.callback
+            for name, callback in list(callbacks.items()):
+                keywords = callback.scanner.terminals if isinstance(callback, UnlessCallback) else ()
+                if keywords and all(type(k.pattern) is PatternStr and not k.pattern.flags for k in keywords):
+                    callbacks[name] = KeywordRetyper({k.pattern.value: k.name for k in reversed(keywords)})
+
+        def lex(self, lexer_state, parser_state):
+            whole_grammar = self.root_lexer
+            counter = lexer_state.line_ctr
+            try:
+                while True:
+                    state = parser_state.position
+                    before = lexer_state.last_token
+                    try:
+                        token = whole_grammar.next_token(lexer_state, parser_state)
+                    except UnexpectedCharacters:  # nor does any terminal of the state match: it says so
+                        token = self.lexers[state].next_token(lexer_state, parser_state)
+                    if token.type not in self.accepted[state]:
+                        counter.char_pos, counter.line, counter.column = token.start_pos, token.line, token.column
+                        counter.line_start_pos = token.start_pos - token.column + 1
+                        lexer_state.last_token = before
+                        token = self.lexers[state].next_token(lexer_state, parser_state)
+                    yield token
+            except EOFError:
+                pass
+            except UnexpectedCharacters as e:  # as Lark's contextual lexer: a terminal of another state is named
+                try:
+                    last_token = lexer_state.last_token
+                    token = self.root_lexer.next_token(lexer_state, parser_state)
+                    raise UnexpectedToken(token, e.allowed, state=parser_state, token_history=[last_token],
+                                          terminals_by_name=self.root_lexer.terminals_by_name)
+                except UnexpectedCharacters:
+                    raise e
+
+    return WholeGrammarFirstLexer
 
 
 class _UnitsOnTheirLine:
