@@ -91,7 +91,9 @@ def _whole_grammar_first_lexer():
     and where no terminal of the grammar matches, none of the state's does: the state's scanner then reports
     the error as before. tests/test_start_up.py compares every token with Lark's own contextual lexer."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedToken
-    from lark.lexer import ContextualLexer, PatternStr, UnlessCallback
+    import copy
+
+    from lark.lexer import BasicLexer, ContextualLexer, PatternStr, UnlessCallback
 
     class KeywordRetyper:
         """Lark's UnlessCallback (a name that is a keyword takes the keyword's type) by a dict: its regular
@@ -106,11 +108,34 @@ def _whole_grammar_first_lexer():
                 token.type = keyword
             return token
 
+    class StatesLexers(dict):
+        """The lexer of each parser state, made when the state first needs one (Lark's makes all of them, and
+        then builds each one's scanner on first use); states that accept the same terminals share one."""
+
+        def __init__(self, conf, accepted: dict):
+            super().__init__()
+            self.conf = conf
+            self.accepted = accepted
+            self.by_terminals = {}
+
+        def __missing__(self, state):
+            terminals = self.accepted[state]
+            lexer = self.by_terminals.get(terminals)
+            if lexer is None:
+                conf = copy.copy(self.conf)
+                conf.terminals = [self.conf.terminals_by_name[name] for name in terminals
+                                  if name in self.conf.terminals_by_name]
+                conf.skip_validation = True  # the whole grammar's lexer checked them all
+                lexer = self.by_terminals[terminals] = BasicLexer(conf)
+            self[state] = lexer
+            return lexer
+
     class WholeGrammarFirstLexer(ContextualLexer):
         def __init__(self, conf, states, always_accept=()):
-            super().__init__(conf, states, always_accept)
+            super().__init__(conf, {}, always_accept)  # the whole grammar's lexer alone
             skipped = set(conf.ignore) | set(always_accept)
             self.accepted = {state: frozenset(accepts) | skipped for state, accepts in states.items()}
+            self.lexers = StatesLexers(conf, self.accepted)
             self.root_lexer.scanner  # built now, with its callbacks: every token is read with it
             callbacks = self.root_lexer.callback
             for name, callback in list(callbacks.items()):
