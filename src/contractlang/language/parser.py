@@ -90,9 +90,9 @@ def _whole_grammar_first_lexer():
     and comments, skipped before a token, are skipped alike by every scanner (and their callbacks run once),
     and where no terminal of the grammar matches, none of the state's does: the state's scanner then reports
     the error as before. tests/test_start_up.py compares every token with Lark's own contextual lexer."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
     import copy
 
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
     from lark.lexer import BasicLexer, ContextualLexer, PatternStr, UnlessCallback
 
     class KeywordRetyper:
