@@ -48,6 +48,29 @@ def test_positions_are_kept_and_excluded_from_equality():
     assert term.value.span.path == "a.contract"
 
 
+def test_an_expression_in_brackets_spans_its_own_text_and_the_expression_around_it_spans_the_brackets():
+    term = parse('contract "x"\n§1 "A" {\n  term t = (1 + 2) * 3\n}\n', "a.contract").sections[0].items[0]
+    product, total = term.value, term.value.left
+    assert (product.operator, product.span.line, product.span.column, product.span.end_column) == ("*", 3, 12, 23)
+    assert (total.operator, total.span.line, total.span.column, total.span.end_column) == ("+", 3, 13, 18)
+    assert (term.span.column, term.span.end_line, term.span.end_column) == (3, 3, 23)
+
+
+def test_a_date_that_does_not_exist_is_reported_only_when_no_syntax_error_follows_it():
+    def first_problem(text: str) -> str:
+        with pytest.raises(ContractError) as caught:
+            parse(text, "d.contract")
+        return caught.value.diagnostics[0].render().splitlines()[0]
+
+    bad_date = 'contract "x"\n§1 "A" {\n  term d = 2003-02-30\n'
+    assert first_problem(bad_date + "}\n") == "d.contract:3:12: error: 2003-02-30 is not a date"
+    assert first_problem(bad_date + "  term x = (1 +\n}\n") == (
+        "d.contract:5:1: error: unexpected '}'; expected a value or expression")
+    # the file, the section and the term are the first three levels: the 198th `not` is the 201st
+    assert first_problem(bad_date + "  term x = " + "not " * 250 + "true\n}\n") == (
+        f"d.contract:4:{len('  term x = ') + len('not ') * 197 + 1}: error: the contract is nested too deeply here (more than 200 levels)")
+
+
 def test_literals_keep_the_text_the_author_wrote():
     tree = parse('contract "x"\n§1 { term p = 3_100_000.00 USD\n term r = 8% }', "a")
     principal, rate = tree.sections[0].items

@@ -61,6 +61,39 @@ def test_the_shipped_tables_parse_every_contract_as_tables_built_afresh(tmp_path
         assert shipped.parse(text) == built_afresh.parse(text), path
 
 
+def tokens_or_problem(lark_parser, text: str):
+    """Every token the parser is fed, with its type and place, then the syntax error if there is one."""
+    session = lark_parser.parse_interactive(text)
+    tokens = []
+    try:
+        for token in session.iter_parse():
+            tokens.append((token.type, token.value, token.line, token.column, token.end_line, token.end_column))
+        session.feed_eof(session.lexer_thread.state.last_token)
+    except lark.exceptions.UnexpectedInput as problem:
+        expected = getattr(problem, "expected", None) or getattr(problem, "allowed", None)
+        tokens.append((type(problem).__name__, problem.line, problem.column, sorted(expected or ())))
+    return tokens
+
+
+def test_the_lexer_reads_every_token_as_larks_contextual_lexer(runtime_options):
+    """It tries the scanner of the whole grammar first, to build few of the states' scanners (parser.py)."""
+    stock = lark.Lark(parser.grammar_text(), **parser.TABLE_OPTIONS,
+                      **{name: value for name, value in runtime_options.items() if name != "_plugins"})
+    ours = lark.Lark(parser.grammar_text(), **parser.TABLE_OPTIONS, **runtime_options)
+    assert type(ours.parser.lexer.lexer) is not type(stock.parser.lexer.lexer)
+    texts = [path.read_text(encoding="utf-8") for path in CONTRACTS + sorted((ROOT / "tests" / "golden").rglob("*.contract"))]
+    note = (ROOT / "contracts" / "nstor_2002_subordinated_note.contract").read_text(encoding="utf-8")
+    texts += [note[:end] for end in range(100, len(note), 4999)]  # cut anywhere: a syntax error at the end
+    texts += ['contract "x"\n§1 {\n  state security: Integer = 5 until\n  term t = 5 USD\n  term u = 5\n  USD\n}\n',
+              'contract "x"\n§1 {\n  term t = 1 # $ {\n  term u = 2 $ 3\n}\n', 'contract "x" currency set to']
+    problems = 0
+    for text in texts:
+        expected = tokens_or_problem(stock, text)
+        assert tokens_or_problem(ours, text) == expected, text[:200]
+        problems += isinstance(expected[-1][0], str) and expected[-1][0].startswith("Unexpected")
+    assert problems >= 20 and len(texts) - problems >= 10  # texts that parse, and syntax errors of every kind
+
+
 def test_a_first_start_takes_the_shipped_tables_builds_none_and_keeps_them_in_the_cache(tmp_path):
     """Nor does it import the holidays package: the holiday lists it needs ship too."""
     folder = tmp_path / "cache"

@@ -9,6 +9,7 @@ The tables are shipped with the package too (parser_tables.py), so that not even
 from __future__ import annotations
 
 import functools
+import gc
 import re
 from datetime import date
 from pathlib import Path
@@ -65,13 +66,117 @@ def _parser():
     if parser is None:
         parser = Lark(grammar_text(), **TABLE_OPTIONS, **runtime_options)
         parser_tables.store_lark(name, parser, runtime_options)
+    # The tables, and all that the process imported before it needed them, live as long as the process: the
+    # cycle collector, set off again and again by the tens of thousands of objects a parse makes, need not walk
+    # them each time (30 ms of a first `contract eval` of the 2002 note).
+    gc.freeze()
     return parser
 
 
 def lark_runtime_options() -> dict:
-    """What cannot be kept with the tables (a function, the postlexer), given again when they are loaded."""
+    """What cannot be kept with the tables (a function, the postlexer, the lexer's class), given again when they
+    are loaded."""
     return {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True,
-            "postlex": _UnitsOnTheirLine()}
+            "postlex": _UnitsOnTheirLine(), "_plugins": {"ContextualLexer": _whole_grammar_first_lexer()}}
+
+
+@functools.lru_cache(maxsize=1)
+def _whole_grammar_first_lexer():
+    """Lark's contextual lexer reads each token with the scanner of the terminals the parser's state accepts,
+    built (its regular expressions compiled) on the state's first use: the first parse of the 2002 note built
+    86, 14 ms. This one reads a token with the scanner of the whole grammar first and keeps it when the state
+    accepts it, which is then the token the state's own scanner reads; only when the state does not (a keyword
+    where the state takes a name: 82 tokens of that note's 7,700) is the token read again, from its start, by
+    the state's scanner, so that a first parse builds a few.
+
+    Why the token is the same: scanners try terminals in one order (priority, then longest), and a state's
+    terminals are some of the grammar's, in that order; of the grammar's, only a name takes in keywords
+    (read as a name, then retyped when the name is one), and no keyword is read by anything else. Whitespace
+    and comments, skipped before a token, are skipped alike by every scanner (and their callbacks run once),
+    and where no terminal of the grammar matches, none of the state's does: the state's scanner then reports
+    the error as before. tests/test_start_up.py compares every token with Lark's own contextual lexer."""
+    import copy
+
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+    from lark.lexer import BasicLexer, ContextualLexer, PatternStr, UnlessCallback
+
+    class KeywordRetyper:
+        """Lark's UnlessCallback (a name that is a keyword takes the keyword's type) by a dict: its regular
+        expression of every keyword of the grammar costs two microseconds a name."""
+
+        def __init__(self, keywords: dict[str, str]):
+            self.keywords = keywords
+
+        def __call__(self, token):
+            keyword = self.keywords.get(token.value)
+            if keyword is not None:
+                token.type = keyword
+            return token
+
+    class StatesLexers(dict):
+        """The lexer of each parser state, made when the state first needs one (Lark's makes all of them, and
+        then builds each one's scanner on first use); states that accept the same terminals share one."""
+
+        def __init__(self, conf, accepted: dict):
+            super().__init__()
+            self.conf = conf
+            self.accepted = accepted
+            self.by_terminals = {}
+
+        def __missing__(self, state):
+            terminals = self.accepted[state]
+            lexer = self.by_terminals.get(terminals)
+            if lexer is None:
+                conf = copy.copy(self.conf)
+                conf.terminals = [self.conf.terminals_by_name[name] for name in terminals
+                                  if name in self.conf.terminals_by_name]
+                conf.skip_validation = True  # the whole grammar's lexer checked them all
+                lexer = self.by_terminals[terminals] = BasicLexer(conf)
+            self[state] = lexer
+            return lexer
+
+    class WholeGrammarFirstLexer(ContextualLexer):
+        def __init__(self, conf, states, always_accept=()):
+            super().__init__(conf, {}, always_accept)  # the whole grammar's lexer alone
+            skipped = set(conf.ignore) | set(always_accept)
+            self.accepted = {state: frozenset(accepts) | skipped for state, accepts in states.items()}
+            self.lexers = StatesLexers(conf, self.accepted)
+            self.root_lexer.scanner  # built now, with its callbacks: every token is read with it
+            callbacks = self.root_lexer.callback
+            for name, callback in list(callbacks.items()):
+                keywords = callback.scanner.terminals if isinstance(callback, UnlessCallback) else ()
+                if keywords and all(type(k.pattern) is PatternStr and not k.pattern.flags for k in keywords):
+                    callbacks[name] = KeywordRetyper({k.pattern.value: k.name for k in reversed(keywords)})
+
+        def lex(self, lexer_state, parser_state):
+            whole_grammar = self.root_lexer
+            counter = lexer_state.line_ctr
+            try:
+                while True:
+                    state = parser_state.position
+                    before = lexer_state.last_token
+                    try:
+                        token = whole_grammar.next_token(lexer_state, parser_state)
+                    except UnexpectedCharacters:  # nor does any terminal of the state match: it says so
+                        token = self.lexers[state].next_token(lexer_state, parser_state)
+                    if token.type not in self.accepted[state]:
+                        counter.char_pos, counter.line, counter.column = token.start_pos, token.line, token.column
+                        counter.line_start_pos = token.start_pos - token.column + 1
+                        lexer_state.last_token = before
+                        token = self.lexers[state].next_token(lexer_state, parser_state)
+                    yield token
+            except EOFError:
+                pass
+            except UnexpectedCharacters as e:  # as Lark's contextual lexer: a terminal of another state is named
+                try:
+                    last_token = lexer_state.last_token
+                    token = self.root_lexer.next_token(lexer_state, parser_state)
+                    raise UnexpectedToken(token, e.allowed, state=parser_state, token_history=[last_token],
+                                          terminals_by_name=self.root_lexer.terminals_by_name)
+                except UnexpectedCharacters:
+                    raise e
+
+    return WholeGrammarFirstLexer
 
 
 class _UnitsOnTheirLine:
@@ -141,13 +246,17 @@ def _builder_source() -> str:
 
 
 def _parse(text: str, path: str) -> ast.Contract:
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
     _check_nesting(text, path)
     _comments.clear()
+    refused: list[ContractError] = []
     try:
-        tree = _parser().parse(text)
-        _check_tree_depth(tree, path, text)
+        session = _parser().parse_interactive(text)
+        session.parser_state.parse_conf.callbacks = _reducers(_Builder(path, text), refused)
+        built = session.resume_parse()
+        if built.levels > MAX_DEPTH:
+            _check_tree_depth(_parser().parse(text), path, text)
     except UnexpectedToken as problem:
         incomplete = _end_of_incomplete_line(problem, text, path)
         if incomplete is not None:
@@ -161,15 +270,139 @@ def _parse(text: str, path: str) -> ast.Contract:
         raise ContractError(Diagnostic(f"the file ends too early; expected {_expected(problem.expected)}", Span(path, len(lines), len(lines[-1]) + 1), text))
     except UnexpectedInput as problem:  # any other lexing problem
         raise ContractError(Diagnostic("syntax error", _position(problem, path), text))
-    try:
-        return _Builder(path, text).transform(tree)
-    except VisitError as problem:
-        inner = problem.orig_exc
-        if isinstance(inner, ContractError):
-            raise inner
-        raise
-    except RecursionError:
-        raise ContractError(Diagnostic("the contract is nested too deeply", Span(path, 1, 1), text))
+    if refused:
+        raise refused[0]
+    return built.value
+
+
+class _Builder:
+    """What the functions that build nodes need besides a rule's children: the file, for spans and diagnostics."""
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.text = text
+
+    def token_span(self, token) -> Span:
+        return Span(self.path, token.line, token.column, token.end_line or token.line, token.end_column or token.column)
+
+
+class _Reduced:
+    """A rule's result on the parser's stack, with the stretch of text it covers and the levels of syntax tree
+    it holds. The stretch is what a rule above it spans from or to: brackets around an expression included,
+    as Lark's propagate_positions counts them (the expression's own span leaves them out)."""
+
+    __slots__ = ("value", "line", "column", "end_line", "end_column", "levels")
+
+    def __init__(self, value, line: int, column: int, end_line: int, end_column: int, levels: int):
+        self.value = value
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.levels = levels
+
+
+def _reducers(builder: _Builder, refused: list) -> dict:
+    """The parser's callbacks, by rule, that build the syntax tree while it parses (no lark Tree is made).
+
+    The first diagnostic of a node builder is kept in `refused` and raised only once the whole text has
+    parsed, so that a syntax error further on, or a tree too deep, is reported first, as when the tree was
+    built after the parse."""
+    callbacks = {}
+    for rule, shape, kept, nones_at_end, build in _reduction_plan():
+        if shape == "inner":
+            callbacks[rule] = _only_child if len(rule.expansion) == 1 else _widened(kept[0][0])
+        else:
+            callbacks[rule] = _reducer(kept, nones_at_end, build, builder, refused)
+    return callbacks
+
+
+def _only_child(children):
+    return children[0]
+
+
+def _widened(index: int):
+    """An expression in brackets: the expression itself, stretched over them."""
+    def reduce(children):
+        inner = children[index]
+        if type(inner) is _Reduced:
+            first, last = children[0], children[-1]
+            inner.line, inner.column, inner.end_line, inner.end_column = (first.line, first.column,
+                                                                          last.end_line, last.end_column)
+        return inner
+
+    return reduce
+
+
+def _reducer(kept: tuple, nones_at_end: int, build, builder: _Builder, refused: list):
+    """A node from its rule's children (tokens and _Reduced), or, when `build` is None, the list of them that a
+    rule of Lark's making (`x*`, `x+`) splices into the rule that uses it. As in Lark's tree, tokens that carry
+    no meaning (`{`, `=`) are left out and None stands for an optional part not written. Every rule reads at
+    least one token, so its first and last children say where it starts and ends."""
+    path = builder.path
+    trailing = [None] * nones_at_end
+
+    def reduce(children):
+        first, last = children[0], children[-1]
+        values = []
+        levels = 0
+        for index, splice, nones_before in kept:
+            if nones_before:
+                values += [None] * nones_before
+            child = children[index]
+            if type(child) is _Reduced:
+                if child.levels > levels:
+                    levels = child.levels
+                if splice:
+                    values += child.value
+                else:
+                    values.append(child.value)
+            else:
+                values.append(child)
+        if trailing:
+            values += trailing
+        if build is None:
+            return _Reduced(values, first.line, first.column, last.end_line, last.end_column, levels)
+        value = None
+        if not refused:
+            try:
+                value = build(builder, Span(path, first.line, first.column, last.end_line, last.end_column), values)
+            except ContractError as problem:
+                refused.append(problem)
+        return _Reduced(value, first.line, first.column, last.end_line, last.end_column, levels + 1)
+
+    return reduce
+
+
+@functools.lru_cache(maxsize=1)
+def _reduction_plan() -> list[tuple]:
+    """For each rule of the grammar: its shape ("inner": a `?rule` that gives its only child; "spliced": a list
+    for the rule above; "node"), which children it keeps, with the Nones before each and after the last,
+    and its node builder. The children kept are those Lark's ChildFilter keeps (parse_tree_builder.py)."""
+    parser = _parser()
+    methods = _builder_methods()
+    plan = []
+    for rule in parser.rules:
+        options = rule.options
+        empty = options.empty_indices if parser.options.maybe_placeholders else ()
+        runs = ([len(ones) for ones in "".join(str(int(flag)) for flag in empty).split("0")] if empty
+                else [0] * (len(rule.expansion) + 1))
+        kept = []
+        nones = 0
+        for index, symbol in enumerate(rule.expansion):
+            nones += runs[index]
+            if options.keep_all_tokens or not (symbol.is_term and symbol.filter_out):
+                kept.append((index, not symbol.is_term and symbol.name.startswith("_"), nones))
+                nones = 0
+        nones += runs[-1]
+        if options.expand1 and not rule.alias and len(kept) == 1 and not kept[0][1] and not kept[0][2] and not nones:
+            plan.append((rule, "inner", tuple(kept), 0, None))
+        elif rule.origin.name.startswith("_"):
+            plan.append((rule, "spliced", tuple(kept), nones, None))
+        else:
+            name = rule.alias or options.template_source or rule.origin.name
+            plan.append((rule, "node", tuple(kept), nones, methods[name]))
+    return plan
 
 
 def _check_nesting(text: str, path: str) -> None:
@@ -306,316 +539,297 @@ def _unquote(token) -> tuple[str, bool]:
 
 
 def _builder_methods():
-    """Lark callbacks that build ast nodes, each given the positions (meta) of its rule."""
-    from lark import Token, Transformer, v_args
-
-    class Builder(Transformer):
-        def __init__(self, path: str, text: str):
-            super().__init__()
-            self.path = path
-            self.text = text
-
-        def span(self, meta) -> Span | None:
-            if getattr(meta, "empty", True):
-                return None
-            return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
-
-        def token_span(self, token: Token) -> Span:
-            return Span(self.path, token.line, token.column, token.end_line or token.line, token.end_column or token.column)
-
-    def rule(function):
-        return v_args(meta=True)(function)
-
+    """The functions that build ast nodes, by rule name, each given the rule's span and children."""
     methods = {}
 
     def define(name):
         def register(function):
-            methods[name] = rule(function)
+            methods[name] = function
             return function
 
         return register
 
     # ---- file and declarations
     @define("start")
-    def start(self, meta, children):
+    def start(self, span, children):
         title, *rest = children
         declarations = tuple(c for c in rest if not isinstance(c, ast.Section))
         sections = tuple(c for c in rest if isinstance(c, ast.Section))
-        return ast.Contract(title, declarations, sections, span=self.span(meta))
+        return ast.Contract(title, declarations, sections, span=span)
 
     @define("title")
-    def title(self, meta, children):
+    def title(self, span, children):
         return _unquote(children[0])[0]
 
     @define("currency_decl")
-    def currency_decl(self, meta, children):
+    def currency_decl(self, span, children):
         name, description, code = children
         return ast.CurrencyDecl(str(name), _unquote(description)[0] if description else None,
-                                str(code) if code is not None else None, span=self.span(meta))
+                                str(code) if code is not None else None, span=span)
 
     @define("security_decl")
-    def security_decl(self, meta, children):
+    def security_decl(self, span, children):
         name, description = children
-        return ast.SecurityDecl(str(name), _unquote(description)[0] if description else None, span=self.span(meta))
+        return ast.SecurityDecl(str(name), _unquote(description)[0] if description else None, span=span)
 
     @define("enum_decl")
-    def enum_decl(self, meta, children):
+    def enum_decl(self, span, children):
         name, *members = children
-        return ast.EnumDecl(str(name), tuple(str(m) for m in members), span=self.span(meta))
+        return ast.EnumDecl(str(name), tuple(str(m) for m in members), span=span)
 
     @define("section")
-    def section(self, meta, children):
+    def section(self, span, children):
         label, title, *items = children
-        return ast.Section(str(label), _unquote(title)[0] if title else None, tuple(items), span=self.span(meta))
+        return ast.Section(str(label), _unquote(title)[0] if title else None, tuple(items), span=span)
 
     @define("string")
-    def string(self, meta, children):
+    def string(self, span, children):
         return children[0]
 
     @define("text_item")
-    def text_item(self, meta, children):
+    def text_item(self, span, children):
         text, long = _unquote(children[0])
-        return ast.TextItem(text, long, span=self.span(meta))
+        return ast.TextItem(text, long, span=span)
 
     @define("not_computed")
-    def not_computed(self, meta, children):
+    def not_computed(self, span, children):
         if children[0] is None:
-            return ast.NotComputed(None, span=self.span(meta))
+            return ast.NotComputed(None, span=span)
         text, long = _unquote(children[0])
-        return ast.NotComputed(text, long, span=self.span(meta))
+        return ast.NotComputed(text, long, span=span)
 
     @define("parameter")
-    def parameter(self, meta, children):
+    def parameter(self, span, children):
         name, type_, default = children
-        return ast.Parameter(str(name), type_, default, span=self.span(meta))
+        return ast.Parameter(str(name), type_, default, span=span)
 
     @define("assumption")
-    def assumption(self, meta, children):
+    def assumption(self, span, children):
         name, type_, default, reason = children
-        return ast.Assumption(str(name), type_, default, _unquote(reason)[0], span=self.span(meta))
+        return ast.Assumption(str(name), type_, default, _unquote(reason)[0], span=span)
 
     @define("term")
-    def term(self, meta, children):
+    def term(self, span, children):
         name, type_, value = children
-        return ast.Term(str(name), type_, value, span=self.span(meta))
+        return ast.Term(str(name), type_, value, span=span)
 
     @define("state_decl")
-    def state_decl(self, meta, children):
+    def state_decl(self, span, children):
         private, name, type_, initial = children
-        return ast.StateDecl(str(name), type_, initial, private is not None, span=self.span(meta))
+        return ast.StateDecl(str(name), type_, initial, private is not None, span=span)
 
     @define("settable_state")
-    def settable_state(self, meta, children):
+    def settable_state(self, span, children):
         name, type_, initial = children
-        return ast.StateDecl(str(name), type_, initial, False, True, span=self.span(meta))
+        return ast.StateDecl(str(name), type_, initial, False, True, span=span)
 
     @define("report")
-    def report(self, meta, children):
-        return ast.Report(str(children[0]), children[1], span=self.span(meta))
+    def report(self, span, children):
+        return ast.Report(str(children[0]), children[1], span=span)
 
     @define("horizon")
-    def horizon(self, meta, children):
-        return ast.Horizon(children[0], span=self.span(meta))
+    def horizon(self, span, children):
+        return ast.Horizon(children[0], span=span)
 
     @define("schedule")
-    def schedule(self, meta, children):
-        return ast.ScheduleDecl(str(children[0]), children[1], span=self.span(meta))
+    def schedule(self, span, children):
+        return ast.ScheduleDecl(str(children[0]), children[1], span=span)
 
     @define("market")
-    def market(self, meta, children):
-        return ast.MarketDecl(str(children[0]), children[1], span=self.span(meta))
+    def market(self, span, children):
+        return ast.MarketDecl(str(children[0]), children[1], span=span)
 
     @define("precondition")
-    def precondition(self, meta, children):
-        return ast.Precondition(children[0], _unquote(children[1])[0], span=self.span(meta))
+    def precondition(self, span, children):
+        return ast.Precondition(children[0], _unquote(children[1])[0], span=span)
 
     @define("time_zone")
-    def time_zone(self, meta, children):
-        return ast.TimeZoneDecl(_unquote(children[0])[0], span=self.span(meta))
+    def time_zone(self, span, children):
+        return ast.TimeZoneDecl(_unquote(children[0])[0], span=span)
 
     @define("accrual")
-    def accrual(self, meta, children):
+    def accrual(self, span, children):
         name, *fields = children
-        return ast.AccrualDecl(str(name), tuple(fields), span=self.span(meta))
+        return ast.AccrualDecl(str(name), tuple(fields), span=span)
 
     @define("accrual_field")
-    def accrual_field(self, meta, children):
-        return ast.AccrualField(str(children[0]), children[1], span=self.span(meta))
+    def accrual_field(self, span, children):
+        return ast.AccrualField(str(children[0]), children[1], span=span)
 
     @define("event_decl")
-    def event_decl(self, meta, children):
+    def event_decl(self, span, children):
         name, time_field, *fields, effective = children
         return ast.EventDecl(str(name), tuple(fields), effective, str(time_field) if time_field else None,
-                             span=self.span(meta))
+                             span=span)
 
     @define("field_decl")
-    def field_decl(self, meta, children):
+    def field_decl(self, span, children):
         name, type_, default = children
-        return ast.FieldDecl(str(name), type_, default, span=self.span(meta))
+        return ast.FieldDecl(str(name), type_, default, span=span)
 
     @define("upon_rule")
-    def upon_rule(self, meta, children):
+    def upon_rule(self, span, children):
         event, binder, body = children
-        return ast.UponRule(str(event), str(binder), body, span=self.span(meta))
+        return ast.UponRule(str(event), str(binder), body, span=span)
 
     @define("action")
-    def action(self, meta, children):
+    def action(self, span, children):
         name, *rest = children
         body = rest.pop()
-        return ast.Action(str(name), tuple(p for p in rest if p is not None), body, span=self.span(meta))
+        return ast.Action(str(name), tuple(p for p in rest if p is not None), body, span=span)
 
     @define("snapshot")
-    def snapshot(self, meta, children):
-        return ast.Snapshot(tuple(children), span=self.span(meta))
+    def snapshot(self, span, children):
+        return ast.Snapshot(tuple(children), span=span)
 
     @define("snapshot_entry")
-    def snapshot_entry(self, meta, children):
-        return ast.Option(str(children[0]), children[1], span=self.span(meta))
+    def snapshot_entry(self, span, children):
+        return ast.Option(str(children[0]), children[1], span=span)
 
     @define("function")
-    def function(self, meta, children):
+    def function(self, span, children):
         name, *rest = children
         body = rest.pop()
-        return ast.Function(str(name), tuple(p for p in rest if p is not None), body, span=self.span(meta))
+        return ast.Function(str(name), tuple(p for p in rest if p is not None), body, span=span)
 
     @define("do_stmt")
-    def do_stmt(self, meta, children):
+    def do_stmt(self, span, children):
         name, *arguments = children
-        return ast.Do(str(name), tuple(a for a in arguments if a is not None), span=self.span(meta))
+        return ast.Do(str(name), tuple(a for a in arguments if a is not None), span=span)
 
     @define("on_each_rule")
-    def on_each_rule(self, meta, children):
+    def on_each_rule(self, span, children):
         variable, dates, body = children
-        return ast.OnEachRule(str(variable), dates, body, span=self.span(meta))
+        return ast.OnEachRule(str(variable), dates, body, span=span)
 
     @define("on_date_rule")
-    def on_date_rule(self, meta, children):
-        return ast.OnDateRule(children[0], children[1], span=self.span(meta))
+    def on_date_rule(self, span, children):
+        return ast.OnDateRule(children[0], children[1], span=span)
 
     # ---- examples and invariants
     @define("example")
-    def example(self, meta, children):
+    def example(self, span, children):
         name, cites, *items = children
-        return ast.Example(_unquote(name)[0], tuple(items), str(cites) if cites else None, span=self.span(meta))
+        return ast.Example(_unquote(name)[0], tuple(items), str(cites) if cites else None, span=span)
 
     @define("given_until")
-    def given_until(self, meta, children):
-        return ast.GivenUntil(children[0], span=self.span(meta))
+    def given_until(self, span, children):
+        return ast.GivenUntil(children[0], span=span)
 
     @define("given_param")
-    def given_param(self, meta, children):
-        return ast.GivenParam(str(children[0]), children[1], span=self.span(meta))
+    def given_param(self, span, children):
+        return ast.GivenParam(str(children[0]), children[1], span=span)
 
     @define("given_assume")
-    def given_assume(self, meta, children):
-        return ast.GivenAssume(str(children[0]), children[1], span=self.span(meta))
+    def given_assume(self, span, children):
+        return ast.GivenAssume(str(children[0]), children[1], span=span)
 
     @define("given_price")
-    def given_price(self, meta, children):
-        return ast.GivenPrice(children[0], children[1], span=self.span(meta))
+    def given_price(self, span, children):
+        return ast.GivenPrice(children[0], children[1], span=span)
 
     @define("given_event")
-    def given_event(self, meta, children):
+    def given_event(self, span, children):
         type_, date_, *fields = children
-        return ast.GivenEvent(str(type_), date_, tuple(f for f in fields if f is not None), span=self.span(meta))
+        return ast.GivenEvent(str(type_), date_, tuple(f for f in fields if f is not None), span=span)
 
     @define("field_value")
-    def field_value(self, meta, children):
-        return ast.FieldValue(str(children[0]), children[1], span=self.span(meta))
+    def field_value(self, span, children):
+        return ast.FieldValue(str(children[0]), children[1], span=span)
 
     @define("expectation")
-    def expectation(self, meta, children):
-        return ast.Expectation(children[0], span=self.span(meta))
+    def expectation(self, span, children):
+        return ast.Expectation(children[0], span=span)
 
     @define("invariant")
-    def invariant(self, meta, children):
+    def invariant(self, span, children):
         name, cites, variation, body = children
-        return ast.Invariant(_unquote(name)[0], body, variation, str(cites) if cites else None, span=self.span(meta))
+        return ast.Invariant(_unquote(name)[0], body, variation, str(cites) if cites else None, span=span)
 
     @define("later_horizon")
-    def later_horizon(self, meta, children):
-        return ast.Variation("later_horizon", span=self.span(meta))
+    def later_horizon(self, span, children):
+        return ast.Variation("later_horizon", span=span)
 
     @define("without_rejected")
-    def without_rejected(self, meta, children):
-        return ast.Variation("without_rejected", span=self.span(meta))
+    def without_rejected(self, span, children):
+        return ast.Variation("without_rejected", span=span)
 
     @define("inserted_before")
-    def inserted_before(self, meta, children):
+    def inserted_before(self, span, children):
         event, *fields, before = children
         return ast.Variation("inserted_before", str(event), tuple(f for f in fields if f is not None), str(before),
-                             span=self.span(meta))
+                             span=span)
 
     @define("parameter_changed")
-    def parameter_changed(self, meta, children):
+    def parameter_changed(self, span, children):
         name, change, amount = children
         return ast.Variation("parameter_changed", str(name), change=" ".join(str(change).split()), amount=amount,
-                             span=self.span(meta))
+                             span=span)
 
     @define("generate")
-    def generate(self, meta, children):
+    def generate(self, span, children):
         name, field, low, high = children
-        return ast.Generate(str(name), str(field) if field else None, low, high, span=self.span(meta))
+        return ast.Generate(str(name), str(field) if field else None, low, high, span=span)
 
     @define("given_scenario")
-    def given_scenario(self, meta, children):
-        return ast.GivenScenario(_unquote(children[0])[0], span=self.span(meta))
+    def given_scenario(self, span, children):
+        return ast.GivenScenario(_unquote(children[0])[0], span=span)
 
     # ---- statements
     @define("block")
-    def block(self, meta, children):
+    def block(self, span, children):
         return tuple(children)
 
     @define("let_stmt")
-    def let_stmt(self, meta, children):
-        return ast.Let(str(children[0]), children[1], span=self.span(meta))
+    def let_stmt(self, span, children):
+        return ast.Let(str(children[0]), children[1], span=span)
 
     @define("set_stmt")
-    def set_stmt(self, meta, children):
+    def set_stmt(self, span, children):
         name, value, effective = children
-        return ast.SetState(str(name), value, effective, span=self.span(meta))
+        return ast.SetState(str(name), value, effective, span=span)
 
     @define("adjust_stmt")
-    def adjust_stmt(self, meta, children):
-        return ast.Adjust(str(children[0]), children[1], span=self.span(meta))
+    def adjust_stmt(self, span, children):
+        return ast.Adjust(str(children[0]), children[1], span=span)
 
     @define("record_stmt")
-    def record_stmt(self, meta, children):
+    def record_stmt(self, span, children):
         name, value, *options = children
-        return ast.Record(str(name), value, tuple(options), span=self.span(meta))
+        return ast.Record(str(name), value, tuple(options), span=span)
 
     @define("pay_stmt")
-    def pay_stmt(self, meta, children):
+    def pay_stmt(self, span, children):
         amount, payer, payee, purpose, *options = children
-        return ast.Pay(amount, payer, payee, str(purpose), tuple(options), span=self.span(meta))
+        return ast.Pay(amount, payer, payee, str(purpose), tuple(options), span=span)
 
     @define("issue_stmt")
-    def issue_stmt(self, meta, children):
+    def issue_stmt(self, span, children):
         quantity, security, recipient, *options = children
-        return ast.Issue(quantity, security, recipient, tuple(options), span=self.span(meta))
+        return ast.Issue(quantity, security, recipient, tuple(options), span=span)
 
     @define("option")
-    def option(self, meta, children):
-        return ast.Option(str(children[0]), children[1], span=self.span(meta))
+    def option(self, span, children):
+        return ast.Option(str(children[0]), children[1], span=span)
 
     @define("votes_stmt")
-    def votes_stmt(self, meta, children):
-        return ast.Votes(children[0], children[1], span=self.span(meta))
+    def votes_stmt(self, span, children):
+        return ast.Votes(children[0], children[1], span=span)
 
     @define("reject_stmt")
-    def reject_stmt(self, meta, children):
-        return ast.Reject(_unquote(children[0])[0], span=self.span(meta))
+    def reject_stmt(self, span, children):
+        return ast.Reject(_unquote(children[0])[0], span=span)
 
     @define("require_stmt")
-    def require_stmt(self, meta, children):
-        return ast.Require(children[0], _unquote(children[1])[0], span=self.span(meta))
+    def require_stmt(self, span, children):
+        return ast.Require(children[0], _unquote(children[1])[0], span=span)
 
     @define("check_stmt")
-    def check_stmt(self, meta, children):
-        return ast.Check(children[0], _unquote(children[1])[0], span=self.span(meta))
+    def check_stmt(self, span, children):
+        return ast.Check(children[0], _unquote(children[1])[0], span=span)
 
     @define("if_stmt")
-    def if_stmt(self, meta, children):
+    def if_stmt(self, span, children):
         condition, body, *rest = children
         branches = [(condition, body)]
         otherwise = None
@@ -626,197 +840,188 @@ def _builder_methods():
                 branches.append((clause[1], clause[2]))
             else:
                 otherwise = clause[1]
-        return ast.If(tuple(branches), otherwise, span=self.span(meta))
+        return ast.If(tuple(branches), otherwise, span=span)
 
     @define("elif_clause")
-    def elif_clause(self, meta, children):
+    def elif_clause(self, span, children):
         return ("elif", children[0], children[1])
 
     @define("else_clause")
-    def else_clause(self, meta, children):
+    def else_clause(self, span, children):
         return ("else", children[0])
 
     @define("cite_stmt")
-    def cite_stmt(self, meta, children):
-        return ast.Cite(str(children[0]), children[1], span=self.span(meta))
+    def cite_stmt(self, span, children):
+        return ast.Cite(str(children[0]), children[1], span=span)
 
     @define("defer_stmt")
-    def defer_stmt(self, meta, children):
+    def defer_stmt(self, span, children):
         when, name, body = children
-        return ast.Defer(when, body, str(name) if name is not None else None, span=self.span(meta))
+        return ast.Defer(when, body, str(name) if name is not None else None, span=span)
 
     @define("cancel_stmt")
-    def cancel_stmt(self, meta, children):
-        return ast.Cancel(str(children[0]), span=self.span(meta))
+    def cancel_stmt(self, span, children):
+        return ast.Cancel(str(children[0]), span=span)
 
     @define("claim_stmt")
-    def claim_stmt(self, meta, children):
+    def claim_stmt(self, span, children):
         event, binder, body, otherwise = children
-        return ast.Claim(str(event), str(binder), body, otherwise, span=self.span(meta))
+        return ast.Claim(str(event), str(binder), body, otherwise, span=span)
 
     @define("stop_stmt")
-    def stop_stmt(self, meta, children):
-        return ast.Stop(str(children[0]), span=self.span(meta))
+    def stop_stmt(self, span, children):
+        return ast.Stop(str(children[0]), span=span)
 
     @define("rebase_stmt")
-    def rebase_stmt(self, meta, children):
-        return ast.Rebase(str(children[0]), children[1], span=self.span(meta))
+    def rebase_stmt(self, span, children):
+        return ast.Rebase(str(children[0]), children[1], span=span)
 
     @define("for_stmt")
-    def for_stmt(self, meta, children):
-        return ast.ForEach(str(children[0]), children[1], children[2], span=self.span(meta))
+    def for_stmt(self, span, children):
+        return ast.ForEach(str(children[0]), children[1], children[2], span=span)
 
     # ---- expressions
     @define("if_expr")
-    def if_expr(self, meta, children):
-        return ast.IfExpr(*children, span=self.span(meta))
+    def if_expr(self, span, children):
+        return ast.IfExpr(*children, span=span)
 
     @define("coalesce")
-    def coalesce(self, meta, children):
-        return ast.Binary("??", children[0], children[1], span=self.span(meta))
+    def coalesce(self, span, children):
+        return ast.Binary("??", children[0], children[1], span=span)
 
     def binary(operator):
-        def build(self, meta, children):
-            return ast.Binary(operator, children[0], children[1], span=self.span(meta))
+        def build(self, span, children):
+            return ast.Binary(operator, children[0], children[1], span=span)
 
         return build
 
     for name, operator in [("or_", "or"), ("and_", "and"), ("member", "in"), ("add", "+"),
                            ("subtract", "-"), ("multiply", "*"), ("divide", "/")]:
-        methods[name] = rule(binary(operator))
+        methods[name] = binary(operator)
 
     @define("compare")
-    def compare(self, meta, children):
+    def compare(self, span, children):
         left, operator, right = children
-        return ast.Binary(str(operator), left, right, span=self.span(meta))
+        return ast.Binary(str(operator), left, right, span=span)
 
     @define("at_time")
-    def at_time(self, meta, children):
-        return ast.AtTime(children[0], children[1], span=self.span(meta))
+    def at_time(self, span, children):
+        return ast.AtTime(children[0], children[1], span=span)
 
     @define("not_")
-    def not_(self, meta, children):
-        return ast.Not(children[0], span=self.span(meta))
+    def not_(self, span, children):
+        return ast.Not(children[0], span=span)
 
     @define("negate")
-    def negate(self, meta, children):
-        return ast.Negate(children[0], span=self.span(meta))
+    def negate(self, span, children):
+        return ast.Negate(children[0], span=span)
 
     @define("is_none")
-    def is_none(self, meta, children):
-        return ast.IsNone(children[0], False, span=self.span(meta))
+    def is_none(self, span, children):
+        return ast.IsNone(children[0], False, span=span)
 
     @define("is_not_none")
-    def is_not_none(self, meta, children):
-        return ast.IsNone(children[0], True, span=self.span(meta))
+    def is_not_none(self, span, children):
+        return ast.IsNone(children[0], True, span=span)
 
     @define("field")
-    def field(self, meta, children):
-        return ast.FieldAccess(children[0], str(children[1]), span=self.span(meta))
+    def field(self, span, children):
+        return ast.FieldAccess(children[0], str(children[1]), span=span)
 
     @define("index")
-    def index(self, meta, children):
-        return ast.Index(children[0], children[1], span=self.span(meta))
+    def index(self, span, children):
+        return ast.Index(children[0], children[1], span=span)
 
     @define("call")
-    def call(self, meta, children):
+    def call(self, span, children):
         name, *arguments = children
-        return ast.Call(str(name), tuple(a for a in arguments if a is not None), span=self.span(meta))
+        return ast.Call(str(name), tuple(a for a in arguments if a is not None), span=span)
 
     @define("argument")
-    def argument(self, meta, children):
-        return ast.Argument(children[0], None, span=self.span(meta))
+    def argument(self, span, children):
+        return ast.Argument(children[0], None, span=span)
 
     @define("named_argument")
-    def named_argument(self, meta, children):
-        return ast.Argument(children[1], str(children[0]), span=self.span(meta))
+    def named_argument(self, span, children):
+        return ast.Argument(children[1], str(children[0]), span=span)
 
     @define("name")
-    def name(self, meta, children):
-        return ast.Name(str(children[0]), span=self.span(meta))
+    def name(self, span, children):
+        return ast.Name(str(children[0]), span=span)
 
     @define("list")
-    def list_(self, meta, children):
-        return ast.ListExpr(tuple(c for c in children if c is not None), span=self.span(meta))
+    def list_(self, span, children):
+        return ast.ListExpr(tuple(c for c in children if c is not None), span=span)
 
     @define("comprehension")
-    def comprehension(self, meta, children):
+    def comprehension(self, span, children):
         element, variable, source, condition = children
-        return ast.Comprehension(element, str(variable), source, condition, span=self.span(meta))
+        return ast.Comprehension(element, str(variable), source, condition, span=span)
 
     @define("every")
-    def every(self, meta, children):
+    def every(self, span, children):
         *month_days, start, end = children
-        return ast.Every(tuple(month_days), start, end, span=self.span(meta))
+        return ast.Every(tuple(month_days), start, end, span=span)
 
     @define("month_day")
-    def month_day(self, meta, children):
-        return ast.MonthDay(str(children[0]), str(children[1]), span=self.span(meta))
+    def month_day(self, span, children):
+        return ast.MonthDay(str(children[0]), str(children[1]), span=span)
 
     @define("number")
-    def number(self, meta, children):
+    def number(self, span, children):
         value, unit = children
-        return ast.NumberLit(str(value), unit, span=self.span(meta))
+        return ast.NumberLit(str(value), unit, span=span)
 
     @define("unit")
-    def unit(self, meta, children):
+    def unit(self, span, children):
         name, per = children
-        return ast.UnitExpr(str(name), str(per) if per else None, span=self.span(meta))
+        return ast.UnitExpr(str(name), str(per) if per else None, span=span)
 
     @define("percent")
-    def percent(self, meta, children):
-        return ast.PercentLit(str(children[0])[:-1], span=self.span(meta))
+    def percent(self, span, children):
+        return ast.PercentLit(str(children[0])[:-1], span=span)
 
     @define("date")
-    def date_(self, meta, children):
+    def date_(self, span, children):
         token = children[0]
         try:
             value = date.fromisoformat(str(token))
         except ValueError:
             raise ContractError(Diagnostic(f"{token} is not a date", self.token_span(token), self.text))
-        return ast.DateLit(value, span=self.span(meta))
+        return ast.DateLit(value, span=span)
 
     @define("time")
-    def time(self, meta, children):
+    def time(self, span, children):
         token = str(children[0])
         hours, minutes, seconds = int(token[:2]), int(token[3:5]), int(token[6:] or 0)
         if hours > 23 or minutes > 59 or seconds > 59:
             raise ContractError(Diagnostic(f"{token} is not a time of day", self.token_span(children[0]), self.text))
-        return ast.TimeLit(token, span=self.span(meta))
+        return ast.TimeLit(token, span=span)
 
     @define("true")
-    def true(self, meta, children):
-        return ast.BoolLit(True, span=self.span(meta))
+    def true(self, span, children):
+        return ast.BoolLit(True, span=span)
 
     @define("false")
-    def false(self, meta, children):
-        return ast.BoolLit(False, span=self.span(meta))
+    def false(self, span, children):
+        return ast.BoolLit(False, span=span)
 
     @define("none")
-    def none(self, meta, children):
-        return ast.NoneLit(span=self.span(meta))
+    def none(self, span, children):
+        return ast.NoneLit(span=span)
 
     @define("type")
-    def type_(self, meta, children):
+    def type_(self, span, children):
         name, per, optional = children
-        return ast.TypeExpr(str(name), str(per) if per else None, optional is not None, span=self.span(meta))
+        return ast.TypeExpr(str(name), str(per) if per else None, optional is not None, span=span)
 
     @define("list_type")
-    def list_type(self, meta, children):
-        return ast.TypeExpr("List", element=children[0], span=self.span(meta))
+    def list_type(self, span, children):
+        return ast.TypeExpr("List", element=children[0], span=span)
 
     @define("string_lit")
-    def string_lit(self, meta, children):
+    def string_lit(self, span, children):
         text, long = _unquote(children[0])
-        return ast.StringLit(text, long, span=self.span(meta))
+        return ast.StringLit(text, long, span=span)
 
-    return type("ContractBuilder", (Builder,), methods)
-
-
-@functools.lru_cache(maxsize=1)
-def _builder_class():
-    return _builder_methods()
-
-
-def _Builder(path: str, text: str):
-    return _builder_class()(path, text)
+    return methods
