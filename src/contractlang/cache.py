@@ -31,7 +31,6 @@ import os
 import stat
 import sys
 from decimal import Decimal
-from pathlib import Path
 
 from . import __version__
 from .diagnostics import ContractError
@@ -40,7 +39,7 @@ from .files import read_text, write_whole
 MAX_ENTRY_BYTES = 64_000_000
 
 
-def folder() -> Path | None:
+def folder() -> str | None:
     """The cache folder, or None (after one warning on stderr) when there can be none."""
     return _checked_folder(
         os.environ.get("CONTRACT_CACHE_DIR")
@@ -49,11 +48,11 @@ def folder() -> Path | None:
 
 
 @functools.lru_cache(maxsize=None)
-def _checked_folder(place: str) -> Path | None:
+def _checked_folder(place: str) -> str | None:
     """Checked once per process and folder, so that the warning is given once."""
     problem = _unsafe(place)
     if problem is None:
-        return Path(place)
+        return place
     print(f"warning: no cache ({problem}); running without one", file=sys.stderr)
     return None
 
@@ -109,9 +108,10 @@ def load(name: str, object_hook=None):
     if place is None:
         return None
     try:
-        if os.stat(place / name, follow_symlinks=False).st_uid != os.geteuid():
+        entry = os.path.join(place, name)
+        if os.stat(entry, follow_symlinks=False).st_uid != os.geteuid():
             return None  # an entry someone else left: not trusted, whatever it holds
-        digest, body = read_text(str(place / name), limit=MAX_ENTRY_BYTES, noun="a cache entry").split("\n", 1)
+        digest, body = read_text(entry, limit=MAX_ENTRY_BYTES, noun="a cache entry").split("\n", 1)
         if digest != _digest(name, body):
             return None
         return plain_json(body, object_hook)
@@ -158,6 +158,6 @@ def store_json(name: str, body: str) -> None:
     if place is None:
         return
     try:
-        write_whole(place / name, f"{_digest(name, body)}\n{body}", replace=True)
+        write_whole(os.path.join(place, name), f"{_digest(name, body)}\n{body}", replace=True)
     except (ContractError, OSError):
         pass

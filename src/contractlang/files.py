@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from pathlib import Path
 
 from .diagnostics import ContractError, Diagnostic, Span
 
@@ -88,6 +87,8 @@ def resolve_reference(name: str, referrer: str, *, extensions: tuple[str, ...], 
         fail(f"{role} must name a file")
     if os.path.isabs(name) or name.startswith("~"):
         fail(f"{role} '{name}' must be named relative to {referrer}, not by an absolute path")
+    from pathlib import Path  # here: a start that reads no other file imports no pathlib
+
     target = Path(referrer).parent / name
     try:
         resolved = target.resolve(strict=True)
@@ -113,9 +114,10 @@ def write_whole(path: str | os.PathLike, text: str, *, replace: bool) -> None:
     with FileExistsError. Other failures (a full disk) raise ContractError naming the file."""
     import tempfile  # here, not at the top: most processes only read, and tempfile takes longer to import than a read
 
-    target = Path(path)
+    target = os.fspath(path)
     try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target) or ".", prefix=f".{os.path.basename(target)}.",
+                                             suffix=".tmp")
     except OSError as problem:
         raise ContractError(Diagnostic(f"cannot write {target}: {problem.strerror}"))
     try:

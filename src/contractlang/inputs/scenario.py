@@ -16,12 +16,12 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import os
 import re
 import sys
 from datetime import date, datetime
 from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 from fractions import Fraction
-from pathlib import Path
 
 import attrs
 
@@ -191,7 +191,7 @@ def load_scenario(path: str, *, echo: bool = True) -> RawScenario:
 
 
 def _read_scenario(path: str, echo: bool) -> RawScenario:
-    extension = Path(path).suffix.lower()
+    extension = os.path.splitext(path)[1].lower()
     if extension not in SCENARIO_FORMATS:
         raise ContractError(Diagnostic("a scenario is a .toml or .json file", Span(path, 1, 1), ""))
     text = files.read_text(path, limit=MAX_SCENARIO_BYTES, noun="a scenario")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import re
 from datetime import date
-from pathlib import Path
 
 from .. import cache, files
 from ..diagnostics import ContractError, Diagnostic, Span
@@ -41,10 +41,12 @@ _TERMINAL_WORDS = {
 
 def grammar_text() -> str:
     """The grammar shipped in the package (beside this file), or the repository's copy in a source checkout."""
-    packaged = Path(__file__).with_name("contract.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parents[3] / "grammar" / "contract.lark").read_text(encoding="utf-8")
+    packaged = os.path.join(os.path.dirname(__file__), "contract.lark")
+    if not os.path.isfile(packaged):
+        checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))))
+        packaged = os.path.join(checkout, "grammar", "contract.lark")
+    with open(packaged, encoding="utf-8") as grammar:
+        return grammar.read()
 
 
 _comments: list = []  # filled by the lexer during one parse; read by parse_with_comments
@@ -242,7 +244,11 @@ def parse(text: str, path: str = "<contract>", *, cached: bool = True) -> ast.Co
 @functools.lru_cache(maxsize=1)
 def _builder_source() -> str:
     """The code that shapes trees and keeps them: a change to it must not meet trees cached before it."""
-    return "".join(Path(source).read_text(encoding="utf-8") for source in (__file__, ast.__file__, tree_cache.__file__))
+    parts = []
+    for source in (__file__, ast.__file__, tree_cache.__file__):
+        with open(source, encoding="utf-8") as code:
+            parts.append(code.read())
+    return "".join(parts)
 
 
 def _parse(text: str, path: str) -> ast.Contract:

@@ -14,8 +14,8 @@ in a contract narrows a parameter, `until` or an event field.
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from decimal import Decimal, localcontext
 
 import attrs
@@ -68,8 +68,8 @@ def keep_hypothesis_files_in_cache() -> None:
 
         if "hypothesis" not in _PROCESS_FOLDER:
             _PROCESS_FOLDER["hypothesis"] = tempfile.TemporaryDirectory(prefix="contract-")
-        place = Path(_PROCESS_FOLDER["hypothesis"].name)
-    set_hypothesis_home_dir(place / "hypothesis")
+        place = _PROCESS_FOLDER["hypothesis"].name
+    set_hypothesis_home_dir(os.path.join(place, "hypothesis"))
 
 
 _PROCESS_FOLDER: dict = {}  # a temporary folder kept for the process's life (removed when it ends)
