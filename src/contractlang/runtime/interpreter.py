@@ -646,16 +646,18 @@ class Run:
 
     def accrual_call(self, node: ast.Call, frame, settle: bool):
         try:
-            return self.accrual_query(node, frame, settle)
+            named = {}
+            for name, value in compiled_arguments(node, self.contract)[1]:  # without a comprehension's call
+                named[name] = value(self, frame)
+            return self.accrual_query(node, frame, settle, named)
         except schedules.OutsideCalendar:
             raise  # a date past the calendar: said at its expression, as everywhere
         except ValueError as problem:  # a day count without what it needs (actual/actual ICMA without frequency:)
             name = node.arguments[0].value.name
             raise self.diagnostic(f"accrual '{name}': {problem}", node, frame) from None
 
-    def accrual_query(self, node: ast.Call, frame, settle: bool):
+    def accrual_query(self, node: ast.Call, frame, settle: bool, named: dict):
         ledger = self.ledgers[node.arguments[0].value.name]
-        named = self.named(node, frame)
         end = named["before"] if "before" in named else schedules.add_days(named["through"], 1)
         portion = named.get("on")
         # a query of the whole base looks through the changes and portions not yet settled; one of a
@@ -1156,6 +1158,9 @@ def compiled_expression(node: ast.Expr, contract: CheckedContract):
     found = contract.compiled.get(id(node))
     if found is not None:
         return found
+    if type(node) is ast.Call:  # the usual case: its own closure reports there, without a second call
+        compiled = contract.compiled[id(node)] = _compile_call(node, contract, guarded=True)
+        return compiled
     inner = compile_expression(node, contract)
     if not _may_fail(node):
         compiled = inner  # nothing in it can go out of range, or what can reports at itself
@@ -1257,24 +1262,31 @@ def compile_expression(node: ast.Expr, contract: CheckedContract):
     return lambda run, frame: method(run, node, frame)
 
 
-def _compile_call(node: ast.Call, contract: CheckedContract):
+def _compile_call(node: ast.Call, contract: CheckedContract, guarded: bool = False):
+    """A call's closure; `guarded`, it reports a date or number out of range in its own work at the call
+    (as compiled_expression would), else it leaves that to the node around it (the side of an operator)."""
+    guard = _guarded if guarded else _unguarded
     function = contract.functions.get(node.function)
     if function is None:
         plain = PLAIN_FUNCTIONS.get(node.function)
         if node.function in ("min", "max") and len(compiled_arguments(node, contract)[0]) == 2:  # of two values
             first, second = compiled_arguments(node, contract)[0]
-            return _least(first, second) if node.function == "min" else _greatest(first, second)
+            return guard(_least(first, second) if node.function == "min" else _greatest(first, second), node)
         if node.function in ("accrued", "settle"):  # the most frequent calls: straight to the run's method
             settle = node.function == "settle"
+            if guarded:
+                return _guarded_accrual_call(node, settle)
             return lambda run, frame: run.accrual_call(node, frame, settle)
         if plain is None:
             builtin = BUILTIN_FUNCTIONS[node.function]
-            return lambda run, frame: builtin(run, node, frame)
+            return guard(lambda run, frame: builtin(run, node, frame), node)
         arguments = compiled_arguments(node, contract)[0]
         if len(arguments) == 1:
             (only,) = arguments
+            if guarded:
+                return _guarded_call_of_one(plain, only, node)
             return lambda run, frame: plain(only(run, frame))
-        return lambda run, frame: plain(*[argument(run, frame) for argument in arguments])
+        return guard(lambda run, frame: plain(*[argument(run, frame) for argument in arguments]), node)
     arguments = tuple(compiled_expression(argument.value, contract) for argument in node.arguments)
     names = tuple(parameter.name for parameter in function.parameters)
     body = compiled_expression(function.body, contract)
@@ -1284,7 +1296,49 @@ def _compile_call(node: ast.Call, contract: CheckedContract):
         values = [argument(run, frame) for argument in arguments]
         run.charge(1, node, frame)
         return body(run, Frame(section, frame.cause, frame.today, [], dict(zip(names, values)), rule))
-    return call
+    return guard(call, node)
+
+
+def _unguarded(inner, node: ast.Call):
+    return inner
+
+
+def _guarded(inner, node: ast.Call):
+    """A call's closure that reports a date or number out of range in its work at the call
+    (its arguments, each compiled on its own, report theirs first)."""
+    def guarded(run, frame):
+        try:
+            return inner(run, frame)
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return guarded
+
+
+def _guarded_call_of_one(plain, only, node: ast.Call):
+    """A library function of one argument (cents, first_of_month), in one closure with its guard."""
+    def call_of_one(run, frame):
+        value = only(run, frame)
+        try:
+            return plain(value)
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return call_of_one
+
+
+def _guarded_accrual_call(node: ast.Call, settle: bool):
+    """accrued() or settle(), the most frequent calls: straight to the run's method, with the call's guard."""
+    def accrual_call(run, frame):
+        try:
+            return run.accrual_call(node, frame, settle)
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return accrual_call
 
 
 def _least(first, second):
