@@ -331,8 +331,8 @@ class Run:
             self.symbols[record.type].node.span, self.contract.text, severity="warning"))
 
     def run_scheduled(self, rule, clause: str, when) -> None:
-        nominal, _ = day_and_moment(when)
-        frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {when}")
+        nominal = when if type(when) is date else day_and_moment(when)[0]
+        frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {when!s}")  # !s: no format()
         if isinstance(rule, ast.OnEachRule):
             frame.locals[rule.variable] = when
         # only the moment being run is kept: rules at different times of a day run in the order of their times
@@ -542,7 +542,8 @@ class Run:
              extra=()) -> None:
         """An effect, with the steps of its rule since the rule's previous effect: each step is shown once."""
         cause = frame.cause.index if frame.cause is not None else None
-        at = time_of(self.moment) if when is None or when == frame.today else None
+        moment = self.moment
+        at = None if moment == START_OF_DAY or (when is not None and when != frame.today) else time_of(moment)
         if not self.explain:
             self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details, time=at))
             return
@@ -976,11 +977,13 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
         period = None
         if isinstance(amount, Settlement):
             period, amount = amount.period, amount.amount
-        given = {option: compute(run, frame) for option, compute in options} if options else {}
+        given = {}
+        for option, compute in options:  # in the order written, without a comprehension's call
+            given[option] = compute(run, frame)
         period = given.get("period", period)
         settlement = given.get("rounding", "cents")
         paid = rounding.cents(amount) if settlement == "cents" else rounding.settle_amount(amount, settlement)
-        if paid == 0 and not given.get("even_when_zero", False):
+        if not paid and not given.get("even_when_zero", False):
             return
         on = given.get("on", frame.today)
         due = given.get("due")
@@ -988,7 +991,8 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
         details = {
             "payer": payer(run, frame),
             "payee": payee(run, frame),
-            "amount": f"{paid:.2f}" if settlement != "exact" else plain_number(paid),
+            # in cents, the amount has two places: str() writes them as the format .2f does, and faster
+            "amount": str(paid) if settlement != "exact" else plain_number(paid),
             "currency": shown_currency,
             "purpose": purpose,
             "due": due.isoformat() if due is not None and due != on else None,
@@ -1286,6 +1290,12 @@ def _compile_call(node: ast.Call, contract: CheckedContract, guarded: bool = Fal
             if guarded:
                 return _guarded_call_of_one(plain, only, node)
             return lambda run, frame: plain(only(run, frame))
+        if len(arguments) == 2:
+            first, second = arguments
+            return guard(lambda run, frame: plain(first(run, frame), second(run, frame)), node)
+        if len(arguments) == 3:  # business_day(d, following, calendar): one of the most frequent calls
+            first, second, third = arguments
+            return guard(lambda run, frame: plain(first(run, frame), second(run, frame), third(run, frame)), node)
         return guard(lambda run, frame: plain(*[argument(run, frame) for argument in arguments]), node)
     arguments = tuple(compiled_expression(argument.value, contract) for argument in node.arguments)
     names = tuple(parameter.name for parameter in function.parameters)

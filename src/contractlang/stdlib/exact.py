@@ -81,7 +81,7 @@ def _made(numerator: int, denominator: int, made: Fraction | None = None):
         fives += 1
     if rest != 1:
         if made is None:
-            made = Fraction.__new__(Fraction)  # in lowest terms already: no second normalisation
+            made = object.__new__(Fraction)  # in lowest terms already: no second normalisation, nor its checks
             made._numerator, made._denominator = numerator, denominator  # noqa: SLF001
         return made
     places = max(twos, fives)
