@@ -344,11 +344,13 @@ class Run:
             for other_clause, other_line, changed in earlier:
                 if other_clause != clause and not reads.isdisjoint(changed):
                     self.same_day_order(rule, clause, nominal, other_clause, other_line, sorted(reads & changed), frame)
-        self.values_before = {}
-        self.execute(rule.body, frame)
-        changed = {name for name, value in self.values_before.items() if self.state[name] is not value}
-        if changed:
-            earlier.append((clause, rule.span.line if rule.span else 0, changed))
+        self.values_before = before = {}
+        body = self.contract.blocks.get(id(rule.body))
+        (body or compiled_block(rule.body, self.contract))(self, frame)
+        if before:  # only a rule that set a state can have changed one
+            changed = {name for name, value in before.items() if self.state[name] is not value}
+            if changed:
+                earlier.append((clause, rule.span.line if rule.span else 0, changed))
 
     def reads_of(self, rule) -> set[str]:
         """The states a scheduled rule reads (through the actions it performs too), found once."""
@@ -645,10 +647,11 @@ class Run:
     def positional(self, node: ast.Call, frame) -> list:
         return [value(self, frame) for value in compiled_arguments(node, self.contract)[0]]
 
-    def accrual_call(self, node: ast.Call, frame, settle: bool):
+    def accrual_call(self, node: ast.Call, frame, settle: bool, arguments: tuple | None = None):
+        """accrued() or settle(); `arguments`, the call's named arguments' (name, closure), where the caller has them."""
         try:
             named = {}
-            for name, value in compiled_arguments(node, self.contract)[1]:  # without a comprehension's call
+            for name, value in arguments or compiled_arguments(node, self.contract)[1]:  # without a comprehension
                 named[name] = value(self, frame)
             return self.accrual_query(node, frame, settle, named)
         except schedules.OutsideCalendar:
@@ -673,7 +676,9 @@ class Run:
                 settled = ledger.settle_at_most(end, named["up_to"])
             else:
                 settled = ledger.settle(end, portion)
-            self.charge(looked_through + len(settled.pieces), node, frame)
+            self.steps_taken += looked_through + len(settled.pieces)
+            if self.steps_taken > STEP_BUDGET:
+                self.charge(0, node, frame)  # says where the run went over its budget
             if self.explain and self.explanation_has_room(frame):
                 frame.steps.extend(self.piece_steps(settled, ledger, frame.clause))
             return settled
@@ -1277,10 +1282,10 @@ def _compile_call(node: ast.Call, contract: CheckedContract, guarded: bool = Fal
             first, second = compiled_arguments(node, contract)[0]
             return guard(_least(first, second) if node.function == "min" else _greatest(first, second), node)
         if node.function in ("accrued", "settle"):  # the most frequent calls: straight to the run's method
-            settle = node.function == "settle"
+            settle, arguments = node.function == "settle", compiled_arguments(node, contract)[1]
             if guarded:
-                return _guarded_accrual_call(node, settle)
-            return lambda run, frame: run.accrual_call(node, frame, settle)
+                return _guarded_accrual_call(node, settle, arguments)
+            return lambda run, frame: run.accrual_call(node, frame, settle, arguments)
         if plain is None:
             builtin = BUILTIN_FUNCTIONS[node.function]
             return guard(lambda run, frame: builtin(run, node, frame), node)
@@ -1339,11 +1344,11 @@ def _guarded_call_of_one(plain, only, node: ast.Call):
     return call_of_one
 
 
-def _guarded_accrual_call(node: ast.Call, settle: bool):
+def _guarded_accrual_call(node: ast.Call, settle: bool, arguments: tuple):
     """accrued() or settle(), the most frequent calls: straight to the run's method, with the call's guard."""
     def accrual_call(run, frame):
         try:
-            return run.accrual_call(node, frame, settle)
+            return run.accrual_call(node, frame, settle, arguments)
         except schedules.OutsideCalendar as problem:
             raise run.outside_calendar(problem, node, frame) from None
         except ArithmeticError as problem:
