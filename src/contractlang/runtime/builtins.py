@@ -168,7 +168,7 @@ PLAIN_FUNCTIONS = {
     "month": lambda d: Decimal(d.month),
     "day": lambda d: Decimal(d.day),
     "days_between": lambda a, b: Decimal((b - a).days),
-    "business_day": lambda d, convention, calendar: calendars.adjust(d, convention, calendar),
+    "business_day": calendars.adjust,  # the same arguments in the same order: called directly
     "is_business_day": lambda d, calendar: calendars.is_business_day(calendar, d),
     "add_business_days": lambda d, n, calendar: calendars.add_business_days(d, int(n), calendar),
     "span": lambda a, b: (a, b),

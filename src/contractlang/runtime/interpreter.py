@@ -331,8 +331,8 @@ class Run:
             self.symbols[record.type].node.span, self.contract.text, severity="warning"))
 
     def run_scheduled(self, rule, clause: str, when) -> None:
-        nominal, _ = day_and_moment(when)
-        frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {when}")
+        nominal = when if type(when) is date else day_and_moment(when)[0]
+        frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {when!s}")  # !s: no format()
         if isinstance(rule, ast.OnEachRule):
             frame.locals[rule.variable] = when
         # only the moment being run is kept: rules at different times of a day run in the order of their times
@@ -344,11 +344,13 @@ class Run:
             for other_clause, other_line, changed in earlier:
                 if other_clause != clause and not reads.isdisjoint(changed):
                     self.same_day_order(rule, clause, nominal, other_clause, other_line, sorted(reads & changed), frame)
-        self.values_before = {}
-        self.execute(rule.body, frame)
-        changed = {name for name, value in self.values_before.items() if self.state[name] is not value}
-        if changed:
-            earlier.append((clause, rule.span.line if rule.span else 0, changed))
+        self.values_before = before = {}
+        body = self.contract.blocks.get(id(rule.body))
+        (body or compiled_block(rule.body, self.contract))(self, frame)
+        if before:  # only a rule that set a state can have changed one
+            changed = {name for name, value in before.items() if self.state[name] is not value}
+            if changed:
+                earlier.append((clause, rule.span.line if rule.span else 0, changed))
 
     def reads_of(self, rule) -> set[str]:
         """The states a scheduled rule reads (through the actions it performs too), found once."""
@@ -542,7 +544,8 @@ class Run:
              extra=()) -> None:
         """An effect, with the steps of its rule since the rule's previous effect: each step is shown once."""
         cause = frame.cause.index if frame.cause is not None else None
-        at = time_of(self.moment) if when is None or when == frame.today else None
+        moment = self.moment
+        at = None if moment == START_OF_DAY or (when is not None and when != frame.today) else time_of(moment)
         if not self.explain:
             self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details, time=at))
             return
@@ -644,18 +647,21 @@ class Run:
     def positional(self, node: ast.Call, frame) -> list:
         return [value(self, frame) for value in compiled_arguments(node, self.contract)[0]]
 
-    def accrual_call(self, node: ast.Call, frame, settle: bool):
+    def accrual_call(self, node: ast.Call, frame, settle: bool, arguments: tuple | None = None):
+        """accrued() or settle(); `arguments`, the call's named arguments' (name, closure), where the caller has them."""
         try:
-            return self.accrual_query(node, frame, settle)
+            named = {}
+            for name, value in arguments or compiled_arguments(node, self.contract)[1]:  # without a comprehension
+                named[name] = value(self, frame)
+            return self.accrual_query(node, frame, settle, named)
         except schedules.OutsideCalendar:
             raise  # a date past the calendar: said at its expression, as everywhere
         except ValueError as problem:  # a day count without what it needs (actual/actual ICMA without frequency:)
             name = node.arguments[0].value.name
             raise self.diagnostic(f"accrual '{name}': {problem}", node, frame) from None
 
-    def accrual_query(self, node: ast.Call, frame, settle: bool):
+    def accrual_query(self, node: ast.Call, frame, settle: bool, named: dict):
         ledger = self.ledgers[node.arguments[0].value.name]
-        named = self.named(node, frame)
         end = named["before"] if "before" in named else schedules.add_days(named["through"], 1)
         portion = named.get("on")
         # a query of the whole base looks through the changes and portions not yet settled; one of a
@@ -670,7 +676,9 @@ class Run:
                 settled = ledger.settle_at_most(end, named["up_to"])
             else:
                 settled = ledger.settle(end, portion)
-            self.charge(looked_through + len(settled.pieces), node, frame)
+            self.steps_taken += looked_through + len(settled.pieces)
+            if self.steps_taken > STEP_BUDGET:
+                self.charge(0, node, frame)  # says where the run went over its budget
             if self.explain and self.explanation_has_room(frame):
                 frame.steps.extend(self.piece_steps(settled, ledger, frame.clause))
             return settled
@@ -974,11 +982,13 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
         period = None
         if isinstance(amount, Settlement):
             period, amount = amount.period, amount.amount
-        given = {option: compute(run, frame) for option, compute in options} if options else {}
+        given = {}
+        for option, compute in options:  # in the order written, without a comprehension's call
+            given[option] = compute(run, frame)
         period = given.get("period", period)
         settlement = given.get("rounding", "cents")
         paid = rounding.cents(amount) if settlement == "cents" else rounding.settle_amount(amount, settlement)
-        if paid == 0 and not given.get("even_when_zero", False):
+        if not paid and not given.get("even_when_zero", False):
             return
         on = given.get("on", frame.today)
         due = given.get("due")
@@ -986,7 +996,8 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
         details = {
             "payer": payer(run, frame),
             "payee": payee(run, frame),
-            "amount": f"{paid:.2f}" if settlement != "exact" else plain_number(paid),
+            # in cents, the amount has two places: str() writes them as the format .2f does, and faster
+            "amount": str(paid) if settlement != "exact" else plain_number(paid),
             "currency": shown_currency,
             "purpose": purpose,
             "due": due.isoformat() if due is not None and due != on else None,
@@ -1156,6 +1167,9 @@ def compiled_expression(node: ast.Expr, contract: CheckedContract):
     found = contract.compiled.get(id(node))
     if found is not None:
         return found
+    if type(node) is ast.Call:  # the usual case: its own closure reports there, without a second call
+        compiled = contract.compiled[id(node)] = _compile_call(node, contract, guarded=True)
+        return compiled
     inner = compile_expression(node, contract)
     if not _may_fail(node):
         compiled = inner  # nothing in it can go out of range, or what can reports at itself
@@ -1257,24 +1271,37 @@ def compile_expression(node: ast.Expr, contract: CheckedContract):
     return lambda run, frame: method(run, node, frame)
 
 
-def _compile_call(node: ast.Call, contract: CheckedContract):
+def _compile_call(node: ast.Call, contract: CheckedContract, guarded: bool = False):
+    """A call's closure; `guarded`, it reports a date or number out of range in its own work at the call
+    (as compiled_expression would), else it leaves that to the node around it (the side of an operator)."""
+    guard = _guarded if guarded else _unguarded
     function = contract.functions.get(node.function)
     if function is None:
         plain = PLAIN_FUNCTIONS.get(node.function)
         if node.function in ("min", "max") and len(compiled_arguments(node, contract)[0]) == 2:  # of two values
             first, second = compiled_arguments(node, contract)[0]
-            return _least(first, second) if node.function == "min" else _greatest(first, second)
+            return guard(_least(first, second) if node.function == "min" else _greatest(first, second), node)
         if node.function in ("accrued", "settle"):  # the most frequent calls: straight to the run's method
-            settle = node.function == "settle"
-            return lambda run, frame: run.accrual_call(node, frame, settle)
+            settle, arguments = node.function == "settle", compiled_arguments(node, contract)[1]
+            if guarded:
+                return _guarded_accrual_call(node, settle, arguments)
+            return lambda run, frame: run.accrual_call(node, frame, settle, arguments)
         if plain is None:
             builtin = BUILTIN_FUNCTIONS[node.function]
-            return lambda run, frame: builtin(run, node, frame)
+            return guard(lambda run, frame: builtin(run, node, frame), node)
         arguments = compiled_arguments(node, contract)[0]
         if len(arguments) == 1:
             (only,) = arguments
+            if guarded:
+                return _guarded_call_of_one(plain, only, node)
             return lambda run, frame: plain(only(run, frame))
-        return lambda run, frame: plain(*[argument(run, frame) for argument in arguments])
+        if len(arguments) == 2:
+            first, second = arguments
+            return guard(lambda run, frame: plain(first(run, frame), second(run, frame)), node)
+        if len(arguments) == 3:  # business_day(d, following, calendar): one of the most frequent calls
+            first, second, third = arguments
+            return guard(lambda run, frame: plain(first(run, frame), second(run, frame), third(run, frame)), node)
+        return guard(lambda run, frame: plain(*[argument(run, frame) for argument in arguments]), node)
     arguments = tuple(compiled_expression(argument.value, contract) for argument in node.arguments)
     names = tuple(parameter.name for parameter in function.parameters)
     body = compiled_expression(function.body, contract)
@@ -1284,7 +1311,49 @@ def _compile_call(node: ast.Call, contract: CheckedContract):
         values = [argument(run, frame) for argument in arguments]
         run.charge(1, node, frame)
         return body(run, Frame(section, frame.cause, frame.today, [], dict(zip(names, values)), rule))
-    return call
+    return guard(call, node)
+
+
+def _unguarded(inner, node: ast.Call):
+    return inner
+
+
+def _guarded(inner, node: ast.Call):
+    """A call's closure that reports a date or number out of range in its work at the call
+    (its arguments, each compiled on its own, report theirs first)."""
+    def guarded(run, frame):
+        try:
+            return inner(run, frame)
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return guarded
+
+
+def _guarded_call_of_one(plain, only, node: ast.Call):
+    """A library function of one argument (cents, first_of_month), in one closure with its guard."""
+    def call_of_one(run, frame):
+        value = only(run, frame)
+        try:
+            return plain(value)
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return call_of_one
+
+
+def _guarded_accrual_call(node: ast.Call, settle: bool, arguments: tuple):
+    """accrued() or settle(), the most frequent calls: straight to the run's method, with the call's guard."""
+    def accrual_call(run, frame):
+        try:
+            return run.accrual_call(node, frame, settle, arguments)
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return accrual_call
 
 
 def _least(first, second):

@@ -36,6 +36,19 @@ _ACTUAL_BASES = {"actual/365": 365, "actual/360": 360}  # day counts whose fract
 _THIRTY_360_PLAIN = ("30/360", "30E/360")  # 30/360 day counts that need no termination date nor period
 
 
+def _days_over(days: int, basis: int) -> Fraction:
+    """days / basis, each made once: a run asks for the same few spans (a quarter, a month) again and again."""
+    found = _DAYS_OVER.get((days, basis))
+    if found is None:
+        if len(_DAYS_OVER) >= 4_096:  # a few thousand spans at most are kept
+            _DAYS_OVER.clear()
+        found = _DAYS_OVER[days, basis] = Fraction(days, basis)
+    return found
+
+
+_DAYS_OVER: dict[tuple[int, int], Fraction] = {}
+
+
 class Piece(NamedTuple):
     """One span of an accrual, for explanations: base, days, year fraction and amount.
 
@@ -321,7 +334,7 @@ class Ledger:
         """The year fraction of [start, stop), measured within its schedule period."""
         basis = _ACTUAL_BASES.get(self.day_count)
         if basis is not None:  # actual days over a fixed year: the same wherever in its period the span is
-            return Fraction((stop - start).days, basis) if stop > start else Fraction(0)
+            return _days_over((stop - start).days, basis) if stop > start else Fraction(0)
         if stop <= start:
             return Fraction(0)
         index = bisect.bisect_right(self.boundaries, start) - 1
@@ -330,7 +343,7 @@ class Ledger:
             days = day_count_days(self.day_count, anchor, stop)
             if anchor != start:
                 days -= day_count_days(self.day_count, anchor, start)
-            return Fraction(days, 360)
+            return _days_over(days, 360)
         if self.day_count in _NEEDS_PERIOD:  # the schedule period is the reference period
             period_end = self.boundaries[index + 1] if index + 1 < len(self.boundaries) else None
             known = {"termination": self.termination, "frequency": self.frequency,

@@ -48,7 +48,7 @@ def _quantize(value, places, mode: str) -> Decimal:
         else:
             denominator *= 10 ** -places
         return _ROUNDING.scaleb(Decimal(_whole(numerator, denominator, mode)), -places)
-    return value.quantize(_QUANTA[places], rounding=mode, context=_ROUNDING)
+    return value.quantize(_QUANTA[places], mode, _ROUNDING)  # positional: faster than by keyword
 
 
 def round_half_up(value, places) -> Decimal:
@@ -77,7 +77,7 @@ def floor_whole(value) -> Decimal:
 def cents(value) -> Decimal:
     """Money to the cent, half up (G1)."""
     if type(value) is Decimal and -_LARGEST <= value <= _LARGEST:  # the usual cases, without the general checks
-        return value.quantize(_CENT, rounding=ROUND_HALF_UP, context=_ROUNDING)
+        return value.quantize(_CENT, ROUND_HALF_UP, _ROUNDING)  # positional: a third of the time by keyword
     if type(value) is Fraction:
         numerator, denominator = value.as_integer_ratio()
         if abs(numerator) <= _LARGEST_WHOLE * denominator:
