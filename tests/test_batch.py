@@ -85,6 +85,14 @@ def test_a_scenario_in_error_is_an_error_row_with_its_position_and_the_batch_goe
     assert [row["scenario"].rsplit("/", 1)[1] for row in rows if row["row"] == "1"] == ["a_good.toml", "c_after.toml"]
 
 
+def test_a_batch_stops_its_worker_processes_before_it_returns(tmp_path):
+    import multiprocessing
+
+    tasks = plan([NOTE_2002], ["scenarios/nstor_2002_*.toml"])
+    run_batch(tasks, str(tmp_path / "rows.jsonl"), local_engine(2), 2)
+    assert multiprocessing.active_children() == []  # none left for the interpreter's exit to shut down
+
+
 @pytest.mark.parametrize("extension", [".jsonl", ".csv"])
 def test_an_interrupted_batch_resumes_to_the_bytes_of_an_uninterrupted_one(tmp_path, extension):
     tasks = plan([NOTE_2002, NOTE_2003], ["scenarios/nstor_200*.toml"])

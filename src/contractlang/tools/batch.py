@@ -404,8 +404,11 @@ def run_batch(tasks: list[Task], out_path: str, engine, workers: int, resume: bo
 
     with tqdm(total=len(todo), unit="scenario", disable=not progress, leave=False) as bar, _writing(path):
         output = open(path, "a", encoding="utf-8", newline="") if extension != ".parquet" else None
+        # closed here, not left to the collector: a pool left open shuts down as the interpreter exits,
+        # when its thread may find its pipes already closed
+        results = engine(work, partial(written_chunk, extension=extension))
         try:
-            for chunk, (written, counts) in zip(work, engine(work, partial(written_chunk, extension=extension))):
+            for (written, counts), chunk in zip(results, work):
                 for field in ("scenarios", "effects", "rejections", "errors"):
                     setattr(summary, field, getattr(summary, field) + getattr(counts, field))
                 if output is None:
@@ -415,6 +418,7 @@ def run_batch(tasks: list[Task], out_path: str, engine, workers: int, resume: bo
                     output.flush()
                 bar.update(len(chunk))
         finally:
+            results.close()
             if output is not None:
                 output.close()
         if output is None:
