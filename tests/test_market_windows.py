@@ -72,3 +72,25 @@ def test_the_weights_must_be_a_market_series(tmp_path):
     result = CliRunner().invoke(main, ["check", str(tmp_path / "c.contract")])
     assert result.exit_code == 1
     assert "the weights of weighted_average_before() are a market series" in result.stderr
+
+
+QUOTED_AT_THE_START = '''contract "test"
+currency USD
+security common
+§1 "The first price" {
+  market closing_price: USD per common
+  term start = 2024-03-04
+  state first_price: USD per common = quote_on_or_before(closing_price, start + 1 day).price
+  horizon start + 10 days
+}
+'''
+
+
+def test_a_state_may_start_at_a_price_of_the_market(tmp_path):
+    (tmp_path / "c.contract").write_text(QUOTED_AT_THE_START, encoding="utf-8")
+    (tmp_path / "s.toml").write_text(SCENARIO.split("[market.volume]")[0], encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(tmp_path / "c.contract"), str(tmp_path / "s.toml"),
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["state"]["first_price"] == "11"  # the close of 2024-03-05, the day after the start

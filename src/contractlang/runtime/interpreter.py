@@ -121,6 +121,7 @@ class Run:
 
     # --------------------------------------------------------- set-up
     def run(self) -> Result:
+        self.open_markets()  # first: a default, the horizon or a state's first value may quote one
         self.bind_settings()
         self.until = self.compute_until()
         for symbol in self.symbols_of("state"):
@@ -130,15 +131,17 @@ class Run:
                 self.state[symbol.name] = self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
         self.check_preconditions()
         self.open_ledgers()
+        self.lay_out_timeline()
+        self.process()
+        return self.result()
+
+    def open_markets(self) -> None:
         names = [s.name for s in self.symbols_of("market")]
         for name in names:  # `prices` is the series of a contract's single market
             given = self.inputs.markets.get(name)
             if given is None and len(names) == 1:
                 given = self.inputs.prices
             self.markets[name] = PriceSeries(given or {})
-        self.lay_out_timeline()
-        self.process()
-        return self.result()
 
     def symbols_of(self, *kinds: str) -> tuple:
         """The contract's symbols of those kinds, in the order declared: found once per contract, as every run asks."""
