@@ -251,7 +251,9 @@ class Run:
         for order, (label, item) in enumerate(self.contract.items_of(ast.OnEachRule, ast.OnDateRule)):
             frame = self.global_frame(label)
             if isinstance(item, ast.OnEachRule):
-                dates = set(self.evaluate(item.dates, frame))
+                # each once, in the order listed: a schedule is mostly in order, which the sort below then
+                # merges as runs instead of sorting a set's order (n log n: a tenth more a date at 100,000 dates)
+                dates = dict.fromkeys(self.evaluate(item.dates, frame))
                 self.charge(len(dates), item, frame)  # each date is an item of the timeline
             else:
                 dates = {self.evaluate(item.date, frame)}
