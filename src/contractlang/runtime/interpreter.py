@@ -1351,6 +1351,9 @@ def _guarded_call_of_one(plain, only, node: ast.Call):
 
 def _guarded_accrual_call(node: ast.Call, settle: bool, arguments: tuple):
     """accrued() or settle(), the most frequent calls: straight to the run's method, with the call's guard."""
+    if len(arguments) == 1:
+        return _guarded_accrual_of_one(node, settle, *arguments[0])
+
     def accrual_call(run, frame):
         try:
             return run.accrual_call(node, frame, settle, arguments)
@@ -1359,6 +1362,41 @@ def _guarded_accrual_call(node: ast.Call, settle: bool, arguments: tuple):
         except ArithmeticError as problem:
             raise run.out_of_range(problem, node, frame) from None
     return accrual_call
+
+
+def _guarded_accrual_of_one(node: ast.Call, settle: bool, name: str, value):
+    """accrued() or settle() with one named argument (`before:` or `through:`, the usual), as Run.accrual_call
+    does it, in one closure: its argument, the query and the call's guard."""
+    ledger_name, through = node.arguments[0].value.name, name == "through"
+
+    def accrual_of_one(run, frame):
+        try:
+            try:
+                end = value(run, frame)
+                if through:
+                    end = schedules.add_days(end, 1)
+                ledger = run.ledgers[ledger_name]
+                looked_through = ledger.entries  # the changes and portions not yet settled
+                if not settle:
+                    accrued = ledger.accrued(end)
+                    run.charge(looked_through + len(accrued.pieces), node, frame)
+                    return accrued.amount
+                settled = ledger.settle(end)
+                run.steps_taken += looked_through + len(settled.pieces)
+                if run.steps_taken > STEP_BUDGET:
+                    run.charge(0, node, frame)  # says where the run went over its budget
+                if run.explain and run.explanation_has_room(frame):
+                    frame.steps.extend(run.piece_steps(settled, ledger, frame.clause))
+                return settled
+            except schedules.OutsideCalendar:
+                raise  # a date past the calendar: said at its expression, as everywhere
+            except ValueError as problem:  # a day count without what it needs
+                raise run.diagnostic(f"accrual '{ledger_name}': {problem}", node, frame) from None
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return accrual_of_one
 
 
 def _least(first, second):
