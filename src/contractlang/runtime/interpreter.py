@@ -39,7 +39,8 @@ from ..stdlib.schedules import MONTHS
 from .builtins import BUILTIN_FUNCTIONS, PLAIN_FUNCTIONS
 from .effects import Effect, Result, Step
 from .explain import describe_event, formula, plain_number, plain_text
-from .values import CheckFailed, Deferred, EventRecord, Frame, Inputs, Pair, PreconditionFailed, Quote, Rejected, Setting
+from .values import (CheckFailed, Deferred, EventRecord, Frame, Inputs, Pair, PreconditionFailed, Quote, Rejected,
+                     ScheduledRuleName, Setting)
 
 SCHEDULE_REACH = timedelta(days=400)  # open-ended schedules are laid out this far past the horizon
 STEP_BUDGET = 10_000_000  # steps in one run: far above what any instrument needs, and seconds of time
@@ -337,7 +338,7 @@ class Run:
 
     def run_scheduled(self, rule, clause: str, when) -> None:
         nominal = when if type(when) is date else day_and_moment(when)[0]
-        frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {when!s}")  # !s: no format()
+        frame = Frame(clause, None, nominal, [], {}, ScheduledRuleName(clause, when))
         if isinstance(rule, ast.OnEachRule):
             frame.locals[rule.variable] = when
         # only the moment being run is kept: rules at different times of a day run in the order of their times
