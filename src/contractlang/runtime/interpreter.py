@@ -1377,7 +1377,7 @@ def _guarded_accrual_of_one(node: ast.Call, settle: bool, name: str, value):
                 if through:
                     end = schedules.add_days(end, 1)
                 ledger = run.ledgers[ledger_name]
-                looked_through = ledger.entries  # the changes and portions not yet settled
+                looked_through = len(ledger.changes) + len(ledger.portions)  # ledger.entries, without its call
                 if not settle:
                     accrued = ledger.accrued(end)
                     run.charge(looked_through + len(accrued.pieces), node, frame)

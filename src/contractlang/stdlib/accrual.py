@@ -198,6 +198,11 @@ class Ledger:
 
     def settle(self, end: date, portion: Decimal | None = None) -> Settlement:
         """Settle what is unpaid before `end`: everything, or one portion's share."""
+        if portion is None and end > self.watermark and not (
+                self.changes or self.portions or self.rate_changes or self.stopped_from):
+            settled = self._accrued_plainly(end)  # the usual: nothing changed since the last settlement
+            self.watermark = end  # what _advance does when there is nothing else to carry forward
+            return settled
         settled = self.accrued(end, portion)
         if settled.period is None:
             return settled
@@ -352,7 +357,8 @@ class Ledger:
             days = day_count_days(self.day_count, anchor, stop)
             if anchor != start:
                 days -= day_count_days(self.day_count, anchor, start)
-            return _days_over(days, 360)
+            found = _DAYS_OVER.get((days, 360))  # as _days_over, without its call when the span was seen
+            return found if found is not None else _days_over(days, 360)
         if self.day_count in _NEEDS_PERIOD:  # the schedule period is the reference period
             period_end = self.boundaries[index + 1] if index + 1 < len(self.boundaries) else None
             known = {"termination": self.termination, "frequency": self.frequency,
