@@ -124,6 +124,7 @@ class Run:
     def run(self) -> Result:
         self.open_markets()  # first: a default, the horizon or a state's first value may quote one
         self.bind_settings()
+        self.globals.update(self.literal_terms())
         self.until = self.compute_until()
         for symbol in self.symbols_of("state"):
             if symbol.node.settable and symbol.name in self.inputs.params:
@@ -150,6 +151,17 @@ class Run:
         found = self.contract.compiled.get(key)
         if found is None:
             found = self.contract.compiled[key] = tuple(s for s in self.symbols.values() if s.kind in kinds)
+        return found
+
+    def literal_terms(self) -> dict:
+        """The terms the contract writes as a literal (a date, an amount, a rate, a text), with their values:
+        the same in every run, so found once per contract, where each run would make a frame for each."""
+        key = ("literal terms",)
+        found = self.contract.compiled.get(key)
+        if found is None:
+            found = self.contract.compiled[key] = {
+                symbol.name: self.evaluate(symbol.node.value, self.global_frame(symbol.section))
+                for symbol in self.symbols_of("term") if type(symbol.node.value) in _LITERALS}
         return found
 
     def global_frame(self, clause: str) -> Frame:
@@ -1207,6 +1219,8 @@ def _may_fail(node: ast.Expr) -> bool:
         return _may_fail(node.operand)
     return True  # calls, negation and the interpreter's own methods
 
+
+_LITERALS = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit))
 
 _NEVER_FAIL = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit,
                          ast.NoneLit, ast.Name,  # literals and names
