@@ -153,6 +153,24 @@ class Run:
             found = self.contract.compiled[key] = tuple(s for s in self.symbols.values() if s.kind in kinds)
         return found
 
+    def literal_defaults(self) -> dict:
+        """The parameters and assumptions whose default the contract writes as a literal: its value, and an
+        assumption's text as results show it. The same in every run, so found once per contract."""
+        key = ("literal defaults",)
+        found = self.contract.compiled.get(key)
+        if found is None:
+            found = {}
+            for symbol in self.symbols_of("parameter", "assumption"):
+                if type(symbol.node.default) in _LITERALS:
+                    value = self.evaluate(symbol.node.default, self.global_frame(symbol.section))
+                    try:
+                        shown = self.text(value, symbol.type) if symbol.kind == "assumption" else None
+                        found[symbol.name] = (value, shown)
+                    except ArithmeticError:
+                        continue  # beyond what can be shown: each run says so, as it would without this
+            self.contract.compiled[key] = found
+        return found
+
     def literal_terms(self) -> dict:
         """The terms the contract writes as a literal (a date, an amount, a rate, a text), with their values:
         the same in every run, so found once per contract, where each run would make a frame for each."""
@@ -168,11 +186,14 @@ class Run:
         return Frame(clause, None, self.until, [], {}, "the contract")
 
     def bind_settings(self) -> None:
+        defaults = self.literal_defaults()
         for symbol in self.symbols_of("parameter", "assumption"):
             if symbol.kind == "parameter":
                 node: ast.Parameter = symbol.node
                 if symbol.name in self.inputs.params:
                     self.globals[symbol.name] = self.inputs.params[symbol.name].value
+                elif symbol.name in defaults:
+                    self.globals[symbol.name] = defaults[symbol.name][0]
                 elif node.default is not None:
                     self.globals[symbol.name] = self.evaluate(node.default, self.global_frame(symbol.section))
                 else:
@@ -183,6 +204,11 @@ class Run:
             else:
                 node: ast.Assumption = symbol.node
                 setting = self.inputs.assumptions.get(symbol.name)
+                if setting is None and symbol.name in defaults:
+                    self.globals[symbol.name], shown = defaults[symbol.name]
+                    self.assumption_table[symbol.name] = {"value": shown, "source": "contract",
+                                                          "clause": symbol.section}
+                    continue
                 if setting is None:
                     setting = Setting(self.evaluate(node.default, self.global_frame(symbol.section)), "contract")
                 self.globals[symbol.name] = setting.value
