@@ -1286,6 +1286,13 @@ def compile_expression(node: ast.Expr, contract: CheckedContract):
         return _compile_name(node, contract)
     if kind is ast.FieldAccess:
         subject, name = compile_expression(node.subject, contract), node.name
+        known = contract.types.get(id(node.subject))  # what the checker found the subject to be
+        if isinstance(known, T.Accrued):  # only settle() gives one: a settlement, read as field_of reads it
+            if name == "amount":
+                return lambda run, frame: subject(run, frame).amount
+            return lambda run, frame: subject(run, frame).period
+        if isinstance(known, T.Simple) and known.name.startswith("event ") and name not in ("date", "filed", "index"):
+            return lambda run, frame: subject(run, frame).fields[name]  # an event's own field, as field_of reads it
         return lambda run, frame: field_of(subject(run, frame), name)
     if kind is ast.IfExpr:
         condition, then = compile_expression(node.condition, contract), compile_expression(node.then, contract)
