@@ -1399,7 +1399,7 @@ def _guarded_call_of_one(plain, only, node: ast.Call):
 
 def _guarded_accrual_call(node: ast.Call, settle: bool, arguments: tuple):
     """accrued() or settle(), the most frequent calls: straight to the run's method, with the call's guard."""
-    if len(arguments) == 1:
+    if len(arguments) == 1 and arguments[0][0] in ("before", "through"):
         return _guarded_accrual_of_one(node, settle, *arguments[0])
 
     def accrual_call(run, frame):
