@@ -78,6 +78,22 @@ def test_an_actual_365_span_inside_its_period_is_its_days_over_the_year():
             (date(2003, 2, 1), date(2003, 7, 1)), (date(2003, 7, 1), date(2003, 8, 1))]
 
 
+def test_regular_coupons_repeat_their_product_until_the_base_or_the_rate_changes():
+    quarters = [date(2024, 1, 15), date(2024, 4, 15), date(2024, 7, 15), date(2024, 10, 15), date(2025, 1, 15)]
+    ledger = Ledger(start=quarters[0], base=Decimal("1000000.00"), annual_rate=Decimal("0.05"),
+                    day_count="30/360", boundaries=quarters)
+    with localcontext(exact.EXACT):
+        assert ledger.settle(quarters[1]).amount == Decimal("12500")
+        assert ledger.settle(quarters[2]).amount == Decimal("12500")  # the same base, rate and quarter
+        ledger.change_base(quarters[2], Decimal("-500000.00"))  # from the watermark: the base itself
+        assert ledger.settle(quarters[3]).amount == Decimal("6250")
+        ledger.change_rate(quarters[3], Decimal("0.06"))
+        settled = ledger.settle(quarters[4])
+        assert settled.amount == Decimal("7500") and settled.period == (quarters[3], quarters[4])
+        assert [(piece.base, piece.rate, piece.fraction) for piece in settled.pieces] == [
+            (Decimal("500000.00"), Decimal("0.06"), Fraction(1, 4))]
+
+
 def test_min_and_max_of_a_decimal_and_a_ratio_compare_them_exactly(tmp_path):
     contract = checked(tmp_path, '§1 "A" {\n  term third = 1 / 3\n'
                                  '  report smaller = min(third, 0.34)\n  report larger = max(0.33, third)\n'

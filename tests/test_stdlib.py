@@ -3,7 +3,7 @@ rounding, price series and the accrual ledger."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -120,6 +120,15 @@ def test_recurring_schedules():
     assert schedules.recurring(quarterly, date(2004, 1, 1), date(2003, 1, 1), date(2100, 1, 1)) == []
     assert schedules.first_of_month(date(2005, 9, 10)) == date(2005, 9, 1)
     assert schedules.add_months(date(2004, 1, 31), 1) == date(2004, 2, 29)
+
+
+def test_a_months_days_follow_the_gregorian_leap_years():
+    assert [schedules.days_in_month(2024, month) for month in range(1, 13)] == [
+        31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    assert [schedules.days_in_month(year, 2) for year in (1900, 2000, 2023, 9999)] == [28, 29, 28, 28]
+    assert schedules.last_of_month(date(2100, 2, 3)) == date(2100, 2, 28)
+    assert schedules.add_months(date(2023, 11, 30), 3) == date(2024, 2, 29)
+    assert schedules.add_months(datetime(2024, 3, 31, 17, 30), -1) == datetime(2024, 2, 29, 17, 30)  # keeps its time
 
 
 def test_rounding_modes():

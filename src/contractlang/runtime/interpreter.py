@@ -39,7 +39,8 @@ from ..stdlib.schedules import MONTHS
 from .builtins import BUILTIN_FUNCTIONS, PLAIN_FUNCTIONS
 from .effects import Effect, Result, Step
 from .explain import describe_event, formula, plain_number, plain_text
-from .values import CheckFailed, Deferred, EventRecord, Frame, Inputs, Pair, PreconditionFailed, Quote, Rejected, Setting
+from .values import (CheckFailed, Deferred, EventRecord, Frame, Inputs, Pair, PreconditionFailed, Quote, Rejected,
+                     ScheduledRuleName, Setting)
 
 SCHEDULE_REACH = timedelta(days=400)  # open-ended schedules are laid out this far past the horizon
 STEP_BUDGET = 10_000_000  # steps in one run: far above what any instrument needs, and seconds of time
@@ -123,6 +124,7 @@ class Run:
     def run(self) -> Result:
         self.open_markets()  # first: a default, the horizon or a state's first value may quote one
         self.bind_settings()
+        self.globals.update(self.literal_terms())
         self.until = self.compute_until()
         for symbol in self.symbols_of("state"):
             if symbol.node.settable and symbol.name in self.inputs.params:
@@ -151,15 +153,47 @@ class Run:
             found = self.contract.compiled[key] = tuple(s for s in self.symbols.values() if s.kind in kinds)
         return found
 
+    def literal_defaults(self) -> dict:
+        """The parameters and assumptions whose default the contract writes as a literal: its value, and an
+        assumption's text as results show it. The same in every run, so found once per contract."""
+        key = ("literal defaults",)
+        found = self.contract.compiled.get(key)
+        if found is None:
+            found = {}
+            for symbol in self.symbols_of("parameter", "assumption"):
+                if type(symbol.node.default) in _LITERALS:
+                    value = self.evaluate(symbol.node.default, self.global_frame(symbol.section))
+                    try:
+                        shown = self.text(value, symbol.type) if symbol.kind == "assumption" else None
+                        found[symbol.name] = (value, shown)
+                    except ArithmeticError:
+                        continue  # beyond what can be shown: each run says so, as it would without this
+            self.contract.compiled[key] = found
+        return found
+
+    def literal_terms(self) -> dict:
+        """The terms the contract writes as a literal (a date, an amount, a rate, a text), with their values:
+        the same in every run, so found once per contract, where each run would make a frame for each."""
+        key = ("literal terms",)
+        found = self.contract.compiled.get(key)
+        if found is None:
+            found = self.contract.compiled[key] = {
+                symbol.name: self.evaluate(symbol.node.value, self.global_frame(symbol.section))
+                for symbol in self.symbols_of("term") if type(symbol.node.value) in _LITERALS}
+        return found
+
     def global_frame(self, clause: str) -> Frame:
         return Frame(clause, None, self.until, [], {}, "the contract")
 
     def bind_settings(self) -> None:
+        defaults = self.literal_defaults()
         for symbol in self.symbols_of("parameter", "assumption"):
             if symbol.kind == "parameter":
                 node: ast.Parameter = symbol.node
                 if symbol.name in self.inputs.params:
                     self.globals[symbol.name] = self.inputs.params[symbol.name].value
+                elif symbol.name in defaults:
+                    self.globals[symbol.name] = defaults[symbol.name][0]
                 elif node.default is not None:
                     self.globals[symbol.name] = self.evaluate(node.default, self.global_frame(symbol.section))
                 else:
@@ -170,6 +204,11 @@ class Run:
             else:
                 node: ast.Assumption = symbol.node
                 setting = self.inputs.assumptions.get(symbol.name)
+                if setting is None and symbol.name in defaults:
+                    self.globals[symbol.name], shown = defaults[symbol.name]
+                    self.assumption_table[symbol.name] = {"value": shown, "source": "contract",
+                                                          "clause": symbol.section}
+                    continue
                 if setting is None:
                     setting = Setting(self.evaluate(node.default, self.global_frame(symbol.section)), "contract")
                 self.globals[symbol.name] = setting.value
@@ -337,7 +376,7 @@ class Run:
 
     def run_scheduled(self, rule, clause: str, when) -> None:
         nominal = when if type(when) is date else day_and_moment(when)[0]
-        frame = Frame(clause, None, nominal, [], {}, f"the scheduled rule of {clause} on {when!s}")  # !s: no format()
+        frame = Frame(clause, None, nominal, [], {}, ScheduledRuleName(clause, when))
         if isinstance(rule, ast.OnEachRule):
             frame.locals[rule.variable] = when
         # only the moment being run is kept: rules at different times of a day run in the order of their times
@@ -552,7 +591,7 @@ class Run:
         moment = self.moment
         at = None if moment == START_OF_DAY or (when is not None and when != frame.today) else time_of(moment)
         if not self.explain:
-            self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details, time=at))
+            self.effects.append(Effect(when or frame.today, kind, frame.clause, cause, details, (), None, at))
             return
         shown = self.steps_shown.get(id(frame.steps), (None, 0))[1]
         self.charge(len(frame.steps) - shown, node, frame)  # every effect keeps a copy of its new steps
@@ -1012,7 +1051,7 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
         if run.explain:
             extra = [Step(f"paid {details['amount']} {shown_currency} as {purpose}: {plain_number(amount)} "
                           f"{_PAYMENT_ROUNDING[settlement]}", frame.clause)]
-        run.emit(node, frame, "payment", details, when=on, extra=extra)
+        run.emit(node, frame, "payment", details, on, extra)  # by position: a call with keywords costs more
     return pay
 
 
@@ -1207,6 +1246,8 @@ def _may_fail(node: ast.Expr) -> bool:
     return True  # calls, negation and the interpreter's own methods
 
 
+_LITERALS = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit))
+
 _NEVER_FAIL = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit,
                          ast.NoneLit, ast.Name,  # literals and names
                          ast.ListExpr, ast.Comprehension, ast.Index))  # their parts report at themselves
@@ -1245,6 +1286,13 @@ def compile_expression(node: ast.Expr, contract: CheckedContract):
         return _compile_name(node, contract)
     if kind is ast.FieldAccess:
         subject, name = compile_expression(node.subject, contract), node.name
+        known = contract.types.get(id(node.subject))  # what the checker found the subject to be
+        if isinstance(known, T.Accrued):  # only settle() gives one: a settlement, read as field_of reads it
+            if name == "amount":
+                return lambda run, frame: subject(run, frame).amount
+            return lambda run, frame: subject(run, frame).period
+        if isinstance(known, T.Simple) and known.name.startswith("event ") and name not in ("date", "filed", "index"):
+            return lambda run, frame: subject(run, frame).fields[name]  # an event's own field, as field_of reads it
         return lambda run, frame: field_of(subject(run, frame), name)
     if kind is ast.IfExpr:
         condition, then = compile_expression(node.condition, contract), compile_expression(node.then, contract)
@@ -1351,6 +1399,9 @@ def _guarded_call_of_one(plain, only, node: ast.Call):
 
 def _guarded_accrual_call(node: ast.Call, settle: bool, arguments: tuple):
     """accrued() or settle(), the most frequent calls: straight to the run's method, with the call's guard."""
+    if len(arguments) == 1 and arguments[0][0] in ("before", "through"):
+        return _guarded_accrual_of_one(node, settle, *arguments[0])
+
     def accrual_call(run, frame):
         try:
             return run.accrual_call(node, frame, settle, arguments)
@@ -1359,6 +1410,41 @@ def _guarded_accrual_call(node: ast.Call, settle: bool, arguments: tuple):
         except ArithmeticError as problem:
             raise run.out_of_range(problem, node, frame) from None
     return accrual_call
+
+
+def _guarded_accrual_of_one(node: ast.Call, settle: bool, name: str, value):
+    """accrued() or settle() with one named argument (`before:` or `through:`, the usual), as Run.accrual_call
+    does it, in one closure: its argument, the query and the call's guard."""
+    ledger_name, through = node.arguments[0].value.name, name == "through"
+
+    def accrual_of_one(run, frame):
+        try:
+            try:
+                end = value(run, frame)
+                if through:
+                    end = schedules.add_days(end, 1)
+                ledger = run.ledgers[ledger_name]
+                looked_through = len(ledger.changes) + len(ledger.portions)  # ledger.entries, without its call
+                if not settle:
+                    accrued = ledger.accrued(end)
+                    run.charge(looked_through + len(accrued.pieces), node, frame)
+                    return accrued.amount
+                settled = ledger.settle(end)
+                run.steps_taken += looked_through + len(settled.pieces)
+                if run.steps_taken > STEP_BUDGET:
+                    run.charge(0, node, frame)  # says where the run went over its budget
+                if run.explain and run.explanation_has_room(frame):
+                    frame.steps.extend(run.piece_steps(settled, ledger, frame.clause))
+                return settled
+            except schedules.OutsideCalendar:
+                raise  # a date past the calendar: said at its expression, as everywhere
+            except ValueError as problem:  # a day count without what it needs
+                raise run.diagnostic(f"accrual '{ledger_name}': {problem}", node, frame) from None
+        except schedules.OutsideCalendar as problem:
+            raise run.outside_calendar(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise run.out_of_range(problem, node, frame) from None
+    return accrual_of_one
 
 
 def _least(first, second):

@@ -74,6 +74,20 @@ class Rejected(Exception):
         self.clause = clause
 
 
+class ScheduledRuleName:
+    """How messages name a scheduled rule ("the scheduled rule of §2 on 2024-04-15"), written out only when
+    one does: a run names a rule for each of its dates, and writing the date was most of making its frame."""
+
+    __slots__ = ("clause", "when")
+
+    def __init__(self, clause: str, when: date):
+        self.clause = clause
+        self.when = when
+
+    def __str__(self) -> str:
+        return f"the scheduled rule of {self.clause} on {self.when!s}"
+
+
 @attrs.define
 class Frame:
     """Where a statement runs: the clause it cites, its cause, its date and what it has computed."""
@@ -83,7 +97,7 @@ class Frame:
     today: date
     steps: list
     locals: dict
-    rule: str
+    rule: str | ScheduledRuleName  # shown in messages
 
     def child(self, **changes) -> "Frame":
         if not changes:  # once per iteration of a loop: made directly, which is several times faster than evolve

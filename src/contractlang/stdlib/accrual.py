@@ -62,9 +62,12 @@ class Piece(NamedTuple):
     rate: Decimal = Decimal(0)  # the annual rate in force on the span
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)
 class Settlement:
-    """An amount settled with the span it covers (period None when it covers no day)."""
+    """An amount settled with the span it covers (period None when it covers no day).
+
+    Never changed once made, but not frozen: every settlement makes one, and a frozen class's
+    set-up costs twice its plain one."""
 
     amount: Decimal
     period: tuple[date, date] | None
@@ -85,6 +88,8 @@ class Ledger:
     rate_changes: list[tuple[date, Decimal]] = attrs.field(factory=list)  # (from, new rate), after the watermark
     frequency: int | None = None  # periods a year, for the day counts that need it (actual/actual ICMA, actual/365L)
     termination: date | None = None  # the final date, for 30E/360 ISDA
+    # the last base × rate × fraction, by the identity of its three factors: regular periods repeat one product
+    last_product: tuple = attrs.field(default=(None, None, None, None), eq=False, repr=False)
 
     def __attrs_post_init__(self):
         if self.watermark is None:
@@ -172,12 +177,16 @@ class Ledger:
     def _accrued_plainly(self, end: date) -> Settlement:
         """accrued() of the whole base when nothing changed since the watermark: one base and one rate throughout."""
         base, rate, watermark = self.base, self.annual_rate, self.watermark
-        base_rate = exact.multiply(base, rate)
         boundaries = self.boundaries
-        if bisect.bisect_right(boundaries, watermark) == bisect.bisect_left(boundaries, end):  # one span, the usual
+        low = bisect.bisect_right(boundaries, watermark)
+        if low == bisect.bisect_left(boundaries, end, low):  # one span, the usual
             fraction = self._fraction(watermark, end)
-            amount = exact.multiply(base_rate, fraction)
+            last_base, last_rate, last_fraction, amount = self.last_product
+            if base is not last_base or rate is not last_rate or fraction is not last_fraction:
+                amount = exact.multiply(exact.multiply(base, rate), fraction)
+                self.last_product = (base, rate, fraction, amount)
             return Settlement(amount, (watermark, end), (Piece(watermark, end, base, fraction, amount, rate),))
+        base_rate = exact.multiply(base, rate)
         pieces = []
         total = Decimal(0)
         for start, stop in self._segments(end, True):
@@ -189,6 +198,11 @@ class Ledger:
 
     def settle(self, end: date, portion: Decimal | None = None) -> Settlement:
         """Settle what is unpaid before `end`: everything, or one portion's share."""
+        if portion is None and end > self.watermark and not (
+                self.changes or self.portions or self.rate_changes or self.stopped_from):
+            settled = self._accrued_plainly(end)  # the usual: nothing changed since the last settlement
+            self.watermark = end  # what _advance does when there is nothing else to carry forward
+            return settled
         settled = self.accrued(end, portion)
         if settled.period is None:
             return settled
@@ -343,7 +357,8 @@ class Ledger:
             days = day_count_days(self.day_count, anchor, stop)
             if anchor != start:
                 days -= day_count_days(self.day_count, anchor, start)
-            return _days_over(days, 360)
+            found = _DAYS_OVER.get((days, 360))  # as _days_over, without its call when the span was seen
+            return found if found is not None else _days_over(days, 360)
         if self.day_count in _NEEDS_PERIOD:  # the schedule period is the reference period
             period_end = self.boundaries[index + 1] if index + 1 < len(self.boundaries) else None
             known = {"termination": self.termination, "frequency": self.frequency,

@@ -28,10 +28,18 @@ def recurring(month_days: list[tuple[int, int]], start: date, end: date | None, 
     found = set()
     for year in range(start.year, last.year + 1):
         for month, day in month_days:
-            when = date(year, month, min(day, calendar.monthrange(year, month)[1]))
+            when = date(year, month, min(day, days_in_month(year, month)))
             if start <= when <= last:
                 found.add(when)
     return sorted(found)
+
+
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """The days of a month (1 to 12): calendar.monthrange's count, without the weekday it also works out."""
+    return 29 if month == 2 and calendar.isleap(year) else _DAYS_IN_MONTH[month]
 
 
 def last_scheduled(end: date | None, limit: date) -> date:
@@ -56,7 +64,7 @@ def first_of_month(day: date) -> date:
 
 
 def last_of_month(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day.replace(day=days_in_month(day.year, day.month))
 
 
 def add_months(day: date, months) -> date:
@@ -67,7 +75,7 @@ def add_months(day: date, months) -> date:
     if not 12 * date.min.year <= index <= 12 * date.max.year + 11:
         raise OutsideCalendar(after=index > 12 * date.max.year)
     year, month = divmod(index, 12)  # the day kept, or the month's last day when it has fewer
-    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return day.replace(year, month + 1, min(day.day, days_in_month(year, month + 1)))  # by position: faster
 
 
 PERIOD_UNITS = {"days": 0, "weeks": 0, "months": 1, "quarters": 3, "half-years": 6, "years": 12}  # months a unit is
