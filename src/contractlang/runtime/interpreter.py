@@ -701,34 +701,41 @@ class Run:
         except schedules.OutsideCalendar:
             raise  # a date past the calendar: said at its expression, as everywhere
         except ValueError as problem:  # a day count without what it needs (actual/actual ICMA without frequency:)
-            name = node.arguments[0].value.name
-            raise self.diagnostic(f"accrual '{name}': {problem}", node, frame) from None
+            raise self.accrual_failed(problem, node, frame) from None
+
+    def accrual_failed(self, problem: ValueError, node: ast.Call, frame) -> ContractError:
+        return self.diagnostic(f"accrual '{node.arguments[0].value.name}': {problem}", node, frame)
 
     def accrual_query(self, node: ast.Call, frame, settle: bool, named: dict):
         ledger = self.ledgers[node.arguments[0].value.name]
         end = named["before"] if "before" in named else schedules.add_days(named["through"], 1)
-        portion = named.get("on")
-        # a query of the whole base looks through the changes and portions not yet settled; one of a
-        # part of it (on:) only through the spans of the schedule
+        if settle and "up_to" in named:
+            if exact.compare(named["up_to"], 0) < 0:
+                raise ContractError(Diagnostic(
+                    f"settle() cannot settle a negative amount ({plain_number(named['up_to'])}), in "
+                    f"{frame.rule} ({frame.clause})", node.span, self.contract.text))
+            looked_through = ledger.entries if named.get("on") is None else 0  # counted before it settles
+            return self.settled(ledger.settle_at_most(end, named["up_to"]), looked_through, ledger, node, frame)
+        return self.ledger_query(ledger, end, named.get("on"), settle, node, frame)
+
+    def ledger_query(self, ledger: Ledger, end: date, portion, settle: bool, node: ast.Call, frame):
+        """settle() or accrued() of one ledger before `end` (of a portion of its base, or all of it), its steps
+        charged: a query of the whole base looks through the changes and portions not yet settled, one of a
+        part of it (on:) only through the spans of the schedule."""
         looked_through = ledger.entries if portion is None else 0
         if settle:
-            if "up_to" in named:
-                if exact.compare(named["up_to"], 0) < 0:
-                    raise ContractError(Diagnostic(
-                        f"settle() cannot settle a negative amount ({plain_number(named['up_to'])}), in "
-                        f"{frame.rule} ({frame.clause})", node.span, self.contract.text))
-                settled = ledger.settle_at_most(end, named["up_to"])
-            else:
-                settled = ledger.settle(end, portion)
-            self.steps_taken += looked_through + len(settled.pieces)
-            if self.steps_taken > STEP_BUDGET:
-                self.charge(0, node, frame)  # says where the run went over its budget
-            if self.explain and self.explanation_has_room(frame):
-                frame.steps.extend(self.piece_steps(settled, ledger, frame.clause))
-            return settled
+            return self.settled(ledger.settle(end, portion), looked_through, ledger, node, frame)
         accrued = ledger.accrued(end, portion)
         self.charge(looked_through + len(accrued.pieces), node, frame)
         return accrued.amount
+
+    def settled(self, settled: Settlement, looked_through: int, ledger: Ledger, node: ast.Call, frame) -> Settlement:
+        self.steps_taken += looked_through + len(settled.pieces)
+        if self.steps_taken > STEP_BUDGET:
+            self.charge(0, node, frame)  # says where the run went over its budget
+        if self.explain and self.explanation_has_room(frame):
+            frame.steps.extend(self.piece_steps(settled, ledger, frame.clause))
+        return settled
 
     def quote(self, node: ast.Call, frame, strictly_before: bool) -> Quote:
         positional = [a for a in node.arguments if a.name is None]
@@ -1336,18 +1343,16 @@ def _compile_call(node: ast.Call, contract: CheckedContract, guarded: bool = Fal
             return guard(_least(first, second) if node.function == "min" else _greatest(first, second), node)
         if node.function in ("accrued", "settle"):  # the most frequent calls: straight to the run's method
             settle, arguments = node.function == "settle", compiled_arguments(node, contract)[1]
-            if guarded:
-                return _guarded_accrual_call(node, settle, arguments)
-            return lambda run, frame: run.accrual_call(node, frame, settle, arguments)
+            if len(arguments) == 1 and arguments[0][0] in ("before", "through"):  # the usual
+                return guard(_accrual_of_one(node, settle, *arguments[0]), node)
+            return guard(lambda run, frame: run.accrual_call(node, frame, settle, arguments), node)
         if plain is None:
             builtin = BUILTIN_FUNCTIONS[node.function]
             return guard(lambda run, frame: builtin(run, node, frame), node)
         arguments = compiled_arguments(node, contract)[0]
         if len(arguments) == 1:
             (only,) = arguments
-            if guarded:
-                return _guarded_call_of_one(plain, only, node)
-            return lambda run, frame: plain(only(run, frame))
+            return guard(lambda run, frame: plain(only(run, frame)), node)
         if len(arguments) == 2:
             first, second = arguments
             return guard(lambda run, frame: plain(first(run, frame), second(run, frame)), node)
@@ -1384,66 +1389,21 @@ def _guarded(inner, node: ast.Call):
     return guarded
 
 
-def _guarded_call_of_one(plain, only, node: ast.Call):
-    """A library function of one argument (cents, first_of_month), in one closure with its guard."""
-    def call_of_one(run, frame):
-        value = only(run, frame)
-        try:
-            return plain(value)
-        except schedules.OutsideCalendar as problem:
-            raise run.outside_calendar(problem, node, frame) from None
-        except ArithmeticError as problem:
-            raise run.out_of_range(problem, node, frame) from None
-    return call_of_one
-
-
-def _guarded_accrual_call(node: ast.Call, settle: bool, arguments: tuple):
-    """accrued() or settle(), the most frequent calls: straight to the run's method, with the call's guard."""
-    if len(arguments) == 1 and arguments[0][0] in ("before", "through"):
-        return _guarded_accrual_of_one(node, settle, *arguments[0])
-
-    def accrual_call(run, frame):
-        try:
-            return run.accrual_call(node, frame, settle, arguments)
-        except schedules.OutsideCalendar as problem:
-            raise run.outside_calendar(problem, node, frame) from None
-        except ArithmeticError as problem:
-            raise run.out_of_range(problem, node, frame) from None
-    return accrual_call
-
-
-def _guarded_accrual_of_one(node: ast.Call, settle: bool, name: str, value):
-    """accrued() or settle() with one named argument (`before:` or `through:`, the usual), as Run.accrual_call
-    does it, in one closure: its argument, the query and the call's guard."""
+def _accrual_of_one(node: ast.Call, settle: bool, name: str, value):
+    """accrued() or settle() with one named argument (`before:` or `through:`), without the named arguments'
+    dict that Run.accrual_call makes."""
     ledger_name, through = node.arguments[0].value.name, name == "through"
 
     def accrual_of_one(run, frame):
+        end = value(run, frame)
+        if through:
+            end = schedules.add_days(end, 1)
         try:
-            try:
-                end = value(run, frame)
-                if through:
-                    end = schedules.add_days(end, 1)
-                ledger = run.ledgers[ledger_name]
-                looked_through = len(ledger.changes) + len(ledger.portions)  # ledger.entries, without its call
-                if not settle:
-                    accrued = ledger.accrued(end)
-                    run.charge(looked_through + len(accrued.pieces), node, frame)
-                    return accrued.amount
-                settled = ledger.settle(end)
-                run.steps_taken += looked_through + len(settled.pieces)
-                if run.steps_taken > STEP_BUDGET:
-                    run.charge(0, node, frame)  # says where the run went over its budget
-                if run.explain and run.explanation_has_room(frame):
-                    frame.steps.extend(run.piece_steps(settled, ledger, frame.clause))
-                return settled
-            except schedules.OutsideCalendar:
-                raise  # a date past the calendar: said at its expression, as everywhere
-            except ValueError as problem:  # a day count without what it needs
-                raise run.diagnostic(f"accrual '{ledger_name}': {problem}", node, frame) from None
-        except schedules.OutsideCalendar as problem:
-            raise run.outside_calendar(problem, node, frame) from None
-        except ArithmeticError as problem:
-            raise run.out_of_range(problem, node, frame) from None
+            return run.ledger_query(run.ledgers[ledger_name], end, None, settle, node, frame)
+        except schedules.OutsideCalendar:
+            raise  # a date past the calendar: said at its expression, as everywhere
+        except ValueError as problem:  # a day count without what it needs
+            raise run.accrual_failed(problem, node, frame) from None
     return accrual_of_one
 
 
