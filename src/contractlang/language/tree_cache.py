@@ -443,11 +443,10 @@ def checked_from_plain(plain, path: str, text: str) -> CheckedContract:
     types = {}
     node_count, type_count = len(nodes), len(table)
     for entry in listed(plain["types"], len(plain["types"])):  # thousands: checked here, not call by call
-        if type(entry) is not list or len(entry) != 2:
-            expect(False, "a list of the wrong length")
+        expect(type(entry) is list and len(entry) == 2, "a list of the wrong length")
         node, value = entry
-        if type(node) is not int or type(value) is not int or not (0 <= node < node_count and 0 <= value < type_count):
-            expect(False, "a number outside its table")
+        expect(type(node) is int and type(value) is int and 0 <= node < node_count and 0 <= value < type_count,
+               "a number outside its table")
         types[id(nodes[node])] = table[value]
     symbols = {}
     for entry in listed(plain["symbols"], len(plain["symbols"])):
