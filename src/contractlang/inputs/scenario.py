@@ -442,6 +442,7 @@ def _series_value(value, what: str, span: Span, text: str) -> Decimal:
 
 
 MOST_SERIES_KEPT = 16
+SERIES_HEADERS = {False: (["date", "price"],), True: (["date", "price"], ["date", "value"])}  # by `signed`
 # (path, signed) -> (the text read, its series): used only for the same text, so a changed file is read again
 _SERIES_READ: dict[tuple[str, bool], tuple[str, dict]] = {}
 
@@ -471,7 +472,7 @@ def _series_row_by_row(path: str, text: str, signed: bool) -> dict:
     rows = _numbered_rows(path, text)
     _, header = next(rows, (1, None))
     columns = [c.strip().lower() for c in header] if header is not None else None
-    if columns != ["date", "price"] and not (signed and columns == ["date", "value"]):
+    if columns not in SERIES_HEADERS[signed]:
         raise ContractError(Diagnostic("not a price series: it must start with the header 'date,price'"
                                        + (" (or 'date,value')" if signed else ""), Span(path, 1, 1), ""))
     prices = {}
@@ -500,7 +501,6 @@ _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _PLAIN_ROW = r"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9],%s[0-9]{1,20}+(?:\.[0-9]{1,19}+)?+"
 _PLAIN_SERIES = {signed: re.compile(f"{_PLAIN_ROW % sign}(?:\n{_PLAIN_ROW % sign})*+\n?")
                  for signed, sign in ((False, ""), (True, "-?+"))}
-_PLAIN_HEADERS = {False: (["date", "price"],), True: (["date", "price"], ["date", "value"])}
 # at most 20 + 19 digits: a plain price is made exactly (a figure that would be rounded raises)
 _PLAIN_FIGURES = Context(prec=40, traps=[InvalidOperation, Inexact, Rounded])
 
@@ -513,7 +513,7 @@ def _plain_series(text: str, signed: bool) -> dict | None:
     header = text[:header_end]
     if header_end < 0 or '"' in header or "\r" in header:  # a quote or a CR: the CSV reader reads the header
         return None
-    if [column.strip().lower() for column in header.split(",")] not in _PLAIN_HEADERS[signed]:
+    if [column.strip().lower() for column in header.split(",")] not in SERIES_HEADERS[signed]:
         return None
     body = text[header_end + 1:]
     if not _PLAIN_SERIES[signed].fullmatch(body):
