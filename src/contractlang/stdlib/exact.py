@@ -42,13 +42,6 @@ class TooManyDigits(ArithmeticError):
     """A value would need more digits than a number may hold exactly."""
 
 
-def fraction_of(value) -> Fraction:
-    """A Decimal, int or Fraction as an exact Fraction."""
-    if type(value) is Fraction:
-        return value
-    return _made(*_parts(value))
-
-
 def from_fraction(value: Fraction):
     """A Fraction as an exact Decimal when it terminates, else the Fraction itself (both bounded in size)."""
     return _made(value.numerator, value.denominator, value)

@@ -237,24 +237,3 @@ def run_tests(paths, max_examples: int, seed: int, out_dir: str, echo, color: bo
     echo(f"{total_properties} propert{'ies' if total_properties != 1 else 'y'}, {total_tried} scenario"
          f"{'s' if total_tried != 1 else ''} tried, {total_failures} failed, {elapsed:.1f}s")
     return total_failures
-
-
-def benchmark(path: str, n: int = 200, seed: int = 0) -> float:
-    """Scenarios per second that `contract test` generates and evaluates for one contract."""
-    contract = load(path)
-    generator = Generator(contract)
-    count = [0]
-
-    @settings(max_examples=n, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @hypothesis_seed(seed)
-    @given(generator.scenarios())
-    def evaluate_all(generated):
-        count[0] += 1
-        try:
-            evaluate_generated(contract, generated)
-        except (Discard, ContractError):
-            pass
-
-    started = time.perf_counter()
-    evaluate_all()
-    return count[0] / (time.perf_counter() - started)

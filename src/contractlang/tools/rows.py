@@ -76,11 +76,6 @@ def _csv_text(rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def write_csv(rows: list[dict], stream, header: bool = True) -> None:
-    """Write rows as CSV to an open text stream (opened with newline="" for a file)."""
-    stream.write(csv_text(rows, header))
-
-
 def jsonl_text(rows: list[dict]) -> str:
     """Rows as JSON lines, each with the keys that have a value, in the order of COLUMNS."""
     return "".join(json.dumps({k: v for k, v in row.items() if v is not None}, ensure_ascii=False) + "\n"
