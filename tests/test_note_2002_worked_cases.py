@@ -1,0 +1,84 @@
+"""Scenarios of the 2002 note worked by hand from the Note and the memo (N2), run through `contract eval`.
+
+Interest converted alone (the Notice's blank for interest) is taken ahead of its scheduled
+payment; a later conversion of principal must still be accepted, and must not convert again
+interest that the earlier one converted.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contract_helpers import run, write
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTE = str(ROOT / "contracts" / "nstor_2002_subordinated_note.contract")
+
+PRICES = """
+[prices]
+2003-07-31 = 1.00
+2003-08-14 = 1.00
+"""
+
+
+def evaluate(tmp_path: Path, events: str) -> dict:
+    scenario = write(tmp_path / "s.toml", "until = 2003-12-31\n" + PRICES + events)
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def interest_only(amount: str) -> str:
+    return f"""
+[[events]]
+date = 2003-08-01
+type = "HolderConversion"
+principal = 0
+interest = {amount}
+"""
+
+
+def test_all_the_principal_converts_with_only_its_interest_not_yet_converted(tmp_path):
+    # August 1, 2003: all the interest then owed, [Jun 1, Aug 2), 62 days on 3,100,000:
+    # 3,100,000 × 8% × 62/365 = 42,126.03, converted at 1.10: 38,296.39 → 38,297 shares.
+    # August 15: all the principal with its interest; [Jun 1, Aug 16), 76 days = 51,638.36, of which
+    # 42,126.03 is converted already: 9,512.33. (3,100,000 + 9,512.33) / 1.10 = 2,826,829.39 → 2,826,830
+    result = evaluate(tmp_path, interest_only("42126.03") + """
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 3100000
+""")
+    effects = [e for e in result["effects"] if e["date"] >= "2003-08-01"]
+    assert [(e["kind"], e.get("quantity")) for e in effects] == [
+        ("issue", "38297"), ("issue", "2826830"), ("status", None)]
+    assert result["state"]["status"] == "converted"
+    assert result["state"]["accrued_interest"] == "0.00"
+
+
+def test_a_conversion_without_interest_after_interest_converted_alone_is_accepted(tmp_path):
+    # August 1: 20,000 of the interest then owed, 18,182 shares (18,181.82 rounded up). August 15:
+    # the Company converts 3,000,000 without interest: 3,000,000 / 0.85 = 3,529,411.76 → 3,529,412,
+    # its interest stays owed. The Holder converts the last 100,000 with its interest: 20,000 was
+    # converted out of interest that the 3,000,000's still answers for, so [Jun 1, Aug 16), 76 days,
+    # 100,000 × 8% × 76/365 = 1,665.75 is converted: 101,665.75 / 1.10 = 92,423.41 → 92,424.
+    # September 10 pays the 3,000,000's [Jun 1, Aug 16): 49,972.60, less the 20,000: 29,972.60
+    result = evaluate(tmp_path, interest_only("20000") + """
+[[events]]
+date = 2003-08-15
+type = "CompanyConversion"
+principal = 3000000
+with_interest = false
+
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 100000
+""")
+    effects = [e for e in result["effects"] if e["date"] >= "2003-08-01"]
+    assert [e["kind"] for e in effects if e["kind"] == "rejection"] == []
+    assert [e["quantity"] for e in effects if e["kind"] == "issue"] == ["18182", "3529412", "92424"]
+    assert [(e["date"], e["amount"]) for e in effects if e["kind"] == "payment"] == [
+        ("2003-09-10", "29972.60")]
+    assert result["state"]["status"] == "converted"
