@@ -1,8 +1,9 @@
 """Scenarios of the 2002 note worked by hand from the Note and the memo (N2), run through `contract eval`.
 
 Interest converted alone (the Notice's blank for interest) is taken ahead of its scheduled
-payment; a later conversion of principal must still be accepted, and must not convert again
-interest that the earlier one converted.
+payment and is then no longer owed; a later conversion of principal must still be accepted, and
+converts with its principal only the interest on it that was not converted already: its share, in
+proportion to the interest accrued on it, of what was converted ahead.
 """
 
 from __future__ import annotations
@@ -60,10 +61,10 @@ principal = 3100000
 def test_a_conversion_without_interest_after_interest_converted_alone_is_accepted(tmp_path):
     # August 1: 20,000 of the interest then owed, 18,182 shares (18,181.82 rounded up). August 15:
     # the Company converts 3,000,000 without interest: 3,000,000 / 0.85 = 3,529,411.76 → 3,529,412,
-    # its interest stays owed. The Holder converts the last 100,000 with its interest: 20,000 was
-    # converted out of interest that the 3,000,000's still answers for, so [Jun 1, Aug 16), 76 days,
-    # 100,000 × 8% × 76/365 = 1,665.75 is converted: 101,665.75 / 1.10 = 92,423.41 → 92,424.
-    # September 10 pays the 3,000,000's [Jun 1, Aug 16): 49,972.60, less the 20,000: 29,972.60
+    # its interest stays owed. The Holder converts the last 100,000 with its interest, [Jun 1, Aug 16),
+    # 76 days: 100,000 × 8% × 76/365 = 1,665.75, less its share of the 20,000 converted ahead,
+    # 20,000 × 100,000 / 3,100,000 = 645.16: 1,020.59; 101,020.59 / 1.10 = 91,836.90 → 91,837.
+    # September 10 pays the 3,000,000's [Jun 1, Aug 16), 49,972.60, less the other 19,354.84: 30,617.76
     result = evaluate(tmp_path, interest_only("20000") + """
 [[events]]
 date = 2003-08-15
@@ -78,7 +79,32 @@ principal = 100000
 """)
     effects = [e for e in result["effects"] if e["date"] >= "2003-08-01"]
     assert [e["kind"] for e in effects if e["kind"] == "rejection"] == []
-    assert [e["quantity"] for e in effects if e["kind"] == "issue"] == ["18182", "3529412", "92424"]
+    assert [e["quantity"] for e in effects if e["kind"] == "issue"] == ["18182", "3529412", "91837"]
     assert [(e["date"], e["amount"]) for e in effects if e["kind"] == "payment"] == [
-        ("2003-09-10", "29972.60")]
+        ("2003-09-10", "30617.76")]
     assert result["state"]["status"] == "converted"
+
+
+def test_interest_converted_alone_is_not_converted_again_with_part_of_the_principal(tmp_path):
+    # August 1: all the interest then owed, 42,126.03 (38,297 shares), [Jun 1, Aug 2) on 3,100,000.
+    # August 15, 1,000,000 with its interest: [Jun 1, Aug 16) on it is 16,657.53, of which
+    # [Jun 1, Aug 2), 1,000,000 × 8% × 62/365 = 13,589.04, was converted: 3,068.49 is left,
+    # 1,003,068.49 / 1.10 = 911,880.45 → 911,881. Then 100,000: 1,665.75 less 1,358.90 = 306.85,
+    # 100,306.85 / 1.10 = 91,188.05 → 91,189. September 10 pays the 2,000,000's [Aug 2, Sep 1),
+    # 30 days: 2,000,000 × 8% × 30/365 = 13,150.68; December 10 [Sep 1, Dec 1), 91 days: 39,890.41
+    result = evaluate(tmp_path, interest_only("42126.03") + """
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 1000000
+
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 100000
+""")
+    effects = [e for e in result["effects"] if e["date"] >= "2003-08-01"]
+    assert [e["quantity"] for e in effects if e["kind"] == "issue"] == ["38297", "911881", "91189"]
+    assert [(e["date"], e["amount"]) for e in effects if e["kind"] == "payment"] == [
+        ("2003-09-10", "13150.68"), ("2003-12-10", "39890.41")]
+    assert result["state"]["outstanding_principal"] == "2000000.00"
