@@ -108,3 +108,52 @@ principal = 100000
     assert [(e["date"], e["amount"]) for e in effects if e["kind"] == "payment"] == [
         ("2003-09-10", "13150.68"), ("2003-12-10", "39890.41")]
     assert result["state"]["outstanding_principal"] == "2000000.00"
+
+
+def test_after_acceleration_no_scheduled_payment_follows_even_once_all_is_converted(tmp_path):
+    # June 10, 2005 missed: [Mar 1, Jun 1), 92 days, 62,509.59 in arrears; noticed June 15, Event of
+    # Default July 16; accelerated July 20: [Jun 1, Jul 20), 49 days, 33,293.15 joins: 95,802.74.
+    # July 28 the Holder converts all the principal without interest: 3,100,000 / 1.10 = 2,818,181.82
+    # → 2,818,182; the interest since acceleration, [Jul 20, Jul 29), 9 days on 3,100,000 = 6,115.07,
+    # stays due at once (D2), so no interest date and no Maturity pays it or the arrears (D8).
+    # October 3, 100,000 pays the 95,802.74 and 4,197.26 of the 6,115.07, earliest days first
+    # (679.45 a day: [Jul 20, Jul 26) whole, Jul 26 in part); 1,917.81 stays accrued and owed
+    scenario = write(tmp_path / "s.toml", """until = 2006-12-31
+[prices]
+2005-07-27 = 1.00
+
+[[events]]
+date = 2005-06-10
+type = "PaymentMissed"
+
+[[events]]
+date = 2005-06-15
+type = "DefaultNotice"
+
+[[events]]
+date = 2005-07-20
+type = "Acceleration"
+
+[[events]]
+date = 2005-07-28
+type = "HolderConversion"
+principal = 3100000
+with_interest = false
+
+[[events]]
+date = 2005-10-03
+type = "Payment"
+amount = 100000
+""")
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    later = [e for e in result["effects"] if e["date"] > "2005-07-20"]
+    assert [(e["date"], e["kind"], e.get("amount"), e.get("period")) for e in later] == [
+        ("2005-07-28", "issue", None, None),
+        ("2005-07-28", "status", None, None),
+        ("2005-10-03", "payment", "100000.00", ["2005-07-20", "2005-07-27"]),
+    ]
+    assert result["state"]["interest_in_arrears"] == "0.00"
+    assert result["state"]["accrued_interest"] == "1917.81"
+    assert result["state"]["status"] == "converted"
