@@ -1,0 +1,159 @@
+"""Scenarios of the 2002 note worked by hand from the Note and the memo (N2), run through `contract eval`.
+
+Interest converted alone (the Notice's blank for interest) is taken ahead of its scheduled
+payment and is then no longer owed; a later conversion of principal must still be accepted, and
+converts with its principal only the interest on it that was not converted already: its share, in
+proportion to the interest accrued on it, of what was converted ahead.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contract_helpers import run, write
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTE = str(ROOT / "contracts" / "nstor_2002_subordinated_note.contract")
+
+PRICES = """
+[prices]
+2003-07-31 = 1.00
+2003-08-14 = 1.00
+"""
+
+
+def evaluate(tmp_path: Path, events: str) -> dict:
+    scenario = write(tmp_path / "s.toml", "until = 2003-12-31\n" + PRICES + events)
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def interest_only(amount: str) -> str:
+    return f"""
+[[events]]
+date = 2003-08-01
+type = "HolderConversion"
+principal = 0
+interest = {amount}
+"""
+
+
+def test_all_the_principal_converts_with_only_its_interest_not_yet_converted(tmp_path):
+    # August 1, 2003: all the interest then owed, [Jun 1, Aug 2), 62 days on 3,100,000:
+    # 3,100,000 × 8% × 62/365 = 42,126.03, converted at 1.10: 38,296.39 → 38,297 shares.
+    # August 15: all the principal with its interest; [Jun 1, Aug 16), 76 days = 51,638.36, of which
+    # 42,126.03 is converted already: 9,512.33. (3,100,000 + 9,512.33) / 1.10 = 2,826,829.39 → 2,826,830
+    result = evaluate(tmp_path, interest_only("42126.03") + """
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 3100000
+""")
+    effects = [e for e in result["effects"] if e["date"] >= "2003-08-01"]
+    assert [(e["kind"], e.get("quantity")) for e in effects] == [
+        ("issue", "38297"), ("issue", "2826830"), ("status", None)]
+    assert result["state"]["status"] == "converted"
+    assert result["state"]["accrued_interest"] == "0.00"
+
+
+def test_a_conversion_without_interest_after_interest_converted_alone_is_accepted(tmp_path):
+    # August 1: 20,000 of the interest then owed, 18,182 shares (18,181.82 rounded up). August 15:
+    # the Company converts 3,000,000 without interest: 3,000,000 / 0.85 = 3,529,411.76 → 3,529,412,
+    # its interest stays owed. The Holder converts the last 100,000 with its interest, [Jun 1, Aug 16),
+    # 76 days: 100,000 × 8% × 76/365 = 1,665.75, less its share of the 20,000 converted ahead,
+    # 20,000 × 100,000 / 3,100,000 = 645.16: 1,020.59; 101,020.59 / 1.10 = 91,836.90 → 91,837.
+    # September 10 pays the 3,000,000's [Jun 1, Aug 16), 49,972.60, less the other 19,354.84: 30,617.76
+    result = evaluate(tmp_path, interest_only("20000") + """
+[[events]]
+date = 2003-08-15
+type = "CompanyConversion"
+principal = 3000000
+with_interest = false
+
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 100000
+""")
+    effects = [e for e in result["effects"] if e["date"] >= "2003-08-01"]
+    assert [e["kind"] for e in effects if e["kind"] == "rejection"] == []
+    assert [e["quantity"] for e in effects if e["kind"] == "issue"] == ["18182", "3529412", "91837"]
+    assert [(e["date"], e["amount"]) for e in effects if e["kind"] == "payment"] == [
+        ("2003-09-10", "30617.76")]
+    assert result["state"]["status"] == "converted"
+
+
+def test_interest_converted_alone_is_not_converted_again_with_part_of_the_principal(tmp_path):
+    # August 1: all the interest then owed, 42,126.03 (38,297 shares), [Jun 1, Aug 2) on 3,100,000.
+    # August 15, 1,000,000 with its interest: [Jun 1, Aug 16) on it is 16,657.53, of which
+    # [Jun 1, Aug 2), 1,000,000 × 8% × 62/365 = 13,589.04, was converted: 3,068.49 is left,
+    # 1,003,068.49 / 1.10 = 911,880.45 → 911,881. Then 100,000: 1,665.75 less 1,358.90 = 306.85,
+    # 100,306.85 / 1.10 = 91,188.05 → 91,189. September 10 pays the 2,000,000's [Aug 2, Sep 1),
+    # 30 days: 2,000,000 × 8% × 30/365 = 13,150.68; December 10 [Sep 1, Dec 1), 91 days: 39,890.41
+    result = evaluate(tmp_path, interest_only("42126.03") + """
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 1000000
+
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 100000
+""")
+    effects = [e for e in result["effects"] if e["date"] >= "2003-08-01"]
+    assert [e["quantity"] for e in effects if e["kind"] == "issue"] == ["38297", "911881", "91189"]
+    assert [(e["date"], e["amount"]) for e in effects if e["kind"] == "payment"] == [
+        ("2003-09-10", "13150.68"), ("2003-12-10", "39890.41")]
+    assert result["state"]["outstanding_principal"] == "2000000.00"
+
+
+def test_after_acceleration_no_scheduled_payment_follows_even_once_all_is_converted(tmp_path):
+    # June 10, 2005 missed: [Mar 1, Jun 1), 92 days, 62,509.59 in arrears; noticed June 15, Event of
+    # Default July 16; accelerated July 20: [Jun 1, Jul 20), 49 days, 33,293.15 joins: 95,802.74.
+    # July 28 the Holder converts all the principal without interest: 3,100,000 / 1.10 = 2,818,181.82
+    # → 2,818,182; the interest since acceleration, [Jul 20, Jul 29), 9 days on 3,100,000 = 6,115.07,
+    # stays due at once (D2), so no interest date and no Maturity pays it or the arrears (D8).
+    # October 3, 100,000 pays the 95,802.74 and 4,197.26 of the 6,115.07, earliest days first
+    # (679.45 a day: [Jul 20, Jul 26) whole, Jul 26 in part); 1,917.81 stays accrued and owed
+    scenario = write(tmp_path / "s.toml", """until = 2006-12-31
+[prices]
+2005-07-27 = 1.00
+
+[[events]]
+date = 2005-06-10
+type = "PaymentMissed"
+
+[[events]]
+date = 2005-06-15
+type = "DefaultNotice"
+
+[[events]]
+date = 2005-07-20
+type = "Acceleration"
+
+[[events]]
+date = 2005-07-28
+type = "HolderConversion"
+principal = 3100000
+with_interest = false
+
+[[events]]
+date = 2005-10-03
+type = "Payment"
+amount = 100000
+""")
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    later = [e for e in result["effects"] if e["date"] > "2005-07-20"]
+    assert [(e["date"], e["kind"], e.get("amount"), e.get("period")) for e in later] == [
+        ("2005-07-28", "issue", None, None),
+        ("2005-07-28", "status", None, None),
+        ("2005-10-03", "payment", "100000.00", ["2005-07-20", "2005-07-27"]),
+    ]
+    assert result["state"]["interest_in_arrears"] == "0.00"
+    assert result["state"]["accrued_interest"] == "1917.81"
+    assert result["state"]["status"] == "converted"
