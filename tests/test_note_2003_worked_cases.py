@@ -1,0 +1,140 @@
+"""The 2003 form note against scenarios worked out by hand from the form and the memo.
+
+Each figure is computed from the document's words (§(ii): 8% a year, actual/365;
+§1(a): $0.30 a share; §1(g): whole shares, rounded up on the aggregate) without
+the tool, and the scenario is run through `contract eval --format json`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contract_helpers import run, write
+
+CONTRACT = str(Path(__file__).resolve().parent.parent / "contracts" / "nstor_2003_convertible_note.contract")
+
+
+def evaluate(tmp_path: Path, scenario: str) -> dict:
+    """The JSON result of one scenario (a TOML text) against the 2003 form note."""
+    status, out, err = run("eval", CONTRACT, write(tmp_path / "s.toml", scenario), "--format", "json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def rows(result: dict, kind: str, *keys: str) -> list[tuple]:
+    return [tuple(e.get(k) for k in ("date", *keys)) for e in result["effects"] if e["kind"] == kind]
+
+
+def test_interest_converted_alone_is_not_converted_again_with_its_principal(tmp_path):
+    # §1(a), N2: through Sep 22 the interest owed is [Jul 1, Sep 23), 84 days on 250,000:
+    # 250,000 × 8% × 84/365 = 4,602.74, converted alone: ⌈4,602.74 / 0.30⌉ = 15,343 shares.
+    # On Sep 25 the Holder converts 100,000 with "any accrued and unpaid interest on such amount":
+    # its interest to Sep 22 is converted already, so only [Sep 23, Sep 26), 3 days, is unpaid:
+    # 100,000 × 8% × 3/365 = 65.75; ⌈100,065.75 / 0.30⌉ = ⌈333,552.5⌉ = 333,553 shares.
+    # October 15 pays the 150,000 left its [Sep 23, Oct 1), 8 days: 263.01; January 15 its
+    # whole quarter, 92 days: 3,024.66.
+    result = evaluate(tmp_path, """
+until = 2004-02-28
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-09-22
+type = "HolderConversion"
+principal = 0
+interest = 4602.74
+[[events]]
+date = 2003-09-25
+type = "HolderConversion"
+principal = 100000
+""")
+    assert rows(result, "rejection", "event") == []
+    assert rows(result, "issue", "quantity") == [("2003-09-22", "15343"), ("2003-09-25", "333553")]
+    assert rows(result, "payment", "amount", "period") == [
+        ("2003-07-15", "3342.47", ["2003-05-01", "2003-07-01"]),
+        ("2003-10-15", "263.01", ["2003-07-01", "2003-10-01"]),
+        ("2004-01-15", "3024.66", ["2003-10-01", "2004-01-01"]),
+    ]
+    assert result["state"]["outstanding_principal"] == "150000.00"
+
+
+def test_after_interest_converted_alone_the_whole_principal_still_converts(tmp_path):
+    # §1(a): "at any time prior to Maturity, to convert all ... of the then outstanding principal".
+    # 1,000.00 of interest converted on Aug 20: ⌈1,000 / 0.30⌉ = 3,334 shares. On Sep 2 all of the
+    # 250,000 with its interest [Jul 1, Sep 3), 64 days: 250,000 × 8% × 64/365 = 3,506.85, less the
+    # 1,000.00 converted already: 2,506.85; ⌈252,506.85 / 0.30⌉ = ⌈841,689.5⌉ = 841,690 shares.
+    # Nothing is left to pay on October 15, and nothing accrues.
+    result = evaluate(tmp_path, """
+until = 2003-12-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-08-20
+type = "HolderConversion"
+principal = 0
+interest = 1000
+[[events]]
+date = 2003-09-02
+type = "HolderConversion"
+principal = 250000
+""")
+    assert rows(result, "rejection", "event") == []
+    assert rows(result, "issue", "quantity") == [("2003-08-20", "3334"), ("2003-09-02", "841690")]
+    assert rows(result, "payment", "amount") == [("2003-07-15", "3342.47")]
+    assert result["state"]["status"] == "converted"
+    assert result["state"]["accrued_interest"] == "0.00"
+
+
+def test_principal_converted_without_its_interest_keeps_its_share_of_interest_converted_alone(tmp_path):
+    # N2: interest converted alone on Sep 22, [Jul 1, Sep 23), 84 days on 250,000: 4,602.74.
+    # Sep 24: 50,000 converted without interest: ⌈50,000 / 0.30⌉ = 166,667; its interest through
+    # Sep 24 stays owed, [Sep 23, Sep 25), 2 days: 50,000 × 8% × 2/365 = 21.92, the rest of it
+    # was converted on Sep 22. Sep 25: 100,000 with interest [Sep 23, Sep 26), 3 days: 65.75:
+    # ⌈100,065.75 / 0.30⌉ = 333,553. October 15: the 100,000 left, [Sep 23, Oct 1), 8 days:
+    # 175.34, and the 21.92 still owed on the 50,000: 197.26.
+    result = evaluate(tmp_path, """
+until = 2003-12-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-09-22
+type = "HolderConversion"
+principal = 0
+interest = 4602.74
+[[events]]
+date = 2003-09-24
+type = "HolderConversion"
+principal = 50000
+with_interest = false
+[[events]]
+date = 2003-09-25
+type = "HolderConversion"
+principal = 100000
+""")
+    assert rows(result, "issue", "quantity") == [
+        ("2003-09-22", "15343"), ("2003-09-24", "166667"), ("2003-09-25", "333553")]
+    assert rows(result, "payment", "amount") == [("2003-07-15", "3342.47"), ("2003-10-15", "197.26")]
+
+
+def test_interest_converted_alone_past_a_period_end_counts_what_is_left_of_it(tmp_path):
+    # N2: on Oct 10 all the interest owed is converted: [Jul 1, Oct 11), 102 days on 250,000:
+    # 5,589.04. October 15 owes [Jul 1, Oct 1), 5,041.10, all converted: no payment. What is left
+    # converted ahead is [Oct 1, Oct 11), 10 days. Oct 20: 100,000 with its interest
+    # [Oct 11, Oct 21), 10 days: 100,000 × 8% × 10/365 = 219.18; ⌈100,219.18 / 0.30⌉ = 334,064.
+    # January 15: the 150,000 left, [Oct 11, Jan 1), 82 days: 150,000 × 8% × 82/365 = 2,695.89.
+    result = evaluate(tmp_path, """
+until = 2004-01-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-10-10
+type = "HolderConversion"
+principal = 0
+interest = 5589.04
+[[events]]
+date = 2003-10-20
+type = "HolderConversion"
+principal = 100000
+""")
+    assert rows(result, "issue", "quantity") == [("2003-10-10", "18631"), ("2003-10-20", "334064")]
+    assert rows(result, "payment", "amount") == [("2003-07-15", "3342.47"), ("2004-01-15", "2695.89")]
