@@ -138,3 +138,19 @@ principal = 100000
 """)
     assert rows(result, "issue", "quantity") == [("2003-10-10", "18631"), ("2003-10-20", "334064")]
     assert rows(result, "payment", "amount") == [("2003-07-15", "3342.47"), ("2004-01-15", "2695.89")]
+
+
+def test_a_payment_missed_on_an_interest_date_before_the_notes_date_cites_its_date(tmp_path):
+    # G12: a Note dated August 1, 2003 has no July 15 payment; a PaymentMissed dated then is an
+    # event before the Note's date, rejected citing §(i). October 15 pays [Aug 1, Oct 1), 61 days:
+    # 250,000 × 8% × 61/365 = 3,342.47.
+    result = evaluate(tmp_path, """
+until = 2003-12-31
+[params]
+issue_date = 2003-08-01
+[[events]]
+date = 2003-07-15
+type = "PaymentMissed"
+""")
+    assert rows(result, "rejection", "event", "clause") == [("2003-07-15", "PaymentMissed", "§(i)")]
+    assert rows(result, "payment", "amount") == [("2003-10-15", "3342.47")]
