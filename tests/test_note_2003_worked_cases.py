@@ -154,3 +154,43 @@ type = "PaymentMissed"
 """)
     assert rows(result, "rejection", "event", "clause") == [("2003-07-15", "PaymentMissed", "§(i)")]
     assert rows(result, "payment", "amount") == [("2003-10-15", "3342.47")]
+
+
+def test_a_payment_the_day_interest_was_converted_through_pays_no_negative_interest(tmp_path):
+    # D7, D8: the Security Agreement's default on Nov 14 accelerates: [Oct 1, Nov 14), 44 days:
+    # 250,000 × 8% × 44/365 = 2,410.96 into arrears. Dec 1: the Holder converts all the interest
+    # then owed, the arrears and [Nov 14, Dec 2), 18 days: 986.30; 3,397.26: ⌈11,324.2⌉ = 11,325
+    # shares. A Payment the same day finds no interest due: all 100,000 goes to principal (§3).
+    # Dec 10: [Nov 14, Dec 10) accrued 250,000 × 8% × 17/365 + 150,000 × 8% × 9/365
+    # = 931.51 + 295.89 = 1,227.40, less the 986.30 converted: 241.10 of interest, and
+    # 149,758.90 of principal; 241.10 of principal stays overdue.
+    result = evaluate(tmp_path, """
+until = 2003-12-10
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-11-14
+type = "SecurityAgreementDefault"
+[[events]]
+date = 2003-12-01
+type = "HolderConversion"
+principal = 0
+interest = 3397.26
+[[events]]
+date = 2003-12-01
+type = "Payment"
+amount = 100000
+[[events]]
+date = 2003-12-10
+type = "Payment"
+amount = 150000
+""")
+    assert rows(result, "issue", "quantity") == [("2003-12-01", "11325")]
+    assert [(e["date"], e["purpose"], e["amount"], e.get("period")) for e in result["effects"]
+            if e["kind"] == "payment" and e["cause"] is not None] == [
+        ("2003-12-01", "principal", "100000.00", None),
+        ("2003-12-10", "interest", "241.10", ["2003-11-14", "2003-12-10"]),
+        ("2003-12-10", "principal", "149758.90", None),
+    ]
+    assert result["state"]["principal_overdue"] == "241.10"
+    assert result["state"]["interest_in_arrears"] == "0.00"
