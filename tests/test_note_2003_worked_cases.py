@@ -194,3 +194,73 @@ amount = 150000
     ]
     assert result["state"]["principal_overdue"] == "241.10"
     assert result["state"]["interest_in_arrears"] == "0.00"
+
+
+def test_a_conversion_between_a_period_end_and_its_payment_takes_that_periods_interest(tmp_path):
+    # N6: a notice dated Friday, July 4, 2003 (Independence Day) is received Monday, July 7.
+    # §1(a): 60,000 with its interest [May 1, Jul 8), 68 days: 60,000 × 8% × 68/365 = 894.25;
+    # ⌈60,894.25 / 0.30⌉ = ⌈202,980.83⌉ = 202,981. July 15 then pays [May 1, Jul 1) on the 190,000
+    # left: 61 days: 2,540.27. Its own conversion of 40,000 that day brings [Jul 1, Jul 16), 15 days:
+    # 131.51; ⌈40,131.51 / 0.30⌉ = 133,772. A two-for-one split after it halves the price: 40,000
+    # without interest / 0.15 = 266,666.67 → 266,667, its interest [Jul 1, Jul 16) staying owed.
+    # October 15: 110,000 × 8% × 92/365 = 2,218.08, and the 131.51 owed: 2,349.59.
+    result = evaluate(tmp_path, """
+until = 2003-12-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-07-04
+type = "HolderConversion"
+principal = 60000
+[[events]]
+date = 2003-07-15
+type = "HolderConversion"
+principal = 40000
+[[events]]
+date = 2003-07-15
+type = "StockSplit"
+ratio = 2
+[[events]]
+date = 2003-07-15
+type = "HolderConversion"
+principal = 40000
+with_interest = false
+""")
+    assert rows(result, "issue", "quantity", "price") == [
+        ("2003-07-07", "202981", "0.3"), ("2003-07-15", "133772", "0.3"), ("2003-07-15", "266667", "0.15")]
+    assert rows(result, "payment", "amount", "period") == [
+        ("2003-07-15", "2540.27", ["2003-05-01", "2003-07-01"]),
+        ("2003-10-15", "2349.59", ["2003-07-01", "2003-10-01"]),
+    ]
+
+
+def test_a_five_percent_stock_dividend_keeps_the_price_exact(tmp_path):
+    # G7: a 5% stock dividend (ratio 1.05) makes the price 0.30 / 1.05 = 2/7, not a rounded decimal:
+    # 10,000 without interest is exactly 10,000 × 7/2 = 35,000 shares, not one more. Then
+    # three-for-two: 0.30 / 1.575 = 4/21; 6,000 × 21/4 = 31,500 shares exactly.
+    result = evaluate(tmp_path, """
+until = 2003-06-30
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-06-02
+type = "StockSplit"
+ratio = 1.05
+[[events]]
+date = 2003-06-03
+type = "HolderConversion"
+principal = 10000
+with_interest = false
+[[events]]
+date = 2003-06-04
+type = "StockSplit"
+ratio = "3/2"
+[[events]]
+date = 2003-06-05
+type = "HolderConversion"
+principal = 6000
+with_interest = false
+""")
+    assert rows(result, "issue", "quantity") == [("2003-06-03", "35000"), ("2003-06-05", "31500")]
+    assert rows(result, "adjustment", "after") == [
+        ("2003-06-02", "0.2857142857142857142857142857"), ("2003-06-04", "0.1904761904761904761904761905")]
