@@ -1,0 +1,266 @@
+"""The 2003 form note against scenarios worked out by hand from the form and the memo.
+
+Each figure is computed from the document's words (§(ii): 8% a year, actual/365;
+§1(a): $0.30 a share; §1(g): whole shares, rounded up on the aggregate) without
+the tool, and the scenario is run through `contract eval --format json`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contract_helpers import run, write
+
+CONTRACT = str(Path(__file__).resolve().parent.parent / "contracts" / "nstor_2003_convertible_note.contract")
+
+
+def evaluate(tmp_path: Path, scenario: str) -> dict:
+    """The JSON result of one scenario (a TOML text) against the 2003 form note."""
+    status, out, err = run("eval", CONTRACT, write(tmp_path / "s.toml", scenario), "--format", "json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def rows(result: dict, kind: str, *keys: str) -> list[tuple]:
+    return [tuple(e.get(k) for k in ("date", *keys)) for e in result["effects"] if e["kind"] == kind]
+
+
+def test_interest_converted_alone_is_not_converted_again_with_its_principal(tmp_path):
+    # §1(a), N2: through Sep 22 the interest owed is [Jul 1, Sep 23), 84 days on 250,000:
+    # 250,000 × 8% × 84/365 = 4,602.74, converted alone: ⌈4,602.74 / 0.30⌉ = 15,343 shares.
+    # On Sep 25 the Holder converts 100,000 with "any accrued and unpaid interest on such amount":
+    # its interest to Sep 22 is converted already, so only [Sep 23, Sep 26), 3 days, is unpaid:
+    # 100,000 × 8% × 3/365 = 65.75; ⌈100,065.75 / 0.30⌉ = ⌈333,552.5⌉ = 333,553 shares.
+    # October 15 pays the 150,000 left its [Sep 23, Oct 1), 8 days: 263.01; January 15 its
+    # whole quarter, 92 days: 3,024.66.
+    result = evaluate(tmp_path, """
+until = 2004-02-28
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-09-22
+type = "HolderConversion"
+principal = 0
+interest = 4602.74
+[[events]]
+date = 2003-09-25
+type = "HolderConversion"
+principal = 100000
+""")
+    assert rows(result, "rejection", "event") == []
+    assert rows(result, "issue", "quantity") == [("2003-09-22", "15343"), ("2003-09-25", "333553")]
+    assert rows(result, "payment", "amount", "period") == [
+        ("2003-07-15", "3342.47", ["2003-05-01", "2003-07-01"]),
+        ("2003-10-15", "263.01", ["2003-07-01", "2003-10-01"]),
+        ("2004-01-15", "3024.66", ["2003-10-01", "2004-01-01"]),
+    ]
+    assert result["state"]["outstanding_principal"] == "150000.00"
+
+
+def test_after_interest_converted_alone_the_whole_principal_still_converts(tmp_path):
+    # §1(a): "at any time prior to Maturity, to convert all ... of the then outstanding principal".
+    # 1,000.00 of interest converted on Aug 20: ⌈1,000 / 0.30⌉ = 3,334 shares. On Sep 2 all of the
+    # 250,000 with its interest [Jul 1, Sep 3), 64 days: 250,000 × 8% × 64/365 = 3,506.85, less the
+    # 1,000.00 converted already: 2,506.85; ⌈252,506.85 / 0.30⌉ = ⌈841,689.5⌉ = 841,690 shares.
+    # Nothing is left to pay on October 15, and nothing accrues.
+    result = evaluate(tmp_path, """
+until = 2003-12-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-08-20
+type = "HolderConversion"
+principal = 0
+interest = 1000
+[[events]]
+date = 2003-09-02
+type = "HolderConversion"
+principal = 250000
+""")
+    assert rows(result, "rejection", "event") == []
+    assert rows(result, "issue", "quantity") == [("2003-08-20", "3334"), ("2003-09-02", "841690")]
+    assert rows(result, "payment", "amount") == [("2003-07-15", "3342.47")]
+    assert result["state"]["status"] == "converted"
+    assert result["state"]["accrued_interest"] == "0.00"
+
+
+def test_principal_converted_without_its_interest_keeps_its_share_of_interest_converted_alone(tmp_path):
+    # N2: interest converted alone on Sep 22, [Jul 1, Sep 23), 84 days on 250,000: 4,602.74.
+    # Sep 24: 50,000 converted without interest: ⌈50,000 / 0.30⌉ = 166,667; its interest through
+    # Sep 24 stays owed, [Sep 23, Sep 25), 2 days: 50,000 × 8% × 2/365 = 21.92, the rest of it
+    # was converted on Sep 22. Sep 25: 100,000 with interest [Sep 23, Sep 26), 3 days: 65.75:
+    # ⌈100,065.75 / 0.30⌉ = 333,553. October 15: the 100,000 left, [Sep 23, Oct 1), 8 days:
+    # 175.34, and the 21.92 still owed on the 50,000: 197.26.
+    result = evaluate(tmp_path, """
+until = 2003-12-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-09-22
+type = "HolderConversion"
+principal = 0
+interest = 4602.74
+[[events]]
+date = 2003-09-24
+type = "HolderConversion"
+principal = 50000
+with_interest = false
+[[events]]
+date = 2003-09-25
+type = "HolderConversion"
+principal = 100000
+""")
+    assert rows(result, "issue", "quantity") == [
+        ("2003-09-22", "15343"), ("2003-09-24", "166667"), ("2003-09-25", "333553")]
+    assert rows(result, "payment", "amount") == [("2003-07-15", "3342.47"), ("2003-10-15", "197.26")]
+
+
+def test_interest_converted_alone_past_a_period_end_counts_what_is_left_of_it(tmp_path):
+    # N2: on Oct 10 all the interest owed is converted: [Jul 1, Oct 11), 102 days on 250,000:
+    # 5,589.04. October 15 owes [Jul 1, Oct 1), 5,041.10, all converted: no payment. What is left
+    # converted ahead is [Oct 1, Oct 11), 10 days. Oct 20: 100,000 with its interest
+    # [Oct 11, Oct 21), 10 days: 100,000 × 8% × 10/365 = 219.18; ⌈100,219.18 / 0.30⌉ = 334,064.
+    # January 15: the 150,000 left, [Oct 11, Jan 1), 82 days: 150,000 × 8% × 82/365 = 2,695.89.
+    result = evaluate(tmp_path, """
+until = 2004-01-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-10-10
+type = "HolderConversion"
+principal = 0
+interest = 5589.04
+[[events]]
+date = 2003-10-20
+type = "HolderConversion"
+principal = 100000
+""")
+    assert rows(result, "issue", "quantity") == [("2003-10-10", "18631"), ("2003-10-20", "334064")]
+    assert rows(result, "payment", "amount") == [("2003-07-15", "3342.47"), ("2004-01-15", "2695.89")]
+
+
+def test_a_payment_missed_on_an_interest_date_before_the_notes_date_cites_its_date(tmp_path):
+    # G12: a Note dated August 1, 2003 has no July 15 payment; a PaymentMissed dated then is an
+    # event before the Note's date, rejected citing §(i). October 15 pays [Aug 1, Oct 1), 61 days:
+    # 250,000 × 8% × 61/365 = 3,342.47.
+    result = evaluate(tmp_path, """
+until = 2003-12-31
+[params]
+issue_date = 2003-08-01
+[[events]]
+date = 2003-07-15
+type = "PaymentMissed"
+""")
+    assert rows(result, "rejection", "event", "clause") == [("2003-07-15", "PaymentMissed", "§(i)")]
+    assert rows(result, "payment", "amount") == [("2003-10-15", "3342.47")]
+
+
+def test_a_payment_the_day_interest_was_converted_through_pays_no_negative_interest(tmp_path):
+    # D7, D8: the Security Agreement's default on Nov 14 accelerates: [Oct 1, Nov 14), 44 days:
+    # 250,000 × 8% × 44/365 = 2,410.96 into arrears. Dec 1: the Holder converts all the interest
+    # then owed, the arrears and [Nov 14, Dec 2), 18 days: 986.30; 3,397.26: ⌈11,324.2⌉ = 11,325
+    # shares. A Payment the same day finds no interest due: all 100,000 goes to principal (§3).
+    # Dec 10: [Nov 14, Dec 10) accrued 250,000 × 8% × 17/365 + 150,000 × 8% × 9/365
+    # = 931.51 + 295.89 = 1,227.40, less the 986.30 converted: 241.10 of interest, and
+    # 149,758.90 of principal; 241.10 of principal stays overdue.
+    result = evaluate(tmp_path, """
+until = 2003-12-10
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-11-14
+type = "SecurityAgreementDefault"
+[[events]]
+date = 2003-12-01
+type = "HolderConversion"
+principal = 0
+interest = 3397.26
+[[events]]
+date = 2003-12-01
+type = "Payment"
+amount = 100000
+[[events]]
+date = 2003-12-10
+type = "Payment"
+amount = 150000
+""")
+    assert rows(result, "issue", "quantity") == [("2003-12-01", "11325")]
+    assert [(e["date"], e["purpose"], e["amount"], e.get("period")) for e in result["effects"]
+            if e["kind"] == "payment" and e["cause"] is not None] == [
+        ("2003-12-01", "principal", "100000.00", None),
+        ("2003-12-10", "interest", "241.10", ["2003-11-14", "2003-12-10"]),
+        ("2003-12-10", "principal", "149758.90", None),
+    ]
+    assert result["state"]["principal_overdue"] == "241.10"
+    assert result["state"]["interest_in_arrears"] == "0.00"
+
+
+def test_a_conversion_between_a_period_end_and_its_payment_takes_that_periods_interest(tmp_path):
+    # N6: a notice dated Friday, July 4, 2003 (Independence Day) is received Monday, July 7.
+    # §1(a): 60,000 with its interest [May 1, Jul 8), 68 days: 60,000 × 8% × 68/365 = 894.25;
+    # ⌈60,894.25 / 0.30⌉ = ⌈202,980.83⌉ = 202,981. July 15 then pays [May 1, Jul 1) on the 190,000
+    # left: 61 days: 2,540.27. Its own conversion of 40,000 that day brings [Jul 1, Jul 16), 15 days:
+    # 131.51; ⌈40,131.51 / 0.30⌉ = 133,772. A two-for-one split after it halves the price: 40,000
+    # without interest / 0.15 = 266,666.67 → 266,667, its interest [Jul 1, Jul 16) staying owed.
+    # October 15: 110,000 × 8% × 92/365 = 2,218.08, and the 131.51 owed: 2,349.59.
+    result = evaluate(tmp_path, """
+until = 2003-12-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-07-04
+type = "HolderConversion"
+principal = 60000
+[[events]]
+date = 2003-07-15
+type = "HolderConversion"
+principal = 40000
+[[events]]
+date = 2003-07-15
+type = "StockSplit"
+ratio = 2
+[[events]]
+date = 2003-07-15
+type = "HolderConversion"
+principal = 40000
+with_interest = false
+""")
+    assert rows(result, "issue", "quantity", "price") == [
+        ("2003-07-07", "202981", "0.3"), ("2003-07-15", "133772", "0.3"), ("2003-07-15", "266667", "0.15")]
+    assert rows(result, "payment", "amount", "period") == [
+        ("2003-07-15", "2540.27", ["2003-05-01", "2003-07-01"]),
+        ("2003-10-15", "2349.59", ["2003-07-01", "2003-10-01"]),
+    ]
+
+
+def test_a_five_percent_stock_dividend_keeps_the_price_exact(tmp_path):
+    # G7: a 5% stock dividend (ratio 1.05) makes the price 0.30 / 1.05 = 2/7, not a rounded decimal:
+    # 10,000 without interest is exactly 10,000 × 7/2 = 35,000 shares, not one more. Then
+    # three-for-two: 0.30 / 1.575 = 4/21; 6,000 × 21/4 = 31,500 shares exactly.
+    result = evaluate(tmp_path, """
+until = 2003-06-30
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-06-02
+type = "StockSplit"
+ratio = 1.05
+[[events]]
+date = 2003-06-03
+type = "HolderConversion"
+principal = 10000
+with_interest = false
+[[events]]
+date = 2003-06-04
+type = "StockSplit"
+ratio = "3/2"
+[[events]]
+date = 2003-06-05
+type = "HolderConversion"
+principal = 6000
+with_interest = false
+""")
+    assert rows(result, "issue", "quantity") == [("2003-06-03", "35000"), ("2003-06-05", "31500")]
+    assert rows(result, "adjustment", "after") == [
+        ("2003-06-02", "0.2857142857142857142857142857"), ("2003-06-04", "0.1904761904761904761904761905")]
