@@ -175,6 +175,25 @@ def test_an_event_may_act_on_a_scheduled_item_of_its_date_and_is_rejected_on_oth
     assert [e.details["purpose"] for e in plain.effects] == ["interest"]
 
 
+LEDGER_WITH_LIMIT = LEDGER.replace("      record skipped = s.date\n",
+                                   "      require s.reason == \"agreed\" else \"not agreed\"\n"
+                                   "      record skipped = s.date\n").replace("event Skip {}", "event Skip { reason: Text }")
+
+
+def test_a_rejected_event_leaves_the_scheduled_item_to_the_next_event_of_its_type():
+    # G9: a rejected event changes nothing, so the second Skip of June 30 acts on the item as if the
+    # first had never been given; the first's rejection follows the item's effect (G6)
+    contract = checked(LEDGER_WITH_LIMIT)
+    result = run_events(contract, ("Skip", date(2003, 6, 30), {"reason": "asked"}),
+                        ("Skip", date(2003, 6, 30), {"reason": "agreed"}))
+    assert [(e.kind, e.details.get("name"), e.cause) for e in result.effects] == [
+        ("status", "skipped", 2), ("rejection", None, 1)]
+    refused = run_events(contract, ("Skip", date(2003, 6, 30), {"reason": "asked"}),
+                         ("Skip", date(2003, 6, 30), {"reason": "told"}))
+    assert [(e.kind, e.details.get("purpose"), e.cause) for e in refused.effects] == [
+        ("payment", "interest", None), ("rejection", None, 1), ("rejection", None, 2)]
+
+
 def test_a_change_dated_with_from_counts_for_the_accrual_from_that_day():
     contract = checked('''§1 {
   term holder = "Holder"

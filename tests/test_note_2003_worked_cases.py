@@ -264,3 +264,25 @@ with_interest = false
     assert rows(result, "issue", "quantity") == [("2003-06-03", "35000"), ("2003-06-05", "31500")]
     assert rows(result, "adjustment", "after") == [
         ("2003-06-02", "0.2857142857142857142857142857"), ("2003-06-04", "0.1904761904761904761904761905")]
+
+
+def test_a_rejected_payment_missed_leaves_the_interest_date_to_the_next_one(tmp_path):
+    # G9: the first PaymentMissed says 5,041.10 was paid, not less than the 3,342.47 due for
+    # [Aug 1, Oct 1) (250,000 × 8% × 61/365), and is rejected, changing nothing; the second then
+    # acts on the date: 100.00 is paid and 3,242.47 is missed
+    result = evaluate(tmp_path, """
+until = 2003-12-31
+[params]
+issue_date = 2003-08-01
+[[events]]
+date = 2003-10-15
+type = "PaymentMissed"
+paid = 5041.10
+[[events]]
+date = 2003-10-15
+type = "PaymentMissed"
+paid = 100
+""")
+    assert rows(result, "payment", "amount", "cause") == [("2003-10-15", "100.00", 2)]
+    assert rows(result, "rejection", "cause") == [("2003-10-15", 1)]
+    assert rows(result, "status", "name", "value") == [("2003-10-15", "payment_missed", "3242.47")]

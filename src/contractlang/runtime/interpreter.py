@@ -1177,6 +1177,7 @@ def _compile_claim(node: ast.Claim, contract: CheckedContract):
     otherwise = compiled_block(node.otherwise, contract) if node.otherwise is not None else None
 
     def claim(run, frame):
+        rejections = []  # a rejected event changes nothing (G9): the next one of its type on the day is tried
         for record in run.pending_events.get(frame.today, ()):
             if record.type == event and record.index not in run.claimed:
                 run.charge(len(frame.steps), node, frame)  # the event's explanation starts with a copy of this one
@@ -1187,15 +1188,13 @@ def _compile_claim(node: ast.Claim, contract: CheckedContract):
                 if run.explain:
                     inner.steps.append(Step(describe_event(record, contract), frame.clause))
                 if run.transaction(lambda: body(run, inner), inner, record):
+                    run.effects.extend(rejections)
                     return
-                # the scheduled item goes first in its day (G6): the event's rejection follows it
-                rejection = run.effects.pop()
-                if otherwise is not None:
-                    otherwise(run, frame)  # in the rule's frame, as a branch of an if
-                run.effects.append(rejection)
-                return
+                rejections.append(run.effects.pop())
         if otherwise is not None:
-            otherwise(run, frame)
+            otherwise(run, frame)  # in the rule's frame, as a branch of an if
+        # the scheduled item goes first in its day (G6): the events' rejections follow it
+        run.effects.extend(rejections)
     return claim
 
 
