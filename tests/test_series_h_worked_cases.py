@@ -195,3 +195,42 @@ assets = 10000000
         ("2002-03-11", "status", 1, "liquidated"),
     ]
     assert result["state"]["residual_to_junior"] == "4898583.33"
+
+
+def test_a_reorganization_may_give_its_units_a_share_as_an_exact_ratio(tmp_path):
+    # G8, INTERFACE: a ratio field may be written "N/M". One unit of A for three common: 1,500 preferred
+    # convert into 1,500 × 1,388.89 = 2,083,335 common, / 3 = 694,445 units of A exactly; a later 3 for 2
+    # makes it 1/3 × 3/2 = 0.5 exactly
+    result = evaluate(tmp_path, """
+until = 2005-08-31
+[[events]]
+date = 2005-02-01
+type = "Reorganization"
+security = "Acquirer A common"
+per_share = "1/3"
+[[events]]
+date = 2005-07-01
+type = "Conversion"
+shares = 1500
+[[events]]
+date = 2005-07-05
+type = "Reorganization"
+security = "Acquirer B common"
+per_share = "3/2"
+""")
+    assert [(e["date"], e["security"], e["quantity"]) for e in result["effects"] if e["kind"] == "issue"] == [
+        ("2005-07-01", "Acquirer A common", "694445")]
+    assert [(e["name"], e["after"]) for e in result["effects"] if e["kind"] == "adjustment"] == [
+        ("security", "Acquirer A common"), ("per_share", "0.5"), ("security", "Acquirer B common")]
+
+
+def test_a_ratio_with_no_denominator_is_refused_at_its_key(tmp_path):
+    path = tmp_path / "scenario.toml"
+    path.write_text('until = 2005-08-31\n[[events]]\ndate = 2005-02-01\ntype = "Reorganization"\n'
+                    'security = "A"\nper_share = "1/0"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", CONTRACT, str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{path}:6:1: error: event 1 (Reorganization): field 'per_share' must be an amount in successor per common "
+        '(a number, or a ratio such as "1/3"), not "1/0"',
+        '    per_share = "1/0"', "    ^"]

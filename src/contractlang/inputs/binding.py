@@ -31,6 +31,8 @@ def _describe(type_: T.Type) -> str:
     if isinstance(type_, T.Number):
         if type_.unit.is_plain:
             return "a whole number" if type_.integral else "a number"
+        if type_.unit.is_ratio:
+            return f'an amount in {type_.unit} (a number, or a ratio such as "1/3")'
         return f"an amount in {type_.unit}"
     if type_ == T.DATE:
         return "a date (YYYY-MM-DD)"
@@ -67,8 +69,8 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | N
             return None
         return coerce(raw, type_.inner, what=what, span=span, text=text, zone=zone)
     if isinstance(type_, T.Number):
-        # a plain number may be an exact ratio, "1/3" (read exactly, never as 0.333333)
-        number = ratio_value(raw) if type_.unit.is_plain else decimal_value(raw)
+        # a plain number or a quotient of units may be an exact ratio, "1/3" (read exactly, never as 0.333333)
+        number = ratio_value(raw) if type_.unit.is_ratio else decimal_value(raw)
         if number is None:
             fail()
         if type_.integral and not exact.is_whole(number):

@@ -43,6 +43,11 @@ class Unit:
     def is_plain(self) -> bool:
         return not self.powers
 
+    @property
+    def is_ratio(self) -> bool:
+        """A plain number or a quotient of units (`successor per common`): a value an exact "N/M" may give."""
+        return not self.powers or any(exponent < 0 for _, exponent in self.powers)
+
     def single_base(self) -> str | None:
         """The base of a unit like `USD` or `common` (exponent 1), else None."""
         if len(self.powers) == 1 and self.powers[0][1] == 1:
