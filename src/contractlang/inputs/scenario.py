@@ -247,7 +247,10 @@ def _parse_toml(text: str, path: str, shown: str):
     import tomllib
 
     try:
-        return tomllib.loads(text, parse_float=Decimal)
+        return tomllib.loads(text, parse_float=_exact_number)
+    except _ExponentTooLarge as number:
+        raise ContractError(Diagnostic(f"not valid TOML: {number}", _span_at(path, text, max(0, text.find(number.text))),
+                                       shown))
     except tomllib.TOMLDecodeError as problem:
         message = str(problem)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -273,20 +276,40 @@ def _parse_json(text: str, path: str, shown: str):
 
     try:
         try:
-            return json.JSONDecoder(parse_float=Decimal, parse_int=Decimal,
+            return json.JSONDecoder(parse_float=_exact_number, parse_int=Decimal,
                                     object_pairs_hook=_dict_refusing_duplicate_keys).decode(text)
         except _KeyGivenTwice:
-            decoder = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)
+            decoder = json.JSONDecoder(parse_float=_exact_number, parse_int=Decimal)
             decoder.parse_object = _json_object_refusing_duplicate_keys
             decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the C scanner would not call parse_object
             return decoder.decode(text)
     except json.JSONDecodeError as problem:
         raise ContractError(Diagnostic(f"not valid JSON: {problem.msg}", Span(path, problem.lineno, problem.colno), shown))
+    except _ExponentTooLarge as number:
+        raise ContractError(Diagnostic(f"not valid JSON: {number}", _span_at(path, text, max(0, text.find(number.text))),
+                                       shown))
     except _DuplicateKey as duplicate:
         raise ContractError(Diagnostic(f"'{duplicate.key}' is given twice in the same object (a key may be given once)",
                                        _span_at(path, text, duplicate.offset), shown))
     except RecursionError:
         raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), shown))
+
+
+class _ExponentTooLarge(Exception):
+    """A number written with an exponent that no Decimal holds (1e99999999999999999999), with its text."""
+
+    def __init__(self, text: str):
+        super().__init__(f"the number {text[:40]}{'…' if len(text) > 40 else ''} has an exponent beyond what a "
+                         "decimal holds")
+        self.text = text
+
+
+def _exact_number(text: str) -> Decimal:
+    """A number of the file as an exact Decimal; Decimal() itself refuses an exponent of more than 18 digits."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise _ExponentTooLarge(text) from None
 
 
 class _DuplicateKey(Exception):
