@@ -137,3 +137,45 @@ def test_a_file_name_too_long_for_the_system_is_a_diagnostic(tmp_path, monkeypat
     assert status == 1
     assert err.splitlines() == [f"error: cannot use {name}.contract: File name too long"]
     assert list(tmp_path.iterdir()) == []
+
+
+GIVEN_TWICE = '''contract "Given twice"
+currency USD "dollars"
+security common "Common Stock"
+§1 "Conversion" {
+  parameter start: Date = 2003-01-01
+  horizon 2004-01-01
+  market closing_bid: USD per common
+  event Convert { principal: USD }
+  upon Convert as c {
+    record price_used = quote_before(closing_bid, c.date).price
+  }
+  example "the price before the conversion is used" §1 {
+    price 2003-01-01 = 1.00 USD per common
+    price 2003-01-01 = 2.00 USD per common
+    set start = 2003-01-01
+    set start = 2003-01-02
+    event Convert on 2003-01-02 { principal: 1.00 USD, principal: 2.00 USD }
+    expect true
+  }
+}
+'''
+
+
+def test_an_example_that_gives_a_price_a_parameter_or_a_field_twice_is_refused_at_the_second(tmp_path):
+    # a scenario file cannot give a key twice (TOML and JSON refuse it); an example kept the last one silently
+    contract = tmp_path / "twice.contract"
+    contract.write_text(GIVEN_TWICE)
+    status, err = run("check", str(contract))
+    assert status == 1
+    assert err.splitlines() == [
+        f"{contract}:14:5: error: the price of 2003-01-01 is given twice in this example (first on line 13): "
+        "each is given once",
+        "        price 2003-01-01 = 2.00 USD per common",
+        "        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        f"{contract}:16:5: error: 'start' is given twice in this example (first on line 15): each is given once",
+        "        set start = 2003-01-02",
+        "        ^~~~~~~~~~~~~~~~~~~~~~",
+        f"{contract}:17:56: error: field 'principal' is given twice",
+        "        event Convert on 2003-01-02 { principal: 1.00 USD, principal: 2.00 USD }",
+        "                                                           ^~~~~~~~~~~~~~~~~~~"]
