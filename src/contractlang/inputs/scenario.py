@@ -28,7 +28,7 @@ import attrs
 from .. import files
 from ..cache import collector_paused
 from ..stdlib import exact
-from ..diagnostics import ContractError, Diagnostic, Span, closest
+from ..diagnostics import ContractError, Diagnostic, Span, closest, source_lines
 
 MAX_SCENARIO_BYTES = 5_000_000
 MAX_PRICE_SERIES_BYTES = 5_000_000
@@ -92,7 +92,7 @@ class _Locator:
 
     def __init__(self, path: str, text: str):
         self.path = path
-        self.lines = text.splitlines()
+        self.lines = source_lines(text)
         # each test of a line is guarded by a plain `in`, the cheapest test there is: most lines fail it
         self.event_starts = [i for i, line in enumerate(self.lines)
                              if "[[events]]" in line and line.strip().startswith("[[events]]")]
