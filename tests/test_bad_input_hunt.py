@@ -179,3 +179,40 @@ def test_an_example_that_gives_a_price_a_parameter_or_a_field_twice_is_refused_a
         f"{contract}:17:56: error: field 'principal' is given twice",
         "        event Convert on 2003-01-02 { principal: 1.00 USD, principal: 2.00 USD }",
         "                                                           ^~~~~~~~~~~~~~~~~~~"]
+
+
+def test_a_line_separator_inside_a_scenario_string_does_not_move_later_diagnostics(tmp_path):
+    # U+2028 and U+0085 may stand in a TOML or JSON string; the parsers end a line only at a newline
+    contract = "contracts/nstor_2002_subordinated_note.contract"
+    toml = tmp_path / "s.toml"
+    toml.write_text('title = "a\u2028b\x85c"\nuntil = 2004-01-01\n[[events]]\ndate = 2003-07-01\ntype = "Bogus"\n')
+    status, err = run("eval", contract, str(toml))
+    assert status == 1
+    assert err.splitlines()[0].startswith(f"{toml}:5:1: error: event 1: unknown event type 'Bogus'")
+    assert err.splitlines()[1:] == ['    type = "Bogus"', "    ^"]
+    json = tmp_path / "s.json"
+    json.write_text('{"title": "a\u2028b",\n"until": "2004-01-01",\n"events": [\n {"date": "2003-07-01", "type": "Bogus"}]}\n')
+    status, err = run("eval", contract, str(json))
+    assert status == 1
+    assert err.splitlines()[0].startswith(f"{json}:4:2: error: event 1: unknown event type 'Bogus'")
+    assert err.splitlines()[1:] == ['     {"date": "2003-07-01", "type": "Bogus"}]}', "     ^"]
+
+
+def test_a_form_feed_in_a_contract_string_leaves_the_caret_under_the_line_of_the_message(tmp_path):
+    contract = tmp_path / "ff.contract"
+    contract.write_text('contract "x"\ncurrency USD "d"\n§1 "a" {\n  term t = "abc\x0cdef"\n  term u = t + 1\n}\n')
+    status, err = run("check", str(contract))
+    assert status == 1
+    assert err.splitlines() == [f"{contract}:5:12: error: cannot add Text and a whole number",
+                                "      term u = t + 1",
+                                "               ^~~~~"]
+
+
+def test_a_character_that_looks_like_a_letter_but_is_not_ascii_is_named(tmp_path):
+    contract = tmp_path / "lookalike.contract"
+    contract.write_text('contract "x"\ncurrency USD "d"\n§1 "a" {\n  term \u0430 = 1\n}\n')
+    status, err = run("check", str(contract))
+    assert status == 1
+    assert err.splitlines() == [f"{contract}:4:8: error: unexpected character '\u0430' (U+0430 CYRILLIC SMALL LETTER A)",
+                                "      term \u0430 = 1",
+                                "           ^"]
