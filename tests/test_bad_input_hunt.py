@@ -216,3 +216,20 @@ def test_a_character_that_looks_like_a_letter_but_is_not_ascii_is_named(tmp_path
     assert err.splitlines() == [f"{contract}:4:8: error: unexpected character '\u0430' (U+0430 CYRILLIC SMALL LETTER A)",
                                 "      term \u0430 = 1",
                                 "           ^"]
+
+
+def test_a_figure_of_more_digits_than_a_number_holds_is_refused_at_its_key_and_quoted_short(tmp_path):
+    # docs/reference.md: a number holds up to 1,000 significant digits; 1,001 were refused only at the
+    # contract's first expression that read the principal (nstor_2002 line 423), and quoted whole
+    toml = tmp_path / "s.toml"
+    figure = "1." + "0" * 999 + "1"
+    toml.write_text(f'until = 2004-01-01\n[[events]]\ndate = 2003-07-14\ntype = "HolderConversion"\nprincipal = {figure}\n')
+    status, err = run("eval", "contracts/nstor_2002_subordinated_note.contract", str(toml))
+    assert status == 1
+    assert err.splitlines()[0] == (f"{toml}:5:1: error: event 1 (HolderConversion): field 'principal' must be an "
+                                   f"amount in USD, not {figure[:80]}… (more than 1,000 significant digits)")
+    toml.write_text(f'until = 2004-01-01\n[[events]]\ndate = 2003-07-14\ntype = "StockSplit"\nratio = "{figure}"\n')
+    status, err = run("eval", "contracts/nstor_2002_subordinated_note.contract", str(toml))
+    assert status == 1
+    assert err.splitlines()[0] == (f"{toml}:5:1: error: event 1 (StockSplit): field 'ratio' must be a number, "
+                                   f'not "{figure[:80]}…" (more than 1,000 significant digits)')

@@ -20,7 +20,8 @@ from ..language import types as T
 from ..language.checked import NO_DEFAULT
 from ..runtime.values import Inputs, Setting
 from ..stdlib import exact
-from .scenario import BoundEvent, RawScenario, RawValue, decimal_value, parse_date, ratio_value, shown
+from .scenario import (BoundEvent, RawScenario, RawValue, decimal_value, parse_date, ratio_value, shown,
+                       too_many_digits)
 
 
 _TIME_OF_DAY = re.compile(r"\d{2}:\d{2}(:\d{2})?")
@@ -72,7 +73,7 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | N
         # a plain number may be an exact ratio, "1/3" (read exactly, never as 0.333333)
         number = ratio_value(raw) if type_.unit.is_plain else decimal_value(raw)
         if number is None:
-            fail()
+            fail(f" (more than {exact.DIGITS:,} significant digits)" if too_many_digits(raw) else "")
         if type_.integral and not exact.is_whole(number):
             fail()
         return number

@@ -634,17 +634,31 @@ def decimal_value(value) -> Decimal | None:
         number = Decimal(value.strip().replace("_", ""))
     else:
         return None
-    if not number.is_finite() or abs(number.adjusted()) > 40:
+    # at most the significant digits a number of a run may hold (stdlib/exact.py): a longer one would be
+    # refused later, at whichever expression of the contract first reads it, not here at its key
+    if not number.is_finite() or abs(number.adjusted()) > 40 or len(number.as_tuple().digits) > exact.DIGITS:
         return None
     return number
 
 
+def too_many_digits(value) -> bool:
+    """Whether a number as written has more significant digits than a number of a run may hold."""
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d[\d_]*(\.\d[\d_]*)?\s*", value):
+        value = Decimal(value.strip().replace("_", ""))
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool) and (
+        len(Decimal(value).as_tuple().digits) > exact.DIGITS)
+
+
+SHOWN_CHARACTERS = 80  # of a value a message quotes: a refused value may be a whole file's length
+
+
 def shown(value) -> str:
-    """A scenario value as a message quotes it."""
-    if isinstance(value, str):
-        return f'"{value}"'
+    """A scenario value as a message quotes it, a long one cut short with an ellipsis."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
         return "a table" if isinstance(value, dict) else "a list"
-    return str(value)
+    text = str(value)
+    if len(text) > SHOWN_CHARACTERS:
+        text = text[:SHOWN_CHARACTERS] + "…"
+    return f'"{text}"' if isinstance(value, str) else text
