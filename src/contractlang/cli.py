@@ -42,10 +42,13 @@ class _Group(click.Group):
         except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
             _discard_stdout()
             ctx.exit(0)
-        except OSError as problem:  # standard output cannot be written (a full disk)
-            if problem.filename is not None:
-                raise
-            _discard_stdout()
+        except OSError as problem:
+            if problem.filename is not None:  # a file named on the command line cannot be used (a name too long)
+                from .diagnostics import printable
+
+                click.echo(f"error: cannot use {printable(str(problem.filename))}: {problem.strerror}", err=True)
+                ctx.exit(1)
+            _discard_stdout()  # standard output cannot be written (a full disk)
             click.echo(f"error: cannot write to standard output: {problem.strerror}", err=True)
             ctx.exit(1)
         except Exception as problem:  # a defect of the tool itself: say so without a traceback

@@ -35,6 +35,17 @@ def _escape(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+def source_lines(text: str) -> list[str]:
+    """The lines of a text as the parsers count them: ended by a newline alone (a CR before it dropped).
+
+    str.splitlines would also end a line at a form feed, a vertical tab, U+0085 or U+2028, which the
+    parsers (Lark, tomllib, json) read inside a string or a comment: every later line would be miscounted."""
+    lines = text.split("\n")
+    if lines[-1] == "":  # the newline that ends the last line starts none
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 @attrs.frozen
 class Span:
     """Where something stands in a source file (lines and columns are 1-based)."""
@@ -67,7 +78,7 @@ class Diagnostic:
             text = _read_quietly(self.span.path)
         if text is None:
             return head
-        lines = text.splitlines()
+        lines = source_lines(text)
         if not 1 <= self.span.line <= len(lines):
             return head
         raw = lines[self.span.line - 1].expandtabs(1)

@@ -20,7 +20,8 @@ from ..language import types as T
 from ..language.checked import NO_DEFAULT
 from ..runtime.values import Inputs, Setting
 from ..stdlib import exact
-from .scenario import BoundEvent, RawScenario, RawValue, decimal_value, parse_date, ratio_value, shown
+from .scenario import (BoundEvent, RawScenario, RawValue, decimal_value, parse_date, ratio_value, shown,
+                       too_many_digits)
 
 
 _TIME_OF_DAY = re.compile(r"\d{2}:\d{2}(:\d{2})?")
@@ -60,8 +61,10 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | N
     `span` may be a function that finds the position, called only when the value is refused: a
     scenario's events find where a key is written only then. A date and time with an offset (or Z)
     is turned into the contract's time `zone`; one without is already local time there."""
+    written = raw  # as the user wrote it, for the message, even once a text has been read as a moment
+
     def fail(detail: str = ""):
-        message = f"{what} must be {_describe(type_)}, not {shown(raw)}{detail}"
+        message = f"{what} must be {_describe(type_)}, not {shown(written)}{detail}"
         raise ContractError(Diagnostic(message, span() if callable(span) else span, text))
 
     if isinstance(type_, T.Optional):
@@ -72,7 +75,7 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | N
         # a plain number or a quotient of units may be an exact ratio, "1/3" (read exactly, never as 0.333333)
         number = ratio_value(raw) if type_.unit.is_ratio else decimal_value(raw)
         if number is None:
-            fail()
+            fail(f" (more than {exact.DIGITS:,} significant digits)" if too_many_digits(raw) else "")
         if type_.integral and not exact.is_whole(number):
             fail()
         return number
@@ -96,11 +99,17 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | N
         if isinstance(raw, time):
             return raw
         if isinstance(raw, str) and _TIME_OF_DAY.fullmatch(raw):
-            return time.fromisoformat(raw)
+            try:
+                return time.fromisoformat(raw)
+            except ValueError:  # written like a time, but 25:00 or 17:60 is none
+                fail(" (not a time of day)")
         fail()
     if type_ == T.DATETIME:
         if isinstance(raw, str) and _MOMENT.fullmatch(raw):
-            raw = datetime.fromisoformat(raw)
+            try:
+                raw = datetime.fromisoformat(raw)
+            except ValueError:  # written like a moment, but February 30, 25:00 or an offset of +25:00 is none
+                fail(" (not a date and time)")
         if not isinstance(raw, datetime):
             fail()
         if raw.tzinfo is not None:
@@ -108,7 +117,11 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | N
                 fail(" (a time with an offset needs the contract's time zone, `time zone \"...\"`, to be turned into)")
             from zoneinfo import ZoneInfo
 
-            raw = raw.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+            try:
+                raw = raw.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+            except OverflowError:  # the conversion passes through UTC, which may fall off either end of the calendar
+                fail(f" (too near the ends of the calendar, 0001-01-01 and 9999-12-31, to be turned into the "
+                     f"contract's time zone, {zone})")
         if raw.microsecond:
             fail(" (to the second)")
         return raw

@@ -28,7 +28,7 @@ import attrs
 from .. import files
 from ..cache import collector_paused
 from ..stdlib import exact
-from ..diagnostics import ContractError, Diagnostic, Span, closest
+from ..diagnostics import ContractError, Diagnostic, Span, closest, source_lines
 
 MAX_SCENARIO_BYTES = 5_000_000
 MAX_PRICE_SERIES_BYTES = 5_000_000
@@ -92,7 +92,7 @@ class _Locator:
 
     def __init__(self, path: str, text: str):
         self.path = path
-        self.lines = text.splitlines()
+        self.lines = source_lines(text)
         # each test of a line is guarded by a plain `in`, the cheapest test there is: most lines fail it
         self.event_starts = [i for i, line in enumerate(self.lines)
                              if "[[events]]" in line and line.strip().startswith("[[events]]")]
@@ -247,7 +247,10 @@ def _parse_toml(text: str, path: str, shown: str):
     import tomllib
 
     try:
-        return tomllib.loads(text, parse_float=Decimal)
+        return tomllib.loads(text, parse_float=_exact_number)
+    except _ExponentTooLarge as number:
+        raise ContractError(Diagnostic(f"not valid TOML: {number}", _span_at(path, text, max(0, text.find(number.text))),
+                                       shown))
     except tomllib.TOMLDecodeError as problem:
         message = str(problem)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -273,20 +276,40 @@ def _parse_json(text: str, path: str, shown: str):
 
     try:
         try:
-            return json.JSONDecoder(parse_float=Decimal, parse_int=Decimal,
+            return json.JSONDecoder(parse_float=_exact_number, parse_int=Decimal,
                                     object_pairs_hook=_dict_refusing_duplicate_keys).decode(text)
         except _KeyGivenTwice:
-            decoder = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)
+            decoder = json.JSONDecoder(parse_float=_exact_number, parse_int=Decimal)
             decoder.parse_object = _json_object_refusing_duplicate_keys
             decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the C scanner would not call parse_object
             return decoder.decode(text)
     except json.JSONDecodeError as problem:
         raise ContractError(Diagnostic(f"not valid JSON: {problem.msg}", Span(path, problem.lineno, problem.colno), shown))
+    except _ExponentTooLarge as number:
+        raise ContractError(Diagnostic(f"not valid JSON: {number}", _span_at(path, text, max(0, text.find(number.text))),
+                                       shown))
     except _DuplicateKey as duplicate:
         raise ContractError(Diagnostic(f"'{duplicate.key}' is given twice in the same object (a key may be given once)",
                                        _span_at(path, text, duplicate.offset), shown))
     except RecursionError:
         raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), shown))
+
+
+class _ExponentTooLarge(Exception):
+    """A number written with an exponent that no Decimal holds (1e99999999999999999999), with its text."""
+
+    def __init__(self, text: str):
+        super().__init__(f"the number {text[:40]}{'…' if len(text) > 40 else ''} has an exponent beyond what a "
+                         "decimal holds")
+        self.text = text
+
+
+def _exact_number(text: str) -> Decimal:
+    """A number of the file as an exact Decimal; Decimal() itself refuses an exponent of more than 18 digits."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise _ExponentTooLarge(text) from None
 
 
 class _DuplicateKey(Exception):
@@ -611,17 +634,31 @@ def decimal_value(value) -> Decimal | None:
         number = Decimal(value.strip().replace("_", ""))
     else:
         return None
-    if not number.is_finite() or abs(number.adjusted()) > 40:
+    # at most the significant digits a number of a run may hold (stdlib/exact.py): a longer one would be
+    # refused later, at whichever expression of the contract first reads it, not here at its key
+    if not number.is_finite() or abs(number.adjusted()) > 40 or len(number.as_tuple().digits) > exact.DIGITS:
         return None
     return number
 
 
+def too_many_digits(value) -> bool:
+    """Whether a number as written has more significant digits than a number of a run may hold."""
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d[\d_]*(\.\d[\d_]*)?\s*", value):
+        value = Decimal(value.strip().replace("_", ""))
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool) and (
+        len(Decimal(value).as_tuple().digits) > exact.DIGITS)
+
+
+SHOWN_CHARACTERS = 80  # of a value a message quotes: a refused value may be a whole file's length
+
+
 def shown(value) -> str:
-    """A scenario value as a message quotes it."""
-    if isinstance(value, str):
-        return f'"{value}"'
+    """A scenario value as a message quotes it, a long one cut short with an ellipsis."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
         return "a table" if isinstance(value, dict) else "a list"
-    return str(value)
+    text = str(value)
+    if len(text) > SHOWN_CHARACTERS:
+        text = text[:SHOWN_CHARACTERS] + "…"
+    return f'"{text}"' if isinstance(value, str) else text

@@ -15,7 +15,7 @@ import re
 from datetime import date
 
 from .. import cache, files
-from ..diagnostics import ContractError, Diagnostic, Span
+from ..diagnostics import ContractError, Diagnostic, Span, source_lines
 from . import ast, parser_tables, tree_cache
 
 MAX_SOURCE_BYTES = 1_000_000
@@ -270,15 +270,25 @@ def _parse(text: str, path: str) -> ast.Contract:
         raise ContractError(Diagnostic(_unexpected_token(problem), _position(problem, path), text))
     except UnexpectedCharacters as problem:
         char = text[problem.pos_in_stream] if problem.pos_in_stream < len(text) else ""
-        raise ContractError(Diagnostic(f"unexpected character {char!r}", _position(problem, path), text))
+        raise ContractError(Diagnostic(f"unexpected character {char!r}{_named(char)}", _position(problem, path), text))
     except UnexpectedEOF as problem:
-        lines = text.splitlines() or [""]
+        lines = source_lines(text) or [""]
         raise ContractError(Diagnostic(f"the file ends too early; expected {_expected(problem.expected)}", Span(path, len(lines), len(lines[-1]) + 1), text))
     except UnexpectedInput as problem:  # any other lexing problem
         raise ContractError(Diagnostic("syntax error", _position(problem, path), text))
     if refused:
         raise refused[0]
     return built.value
+
+
+def _named(char: str) -> str:
+    """The Unicode name of a character that is not ASCII: a Cyrillic 'а' looks like the Latin 'a' it is not."""
+    if not char or char.isascii():
+        return ""
+    import unicodedata
+
+    name = unicodedata.name(char, "")
+    return f" (U+{ord(char):04X}{' ' + name if name else ''})"
 
 
 class _Builder:

@@ -120,6 +120,9 @@ def _check_event_fields(checker, event: str, fields, node, require_all: bool) ->
     declared = {f.name: f for f in symbol.node.fields}
     given = set()
     for field in fields:
+        if field.name in given:  # the second value would silently replace the first, as a scenario's key may not
+            checker.problem(f"field '{field.name}' is given twice", field)
+            continue
         if field.name not in declared:
             hint = closest(field.name, declared)
             checker.problem(f"{event} has no field '{field.name}'" + (f"; did you mean '{hint}'?" if hint else ""), field)
@@ -137,6 +140,7 @@ def _check_event_fields(checker, event: str, fields, node, require_all: bool) ->
 def check_example(checker, item: ast.Example, section: str) -> None:
     context = Context(section, in_invariant=True)
     for given in item.items:
+        _refuse_given_twice(checker, item, given)
         scope = checker.global_scope()
         if isinstance(given, ast.GivenUntil):
             checker.expect(checker.expr(given.value, scope, context), T.DATE, given.value, "'until'")
@@ -166,6 +170,30 @@ def check_example(checker, item: ast.Example, section: str) -> None:
         elif isinstance(given, ast.Expectation):
             found = checker.expr(given.condition, run_scope(checker), context)
             checker.expect(found, T.BOOL, given.condition, "an expectation")
+
+
+def _refuse_given_twice(checker, item: ast.Example, given) -> None:
+    """An example gives its horizon, each parameter and assumption, and the price of a written date once:
+    a second one would silently replace the first, as a scenario's key given twice may not."""
+    def key(node):
+        if isinstance(node, ast.GivenUntil):
+            return ("until",)
+        if isinstance(node, (ast.GivenParam, ast.GivenAssume)):
+            return (type(node).__name__, node.name)
+        if isinstance(node, ast.GivenPrice) and isinstance(node.date, ast.DateLit):
+            return ("price", node.date.value)
+        return None
+
+    found = key(given)
+    if found is None:
+        return
+    first = next(other for other in item.items if key(other) == found)
+    if first is given:
+        return
+    line = f" (first on line {first.span.line})" if first.span else ""
+    what = {"until": "'until'", "GivenParam": f"'{found[-1]}'", "GivenAssume": f"'{found[-1]}'",
+            "price": f"the price of {found[-1]}"}[found[0]]
+    checker.problem(f"{what} is given twice in this example{line}: each is given once", given)
 
 
 def check_generate(checker, item: ast.Generate, section: str) -> None:

@@ -1,0 +1,235 @@
+"""Bad input that once escaped the error contract: each case gives its diagnostic, never an internal error.
+
+Every case runs the command line in-process and asserts the whole first line
+of the diagnostic (path, line, column and message), the caret where there is
+one, and the exit status: 1 for bad input, 2 for a wrong value on the command
+line (INTERFACE.md, "Exit status").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from contractlang.cli import main
+
+MOMENTS = '''contract "Moments"
+currency USD "dollars"
+§1 "Moments" {
+  time zone "America/New_York"
+  parameter start: DateTime = 2024-01-01 at 09:00
+  parameter cutoff: Time = 17:00
+  horizon 2025-01-01
+  event Notice { at_moment: DateTime }
+  upon Notice as n {
+    record seen = n.at_moment
+  }
+}
+'''
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    return result.exit_code, result.stderr
+
+
+def moments(tmp_path: Path, scenario: str) -> tuple[str, str]:
+    contract = tmp_path / "moments.contract"
+    contract.write_text(MOMENTS)
+    path = tmp_path / "s.toml"
+    path.write_text(scenario)
+    return str(contract), str(path)
+
+
+def notice(moment: str) -> str:
+    return f'[[events]]\ndate = 2024-06-01\ntype = "Notice"\nat_moment = {moment}\n'
+
+
+DESCRIBED = ('must be a date and time (2029-06-30T17:00:00, or "2029-06-30T17:00", with an offset such as -04:00 '
+             "if not local)")
+
+
+def test_a_moment_written_right_but_no_real_day_or_hour_is_refused_at_its_key(tmp_path):
+    contract, scenario = moments(tmp_path, notice('"2024-02-30T10:00"'))
+    status, err = run("eval", contract, scenario)
+    assert status == 1
+    assert err.splitlines() == [
+        f"{scenario}:4:1: error: event 1 (Notice): field 'at_moment' {DESCRIBED}, not \"2024-02-30T10:00\" "
+        "(not a date and time)",
+        '    at_moment = "2024-02-30T10:00"',
+        "    ^"]
+
+
+def test_an_offset_of_a_day_or_more_is_refused(tmp_path):
+    contract, scenario = moments(tmp_path, notice('"2024-01-01T10:00+25:00"'))
+    status, err = run("eval", contract, scenario)
+    assert status == 1
+    assert err.splitlines()[0] == (f"{scenario}:4:1: error: event 1 (Notice): field 'at_moment' {DESCRIBED}, "
+                                   'not "2024-01-01T10:00+25:00" (not a date and time)')
+
+
+def test_a_moment_too_near_the_ends_of_the_calendar_to_change_zone_is_refused(tmp_path):
+    # the conversion passes through UTC: 00:00 at +05:00 on January 1 of year 1 is in year 0 there, and
+    # 23:00 at -05:00 on December 31, 9999 in year 10000
+    for moment, shown in (("0001-01-01T00:00:00+05:00", "0001-01-01 00:00:00+05:00"),
+                          ("9999-12-31T23:00:00-05:00", "9999-12-31 23:00:00-05:00"),
+                          ('"0001-01-01T00:00Z"', '"0001-01-01T00:00Z"')):
+        contract, scenario = moments(tmp_path, notice(moment))
+        status, err = run("eval", contract, scenario)
+        assert status == 1
+        assert err.splitlines() == [
+            f"{scenario}:4:1: error: event 1 (Notice): field 'at_moment' {DESCRIBED}, not {shown} (too near the "
+            "ends of the calendar, 0001-01-01 and 9999-12-31, to be turned into the contract's time zone, "
+            "America/New_York)",
+            f"    at_moment = {moment}",
+            "    ^"]
+
+
+def test_a_time_of_day_past_23_59_on_the_command_line_is_wrong_usage(tmp_path):
+    contract, scenario = moments(tmp_path, "")
+    for value, shown in (("25:00", "25:00"), ("17:60", "17:60"), ("17:00:61", "17:00:61")):
+        status, err = run("eval", contract, scenario, "--set", f"cutoff={value}")
+        assert status == 2
+        assert err.splitlines()[0] == (f'error: --set cutoff must be a time of day (17:00:00, or "17:00"), '
+                                       f'not "{shown}" (not a time of day)')
+    status, err = run("eval", contract, scenario, "--set", "start=2024-13-01T10:00")
+    assert status == 2
+    assert err.splitlines()[0] == f'error: --set start {DESCRIBED}, not "2024-13-01T10:00" (not a date and time)'
+
+
+def test_a_number_whose_exponent_no_decimal_holds_is_refused_where_it_is_written(tmp_path):
+    contract = "contracts/nstor_2002_subordinated_note.contract"
+    toml = tmp_path / "e.toml"
+    toml.write_text('until = 2004-01-01\n[[events]]\ndate = 2003-07-01\ntype = "HolderConversion"\n'
+                    "principal = 1e9999999999999999999\n")
+    status, err = run("eval", contract, str(toml))
+    assert status == 1
+    assert err.splitlines() == [
+        f"{toml}:5:13: error: not valid TOML: the number 1e9999999999999999999 has an exponent beyond what a "
+        "decimal holds",
+        "    principal = 1e9999999999999999999",
+        "                ^"]
+    json = tmp_path / "e.json"
+    json.write_text('{"until": "2004-01-01",\n "events": [{"date": "2003-07-01", "type": "HolderConversion", '
+                    '"principal": -2.5E-99999999999999999999}]}')
+    status, err = run("eval", contract, str(json))
+    assert status == 1
+    assert err.splitlines()[0] == (f"{json}:2:77: error: not valid JSON: the number -2.5E-99999999999999999999 "
+                                   "has an exponent beyond what a decimal holds")
+
+
+def test_an_exponent_a_decimal_holds_is_still_read_and_then_refused_by_its_type(tmp_path):
+    toml = tmp_path / "e.toml"
+    toml.write_text('until = 2004-01-01\n[[events]]\ndate = 2003-07-01\ntype = "HolderConversion"\n'
+                    "principal = 1e999999999999999999\n")
+    status, err = run("eval", "contracts/nstor_2002_subordinated_note.contract", str(toml))
+    assert status == 1
+    assert err.splitlines()[0] == (f"{toml}:5:1: error: event 1 (HolderConversion): field 'principal' must be an "
+                                   "amount in USD, not 1E+999999999999999999")
+
+
+def test_a_file_name_too_long_for_the_system_is_a_diagnostic(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = "a" * 300
+    status, err = run("new", name)
+    assert status == 1
+    assert err.splitlines() == [f"error: cannot use {name}.contract: File name too long"]
+    assert list(tmp_path.iterdir()) == []
+
+
+GIVEN_TWICE = '''contract "Given twice"
+currency USD "dollars"
+security common "Common Stock"
+§1 "Conversion" {
+  parameter start: Date = 2003-01-01
+  horizon 2004-01-01
+  market closing_bid: USD per common
+  event Convert { principal: USD }
+  upon Convert as c {
+    record price_used = quote_before(closing_bid, c.date).price
+  }
+  example "the price before the conversion is used" §1 {
+    price 2003-01-01 = 1.00 USD per common
+    price 2003-01-01 = 2.00 USD per common
+    set start = 2003-01-01
+    set start = 2003-01-02
+    event Convert on 2003-01-02 { principal: 1.00 USD, principal: 2.00 USD }
+    expect true
+  }
+}
+'''
+
+
+def test_an_example_that_gives_a_price_a_parameter_or_a_field_twice_is_refused_at_the_second(tmp_path):
+    # a scenario file cannot give a key twice (TOML and JSON refuse it); an example kept the last one silently
+    contract = tmp_path / "twice.contract"
+    contract.write_text(GIVEN_TWICE)
+    status, err = run("check", str(contract))
+    assert status == 1
+    assert err.splitlines() == [
+        f"{contract}:14:5: error: the price of 2003-01-01 is given twice in this example (first on line 13): "
+        "each is given once",
+        "        price 2003-01-01 = 2.00 USD per common",
+        "        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        f"{contract}:16:5: error: 'start' is given twice in this example (first on line 15): each is given once",
+        "        set start = 2003-01-02",
+        "        ^~~~~~~~~~~~~~~~~~~~~~",
+        f"{contract}:17:56: error: field 'principal' is given twice",
+        "        event Convert on 2003-01-02 { principal: 1.00 USD, principal: 2.00 USD }",
+        "                                                           ^~~~~~~~~~~~~~~~~~~"]
+
+
+def test_a_line_separator_inside_a_scenario_string_does_not_move_later_diagnostics(tmp_path):
+    # U+2028 and U+0085 may stand in a TOML or JSON string; the parsers end a line only at a newline
+    contract = "contracts/nstor_2002_subordinated_note.contract"
+    toml = tmp_path / "s.toml"
+    toml.write_text('title = "a\u2028b\x85c"\nuntil = 2004-01-01\n[[events]]\ndate = 2003-07-01\ntype = "Bogus"\n')
+    status, err = run("eval", contract, str(toml))
+    assert status == 1
+    assert err.splitlines()[0].startswith(f"{toml}:5:1: error: event 1: unknown event type 'Bogus'")
+    assert err.splitlines()[1:] == ['    type = "Bogus"', "    ^"]
+    json = tmp_path / "s.json"
+    json.write_text('{"title": "a\u2028b",\n"until": "2004-01-01",\n"events": [\n {"date": "2003-07-01", "type": "Bogus"}]}\n')
+    status, err = run("eval", contract, str(json))
+    assert status == 1
+    assert err.splitlines()[0].startswith(f"{json}:4:2: error: event 1: unknown event type 'Bogus'")
+    assert err.splitlines()[1:] == ['     {"date": "2003-07-01", "type": "Bogus"}]}', "     ^"]
+
+
+def test_a_form_feed_in_a_contract_string_leaves_the_caret_under_the_line_of_the_message(tmp_path):
+    contract = tmp_path / "ff.contract"
+    contract.write_text('contract "x"\ncurrency USD "d"\n§1 "a" {\n  term t = "abc\x0cdef"\n  term u = t + 1\n}\n')
+    status, err = run("check", str(contract))
+    assert status == 1
+    assert err.splitlines() == [f"{contract}:5:12: error: cannot add Text and a whole number",
+                                "      term u = t + 1",
+                                "               ^~~~~"]
+
+
+def test_a_character_that_looks_like_a_letter_but_is_not_ascii_is_named(tmp_path):
+    contract = tmp_path / "lookalike.contract"
+    contract.write_text('contract "x"\ncurrency USD "d"\n§1 "a" {\n  term \u0430 = 1\n}\n')
+    status, err = run("check", str(contract))
+    assert status == 1
+    assert err.splitlines() == [f"{contract}:4:8: error: unexpected character '\u0430' (U+0430 CYRILLIC SMALL LETTER A)",
+                                "      term \u0430 = 1",
+                                "           ^"]
+
+
+def test_a_figure_of_more_digits_than_a_number_holds_is_refused_at_its_key_and_quoted_short(tmp_path):
+    # docs/reference.md: a number holds up to 1,000 significant digits; 1,001 were refused only at the
+    # contract's first expression that read the principal (nstor_2002 line 423), and quoted whole
+    toml = tmp_path / "s.toml"
+    figure = "1." + "0" * 999 + "1"
+    toml.write_text(f'until = 2004-01-01\n[[events]]\ndate = 2003-07-14\ntype = "HolderConversion"\nprincipal = {figure}\n')
+    status, err = run("eval", "contracts/nstor_2002_subordinated_note.contract", str(toml))
+    assert status == 1
+    assert err.splitlines()[0] == (f"{toml}:5:1: error: event 1 (HolderConversion): field 'principal' must be an "
+                                   f"amount in USD, not {figure[:80]}… (more than 1,000 significant digits)")
+    toml.write_text(f'until = 2004-01-01\n[[events]]\ndate = 2003-07-14\ntype = "StockSplit"\nratio = "{figure}"\n')
+    status, err = run("eval", "contracts/nstor_2002_subordinated_note.contract", str(toml))
+    assert status == 1
+    assert err.splitlines()[0] == (f"{toml}:5:1: error: event 1 (StockSplit): field 'ratio' must be a number, "
+                                   f'not "{figure[:80]}…" (more than 1,000 significant digits)')
