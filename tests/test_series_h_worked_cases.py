@@ -234,3 +234,27 @@ def test_a_ratio_with_no_denominator_is_refused_at_its_key(tmp_path):
         f"{path}:6:1: error: event 1 (Reorganization): field 'per_share' must be an amount in successor per common "
         '(a number, or a ratio such as "1/3"), not "1/0"',
         '    per_share = "1/0"', "    ^"]
+
+
+def test_the_liquidation_invariant_reads_a_moved_dividend_by_its_dividend_date():
+    # March 10, 2002 is a Sunday: under `following` its dividend, 5,100 × 100 × 90/360 = 127,500.00, is paid
+    # on Monday the 11th, apart from a liquidation that Monday, which takes the one day since (1,416.67)
+    from datetime import date
+    from decimal import Decimal
+
+    from contractlang.language import ast
+    from contractlang.language.checker import load
+    from contractlang.testing.generation import Generated
+    from contractlang.testing.invariants import check_invariant, evaluate_generated
+
+    contract = load(CONTRACT)
+    (clause, invariant), = [(label, item) for label, item in contract.items_of(ast.Invariant)
+                            if item.name.startswith("the series never receives more than is available")]
+    scenario = Generated(date(2002, 6, 30), {}, {},
+                         [("Liquidation", date(2002, 3, 11), {"assets": Decimal(10_000_000), "senior": Decimal(0)})],
+                         assumptions={"dividend_business_day": "following"})
+    _, result, _ = evaluate_generated(contract, scenario)
+    assert [(e.details["purpose"], e.details["amount"], e.details["due"]) for e in result.effects
+            if e.kind == "payment" and e.date == date(2002, 3, 11)] == [
+        ("dividend", "127500.00", "2002-03-10"), ("liquidation", "5101416.67", None)]
+    assert check_invariant(contract, invariant, clause, scenario) is None
