@@ -286,3 +286,45 @@ paid = 100
     assert rows(result, "payment", "amount", "cause") == [("2003-10-15", "100.00", 2)]
     assert rows(result, "rejection", "cause") == [("2003-10-15", 1)]
     assert rows(result, "status", "name", "value") == [("2003-10-15", "payment_missed", "3242.47")]
+
+
+def test_after_acceleration_no_scheduled_payment_follows_even_once_all_is_converted(tmp_path):
+    # July 15 missed: [May 1, Jul 1), 61 days: 250,000 × 8% × 61/365 = 3,342.47 in arrears; noticed
+    # July 16, Event of Default August 16 (§5(i)); accelerated August 20: [Jul 1, Aug 20), 50 days,
+    # 2,739.73 joins: 6,082.20. August 25 the Holder converts all 250,000 without interest:
+    # ⌈250,000 / 0.30⌉ = ⌈833,333.33⌉ = 833,334; the interest since acceleration, [Aug 20, Aug 26),
+    # 6 days: 328.77, stays due at once (D2), so neither October 15 nor Maturity pays it or the
+    # arrears (D8). November 3, 6,082.20 + 328.77 = 6,410.97 pays all of it (§3).
+    result = evaluate(tmp_path, """
+until = 2004-06-30
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-07-15
+type = "PaymentMissed"
+[[events]]
+date = 2003-07-16
+type = "DefaultNotice"
+[[events]]
+date = 2003-08-20
+type = "Acceleration"
+[[events]]
+date = 2003-08-25
+type = "HolderConversion"
+principal = 250000
+with_interest = false
+[[events]]
+date = 2003-11-03
+type = "Payment"
+amount = 6410.97
+""")
+    assert rows(result, "adjustment", "after") == [("2003-08-20", "6082.20")]
+    later = [e for e in result["effects"] if e["date"] > "2003-08-20"]
+    assert [(e["date"], e["kind"], e.get("quantity") or e.get("amount")) for e in later] == [
+        ("2003-08-25", "issue", "833334"),
+        ("2003-08-25", "status", None),
+        ("2003-11-03", "payment", "6410.97"),
+    ]
+    assert result["state"]["interest_in_arrears"] == "0.00"
+    assert result["state"]["accrued_interest"] == "0.00"
+    assert result["state"]["status"] == "converted"
