@@ -157,3 +157,57 @@ amount = 100000
     assert result["state"]["interest_in_arrears"] == "0.00"
     assert result["state"]["accrued_interest"] == "1917.81"
     assert result["state"]["status"] == "converted"
+
+
+def test_a_payment_the_day_interest_was_converted_through_pays_no_negative_interest(tmp_path):
+    # Accelerated July 20, 2005 as above: 95,802.74 in arrears. August 1 the Holder converts all the
+    # interest then owed: the arrears and [Jul 20, Aug 2), 13 days × 679.45 = 8,832.88: 104,635.62;
+    # 1.10 × 1.00 = 1.10 a share: ⌈95,123.29⌉ = 95,124 shares. A Payment the same day finds no
+    # interest due (D3): all 100,000 goes to principal (§3). August 10: [Jul 20, Aug 10) accrued
+    # 12 days on 3,100,000 and 9 on 3,000,000: 8,153.42 + 5,917.81 = 14,071.23, less the 8,832.88
+    # converted: 5,238.36 of interest, and 2,994,761.64 of principal; 5,238.36 stays overdue.
+    scenario = write(tmp_path / "s.toml", """until = 2005-12-31
+[prices]
+2005-07-29 = 1.00
+
+[[events]]
+date = 2005-06-10
+type = "PaymentMissed"
+
+[[events]]
+date = 2005-06-15
+type = "DefaultNotice"
+
+[[events]]
+date = 2005-07-20
+type = "Acceleration"
+
+[[events]]
+date = 2005-08-01
+type = "HolderConversion"
+principal = 0
+interest = 104635.62
+
+[[events]]
+date = 2005-08-01
+type = "Payment"
+amount = 100000
+
+[[events]]
+date = 2005-08-10
+type = "Payment"
+amount = 3000000
+""")
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    assert [(e["date"], e["quantity"]) for e in result["effects"] if e["kind"] == "issue"] == [
+        ("2005-08-01", "95124")]
+    assert [(e["date"], e["purpose"], e["amount"], e.get("period")) for e in result["effects"]
+            if e["kind"] == "payment" and e["cause"] is not None] == [
+        ("2005-08-01", "principal", "100000.00", None),
+        ("2005-08-10", "interest", "5238.36", ["2005-07-20", "2005-08-10"]),
+        ("2005-08-10", "principal", "2994761.64", None),
+    ]
+    assert result["state"]["principal_overdue"] == "5238.36"
+    assert result["state"]["interest_in_arrears"] == "0.00"
