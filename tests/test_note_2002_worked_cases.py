@@ -12,6 +12,12 @@ import json
 from pathlib import Path
 
 from contract_helpers import run, write
+from contractlang.inputs.binding import inputs_for
+from contractlang.inputs.scenario import load_scenario
+from contractlang.language import ast
+from contractlang.language.checker import load
+from contractlang.runtime.interpreter import Run
+from contractlang.testing.invariants import check_invariant
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTE = str(ROOT / "contracts" / "nstor_2002_subordinated_note.contract")
@@ -157,3 +163,120 @@ amount = 100000
     assert result["state"]["interest_in_arrears"] == "0.00"
     assert result["state"]["accrued_interest"] == "1917.81"
     assert result["state"]["status"] == "converted"
+
+
+def test_a_payment_the_day_interest_was_converted_through_pays_no_negative_interest(tmp_path):
+    # Accelerated July 20, 2005 as above: 95,802.74 in arrears. August 1 the Holder converts all the
+    # interest then owed: the arrears and [Jul 20, Aug 2), 13 days × 679.45 = 8,832.88: 104,635.62;
+    # 1.10 × 1.00 = 1.10 a share: ⌈95,123.29⌉ = 95,124 shares. A Payment the same day finds no
+    # interest due (D3): all 100,000 goes to principal (§3). August 10: [Jul 20, Aug 10) accrued
+    # 12 days on 3,100,000 and 9 on 3,000,000: 8,153.42 + 5,917.81 = 14,071.23, less the 8,832.88
+    # converted: 5,238.36 of interest, and 2,994,761.64 of principal; 5,238.36 stays overdue.
+    scenario = write(tmp_path / "s.toml", """until = 2005-12-31
+[prices]
+2005-07-29 = 1.00
+
+[[events]]
+date = 2005-06-10
+type = "PaymentMissed"
+
+[[events]]
+date = 2005-06-15
+type = "DefaultNotice"
+
+[[events]]
+date = 2005-07-20
+type = "Acceleration"
+
+[[events]]
+date = 2005-08-01
+type = "HolderConversion"
+principal = 0
+interest = 104635.62
+
+[[events]]
+date = 2005-08-01
+type = "Payment"
+amount = 100000
+
+[[events]]
+date = 2005-08-10
+type = "Payment"
+amount = 3000000
+""")
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    assert [(e["date"], e["quantity"]) for e in result["effects"] if e["kind"] == "issue"] == [
+        ("2005-08-01", "95124")]
+    assert [(e["date"], e["purpose"], e["amount"], e.get("period")) for e in result["effects"]
+            if e["kind"] == "payment" and e["cause"] is not None] == [
+        ("2005-08-01", "principal", "100000.00", None),
+        ("2005-08-10", "interest", "5238.36", ["2005-07-20", "2005-08-10"]),
+        ("2005-08-10", "principal", "2994761.64", None),
+    ]
+    assert result["state"]["principal_overdue"] == "5238.36"
+    assert result["state"]["interest_in_arrears"] == "0.00"
+
+
+def invariant_failure(contract_path: str, scenario_path: str, name: str) -> str | None:
+    """What the contract's invariant NAME finds wrong with one scenario (None: it holds), so that a
+    scenario `contract test` may never draw is checked all the same."""
+    contract = load(contract_path)
+    [(clause, item)] = [(item.cites or section.label, item) for section in contract.tree.sections
+                        for item in section.items if isinstance(item, ast.Invariant) and item.name == name]
+    inputs = inputs_for(contract, load_scenario(scenario_path), {}, {}, None)
+    evaluation = Run(contract, inputs, keep_history=True)
+    return check_invariant(contract, item, clause, None, evaluated=(evaluation, evaluation.run(), inputs))
+
+
+NOTICE_INVARIANT = ("an Event of Default under §5(i) occurs exactly 31 days after a notice whose amount is"
+                    " still partly unpaid")
+
+
+def test_what_a_payment_missed_pays_does_not_count_against_a_notice_of_default(tmp_path):
+    # June 10, 2005: 62,000.00 paid of the 62,509.59 due for [Mar 1, Jun 1) (92 days on 3,100,000):
+    # 509.59 in arrears, noticed August 22. September 10 (a Saturday: paid September 12) the Company
+    # pays 1,000.00 of the 62,509.59 due for [Jun 1, Sep 1): that pays the September installment, and
+    # 61,509.59 more falls into arrears (D1); the 509.59 noticed is still unpaid on September 22, the
+    # day after the thirtieth, an Event of Default (§5(i)), and the invariant must not call it cured
+    late = write(tmp_path / "late.toml", """until = 2005-10-31
+[[events]]
+date = 2005-06-10
+type = "PaymentMissed"
+paid = 62000
+[[events]]
+date = 2005-08-22
+type = "DefaultNotice"
+[[events]]
+date = 2005-09-10
+type = "PaymentMissed"
+paid = 1000
+""")
+    status, out, err = run("eval", NOTE, late, "--format", "json")
+    assert status == 0, err
+    assert [(e["date"], e["name"], e["value"]) for e in json.loads(out)["effects"] if e["kind"] == "status"] == [
+        ("2005-06-10", "payment_missed", "509.59"),
+        ("2005-08-22", "default_notice", "509.59"),
+        ("2005-09-12", "payment_missed", "61509.59"),
+        ("2005-09-22", "event_of_default", "§5(i)"),
+    ]
+    assert invariant_failure(NOTE, late, NOTICE_INVARIANT) is None
+    # a Payment of all that was noticed cures it: an Event of Default after it is caught
+    paid = write(tmp_path / "paid.toml", """until = 2005-10-31
+[[events]]
+date = 2005-06-10
+type = "PaymentMissed"
+[[events]]
+date = 2005-06-15
+type = "DefaultNotice"
+[[events]]
+date = 2005-07-01
+type = "Payment"
+amount = 62509.59
+""")
+    assert invariant_failure(NOTE, paid, NOTICE_INVARIANT) is None
+    text = Path(NOTE).read_text(encoding="utf-8")
+    faulty = tmp_path / "faulty.contract"
+    faulty.write_text(text.replace("        if unpaid > 0 USD {", "        if unpaid >= 0 USD {"), encoding="utf-8")
+    assert "occurred although the amount noticed was paid" in invariant_failure(str(faulty), paid, NOTICE_INVARIANT)

@@ -11,6 +11,12 @@ import json
 from pathlib import Path
 
 from contract_helpers import run, write
+from contractlang.inputs.binding import inputs_for
+from contractlang.inputs.scenario import load_scenario
+from contractlang.language import ast
+from contractlang.language.checker import load
+from contractlang.runtime.interpreter import Run
+from contractlang.testing.invariants import check_invariant
 
 CONTRACT = str(Path(__file__).resolve().parent.parent / "contracts" / "nstor_2003_convertible_note.contract")
 
@@ -24,6 +30,17 @@ def evaluate(tmp_path: Path, scenario: str) -> dict:
 
 def rows(result: dict, kind: str, *keys: str) -> list[tuple]:
     return [tuple(e.get(k) for k in ("date", *keys)) for e in result["effects"] if e["kind"] == kind]
+
+
+def invariant_failure(contract_path: str, scenario_path: str, name: str) -> str | None:
+    """What the contract's invariant NAME finds wrong with one scenario (None: it holds), so that a
+    scenario `contract test` may never draw is checked all the same."""
+    contract = load(contract_path)
+    [(clause, item)] = [(item.cites or section.label, item) for section in contract.tree.sections
+                        for item in section.items if isinstance(item, ast.Invariant) and item.name == name]
+    inputs = inputs_for(contract, load_scenario(scenario_path), {}, {}, None)
+    evaluation = Run(contract, inputs, keep_history=True)
+    return check_invariant(contract, item, clause, None, evaluated=(evaluation, evaluation.run(), inputs))
 
 
 def test_interest_converted_alone_is_not_converted_again_with_its_principal(tmp_path):
@@ -286,3 +303,120 @@ paid = 100
     assert rows(result, "payment", "amount", "cause") == [("2003-10-15", "100.00", 2)]
     assert rows(result, "rejection", "cause") == [("2003-10-15", 1)]
     assert rows(result, "status", "name", "value") == [("2003-10-15", "payment_missed", "3242.47")]
+
+
+def test_after_acceleration_no_scheduled_payment_follows_even_once_all_is_converted(tmp_path):
+    # July 15 missed: [May 1, Jul 1), 61 days: 250,000 × 8% × 61/365 = 3,342.47 in arrears; noticed
+    # July 16, Event of Default August 16 (§5(i)); accelerated August 20: [Jul 1, Aug 20), 50 days,
+    # 2,739.73 joins: 6,082.20. August 25 the Holder converts all 250,000 without interest:
+    # ⌈250,000 / 0.30⌉ = ⌈833,333.33⌉ = 833,334; the interest since acceleration, [Aug 20, Aug 26),
+    # 6 days: 328.77, stays due at once (D2), so neither October 15 nor Maturity pays it or the
+    # arrears (D8). November 3, 6,082.20 + 328.77 = 6,410.97 pays all of it (§3).
+    result = evaluate(tmp_path, """
+until = 2004-06-30
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-07-15
+type = "PaymentMissed"
+[[events]]
+date = 2003-07-16
+type = "DefaultNotice"
+[[events]]
+date = 2003-08-20
+type = "Acceleration"
+[[events]]
+date = 2003-08-25
+type = "HolderConversion"
+principal = 250000
+with_interest = false
+[[events]]
+date = 2003-11-03
+type = "Payment"
+amount = 6410.97
+""")
+    assert rows(result, "adjustment", "after") == [("2003-08-20", "6082.20")]
+    later = [e for e in result["effects"] if e["date"] > "2003-08-20"]
+    assert [(e["date"], e["kind"], e.get("quantity") or e.get("amount")) for e in later] == [
+        ("2003-08-25", "issue", "833334"),
+        ("2003-08-25", "status", None),
+        ("2003-11-03", "payment", "6410.97"),
+    ]
+    assert result["state"]["interest_in_arrears"] == "0.00"
+    assert result["state"]["accrued_interest"] == "0.00"
+    assert result["state"]["status"] == "converted"
+
+
+NOTICE_INVARIANT = ("an Event of Default under §5(i) occurs exactly 31 days after a notice whose amount is"
+                    " still partly unpaid")
+
+
+def test_what_a_payment_missed_pays_does_not_count_against_a_notice_of_default(tmp_path):
+    # July 15 missed: 3,342.47 in arrears (61 days on 250,000), noticed December 22. January 15 the
+    # Company pays 5,000.00 of the 5,041.10 due for [Oct 1, Jan 1) (92 days): that pays the January
+    # installment and 41.10 more falls into arrears (D1); the 3,342.47 noticed is still unpaid on
+    # January 22, the day after the thirtieth, an Event of Default (§5(i)). So is the PaymentMissed of
+    # 5,000.00 written after a notice of the same day, which its date's rule runs first: 41.10 noticed.
+    late = write(tmp_path / "late.toml", """
+until = 2004-03-01
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-07-15
+type = "PaymentMissed"
+[[events]]
+date = 2003-12-22
+type = "DefaultNotice"
+[[events]]
+date = 2004-01-15
+type = "PaymentMissed"
+paid = 5000
+""")
+    same_day = write(tmp_path / "same_day.toml", """
+until = 2004-03-01
+[params]
+issue_date = 2003-01-01
+[[events]]
+date = 2004-01-15
+type = "DefaultNotice"
+[[events]]
+date = 2004-01-15
+type = "PaymentMissed"
+paid = 5000
+""")
+    status, out, err = run("eval", CONTRACT, late, "--format", "json")
+    assert status == 0, err
+    assert [r for r in rows(json.loads(out), "status", "name", "value") if r[0] >= "2003-12-22"] == [
+        ("2003-12-22", "default_notice", "3342.47"),
+        ("2004-01-15", "payment_missed", "41.10"),
+        ("2004-01-22", "event_of_default", "§5(i)"),
+    ]
+    status, out, err = run("eval", CONTRACT, same_day, "--format", "json")
+    assert status == 0, err
+    assert rows(json.loads(out), "status", "name", "value") == [
+        ("2004-01-15", "payment_missed", "41.10"),
+        ("2004-01-15", "default_notice", "41.10"),
+        ("2004-02-15", "event_of_default", "§5(i)"),
+    ]
+    assert invariant_failure(CONTRACT, late, NOTICE_INVARIANT) is None
+    assert invariant_failure(CONTRACT, same_day, NOTICE_INVARIANT) is None
+    # a Payment of all that was noticed cures it: an Event of Default after it is caught
+    paid = write(tmp_path / "paid.toml", """
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-07-15
+type = "PaymentMissed"
+[[events]]
+date = 2003-07-16
+type = "DefaultNotice"
+[[events]]
+date = 2003-08-01
+type = "Payment"
+amount = 3342.47
+""")
+    assert invariant_failure(CONTRACT, paid, NOTICE_INVARIANT) is None
+    text = Path(CONTRACT).read_text(encoding="utf-8")
+    faulty = tmp_path / "faulty.contract"
+    faulty.write_text(text.replace("        if unpaid > 0 USD {", "        if unpaid >= 0 USD {"), encoding="utf-8")
+    assert "occurred although the amount noticed was paid" in invariant_failure(str(faulty), paid, NOTICE_INVARIANT)
