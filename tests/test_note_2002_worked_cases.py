@@ -26,6 +26,7 @@ PRICES = """
 [prices]
 2003-07-31 = 1.00
 2003-08-14 = 1.00
+2003-08-28 = 1.00
 """
 
 
@@ -169,9 +170,9 @@ def test_a_payment_the_day_interest_was_converted_through_pays_no_negative_inter
     # Accelerated July 20, 2005 as above: 95,802.74 in arrears. August 1 the Holder converts all the
     # interest then owed: the arrears and [Jul 20, Aug 2), 13 days × 679.45 = 8,832.88: 104,635.62;
     # 1.10 × 1.00 = 1.10 a share: ⌈95,123.29⌉ = 95,124 shares. A Payment the same day finds no
-    # interest due (D3): all 100,000 goes to principal (§3). August 10: [Jul 20, Aug 10) accrued
-    # 12 days on 3,100,000 and 9 on 3,000,000: 8,153.42 + 5,917.81 = 14,071.23, less the 8,832.88
-    # converted: 5,238.36 of interest, and 2,994,761.64 of principal; 5,238.36 stays overdue.
+    # interest due (D3): all 100,000 goes to principal (§3); August 1's interest on it was converted
+    # already, with that of the whole 3,100,000. August 10: [Aug 2, Aug 10), 8 days on 3,000,000:
+    # 3,000,000 × 8% × 8/365 = 5,260.27 of interest, and 2,994,739.73 of principal; 5,260.27 stays overdue.
     scenario = write(tmp_path / "s.toml", """until = 2005-12-31
 [prices]
 2005-07-29 = 1.00
@@ -212,11 +213,86 @@ amount = 3000000
     assert [(e["date"], e["purpose"], e["amount"], e.get("period")) for e in result["effects"]
             if e["kind"] == "payment" and e["cause"] is not None] == [
         ("2005-08-01", "principal", "100000.00", None),
-        ("2005-08-10", "interest", "5238.36", ["2005-07-20", "2005-08-10"]),
-        ("2005-08-10", "principal", "2994761.64", None),
+        ("2005-08-10", "interest", "5260.27", ["2005-08-02", "2005-08-10"]),
+        ("2005-08-10", "principal", "2994739.73", None),
     ]
-    assert result["state"]["principal_overdue"] == "5238.36"
+    assert result["state"]["principal_overdue"] == "5260.27"
     assert result["state"]["interest_in_arrears"] == "0.00"
+    # on August 1 itself nothing is accrued and unpaid: every day through it was converted
+    status, out, err = run("eval", NOTE, scenario, "--format", "json", "--until", "2005-08-01")
+    assert status == 0, err
+    assert json.loads(out)["state"]["accrued_interest"] == "0.00"
+
+
+def payments(result: dict) -> list[tuple]:
+    return [(e["date"], e["amount"], e["period"]) for e in result["effects"] if e["kind"] == "payment"]
+
+
+def test_after_all_the_interest_owed_is_converted_the_next_payment_runs_from_the_day_after(tmp_path):
+    # N1, N2: August 1, 2003, all the interest owed, [Jun 1, Aug 2), 62 days: 42,126.03 (38,297
+    # shares). September 10 pays [Aug 2, Sep 1), 30 days: 3,100,000 × 8% × 30/365 = 20,383.56.
+    # August 15, 1,000,000 with its interest [Aug 2, Aug 16), 14 days: 3,068.49 → 911,881 shares;
+    # September 10 then pays the 2,100,000 left its 30 days: 13,808.22
+    alone = evaluate(tmp_path, interest_only("42126.03"))
+    assert payments(alone)[-2:] == [
+        ("2003-09-10", "20383.56", ["2003-08-02", "2003-09-01"]),
+        ("2003-12-10", "61830.14", ["2003-09-01", "2003-12-01"])]
+    later = evaluate(tmp_path, interest_only("42126.03") + """
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 1000000
+""")
+    assert [e["quantity"] for e in later["effects"] if e["kind"] == "issue"] == ["38297", "911881"]
+    assert payments(later)[-2:] == [
+        ("2003-09-10", "13808.22", ["2003-08-02", "2003-09-01"]),
+        ("2003-12-10", "41884.93", ["2003-09-01", "2003-12-01"])]
+
+
+def test_interest_converted_in_parts_settles_its_days_once_all_of_it_is_converted(tmp_path):
+    # August 1: 20,000 of the 42,126.03 owed (18,182 shares); September 10 pays [Jun 1, Sep 1),
+    # 92 days: 62,509.59, less the 20,000: 42,509.59, from the earliest unpaid day, June 1 (N1).
+    part = evaluate(tmp_path, interest_only("20000"))
+    assert payments(part)[-2] == ("2003-09-10", "42509.59", ["2003-06-01", "2003-09-01"])
+    # August 15 converts the rest then owed: [Jun 1, Aug 16), 76 days, 51,638.36 less the 20,000:
+    # 31,638.36, ⌈28,762.15⌉ = 28,763 shares. August 29: 100,000 with its interest [Aug 16, Aug 30),
+    # 14 days: 306.85; ⌈100,306.85 / 1.10⌉ = 91,189. September 10: [Aug 16, Sep 1), 16 days on
+    # 3,000,000: 10,520.55; December 10: 91 days on 3,000,000: 59,835.62
+    rest = evaluate(tmp_path, interest_only("20000") + """
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 0
+interest = 31638.36
+
+[[events]]
+date = 2003-08-29
+type = "HolderConversion"
+principal = 100000
+""")
+    assert [e["quantity"] for e in rest["effects"] if e["kind"] == "issue"] == ["18182", "28763", "91189"]
+    assert payments(rest)[-2:] == [
+        ("2003-09-10", "10520.55", ["2003-08-16", "2003-09-01"]),
+        ("2003-12-10", "59835.62", ["2003-09-01", "2003-12-01"])]
+
+
+def test_principal_with_its_interest_and_all_the_other_interest_owed_after_a_part(tmp_path):
+    # August 1: 20,000 (18,182 shares). August 15: 1,000,000 with its interest, [Jun 1, Aug 16),
+    # 76 days: 16,657.53, less its share of the 20,000 (1,000,000 / 3,100,000 of it, 6,451.61):
+    # 10,205.92; and all the interest owed on the 2,100,000 kept: 34,980.82 less the other 13,548.39:
+    # 21,432.43. ⌈1,031,638.35 / 1.10⌉ = ⌈937,853.05⌉ = 937,854. September 10: [Aug 16, Sep 1),
+    # 16 days on 2,100,000: 7,364.38; December 10, 91 days: 41,884.93
+    result = evaluate(tmp_path, interest_only("20000") + """
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 1000000
+interest = 21432.43
+""")
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["18182", "937854"]
+    assert payments(result)[-2:] == [
+        ("2003-09-10", "7364.38", ["2003-08-16", "2003-09-01"]),
+        ("2003-12-10", "41884.93", ["2003-09-01", "2003-12-01"])]
 
 
 def invariant_failure(contract_path: str, scenario_path: str, name: str) -> str | None:
