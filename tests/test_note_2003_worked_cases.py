@@ -49,8 +49,8 @@ def test_interest_converted_alone_is_not_converted_again_with_its_principal(tmp_
     # On Sep 25 the Holder converts 100,000 with "any accrued and unpaid interest on such amount":
     # its interest to Sep 22 is converted already, so only [Sep 23, Sep 26), 3 days, is unpaid:
     # 100,000 × 8% × 3/365 = 65.75; ⌈100,065.75 / 0.30⌉ = ⌈333,552.5⌉ = 333,553 shares.
-    # October 15 pays the 150,000 left its [Sep 23, Oct 1), 8 days: 263.01; January 15 its
-    # whole quarter, 92 days: 3,024.66.
+    # October 15 pays the 150,000 left its [Sep 23, Oct 1), 8 days: 263.01, from the day after the
+    # Date of Conversion (N1); January 15 its whole quarter, 92 days: 3,024.66.
     result = evaluate(tmp_path, """
 until = 2004-02-28
 [params]
@@ -69,10 +69,89 @@ principal = 100000
     assert rows(result, "issue", "quantity") == [("2003-09-22", "15343"), ("2003-09-25", "333553")]
     assert rows(result, "payment", "amount", "period") == [
         ("2003-07-15", "3342.47", ["2003-05-01", "2003-07-01"]),
-        ("2003-10-15", "263.01", ["2003-07-01", "2003-10-01"]),
+        ("2003-10-15", "263.01", ["2003-09-23", "2003-10-01"]),
         ("2004-01-15", "3024.66", ["2003-10-01", "2004-01-01"]),
     ]
     assert result["state"]["outstanding_principal"] == "150000.00"
+
+
+def test_after_all_the_interest_owed_is_converted_the_next_payment_runs_from_the_day_after(tmp_path):
+    # N1, N2: Sep 22, all the interest owed, [Jul 1, Sep 23), 84 days on 250,000: 4,602.74 (15,343
+    # shares). October 15 pays [Sep 23, Oct 1), 8 days: 250,000 × 8% × 8/365 = 438.36; January 15
+    # [Oct 1, Jan 1), 92 days: 5,041.10.
+    result = evaluate(tmp_path, """
+until = 2004-01-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-09-22
+type = "HolderConversion"
+principal = 0
+interest = 4602.74
+""")
+    assert rows(result, "payment", "amount", "period")[1:] == [
+        ("2003-10-15", "438.36", ["2003-09-23", "2003-10-01"]),
+        ("2004-01-15", "5041.10", ["2003-10-01", "2004-01-01"]),
+    ]
+
+
+PART = """
+until = 2004-01-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-08-20
+type = "HolderConversion"
+principal = 0
+interest = 1000
+"""
+
+
+def test_interest_converted_in_parts_settles_its_days_once_all_of_it_is_converted(tmp_path):
+    # Aug 20: 1,000.00 of the interest owed (3,334 shares). October 15 pays [Jul 1, Oct 1), 92 days:
+    # 5,041.10, less the 1,000.00: 4,041.10, from the earliest unpaid day, July 1 (N1).
+    assert rows(evaluate(tmp_path, PART), "payment", "amount", "period")[1] == (
+        "2003-10-15", "4041.10", ["2003-07-01", "2003-10-01"])
+    # Sep 22 converts the rest then owed: 4,602.74 less the 1,000.00: 3,602.74, ⌈12,009.13⌉ = 12,010
+    # shares. October 15: [Sep 23, Oct 1), 438.36. Oct 20: 100,000 with its interest [Oct 1, Oct 21),
+    # 20 days: 438.36; ⌈100,438.36 / 0.30⌉ = ⌈334,794.53⌉ = 334,795. January 15: 150,000 over
+    # [Oct 1, Jan 1), 92 days: 3,024.66.
+    result = evaluate(tmp_path, PART + """
+[[events]]
+date = 2003-09-22
+type = "HolderConversion"
+principal = 0
+interest = 3602.74
+[[events]]
+date = 2003-10-20
+type = "HolderConversion"
+principal = 100000
+""")
+    assert rows(result, "issue", "quantity") == [
+        ("2003-08-20", "3334"), ("2003-09-22", "12010"), ("2003-10-20", "334795")]
+    assert rows(result, "payment", "amount", "period")[1:] == [
+        ("2003-10-15", "438.36", ["2003-09-23", "2003-10-01"]),
+        ("2004-01-15", "3024.66", ["2003-10-01", "2004-01-01"]),
+    ]
+
+
+def test_principal_with_its_interest_and_all_the_other_interest_owed_after_a_part(tmp_path):
+    # Aug 20: 1,000.00, 0.004 on each dollar. Sep 22: 100,000 with its interest [Jul 1, Sep 23),
+    # 84 days: 1,841.10, less its 400.00 converted already: 1,441.10; and all the interest owed on the
+    # 150,000 kept: 2,761.64 less its 600.00: 2,161.64. ⌈103,602.74 / 0.30⌉ = ⌈345,342.47⌉ = 345,343.
+    # October 15: [Sep 23, Oct 1), 8 days on 150,000: 263.01; January 15, 92 days: 3,024.66.
+    result = evaluate(tmp_path, PART + """
+[[events]]
+date = 2003-09-22
+type = "HolderConversion"
+principal = 100000
+interest = 2161.64
+""")
+    assert rows(result, "issue", "quantity") == [("2003-08-20", "3334"), ("2003-09-22", "345343")]
+    assert rows(result, "payment", "amount", "period")[1:] == [
+        ("2003-10-15", "263.01", ["2003-09-23", "2003-10-01"]),
+        ("2004-01-15", "3024.66", ["2003-10-01", "2004-01-01"]),
+    ]
 
 
 def test_after_interest_converted_alone_the_whole_principal_still_converts(tmp_path):
@@ -177,11 +256,11 @@ def test_a_payment_the_day_interest_was_converted_through_pays_no_negative_inter
     # D7, D8: the Security Agreement's default on Nov 14 accelerates: [Oct 1, Nov 14), 44 days:
     # 250,000 × 8% × 44/365 = 2,410.96 into arrears. Dec 1: the Holder converts all the interest
     # then owed, the arrears and [Nov 14, Dec 2), 18 days: 986.30; 3,397.26: ⌈11,324.2⌉ = 11,325
-    # shares. A Payment the same day finds no interest due: all 100,000 goes to principal (§3).
-    # Dec 10: [Nov 14, Dec 10) accrued 250,000 × 8% × 17/365 + 150,000 × 8% × 9/365
-    # = 931.51 + 295.89 = 1,227.40, less the 986.30 converted: 241.10 of interest, and
-    # 149,758.90 of principal; 241.10 of principal stays overdue.
-    result = evaluate(tmp_path, """
+    # shares. A Payment the same day finds no interest due: all 100,000 goes to principal (§3);
+    # Dec 1's interest on it was converted already, with that of the whole 250,000. Dec 10:
+    # [Dec 2, Dec 10), 8 days on 150,000: 150,000 × 8% × 8/365 = 263.01 of interest, and
+    # 149,736.99 of principal; 263.01 of principal stays overdue.
+    scenario = """
 until = 2003-12-10
 [params]
 issue_date = 2003-05-01
@@ -201,16 +280,20 @@ amount = 100000
 date = 2003-12-10
 type = "Payment"
 amount = 150000
-""")
+"""
+    result = evaluate(tmp_path, scenario)
     assert rows(result, "issue", "quantity") == [("2003-12-01", "11325")]
     assert [(e["date"], e["purpose"], e["amount"], e.get("period")) for e in result["effects"]
             if e["kind"] == "payment" and e["cause"] is not None] == [
         ("2003-12-01", "principal", "100000.00", None),
-        ("2003-12-10", "interest", "241.10", ["2003-11-14", "2003-12-10"]),
-        ("2003-12-10", "principal", "149758.90", None),
+        ("2003-12-10", "interest", "263.01", ["2003-12-02", "2003-12-10"]),
+        ("2003-12-10", "principal", "149736.99", None),
     ]
-    assert result["state"]["principal_overdue"] == "241.10"
+    assert result["state"]["principal_overdue"] == "263.01"
     assert result["state"]["interest_in_arrears"] == "0.00"
+    # on Dec 1 itself nothing is accrued and unpaid: every day through it was converted
+    assert evaluate(tmp_path, scenario.replace("until = 2003-12-10", "until = 2003-12-01"))[
+        "state"]["accrued_interest"] == "0.00"
 
 
 def test_a_conversion_between_a_period_end_and_its_payment_takes_that_periods_interest(tmp_path):
