@@ -356,3 +356,41 @@ amount = 62509.59
     faulty = tmp_path / "faulty.contract"
     faulty.write_text(text.replace("        if unpaid > 0 USD {", "        if unpaid >= 0 USD {"), encoding="utf-8")
     assert "occurred although the amount noticed was paid" in invariant_failure(str(faulty), paid, NOTICE_INVARIANT)
+
+
+def test_a_conversion_with_interest_after_a_late_payment_reached_part_of_a_day_owes_only_the_rest_of_it(tmp_path):
+    # June 10, 2005 missed, noticed, accelerated on July 20 (95,802.74 in arrears). The Payment of 100,000
+    # on August 1 pays the arrears and 4,197.26 of the interest from July 20 at 679.45 a day
+    # (3,100,000 × 8% / 365): six whole days and 120.55 of July 26, a share of every dollar of that day.
+    # August 5: 1,000,000 converts with its interest through August 5, which is what is unpaid of July 26
+    # and ten whole days at 219.18 a day (1,000,000 × 8% / 365): (10 + 1 - 120.55 / 679.45) × 219.18 =
+    # 2,372.07, so (1,002,372.07) / 1.10 = 911,247.34 → 911,248 shares (not the 911,283 of eleven whole days)
+    scenario = write(tmp_path / "s.toml", """
+until = 2005-08-31
+[prices]
+2005-07-19 = 1.00
+2005-08-04 = 1.00
+[[events]]
+date = 2005-06-10
+type = "PaymentMissed"
+[[events]]
+date = 2005-06-15
+type = "DefaultNotice"
+[[events]]
+date = 2005-07-20
+type = "Acceleration"
+[[events]]
+date = 2005-08-01
+type = "Payment"
+amount = 100000
+[[events]]
+date = 2005-08-05
+type = "HolderConversion"
+principal = 1000000
+""")
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["911248"]
+    # what stays owed on the 2,100,000 left: the rest of July 26 and 36 whole days at 460.27 a day
+    assert result["state"]["accrued_interest"] == "16948.48"

@@ -185,6 +185,19 @@ def test_interest_on_converted_principal_is_settled_alone_and_the_rest_stays_owe
     assert rounding.cents(interest.settle(date(2003, 9, 1)).amount) == Decimal("37578.08")
 
 
+def test_a_part_of_the_base_owes_only_the_rest_of_a_day_a_payment_reached_in_part():
+    interest = ledger()
+    day = Fraction(3100000 * 8, 100 * 365)  # a day's interest on the whole base
+    paid = interest.settle_at_most(date(2003, 3, 12), 10 * day + day / 4)  # ten days and a quarter of March 11
+    assert paid.period == (date(2003, 3, 1), date(2003, 3, 12))
+    # 1,000,000 of the base owes three quarters of March 11 and all of March 12, exactly
+    part = interest.settle(date(2003, 3, 13), portion=Decimal("1000000"))
+    assert part.amount == Fraction(1000000 * 8, 100 * 365) * Fraction(7, 4)
+    # what the whole base still owes before March 13 is the rest of it: three quarters of March 11 and all
+    # of March 12 on the other 2,100,000
+    assert interest.accrued(date(2003, 3, 13)).amount == Fraction(2100000 * 8, 100 * 365) * Fraction(7, 4)
+
+
 def test_a_base_that_changes_mid_period_counts_thirty_360_days_from_the_period_start():
     dividends = ledger(start=date(2002, 3, 10), base=Decimal("5100"), annual_rate=Decimal("100"),
                        day_count="30/360", boundaries=[date(2002, 6, 10)])

@@ -84,6 +84,9 @@ class Ledger:
     watermark: date = attrs.field(default=None)
     changes: list[tuple[date, Decimal]] = attrs.field(factory=list)
     portions: list[tuple[date, date, Decimal]] = attrs.field(factory=list)
+    # the portions that are the part of one day a payment of a given amount reached: a share of every
+    # dollar of that day, so a query of a part of the base (on:) owes only the rest of that day
+    day_shares: list[tuple[date, date, Decimal]] = attrs.field(factory=list)
     stopped_from: date | None = None
     rate_changes: list[tuple[date, Decimal]] = attrs.field(factory=list)  # (from, new rate), after the watermark
     frequency: int | None = None  # periods a year, for the day counts that need it (actual/actual ICMA, actual/365L)
@@ -103,6 +106,7 @@ class Ledger:
 
     def copy(self) -> "Ledger":
         return attrs.evolve(self, changes=list(self.changes), portions=list(self.portions),
+                            day_shares=list(self.day_shares),
                             rate_changes=list(self.rate_changes))
 
     def checkpoint(self) -> tuple:
@@ -111,14 +115,16 @@ class Ledger:
         The lists only grow by appending, or are replaced whole (a settlement): so the lists
         themselves and their lengths are enough."""
         return (self.base, self.annual_rate, self.watermark, self.stopped_from, self.changes, len(self.changes),
-                self.portions, len(self.portions), self.rate_changes, len(self.rate_changes))
+                self.portions, len(self.portions), self.rate_changes, len(self.rate_changes),
+                self.day_shares, len(self.day_shares))
 
     def rollback(self, checkpoint: tuple) -> None:
         (self.base, self.annual_rate, self.watermark, self.stopped_from, self.changes, changes,
-         self.portions, portions, self.rate_changes, rate_changes) = checkpoint
+         self.portions, portions, self.rate_changes, rate_changes, self.day_shares, day_shares) = checkpoint
         del self.changes[changes:]
         del self.portions[portions:]
         del self.rate_changes[rate_changes:]
+        del self.day_shares[day_shares:]
 
     # ----------------------------------------------------------- changes
     def change_base(self, effective: date, delta: Decimal) -> None:
@@ -162,7 +168,13 @@ class Ledger:
         total = Decimal(0)
         segments = self._segments(end, portion is None)
         starts = [start for start, _ in segments]
-        bases = [portion] * len(segments) if portion is not None else self._bases_on(starts)
+        if portion is None:
+            bases = self._bases_on(starts)
+        elif self.day_shares:
+            segments, bases = self._portion_segments(segments, portion)
+            starts = [start for start, _ in segments]
+        else:
+            bases = [portion] * len(segments)
         rates = self._rates_on(starts)
         stopped_from = self.stopped_from
         for (start, stop), base, rate in zip(segments, bases, rates):
@@ -207,7 +219,10 @@ class Ledger:
         if settled.period is None:
             return settled
         if portion is not None:
-            self.portions.append((self.watermark, end, portion))
+            if self.day_shares:  # what is set apart on a day paid in part is the rest of that day only
+                self.portions.extend((piece.start, piece.end, piece.base) for piece in settled.pieces)
+            else:
+                self.portions.append((self.watermark, end, portion))
             return settled
         self._advance(end)
         return settled
@@ -251,6 +266,7 @@ class Ledger:
             day_amount = self._amount(piece.base, piece.rate, paid_to, next_day)
             share = exact.divide(rest, day_amount)  # the part of the day's base whose interest is paid
             self.portions.append((paid_to, next_day, exact.multiply(piece.base, share)))
+            self.day_shares.append(self.portions[-1])
             pieces.append(Piece(paid_to, next_day, exact.multiply(piece.base, share),
                                 self._fraction(paid_to, next_day), rest, piece.rate))
             return Settlement(limit, (start, next_day), tuple(pieces))
@@ -271,6 +287,8 @@ class Ledger:
             self.rate_changes = [(when, rate) for when, rate in self.rate_changes if when > end]
         if self.portions:
             self.portions = [(max(s, end), e, amount) for s, e, amount in self.portions if e > end]
+        if self.day_shares:
+            self.day_shares = [(s, e, amount) for s, e, amount in self.day_shares if e > end]
         self.watermark = end
 
     def _rates_on(self, days: list[date]) -> list:
@@ -325,6 +343,23 @@ class Ledger:
                 base = exact.subtract(exact.add(self.base, changed), set_apart)
             bases.append(base)
         return bases
+
+    def _portion_segments(self, segments, portion) -> tuple[list, list]:
+        """The spans of a query of a part of the base, cut at each day paid in part, with the part's base on
+        each: on such a day only the share of every dollar that no payment reached."""
+        cuts = {day for span in segments for day in span}
+        cuts.update(day for s, e, _ in self.day_shares for day in (s, e)
+                    if segments[0][0] < day < segments[-1][1])
+        ordered = sorted(cuts)
+        segments = list(zip(ordered, ordered[1:]))
+        bases = []
+        for start, _ in segments:
+            reached = exact.total(amount for s, e, amount in self.day_shares if s <= start < e)
+            if reached == 0:
+                bases.append(portion)
+            else:  # the part of that day's whole base that is still unpaid, applied to this part of it
+                bases.append(exact.multiply(portion, exact.subtract(1, exact.divide(reached, self._base_on(start)))))
+        return segments, bases
 
     def _segments(self, end: date, with_changes: bool):
         low = bisect.bisect_right(self.boundaries, self.watermark)
