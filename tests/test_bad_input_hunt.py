@@ -233,3 +233,80 @@ def test_a_figure_of_more_digits_than_a_number_holds_is_refused_at_its_key_and_q
     assert status == 1
     assert err.splitlines()[0] == (f"{toml}:5:1: error: event 1 (StockSplit): field 'ratio' must be a number, "
                                    f'not "{figure[:80]}…" (more than 1,000 significant digits)')
+
+
+HUGE = '''contract "Huge"
+currency USD "dollars"
+§1 "Huge" {
+  parameter ratio: Decimal = 100
+  parameter name: Text = "Holder"
+  horizon 2025-01-01
+  term t2: Decimal = ratio * ratio
+  term t4: Decimal = t2 * t2
+  term t8: Decimal = t4 * t4
+  term t16: Decimal = t8 * t8
+  term t32: Decimal = t16 * t16
+  term t64: Decimal = t32 * t32
+  term t128: Decimal = t64 * t64
+  term t256: Decimal = t128 * t128
+  term t512: Decimal = t256 * t256
+  term t1024: Decimal = t512 * t512
+  term t2048: Decimal = t1024 * t1024
+  state seen: Decimal = t2048 * t1024
+}
+'''
+
+
+def huge(tmp_path: Path) -> tuple[str, str]:
+    contract = tmp_path / "huge.contract"
+    contract.write_text(HUGE)
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("until = 2025-01-01\n")
+    return str(contract), str(scenario)
+
+
+def test_a_number_of_more_than_4300_digits_is_grouped_in_the_table_and_the_memo(tmp_path):
+    # int() refuses to read more than 4,300 digits; 100 ** 3072 has 6,145
+    contract, scenario = huge(tmp_path)
+    grouped = "1," + ",".join(["000"] * 2048)
+    result = CliRunner().invoke(main, ["eval", contract, scenario])
+    assert result.exit_code == 0, result.stderr
+    assert f"  seen = {grouped}\n" in result.stdout
+    memo = tmp_path / "memo.html"
+    status, _ = run("render", contract, scenario, "-o", str(memo))
+    assert status == 0
+    assert grouped in memo.read_text()
+
+
+def test_a_long_quotient_with_a_long_whole_part_is_rounded_to_six_places(tmp_path):
+    # the default context of 28 digits could not hold 29 digits before the point and 6 after it
+    contract, scenario = huge(tmp_path)
+    Path(contract).write_text(HUGE.split("  term t2")[0] + "}\n")
+    result = CliRunner().invoke(main, ["eval", contract, scenario, "--set", "ratio=12345678901234567890123456789.1234567"])
+    assert result.exit_code == 0, result.stderr
+    assert "  ratio = 12,345,678,901,234,567,890,123,456,789.123457…  (command line, §1)\n" in result.stdout
+
+
+def test_a_text_in_the_table_is_shown_as_written(tmp_path):
+    # a name is not a number: "Corp 1234567" was shown as "Corp 1,234,567", and a long one ended in an error
+    name = "Corp 12345678901234567890123456789.1234567"
+    result = CliRunner().invoke(main, ["eval", "contracts/examples/fixed_rate_bond.contract",
+                                       "scenarios/bond_to_maturity.toml", "--set", f"holder={name}"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[3].endswith(f"  interest  Issuer → {name}  for [2024-01-15, 2024-04-15)")
+    assert f"  holder = {name}  (command line, §1)" in lines
+    nines = "9" * 5000
+    scenario = tmp_path / "reorganization.toml"
+    scenario.write_text(Path("scenarios/series_h_reorganization.toml").read_text()
+                        .replace("Storage Acquisition Corp. common", nines))
+    prices = "nso_closing_bid_2001_2006.csv"
+    (tmp_path / prices).write_text(Path("scenarios", prices).read_text())
+    result = CliRunner().invoke(main, ["eval", "contracts/nstor_series_h_preferred.contract", str(scenario)])
+    assert result.exit_code == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if " issue " in line] == [
+        f"2003-07-07  issue          555,556 sh  §5(d)   event 3   {nines} to Holder"]
+    memo = tmp_path / "memo.html"
+    status, _ = run("render", "contracts/nstor_series_h_preferred.contract", str(scenario), "-o", str(memo))
+    assert status == 0
+    assert nines in memo.read_text()
