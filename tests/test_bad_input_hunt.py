@@ -310,3 +310,44 @@ def test_a_text_in_the_table_is_shown_as_written(tmp_path):
     status, _ = run("render", "contracts/nstor_series_h_preferred.contract", str(scenario), "-o", str(memo))
     assert status == 0
     assert nines in memo.read_text()
+
+
+def grid(tmp_path: Path, text: str) -> tuple[int, str, str]:
+    path = tmp_path / "grid.toml"
+    path.write_text(text)
+    status, err = run("batch", "contracts/nstor_2003_convertible_note.contract", "--scenarios",
+                      "scenarios/nstor_2003_conversions_split.toml", "--grid", str(path),
+                      "--out", str(tmp_path / "rows.csv"), "--jobs", "1")
+    assert not (tmp_path / "rows.csv").exists()
+    return status, err, str(path)
+
+
+def test_a_grid_number_no_decimal_or_integer_holds_is_refused_where_it_is_written(tmp_path):
+    status, err, path = grid(tmp_path, "[params]\nprincipal = [1e99999999999999999999]\n")
+    assert status == 1
+    assert err.splitlines() == [
+        f"{path}:2:14: error: not valid TOML: the number 1e99999999999999999999 has an exponent beyond what a "
+        "decimal holds",
+        "    principal = [1e99999999999999999999]",
+        "                 ^"]
+    status, err, path = grid(tmp_path, "[params]\nprincipal = [1, " + "9" * 5000 + "]\n")
+    assert status == 1
+    assert err.splitlines()[0] == f"{path}:2:17: error: not valid TOML: a number of more than 4,300 digits"
+
+
+def test_a_grid_nested_too_deeply_is_refused_at_the_bracket_past_the_limit(tmp_path):
+    status, err, path = grid(tmp_path, '[params]\n# [[[[\nholder = ["[[[", ' + "[" * 3000 + "]" * 3000 + "]\n")
+    assert status == 1
+    assert err.splitlines()[0] == (f"{path}:3:33: error: the grid is nested too deeply (more than 16 lists and "
+                                   "tables within one another)")
+
+
+def test_a_grid_of_more_combinations_than_can_be_run_is_refused_before_any_runs(tmp_path):
+    # three lists of 1,000 values are 10^9 combinations: they were multiplied out and never finished
+    principals = ", ".join(f"{n}.00" for n in range(1, 1001))
+    holders = ", ".join(f'"Holder {n}"' for n in range(1, 1001))
+    status, err, path = grid(tmp_path, f"[params]\nprincipal = [{principals}]\nholder = [{holders}]\n"
+                                       "issue_date = [2003-05-01]\n")
+    assert status == 1
+    assert err.splitlines()[0] == (f"{path}:3:1: error: the grid names 1,000,000 combinations (1,000 × 1,000 × 1): "
+                                   "at most 100,000 are run")
