@@ -351,3 +351,32 @@ def test_a_grid_of_more_combinations_than_can_be_run_is_refused_before_any_runs(
     assert status == 1
     assert err.splitlines()[0] == (f"{path}:3:1: error: the grid names 1,000,000 combinations (1,000 × 1,000 × 1): "
                                    "at most 100,000 are run")
+
+
+AT_THE_END = '''contract "At the end of the calendar"
+currency USD "dollars"
+§1 "Late" {
+  parameter start: Date = 9999-12-01
+  parameter principal: USD = 100.00 USD
+  horizon 9999-12-31
+  event Pay { amount: USD }
+  upon Pay as p {
+    pay p.amount from "Issuer" to "Holder" as interest
+  }
+  invariant "the principal is not negative" §1 {
+    check principal >= 0.00 USD else "negative"
+  }
+}
+'''
+
+
+def test_generation_keeps_its_dates_within_the_calendar_near_either_end(tmp_path):
+    # the days drawn around a contract's dates (60 before, 30 after, the next day) fell off the calendar
+    for name, text in (("late", AT_THE_END),
+                       ("early", AT_THE_END.replace("9999-12-01", "0001-01-15").replace("9999-12-31", "0001-03-01"))):
+        contract = tmp_path / f"{name}.contract"
+        contract.write_text(text)
+        result = CliRunner().invoke(main, ["test", str(contract), "--max-examples", "20", "--counterexamples",
+                                           str(tmp_path / "found")])
+        assert (result.exit_code, result.stderr) == (0, "")
+        assert result.stdout.splitlines()[-1].startswith("1 property, 20 scenarios tried, 0 failed, ")
