@@ -380,3 +380,48 @@ def test_generation_keeps_its_dates_within_the_calendar_near_either_end(tmp_path
                                            str(tmp_path / "found")])
         assert (result.exit_code, result.stderr) == (0, "")
         assert result.stdout.splitlines()[-1].startswith("1 property, 20 scenarios tried, 0 failed, ")
+
+
+BOUNDED = '''contract "Bounded"
+currency USD "dollars"
+§1 "Bounded" {
+  parameter start: Date = 2024-01-01
+  horizon 2025-01-01
+  event Pay { r: Decimal }
+  upon Pay as p {
+    record seen = p.r
+  }
+  generate Pay.r from 1 / 3 to 2 / 3
+  invariant "each figure lies within its bounds" §1 {
+    for p in Pay {
+      check p.r >= 1 / 3 and p.r <= 2 / 3 else "outside"
+    }
+  }
+}
+'''
+
+
+def test_a_generated_figure_between_bounds_that_are_ratios_lies_within_them(tmp_path):
+    # the bounds were taken for decimals (`high.adjusted()`): a ratio ended in an internal error
+    contract = tmp_path / "bounded.contract"
+    contract.write_text(BOUNDED)
+    result = CliRunner().invoke(main, ["test", str(contract), "--max-examples", "50", "--counterexamples",
+                                       str(tmp_path / "found")])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1].startswith("1 property, 50 scenarios tried, 0 failed, ")
+
+
+def test_bounds_written_the_wrong_way_round_are_refused_at_the_generate_line(tmp_path):
+    contract = tmp_path / "reversed.contract"
+    contract.write_text(BOUNDED.replace("generate Pay.r from 1 / 3 to 2 / 3",
+                                        "generate Pay.r from 0.5 to -25%\n  generate until from 2024-06-01 to 2024-05-31"))
+    status, err = run("check", str(contract))
+    assert status == 1
+    assert err.splitlines() == [
+        f"{contract}:10:3: error: the bounds are reversed: 0.5 is above -25% (generate ... from LOW to HIGH)",
+        "      generate Pay.r from 0.5 to -25%",
+        "      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        f"{contract}:11:3: error: the bounds are reversed: 2024-06-01 is above 2024-05-31 (generate ... from LOW to "
+        "HIGH)",
+        "      generate until from 2024-06-01 to 2024-05-31",
+        "      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"]

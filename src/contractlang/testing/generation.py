@@ -14,9 +14,11 @@ in a contract narrows a parameter, `until` or an event field.
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, localcontext
+from fractions import Fraction
 
 import attrs
 from hypothesis import strategies as st
@@ -195,16 +197,18 @@ class Generator:
             top = max(found) if found else Decimal(10_000_000)
             low, high = Decimal(0), top * Decimal("1.2")
         places = 0 if type_.integral else (2 if high >= 100 else 4)
+        # the figures of `places` places within the bounds, counted exactly: a bound may be a ratio (1 / 3)
+        # or have more places than are drawn, and neither may let a figure outside them be drawn
+        bottom = math.ceil(Fraction(low) * 10 ** places)
+        top = math.floor(Fraction(high) * 10 ** places)
+        low, high = _in_units(bottom, places), _in_units(max(bottom, top), places)
         # digits enough for the largest figure to keep its last place: beyond 28 digits
-        # Decimal's default context would round it, and quantize would refuse it
+        # Decimal's default context would round it
         with localcontext(prec=max(28, high.adjusted() + places + 2)):
-            step = Decimal(1).scaleb(-places)
-            top = int(high / step)
-            bottom = int(low / step)
             # the contract's own figures, then round ones (1, 2, 5 times a power of ten): a failure shrinks
             # toward the first of them, so a counterexample shows a figure a reader recognises
             own = sorted(v for v in found if low <= v <= high) if bounds is None else []
-            round_ones = own + [v for v in _round_figures(low, high) if v not in own] + [high.quantize(step)]
+            round_ones = own + [v for v in _round_figures(low, high) if v not in own] + [high]
         return st.one_of(
             st.sampled_from(round_ones),
             st.integers(bottom, max(bottom, top)).map(lambda n: _in_units(n, places)),
