@@ -135,7 +135,7 @@ def test_a_file_name_too_long_for_the_system_is_a_diagnostic(tmp_path, monkeypat
     name = "a" * 300
     status, err = run("new", name)
     assert status == 1
-    assert err.splitlines() == [f"error: cannot use {name}.contract: File name too long"]
+    assert err.splitlines() == [f"error: cannot write {name}.contract: File name too long"]
     assert list(tmp_path.iterdir()) == []
 
 
