@@ -425,3 +425,18 @@ def test_bounds_written_the_wrong_way_round_are_refused_at_the_generate_line(tmp
         "HIGH)",
         "      generate until from 2024-06-01 to 2024-05-31",
         "      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"]
+
+
+def test_more_generated_events_than_a_scenario_holds_are_refused_at_the_generate_line(tmp_path):
+    # hypothesis gave up (Unsatisfiable) after half a minute of scenarios too large to draw
+    contract = tmp_path / "many.contract"
+    contract.write_text(BOUNDED.replace("generate Pay.r from 1 / 3 to 2 / 3",
+                                        "generate Pay.r from 1 / 3 to 2 / 3\n  generate Pay.count from 1000000 to 1000000"))
+    status, err = run("test", str(contract), "--max-examples", "5", "--counterexamples", str(tmp_path / "found"))
+    assert status == 1
+    assert err.splitlines() == [
+        f"{contract}:11:3: error: a generated scenario cannot hold 1,000,000 events of type Pay: at most 500 of a "
+        "type are drawn",
+        "      generate Pay.count from 1000000 to 1000000",
+        "      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"]
+    assert not (tmp_path / "found").exists()
