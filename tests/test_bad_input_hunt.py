@@ -440,3 +440,23 @@ def test_more_generated_events_than_a_scenario_holds_are_refused_at_the_generate
         "      generate Pay.count from 1000000 to 1000000",
         "      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"]
     assert not (tmp_path / "found").exists()
+
+
+def test_the_language_server_refuses_an_oversized_message_and_logs_a_malformed_one_in_a_line(tmp_path):
+    # a Content-Length of 99999999999 made pygls ask for that many bytes at once (MemoryError); a body that is
+    # not JSON made it print a traceback
+    import subprocess
+    import sys
+
+    server = [sys.executable, "-m", "contractlang.cli", "lsp"]
+    done = subprocess.run(server, input=b"Content-Length: 99999999999\r\n\r\n", capture_output=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == [
+        "error: a message of 99,999,999,999 bytes (its Content-Length) is more than the 67,108,864 the server "
+        "reads: the session is ended"]
+    done = subprocess.run(server, input=b"Content-Length: 5\r\n\r\n{bad}", capture_output=True, timeout=60)
+    assert done.returncode == 0
+    assert done.stderr.decode().splitlines() == [
+        "contract lsp: Unable to handle message (Expecting property name enclosed in double quotes: line 1 column 2 "
+        "(char 1))"]
+    assert b"Error in server: Expecting property name" in done.stdout  # the client is told, as before
