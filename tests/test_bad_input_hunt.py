@@ -135,7 +135,7 @@ def test_a_file_name_too_long_for_the_system_is_a_diagnostic(tmp_path, monkeypat
     name = "a" * 300
     status, err = run("new", name)
     assert status == 1
-    assert err.splitlines() == [f"error: cannot use {name}.contract: File name too long"]
+    assert err.splitlines() == [f"error: cannot write {name}.contract: File name too long"]
     assert list(tmp_path.iterdir()) == []
 
 
@@ -233,3 +233,230 @@ def test_a_figure_of_more_digits_than_a_number_holds_is_refused_at_its_key_and_q
     assert status == 1
     assert err.splitlines()[0] == (f"{toml}:5:1: error: event 1 (StockSplit): field 'ratio' must be a number, "
                                    f'not "{figure[:80]}…" (more than 1,000 significant digits)')
+
+
+HUGE = '''contract "Huge"
+currency USD "dollars"
+§1 "Huge" {
+  parameter ratio: Decimal = 100
+  parameter name: Text = "Holder"
+  horizon 2025-01-01
+  term t2: Decimal = ratio * ratio
+  term t4: Decimal = t2 * t2
+  term t8: Decimal = t4 * t4
+  term t16: Decimal = t8 * t8
+  term t32: Decimal = t16 * t16
+  term t64: Decimal = t32 * t32
+  term t128: Decimal = t64 * t64
+  term t256: Decimal = t128 * t128
+  term t512: Decimal = t256 * t256
+  term t1024: Decimal = t512 * t512
+  term t2048: Decimal = t1024 * t1024
+  state seen: Decimal = t2048 * t1024
+}
+'''
+
+
+def huge(tmp_path: Path) -> tuple[str, str]:
+    contract = tmp_path / "huge.contract"
+    contract.write_text(HUGE)
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("until = 2025-01-01\n")
+    return str(contract), str(scenario)
+
+
+def test_a_number_of_more_than_4300_digits_is_grouped_in_the_table_and_the_memo(tmp_path):
+    # int() refuses to read more than 4,300 digits; 100 ** 3072 has 6,145
+    contract, scenario = huge(tmp_path)
+    grouped = "1," + ",".join(["000"] * 2048)
+    result = CliRunner().invoke(main, ["eval", contract, scenario])
+    assert result.exit_code == 0, result.stderr
+    assert f"  seen = {grouped}\n" in result.stdout
+    memo = tmp_path / "memo.html"
+    status, _ = run("render", contract, scenario, "-o", str(memo))
+    assert status == 0
+    assert grouped in memo.read_text()
+
+
+def test_a_long_quotient_with_a_long_whole_part_is_rounded_to_six_places(tmp_path):
+    # the default context of 28 digits could not hold 29 digits before the point and 6 after it
+    contract, scenario = huge(tmp_path)
+    Path(contract).write_text(HUGE.split("  term t2")[0] + "}\n")
+    result = CliRunner().invoke(main, ["eval", contract, scenario, "--set", "ratio=12345678901234567890123456789.1234567"])
+    assert result.exit_code == 0, result.stderr
+    assert "  ratio = 12,345,678,901,234,567,890,123,456,789.123457…  (command line, §1)\n" in result.stdout
+
+
+def test_a_text_in_the_table_is_shown_as_written(tmp_path):
+    # a name is not a number: "Corp 1234567" was shown as "Corp 1,234,567", and a long one ended in an error
+    name = "Corp 12345678901234567890123456789.1234567"
+    result = CliRunner().invoke(main, ["eval", "contracts/examples/fixed_rate_bond.contract",
+                                       "scenarios/bond_to_maturity.toml", "--set", f"holder={name}"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[3].endswith(f"  interest  Issuer → {name}  for [2024-01-15, 2024-04-15)")
+    assert f"  holder = {name}  (command line, §1)" in lines
+    nines = "9" * 5000
+    scenario = tmp_path / "reorganization.toml"
+    scenario.write_text(Path("scenarios/series_h_reorganization.toml").read_text()
+                        .replace("Storage Acquisition Corp. common", nines))
+    prices = "nso_closing_bid_2001_2006.csv"
+    (tmp_path / prices).write_text(Path("scenarios", prices).read_text())
+    result = CliRunner().invoke(main, ["eval", "contracts/nstor_series_h_preferred.contract", str(scenario)])
+    assert result.exit_code == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if " issue " in line] == [
+        f"2003-07-07  issue          555,556 sh  §5(d)   event 3   {nines} to Holder"]
+    memo = tmp_path / "memo.html"
+    status, _ = run("render", "contracts/nstor_series_h_preferred.contract", str(scenario), "-o", str(memo))
+    assert status == 0
+    assert nines in memo.read_text()
+
+
+def grid(tmp_path: Path, text: str) -> tuple[int, str, str]:
+    path = tmp_path / "grid.toml"
+    path.write_text(text)
+    status, err = run("batch", "contracts/nstor_2003_convertible_note.contract", "--scenarios",
+                      "scenarios/nstor_2003_conversions_split.toml", "--grid", str(path),
+                      "--out", str(tmp_path / "rows.csv"), "--jobs", "1")
+    assert not (tmp_path / "rows.csv").exists()
+    return status, err, str(path)
+
+
+def test_a_grid_number_no_decimal_or_integer_holds_is_refused_where_it_is_written(tmp_path):
+    status, err, path = grid(tmp_path, "[params]\nprincipal = [1e99999999999999999999]\n")
+    assert status == 1
+    assert err.splitlines() == [
+        f"{path}:2:14: error: not valid TOML: the number 1e99999999999999999999 has an exponent beyond what a "
+        "decimal holds",
+        "    principal = [1e99999999999999999999]",
+        "                 ^"]
+    status, err, path = grid(tmp_path, "[params]\nprincipal = [1, " + "9" * 5000 + "]\n")
+    assert status == 1
+    assert err.splitlines()[0] == f"{path}:2:17: error: not valid TOML: a number of more than 4,300 digits"
+
+
+def test_a_grid_nested_too_deeply_is_refused_at_the_bracket_past_the_limit(tmp_path):
+    status, err, path = grid(tmp_path, '[params]\n# [[[[\nholder = ["[[[", ' + "[" * 3000 + "]" * 3000 + "]\n")
+    assert status == 1
+    assert err.splitlines()[0] == (f"{path}:3:33: error: the grid is nested too deeply (more than 16 lists and "
+                                   "tables within one another)")
+
+
+def test_a_grid_of_more_combinations_than_can_be_run_is_refused_before_any_runs(tmp_path):
+    # three lists of 1,000 values are 10^9 combinations: they were multiplied out and never finished
+    principals = ", ".join(f"{n}.00" for n in range(1, 1001))
+    holders = ", ".join(f'"Holder {n}"' for n in range(1, 1001))
+    status, err, path = grid(tmp_path, f"[params]\nprincipal = [{principals}]\nholder = [{holders}]\n"
+                                       "issue_date = [2003-05-01]\n")
+    assert status == 1
+    assert err.splitlines()[0] == (f"{path}:3:1: error: the grid names 1,000,000 combinations (1,000 × 1,000 × 1): "
+                                   "at most 100,000 are run")
+
+
+AT_THE_END = '''contract "At the end of the calendar"
+currency USD "dollars"
+§1 "Late" {
+  parameter start: Date = 9999-12-01
+  parameter principal: USD = 100.00 USD
+  horizon 9999-12-31
+  event Pay { amount: USD }
+  upon Pay as p {
+    pay p.amount from "Issuer" to "Holder" as interest
+  }
+  invariant "the principal is not negative" §1 {
+    check principal >= 0.00 USD else "negative"
+  }
+}
+'''
+
+
+def test_generation_keeps_its_dates_within_the_calendar_near_either_end(tmp_path):
+    # the days drawn around a contract's dates (60 before, 30 after, the next day) fell off the calendar
+    for name, text in (("late", AT_THE_END),
+                       ("early", AT_THE_END.replace("9999-12-01", "0001-01-15").replace("9999-12-31", "0001-03-01"))):
+        contract = tmp_path / f"{name}.contract"
+        contract.write_text(text)
+        result = CliRunner().invoke(main, ["test", str(contract), "--max-examples", "20", "--counterexamples",
+                                           str(tmp_path / "found")])
+        assert (result.exit_code, result.stderr) == (0, "")
+        assert result.stdout.splitlines()[-1].startswith("1 property, 20 scenarios tried, 0 failed, ")
+
+
+BOUNDED = '''contract "Bounded"
+currency USD "dollars"
+§1 "Bounded" {
+  parameter start: Date = 2024-01-01
+  horizon 2025-01-01
+  event Pay { r: Decimal }
+  upon Pay as p {
+    record seen = p.r
+  }
+  generate Pay.r from 1 / 3 to 2 / 3
+  invariant "each figure lies within its bounds" §1 {
+    for p in Pay {
+      check p.r >= 1 / 3 and p.r <= 2 / 3 else "outside"
+    }
+  }
+}
+'''
+
+
+def test_a_generated_figure_between_bounds_that_are_ratios_lies_within_them(tmp_path):
+    # the bounds were taken for decimals (`high.adjusted()`): a ratio ended in an internal error
+    contract = tmp_path / "bounded.contract"
+    contract.write_text(BOUNDED)
+    result = CliRunner().invoke(main, ["test", str(contract), "--max-examples", "50", "--counterexamples",
+                                       str(tmp_path / "found")])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1].startswith("1 property, 50 scenarios tried, 0 failed, ")
+
+
+def test_bounds_written_the_wrong_way_round_are_refused_at_the_generate_line(tmp_path):
+    contract = tmp_path / "reversed.contract"
+    contract.write_text(BOUNDED.replace("generate Pay.r from 1 / 3 to 2 / 3",
+                                        "generate Pay.r from 0.5 to -25%\n  generate until from 2024-06-01 to 2024-05-31"))
+    status, err = run("check", str(contract))
+    assert status == 1
+    assert err.splitlines() == [
+        f"{contract}:10:3: error: the bounds are reversed: 0.5 is above -25% (generate ... from LOW to HIGH)",
+        "      generate Pay.r from 0.5 to -25%",
+        "      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        f"{contract}:11:3: error: the bounds are reversed: 2024-06-01 is above 2024-05-31 (generate ... from LOW to "
+        "HIGH)",
+        "      generate until from 2024-06-01 to 2024-05-31",
+        "      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"]
+
+
+def test_more_generated_events_than_a_scenario_holds_are_refused_at_the_generate_line(tmp_path):
+    # hypothesis gave up (Unsatisfiable) after half a minute of scenarios too large to draw
+    contract = tmp_path / "many.contract"
+    contract.write_text(BOUNDED.replace("generate Pay.r from 1 / 3 to 2 / 3",
+                                        "generate Pay.r from 1 / 3 to 2 / 3\n  generate Pay.count from 1000000 to 1000000"))
+    status, err = run("test", str(contract), "--max-examples", "5", "--counterexamples", str(tmp_path / "found"))
+    assert status == 1
+    assert err.splitlines() == [
+        f"{contract}:11:3: error: a generated scenario cannot hold 1,000,000 events of type Pay: at most 500 of a "
+        "type are drawn",
+        "      generate Pay.count from 1000000 to 1000000",
+        "      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"]
+    assert not (tmp_path / "found").exists()
+
+
+def test_the_language_server_refuses_an_oversized_message_and_logs_a_malformed_one_in_a_line(tmp_path):
+    # a Content-Length of 99999999999 made pygls ask for that many bytes at once (MemoryError); a body that is
+    # not JSON made it print a traceback
+    import subprocess
+    import sys
+
+    server = [sys.executable, "-m", "contractlang.cli", "lsp"]
+    done = subprocess.run(server, input=b"Content-Length: 99999999999\r\n\r\n", capture_output=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == [
+        "error: a message of 99,999,999,999 bytes (its Content-Length) is more than the 67,108,864 the server "
+        "reads: the session is ended"]
+    done = subprocess.run(server, input=b"Content-Length: 5\r\n\r\n{bad}", capture_output=True, timeout=60)
+    assert done.returncode == 0
+    assert done.stderr.decode().splitlines() == [
+        "contract lsp: Unable to handle message (Expecting property name enclosed in double quotes: line 1 column 2 "
+        "(char 1))"]
+    assert b"Error in server: Expecting property name" in done.stdout  # the client is told, as before

@@ -11,9 +11,13 @@ scopes made here; testing/ evaluates them.
 
 from __future__ import annotations
 
+from datetime import time
+from decimal import Decimal
+
 from ..diagnostics import closest
 from . import ast
 from . import types as T
+from .printer import expr
 from .scope import Context, Scope
 
 EFFECT = T.Simple("Effect")
@@ -240,3 +244,25 @@ def check_generate(checker, item: ast.Generate, section: str) -> None:
         return
     for bound in (item.low, item.high):
         checker.expect(checker.expr(bound, scope, context, expected), expected, bound, "a bound")
+    low, high = _literal(item.low), _literal(item.high)
+    if low is not None and high is not None and low[0] == high[0] and low[1] > high[1]:
+        # nothing lies between them: generation would draw from an empty range, or outside it
+        checker.problem(f"the bounds are reversed: {expr(item.low)} is above {expr(item.high)} "
+                        "(generate ... from LOW to HIGH)", item)
+
+
+def _literal(node: ast.Expr) -> tuple | None:
+    """A bound written as a literal (a number with its unit, a percentage, a date, a time of day), as
+    (its kind, its value) to compare with the other bound; None for any other expression."""
+    if isinstance(node, ast.Negate):
+        inner = _literal(node.operand)
+        return (inner[0], -inner[1]) if inner is not None and isinstance(inner[1], Decimal) else None
+    if isinstance(node, ast.NumberLit):
+        return (node.unit, node.value)
+    if isinstance(node, ast.PercentLit):
+        return (None, node.value)
+    if isinstance(node, ast.DateLit):
+        return ("date", node.value)
+    if isinstance(node, ast.TimeLit):
+        return ("time", time.fromisoformat(node.text))
+    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, time
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 import attrs
 
@@ -96,18 +96,25 @@ def render_json(result: Result) -> str:
     return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
+def thousands(whole: str) -> str:
+    """1234567 → 1,234,567, by slicing the digits as written: int() refuses a run of more than 4,300."""
+    head = len(whole) % 3 or 3
+    return ",".join([whole[:head]] + [whole[start:start + 3] for start in range(head, len(whole), 3)])
+
+
 def _group(amount: str) -> str:
     """1234567.89 → 1,234,567.89 for people (JSON keeps the plain form)."""
     sign = "-" if amount.startswith("-") else ""
     digits = amount.lstrip("-")
     whole, dot, fraction = digits.partition(".")
-    if not whole.isdigit():
+    if not (whole.isascii() and whole.isdigit()):
         return amount
-    return f"{sign}{int(whole):,}{dot}{fraction}"
+    return f"{sign}{thousands(whole)}{dot}{fraction}"
 
 
 SHOWN_PLACES = 6  # decimal places a long number is shown with in the table; the JSON keeps every digit
-_NUMBER = re.compile(r"(?<![\w.\-/:])(-?)(\d+)(?:\.(\d+))?(?![\w\-/:]|\.\d)")
+_NUMBER = re.compile(r"(?<![\w.\-/:])(-?)([0-9]+)(?:\.([0-9]+))?(?![\w\-/:]|\.[0-9])")
+_LEADING_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?= |$)")
 
 
 def for_people(text: str) -> str:
@@ -119,11 +126,21 @@ def for_people(text: str) -> str:
             return match.group(0)
         tail = ""
         if fraction is not None and len(fraction) > SHOWN_PLACES:
-            rounded = Decimal(f"{whole}.{fraction}").quantize(Decimal(1).scaleb(-SHOWN_PLACES), ROUND_HALF_EVEN)
-            whole, fraction = str(rounded).split(".")
+            with localcontext() as context:  # the digits of the whole part, the places kept and a carry
+                context.prec = len(whole) + SHOWN_PLACES + 1
+                rounded = Decimal(f"{whole}.{fraction}").quantize(Decimal(1).scaleb(-SHOWN_PLACES),
+                                                                  ROUND_HALF_EVEN)
+            whole, fraction = f"{rounded:f}".split(".")
             tail = "…"
-        return f"{sign}{int(whole):,}" + (f".{fraction}" if fraction is not None else "") + tail
+        return f"{sign}{thousands(whole)}" + (f".{fraction}" if fraction is not None else "") + tail
     return _NUMBER.sub(shown, text)
+
+
+def _value(text: str) -> str:
+    """A value of unknown type as people read it: one that reads as a number, with its unit if any
+    (`1000000.00 USD`), has that number grouped by `for_people`; any other is a text, shown as written."""
+    number = _LEADING_NUMBER.match(text)
+    return for_people(number.group(0)) + text[number.end():] if number else text
 
 
 def as_percentage(value: str) -> str:
@@ -147,17 +164,17 @@ def _describe(effect: Effect, currency: str | None = None) -> tuple[str, str]:
     if effect.kind == "issue":
         text = f"{d['security']} to {d['recipient']}"
         if d.get("price"):
-            text += f"  at {d['price']}" + (f" {currency} per {d['security']}" if currency else "")
+            text += f"  at {for_people(d['price'])}" + (f" {currency} per {d['security']}" if currency else "")
             if d.get("price_date"):
                 text += f" (close of {d['price_date']})"
         return f"{_group(d['quantity'])} sh", text
     if effect.kind == "adjustment":
-        return "", f"{d['name']}: {d['before']} → {d['after']}"
+        return "", f"{d['name']}: {_value(d['before'])} → {_value(d['after'])}"
     if effect.kind == "rejection":
         return "", f"{d['event']} rejected: {d['reason']}"
     if effect.kind == "votes":
         return f"{_group(d['quantity'])}", f"votes of {d['holder']}"
-    return "", f"{d['name']} = {d['value']}" + (f"  due {d['due']}" if d.get("due") else "")
+    return "", f"{d['name']} = {_value(d['value'])}" + (f"  due {d['due']}" if d.get("due") else "")
 
 
 def _same_day_order(previous: Effect | None, effect: Effect) -> str | None:
@@ -205,7 +222,7 @@ def render_table(result: Result, explain: bool = False, color: bool = False, par
     for position, effect in enumerate(result.effects):
         amount, text = (printable(part) for part in _describe(effect, currency))
         cause = f"event {effect.cause}" if effect.cause is not None else "schedule"
-        rows.append(((effect.date, position), effect, effect.kind, amount, effect.clause, cause, for_people(text)))
+        rows.append(((effect.date, position), effect, effect.kind, amount, effect.clause, cause, text))
     causes = {effect.cause for effect in result.effects}
     for event in events:
         if event.index not in causes and event.date <= result.until:
@@ -213,11 +230,12 @@ def render_table(result: Result, explain: bool = False, color: bool = False, par
             later = [p for p, e in enumerate(result.effects) if e.date == event.date
                      and e.cause is not None and e.cause > event.index]
             changed = result.event_changes.get(event.index)
-            what = ("set " + ", ".join(f"{name} {before} → {after}" for name, before, after in changed)
+            what = ("set " + ", ".join(f"{name} {_value(str(before))} → {_value(str(after))}"
+                              for name, before, after in changed)
                     if changed else "no payment, issue or status")
             rows.append(((event.date, (later[0] if later else len(result.effects)) - 0.5), None, "accepted", "",
                          event.clause, f"event {event.index}",
-                         printable(for_people(f"{event.type} accepted: {what}"))))
+                         printable(f"{event.type} accepted: {what}")))
     rows.sort(key=lambda row: row[0])
     width_date = 19 if any(e.time is not None for e in result.effects) else 10  # with a time of day where one has it
     width_amount = max([len(r[3]) for r in rows] + [6])
@@ -250,11 +268,11 @@ def render_table(result: Result, explain: bool = False, color: bool = False, par
         if not entries:
             lines.append("  (none)")
         for name, entry in entries.items():
-            value = as_percentage(entry["value"]) if name in rates else for_people(str(entry["value"]))
+            value = as_percentage(entry["value"]) if name in rates else _value(str(entry["value"]))
             lines.append(printable(f"  {name} = {value}  ({entry['source']}, {entry['clause']})"))
     lines.append("")
     lines.append(style("state at the end", bold=True))
     for name, value in result.state.items():
-        shown = for_people(value) if isinstance(value, str) else json.dumps(value)
+        shown = _value(value) if isinstance(value, str) else json.dumps(value)
         lines.append(printable(f"  {name} = {shown}"))
     return "\n".join(lines) + "\n"

@@ -14,9 +14,11 @@ in a contract narrows a parameter, `until` or an event field.
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, localcontext
+from fractions import Fraction
 
 import attrs
 from hypothesis import strategies as st
@@ -143,7 +145,7 @@ class Generator:
 
     def _date_range(self) -> tuple[date, date]:
         dates = sorted(self.literal_dates) or [date(2000, 1, 1), date(2005, 1, 1)]
-        low, high = dates[0] - timedelta(days=60), dates[-1] + timedelta(days=30)
+        low, high = _moved(dates[0], -60), _moved(dates[-1], 30)
         if ("until", None) in self.narrowed:
             high = max(high, self.narrowed[("until", None)][1])
         return low, high
@@ -167,7 +169,7 @@ class Generator:
             calendars = []
         near = set()
         for day in edges:
-            near.update(day + timedelta(days=offset) for offset in (-1, 0, 1))
+            near.update(_moved(day, offset) for offset in (-1, 0, 1))
         if calendars:
             for year in range(self.low.year, self.high.year + 1):
                 near.update(d for d in holidays_in(calendars[0], year) if self.low <= d <= self.high)
@@ -195,16 +197,18 @@ class Generator:
             top = max(found) if found else Decimal(10_000_000)
             low, high = Decimal(0), top * Decimal("1.2")
         places = 0 if type_.integral else (2 if high >= 100 else 4)
+        # the figures of `places` places within the bounds, counted exactly: a bound may be a ratio (1 / 3)
+        # or have more places than are drawn, and neither may let a figure outside them be drawn
+        bottom = math.ceil(Fraction(low) * 10 ** places)
+        top = math.floor(Fraction(high) * 10 ** places)
+        low, high = _in_units(bottom, places), _in_units(max(bottom, top), places)
         # digits enough for the largest figure to keep its last place: beyond 28 digits
-        # Decimal's default context would round it, and quantize would refuse it
+        # Decimal's default context would round it
         with localcontext(prec=max(28, high.adjusted() + places + 2)):
-            step = Decimal(1).scaleb(-places)
-            top = int(high / step)
-            bottom = int(low / step)
             # the contract's own figures, then round ones (1, 2, 5 times a power of ten): a failure shrinks
             # toward the first of them, so a counterexample shows a figure a reader recognises
             own = sorted(v for v in found if low <= v <= high) if bounds is None else []
-            round_ones = own + [v for v in _round_figures(low, high) if v not in own] + [high.quantize(step)]
+            round_ones = own + [v for v in _round_figures(low, high) if v not in own] + [high]
         return st.one_of(
             st.sampled_from(round_ones),
             st.integers(bottom, max(bottom, top)).map(lambda n: _in_units(n, places)),
@@ -268,7 +272,7 @@ class Generator:
             values = {}
             for field_name, (how, strategy) in fields.items():
                 drawn = draw(strategy)
-                values[field_name] = when + timedelta(days=drawn) if how == "offset" else drawn
+                values[field_name] = _moved(when, drawn) if how == "offset" else drawn
             return (name, when, values)
 
         return draw_event()
@@ -302,7 +306,7 @@ class Generator:
             low = min(found) / 4 if found else Decimal("0.1")
             high = max(found) * 3 if found else Decimal("3")
         plain = market.type.unit.is_plain
-        first, last = self.low - timedelta(days=40), self.high + timedelta(days=30)
+        first, last = _moved(self.low, -40), _moved(self.high, 30)
         span = (last - first).days
         weekdays = [(offset, first + timedelta(days=offset)) for offset in range(span + 1)
                     if (first + timedelta(days=offset)).weekday() < 5]
@@ -395,7 +399,7 @@ class Generator:
             elif has_horizon and draw(st.booleans()):
                 until = None
             else:
-                until = draw(st.dates(min_value=self.low + timedelta(days=60), max_value=self.high))
+                until = draw(st.dates(min_value=min(_moved(self.low, 60), self.high), max_value=self.high))
             events = draw(st.lists(any_event, max_size=max_events)) if names else []
             for kind, strategy, (fewest, most) in counted:
                 events += [draw(strategy) for _ in range(draw(st.integers(int(fewest), int(most))))]
@@ -405,12 +409,18 @@ class Generator:
                 gap = draw(following)
                 if gap is not None:
                     kind, _, fields = events[position]
-                    when = min(events[position - 1][1] + timedelta(days=gap), self.high)
+                    when = min(_moved(events[position - 1][1], gap), self.high)
                     events[position] = (kind, when, fields)
             events.sort(key=lambda e: e[1])
             return Generated(until, chosen_params, draw(prices), events, draw(markets))
 
         return draw_scenario()
+
+
+def _moved(day: date, days: int) -> date:
+    """`day` moved by `days`, kept within the calendar (0001-01-01 to 9999-12-31): a contract's dates may
+    lie near either end, and the days drawn around them must not fall off it."""
+    return date.fromordinal(min(max(day.toordinal() + days, 1), date.max.toordinal()))
 
 
 def _minutes_around(moment: time) -> list[time]:

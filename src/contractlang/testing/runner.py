@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import seed as hypothesis_seed
-from hypothesis.errors import HypothesisWarning
+from hypothesis.errors import HypothesisWarning, Unsatisfiable
 
-from ..diagnostics import ContractError
+from ..diagnostics import ContractError, Diagnostic
 from ..language import ast
 from ..language.checker import load
 from ..language.printer import variation as variation_text
@@ -101,7 +101,10 @@ def test_contract(contract, max_examples: int, seed: int, out_dir: str, echo, co
         try:
             with warnings.catch_warnings():  # the library's advice is for its own users, not a contract's
                 warnings.simplefilter("ignore", HypothesisWarning)
-                holds()
+                try:
+                    holds()
+                except Unsatisfiable:
+                    raise _nothing_generated(contract, generator, item) from None
             if color:
                 click.echo("\r\033[K", nl=False)
             echo(f"  ok   invariant {item.name!r} ({clause}): {runs[0]} scenarios, "
@@ -165,6 +168,9 @@ class _SharedPass:
 def _shared_pass(contract, invariants, max_examples: int, seed: int, color: bool) -> _SharedPass:
     shared = _SharedPass()
     generator = Generator(contract)
+    counts = _counted(contract, generator)
+    if counts and generator.narrowed[(counts[0].name, "count")][1] > MOST_EVENTS_OF_A_TYPE:
+        raise _too_many(contract, generator, counts[0])
 
     @settings(max_examples=max_examples, deadline=None, database=None, derandomize=False,
               suppress_health_check=list(HealthCheck), phases=[Phase.generate])
@@ -201,10 +207,46 @@ def _shared_pass(contract, invariants, max_examples: int, seed: int, color: bool
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", HypothesisWarning)
-        every_one()
+        try:
+            every_one()
+        except Unsatisfiable:
+            raise _nothing_generated(contract, generator, invariants[0][1]) from None
     if color:
         click.echo("\r\033[K", nl=False)
     return shared
+
+
+MOST_EVENTS_OF_A_TYPE = 500  # measured: 500 events of a type are drawn in under a second, 2,000 never are
+
+
+def _counted(contract, generator: Generator) -> list[ast.Generate]:
+    """The `generate EVENT.count from A to B` lines, the one that asks for the most events first."""
+    counts = [item for section in contract.tree.sections for item in section.items
+              if isinstance(item, ast.Generate) and item.field == "count"
+              and (item.name, "count") in generator.narrowed]
+    return sorted(counts, key=lambda item: -generator.narrowed[(item.name, "count")][1])
+
+
+def _too_many(contract, generator: Generator, item: ast.Generate) -> ContractError:
+    most = generator.narrowed[(item.name, "count")][1]
+    return ContractError(Diagnostic(f"a generated scenario cannot hold {most:,} events of type {item.name}: "
+                                    f"at most {MOST_EVENTS_OF_A_TYPE:,} of a type are drawn", item.span,
+                                    contract.text))
+
+
+def _nothing_generated(contract, generator: Generator, invariant: ast.Invariant) -> ContractError:
+    """Hypothesis drew no scenario at all: said at the `generate EVENT.count` line that asks for the
+    most events (together they may be more than one scenario holds), else at the invariant, every
+    scenario of which the contract refused."""
+    counts = _counted(contract, generator)
+    if counts:
+        largest = counts[0]
+        most = generator.narrowed[(largest.name, "count")][1]
+        return ContractError(Diagnostic(f"no scenario could be generated: {most:,} events of type {largest.name}, "
+                                        "with the others, are more than one generated scenario holds; lower the "
+                                        "bounds", largest.span, contract.text))
+    return ContractError(Diagnostic(f"no scenario could be generated for invariant {invariant.name!r}: the "
+                                    "contract refused every one drawn", invariant.span, contract.text))
 
 
 def _describe_variation(variation: ast.Variation) -> str:

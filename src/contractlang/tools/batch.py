@@ -17,10 +17,12 @@ import io
 import itertools
 import json
 import os
+import math
 import re
+import sys
 import time
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from contextlib import contextmanager
 from functools import lru_cache, partial
 from pathlib import Path
@@ -37,7 +39,11 @@ from .rows import COLUMNS, csv_header, csv_text, error_row, jsonl_text, result_r
 
 OUTPUT_FORMATS = (".jsonl", ".csv", ".parquet")
 MAX_GRID_BYTES = 1_000_000
+MAX_GRID_COMBINATIONS = 100_000  # a grid multiplies every scenario: more would run for days, or never end
+MAX_GRID_DEPTH = 16  # lists and tables within one another, as a scenario (tomllib itself recurses)
 GRID_TABLES = ("params", "assume")
+# what may hold a bracket that is not one: strings of the four kinds and comments
+_GRID_TOKEN = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]')
 MOST_IN_A_CHUNK = 50
 
 
@@ -131,12 +137,36 @@ def read_grid(path: str, contracts: dict) -> list[Variation]:
             return Span(path, 1, 1)
         return Span(path, number + 1, len(lines[number]) - len(lines[number].lstrip()) + 1)
 
+    def at(offset: int) -> Span:
+        return Span(path, text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset))
+
+    depth = 0
+    for token in _GRID_TOKEN.finditer(text):
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(token.group(), 0)
+        if depth > MAX_GRID_DEPTH:
+            raise ContractError(Diagnostic(f"the grid is nested too deeply (more than {MAX_GRID_DEPTH} lists and "
+                                           "tables within one another)", at(token.start()), text))
+
+    def exact_number(number: str) -> Decimal:
+        try:
+            return Decimal(number)
+        except InvalidOperation:  # Decimal() refuses an exponent of more than 18 digits
+            raise ContractError(Diagnostic(
+                f"not valid TOML: the number {number[:40]}{'…' if len(number) > 40 else ''} has an exponent "
+                "beyond what a decimal holds", at(max(0, text.find(number))), text)) from None
+
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
+        data = tomllib.loads(text, parse_float=exact_number)
     except tomllib.TOMLDecodeError as problem:
         found = re.search(r"line (\d+), column (\d+)", str(problem))
         span = Span(path, int(found.group(1)), int(found.group(2))) if found else Span(path, 1, 1)
         raise ContractError(Diagnostic(f"not valid TOML: {str(problem).split(' (at')[0]}", span, text)) from None
+    except ValueError:  # tomllib reads integers with int(), which refuses more than 4,300 digits
+        limit = sys.get_int_max_str_digits()
+        long_number = next((found for found in re.finditer(r"[0-9][0-9_]*", text)
+                            if len(found.group().replace("_", "")) > limit), None)
+        raise ContractError(Diagnostic(f"not valid TOML: a number of more than {limit:,} digits",
+                                       at(long_number.start()) if long_number else Span(path, 1, 1), text)) from None
     for key in data:
         if key not in GRID_TABLES + ("prices",):
             raise ContractError(Diagnostic(f"unknown key '{key}' in a grid (the keys are: params, assume, prices)",
@@ -169,6 +199,13 @@ def read_grid(path: str, contracts: dict) -> list[Variation]:
         for name in series:
             load_price_csv(name)  # a bad series stops the batch here, before any pair runs
         axes.append([("prices", None, name) for name in series])
+    combinations = math.prod(len(axis) for axis in axes)
+    if combinations > MAX_GRID_COMBINATIONS:  # said at the list that takes the product over the limit
+        over = next(axis for count, axis in enumerate(axes, start=1)
+                    if math.prod(len(each) for each in axes[:count]) > MAX_GRID_COMBINATIONS)
+        sizes = " × ".join(f"{len(axis):,}" for axis in axes)
+        raise ContractError(Diagnostic(f"the grid names {combinations:,} combinations ({sizes}): at most "
+                                       f"{MAX_GRID_COMBINATIONS:,} are run", where(over[0][1] or "prices"), text))
     variations = []
     for combination in itertools.product(*axes):
         params = tuple((name, value) for table, name, value in combination if table == "params")

@@ -7,6 +7,7 @@ project's parser, checker and printer: the server has no grammar of its own.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from lsprotocol import types
@@ -14,7 +15,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from ..diagnostics import ContractError, Span
+from ..diagnostics import ContractError, Diagnostic, Span
 from ..language import ast
 from ..language.builtins import BUILTIN_FUNCTIONS
 from ..language.parser import parse_with_comments
@@ -22,6 +23,7 @@ from ..language.printer import format_contract
 from .symbols import BUILTIN_DOCS, EVENT_OWN_FIELDS, DocumentIndex, index_document
 
 UNIT_WORDS = ("days", "day")
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # far more than any contract's text: a larger Content-Length is refused
 _SYMBOL_KINDS = {
     ast.Term: types.SymbolKind.Constant, ast.Parameter: types.SymbolKind.Property,
     ast.Assumption: types.SymbolKind.Property, ast.StateDecl: types.SymbolKind.Variable,
@@ -269,11 +271,49 @@ def build_server() -> ContractLanguageServer:
     return server
 
 
+class _BoundedInput:
+    """Standard input as pygls reads it, except that a message longer than MAX_MESSAGE_BYTES is not read:
+    pygls asks for the whole body at once, and a Content-Length of 99999999999 ran out of memory."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.refused: int | None = None  # the length of the message refused, which ends the session
+
+    def readline(self) -> bytes:
+        return self.stream.readline(MAX_MESSAGE_BYTES)
+
+    def read(self, size: int) -> bytes:
+        if size > MAX_MESSAGE_BYTES:
+            self.refused = size
+            return b""  # pygls stops at an empty body
+        return self.stream.read(size)
+
+
+class _OneLine(logging.Formatter):
+    """pygls's own log, a line a message and no traceback: a malformed message is the client's, not a
+    defect to trace, and pygls has told the client already."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        problem = record.exc_info[1] if record.exc_info else None
+        return f"contract lsp: {record.getMessage()}" + (f" ({problem})" if problem is not None else "")
+
+
 def serve() -> None:
     """Speak the protocol on standard input and output until the editor says exit.
 
     The server closes its streams when it stops: it is given copies, so that the
     command line's own standard output stays open for its last flush."""
     import os
+    import sys
 
-    build_server().start_io(os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb"))
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(_OneLine())
+    library = logging.getLogger("pygls")
+    library.addHandler(handler)
+    library.propagate = False
+    stdin = _BoundedInput(os.fdopen(os.dup(0), "rb"))
+    build_server().start_io(stdin, os.fdopen(os.dup(1), "wb"))
+    if stdin.refused is not None:
+        raise ContractError(Diagnostic(f"a message of {stdin.refused:,} bytes (its Content-Length) is more than "
+                                       f"the {MAX_MESSAGE_BYTES:,} the server reads: the session is ended"))

@@ -28,7 +28,7 @@ from ..language import ast
 from ..language import types as T
 from ..language.checked import CheckedContract
 from ..language.printer import expr, type_text, variation
-from ..runtime.effects import Effect, Result
+from ..runtime.effects import Effect, Result, thousands
 from ..runtime.explain import plain_text
 from ..runtime.interpreter import evaluate
 from ..runtime.values import Inputs
@@ -143,7 +143,7 @@ def build_memo(contract: CheckedContract, inputs: Inputs | None = None, result: 
         memo, scenario=scenario_title or (inputs.path if inputs else None), until=result.until.isoformat(),
         effects=tuple(_effect_row(n, e, clause_anchor.get(e.clause) or _enclosing(e.clause, anchors), inputs)
                       for n, e in enumerate(result.effects, start=1)),
-        state=tuple((name, _shown(value)) for name, value in result.state.items()),
+        state=tuple((name, _shown(value, contract.symbols.get(name))) for name, value in result.state.items()),
         cash_flow=_cash_flow(contract, inputs, result))
 
 
@@ -327,14 +327,18 @@ def grouped(amount: str) -> str:
     """1234567.89 → 1,234,567.89, digits kept exactly as the result gives them."""
     sign = "-" if amount.startswith("-") else ""
     whole, dot, fraction = amount.lstrip("-").partition(".")
-    if not whole.isdigit():
+    if not (whole.isascii() and whole.isdigit()):
         return amount
-    return f"{sign}{int(whole):,}{dot}{fraction}"
+    return f"{sign}{thousands(whole)}{dot}{fraction}"
 
 
-def _shown(value) -> str:
+def _shown(value, symbol) -> str:
+    """A state's value at the end: a number grouped, a text (or any other type) as written."""
     text = value if isinstance(value, str) else str(value)
-    return grouped(text) if text[:1].isdigit() else text
+    type_ = getattr(symbol, "type", None)
+    if isinstance(type_, T.Optional):
+        type_ = type_.inner
+    return grouped(text) if isinstance(type_, T.Number) else text
 
 
 def _effect_row(number: int, effect: Effect, anchor: str, inputs: Inputs | None) -> EffectRow:

@@ -30,10 +30,16 @@ def write_skeleton(target: str, kind: str) -> tuple[str, str]:
             f"'{name}' cannot name a contract: use letters, digits, '_' and '-', starting with a letter"))
     contract_path = path.with_name(f"{name}.contract")
     scenario_path = path.with_name(f"{name}.toml")
-    for existing in (contract_path, scenario_path):
-        if existing.exists() or existing.is_symlink():
-            raise ContractError(Diagnostic(f"cannot write {existing}: it exists, and contract new never replaces a file"))
-    if not contract_path.parent.is_dir():
+    try:
+        for existing in (contract_path, scenario_path):
+            if existing.exists() or existing.is_symlink():
+                raise ContractError(Diagnostic(f"cannot write {existing}: it exists, and contract new never replaces "
+                                               "a file"))
+        folder = contract_path.parent.is_dir()
+    except OSError as problem:  # a name longer than the system allows, a folder that may not be read
+        raise ContractError(Diagnostic(f"cannot write {problem.filename or contract_path}: {problem.strerror}")) \
+            from None
+    if not folder:
         raise ContractError(Diagnostic(f"cannot write {contract_path}: the folder {contract_path.parent} does not exist"))
     templates = resources.files(__package__) / "templates"
     contract = (templates / f"{kind}.contract").read_text(encoding="utf-8")
@@ -51,3 +57,4 @@ def write_skeleton(target: str, kind: str) -> tuple[str, str]:
         raise ContractError(Diagnostic(f"cannot write {taken.filename}: it exists, and contract new never "
                                        "replaces a file")) from None
     return str(contract_path), str(scenario_path)
+
