@@ -460,3 +460,20 @@ def test_the_language_server_refuses_an_oversized_message_and_logs_a_malformed_o
         "contract lsp: Unable to handle message (Expecting property name enclosed in double quotes: line 1 column 2 "
         "(char 1))"]
     assert b"Error in server: Expecting property name" in done.stdout  # the client is told, as before
+
+
+def test_a_later_horizon_near_the_calendars_end_is_its_last_day():
+    # an invariant `over a later horizon` runs the scenario again 400 days later: from 9999-06-30 that
+    # would pass the calendar's last day, so it runs to 9999-12-31 instead of failing to be evaluated
+    from datetime import date
+
+    from contractlang.language.checker import load
+    from contractlang.language import ast
+    from contractlang.testing.generation import Generated
+    from contractlang.testing.invariants import vary
+
+    contract = load("contracts/examples/fixed_rate_bond.contract")
+    later = next(item.variation for _, item in contract.items_of(ast.Invariant)
+                 if item.variation is not None and item.variation.kind == "later_horizon")
+    assert vary(contract, Generated(date(9999, 6, 30), {}, {}, []), later, None, None).until == date(9999, 12, 31)
+    assert vary(contract, Generated(date(2026, 1, 1), {}, {}, []), later, None, None).until == date(2027, 2, 5)

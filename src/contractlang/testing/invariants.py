@@ -8,7 +8,7 @@ scenario derived from the first.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import attrs
 
@@ -43,7 +43,9 @@ def vary(contract, generated: Generated, variation: ast.Variation, base_run, bas
         until = generated.until
         if until is None:
             until = base_result.until
-        return attrs.evolve(generated, until=until + timedelta(days=400))
+        # 400 days later, or the calendar's last day when that is nearer
+        later = until + timedelta(days=400) if until <= date.max - timedelta(days=400) else date.max
+        return attrs.evolve(generated, until=later)
     if variation.kind == "without_rejected":
         rejected = {e.cause for e in base_result.effects if e.kind == "rejection" and e.cause is not None}
         kept = [event if i not in rejected else None for i, event in enumerate(generated.events, 1)]
