@@ -102,6 +102,12 @@ def cash_flow_svg(flow: CashFlow) -> str:
     return text[text.index("<svg"):]
 
 
+def _shortened(text: str, most: int = 60) -> str:
+    """A name as a chart's title, axis or legend shows it: a very long one would squeeze the axes to nothing
+    (the table beside the chart gives it whole)."""
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
 def _draw_payments(ax, flow: CashFlow, bar_days: float) -> None:
     colours = dict(PURPOSE_COLOURS)
     spare = iter(OTHER_COLOURS * (1 + len(flow.payments)))
@@ -112,12 +118,13 @@ def _draw_payments(ax, flow: CashFlow, bar_days: float) -> None:
         height = float(mark.amount) if mark.incoming else -float(mark.amount)  # a coordinate, not an amount
         base = stacked.get((mark.date, mark.incoming), 0.0)
         stacked[(mark.date, mark.incoming)] = base + height
-        label = mark.purpose if mark.purpose not in labelled else None
+        label = _shortened(mark.purpose) if mark.purpose not in labelled else None
         labelled.add(mark.purpose)
         bars = ax.bar(mark.date, height, width=bar_days, bottom=base, color=colour, label=label)
         bars.patches[0].set_gid(f"payment-{number}")
     ax.axhline(0, color="#444444", linewidth=0.8)
-    ax.set_ylabel(f"{flow.currency}\n↑ to {flow.receiver}  ↓ from {flow.receiver}", fontsize=8)
+    receiver = _shortened(flow.receiver, 30)
+    ax.set_ylabel(f"{_shortened(flow.currency, 20)}\n↑ to {receiver}  ↓ from {receiver}", fontsize=8)
     ax.set_title("Payments by date and purpose", fontsize=10, loc="left")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
@@ -128,7 +135,7 @@ def _draw_issues(ax, flow: CashFlow, bar_days: float) -> None:
         bars.patches[0].set_gid(f"issue-{number}")
     securities = sorted({m.security for m in flow.issues})
     ax.set_ylabel("shares", fontsize=8)
-    ax.set_title(f"Shares issued ({', '.join(securities)})", fontsize=10, loc="left")
+    ax.set_title(_shortened(f"Shares issued ({', '.join(securities)})", 100), fontsize=10, loc="left")
 
 
 def _draw_outstanding(ax, series: OutstandingSeries, last: date) -> None:
@@ -139,5 +146,5 @@ def _draw_outstanding(ax, series: OutstandingSeries, last: date) -> None:
         values.append(values[-1])
     ax.step(dates, values, where="post", color="#333333", linewidth=1.4)
     ax.set_ylim(bottom=0)
-    ax.set_ylabel(series.unit, fontsize=8)
+    ax.set_ylabel(_shortened(series.unit, 30), fontsize=8)
     ax.set_title(series.name.replace("_", " ").capitalize() + " at the end of each day", fontsize=10, loc="left")
