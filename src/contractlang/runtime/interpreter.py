@@ -1224,13 +1224,7 @@ def compiled_expression(node: ast.Expr, contract: CheckedContract):
     if not _may_fail(node):
         compiled = inner  # nothing in it can go out of range, or what can reports at itself
     else:
-        def compiled(run, frame):
-            try:
-                return inner(run, frame)
-            except schedules.OutsideCalendar as problem:
-                raise run.outside_calendar(problem, node, frame) from None
-            except ArithmeticError as problem:
-                raise run.out_of_range(problem, node, frame) from None
+        compiled = _guarded(inner, node)
     contract.compiled[id(node)] = compiled
     return compiled
 
@@ -1375,9 +1369,9 @@ def _unguarded(inner, node: ast.Call):
     return inner
 
 
-def _guarded(inner, node: ast.Call):
-    """A call's closure that reports a date or number out of range in its work at the call
-    (its arguments, each compiled on its own, report theirs first)."""
+def _guarded(inner, node: ast.Expr):
+    """An expression's closure that reports a date or number out of range in its own work at the
+    expression (a call's arguments, each compiled on their own, report theirs first)."""
     def guarded(run, frame):
         try:
             return inner(run, frame)
