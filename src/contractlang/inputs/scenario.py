@@ -200,7 +200,7 @@ def _read_scenario(path: str, echo: bool) -> RawScenario:
     if extension == ".json":
         data = _parse_json(text, path, shown)
     else:
-        data = _parse_toml(text, path, shown)
+        data = parse_toml(text, path, shown)
     if not isinstance(data, dict):
         raise ContractError(Diagnostic("a scenario is a table of keys (title, until, params, assume, prices, market, events)",
                                        locator.start(), shown))
@@ -243,7 +243,9 @@ def _read_scenario(path: str, echo: bool) -> RawScenario:
     return scenario
 
 
-def _parse_toml(text: str, path: str, shown: str):
+def parse_toml(text: str, path: str, shown: str):
+    """A TOML text with its numbers as exact Decimals; what tomllib refuses (a number no Decimal or int
+    holds among it) is a diagnostic at its place. A scenario and a batch's grid are read with it."""
     import tomllib
 
     try:

@@ -16,13 +16,11 @@ import glob
 import io
 import itertools
 import json
-import os
 import math
+import os
 import re
-import sys
 import time
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from contextlib import contextmanager
 from functools import lru_cache, partial
 from pathlib import Path
@@ -32,7 +30,7 @@ import attrs
 from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span
 from ..files import read_text, resolve_reference
 from ..inputs.binding import coerce, inputs_for
-from ..inputs.scenario import SCENARIO_FORMATS, load_price_csv, load_scenario
+from ..inputs.scenario import SCENARIO_FORMATS, load_price_csv, load_scenario, parse_toml
 from ..language.checker import load
 from ..runtime.interpreter import evaluate
 from .rows import COLUMNS, csv_header, csv_text, error_row, jsonl_text, result_rows
@@ -124,8 +122,6 @@ def read_grid(path: str, contracts: dict) -> list[Variation]:
 
     A grid is TOML: `[params]` and `[assume]` give lists of values by name,
     `prices` a list of price series (CSV, relative to the grid file)."""
-    import tomllib
-
     text = read_text(path, limit=MAX_GRID_BYTES, noun="a grid")
     lines = text.splitlines()
 
@@ -147,26 +143,7 @@ def read_grid(path: str, contracts: dict) -> list[Variation]:
             raise ContractError(Diagnostic(f"the grid is nested too deeply (more than {MAX_GRID_DEPTH} lists and "
                                            "tables within one another)", at(token.start()), text))
 
-    def exact_number(number: str) -> Decimal:
-        try:
-            return Decimal(number)
-        except InvalidOperation:  # Decimal() refuses an exponent of more than 18 digits
-            raise ContractError(Diagnostic(
-                f"not valid TOML: the number {number[:40]}{'…' if len(number) > 40 else ''} has an exponent "
-                "beyond what a decimal holds", at(max(0, text.find(number))), text)) from None
-
-    try:
-        data = tomllib.loads(text, parse_float=exact_number)
-    except tomllib.TOMLDecodeError as problem:
-        found = re.search(r"line (\d+), column (\d+)", str(problem))
-        span = Span(path, int(found.group(1)), int(found.group(2))) if found else Span(path, 1, 1)
-        raise ContractError(Diagnostic(f"not valid TOML: {str(problem).split(' (at')[0]}", span, text)) from None
-    except ValueError:  # tomllib reads integers with int(), which refuses more than 4,300 digits
-        limit = sys.get_int_max_str_digits()
-        long_number = next((found for found in re.finditer(r"[0-9][0-9_]*", text)
-                            if len(found.group().replace("_", "")) > limit), None)
-        raise ContractError(Diagnostic(f"not valid TOML: a number of more than {limit:,} digits",
-                                       at(long_number.start()) if long_number else Span(path, 1, 1), text)) from None
+    data = parse_toml(text, path, text)
     for key in data:
         if key not in GRID_TABLES + ("prices",):
             raise ContractError(Diagnostic(f"unknown key '{key}' in a grid (the keys are: params, assume, prices)",
