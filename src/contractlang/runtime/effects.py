@@ -102,7 +102,7 @@ def thousands(whole: str) -> str:
     return ",".join([whole[:head]] + [whole[start:start + 3] for start in range(head, len(whole), 3)])
 
 
-def _group(amount: str) -> str:
+def grouped(amount: str) -> str:
     """1234567.89 → 1,234,567.89 for people (JSON keeps the plain form)."""
     sign = "-" if amount.startswith("-") else ""
     digits = amount.lstrip("-")
@@ -160,20 +160,20 @@ def _describe(effect: Effect, currency: str | None = None) -> tuple[str, str]:
             text += f"  for [{d['period'][0]}, {d['period'][1]})"
         if d.get("due"):
             text += f"  due {d['due']}"
-        return f"{_group(d['amount'])} {d['currency']}", text
+        return f"{grouped(d['amount'])} {d['currency']}", text
     if effect.kind == "issue":
         text = f"{d['security']} to {d['recipient']}"
         if d.get("price"):
             text += f"  at {for_people(d['price'])}" + (f" {currency} per {d['security']}" if currency else "")
             if d.get("price_date"):
                 text += f" (close of {d['price_date']})"
-        return f"{_group(d['quantity'])} sh", text
+        return f"{grouped(d['quantity'])} sh", text
     if effect.kind == "adjustment":
         return "", f"{d['name']}: {_value(d['before'])} → {_value(d['after'])}"
     if effect.kind == "rejection":
         return "", f"{d['event']} rejected: {d['reason']}"
     if effect.kind == "votes":
-        return f"{_group(d['quantity'])}", f"votes of {d['holder']}"
+        return f"{grouped(d['quantity'])}", f"votes of {d['holder']}"
     return "", f"{d['name']} = {_value(d['value'])}" + (f"  due {d['due']}" if d.get("due") else "")
 
 

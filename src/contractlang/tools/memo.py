@@ -28,7 +28,7 @@ from ..language import ast
 from ..language import types as T
 from ..language.checked import CheckedContract
 from ..language.printer import expr, type_text, variation
-from ..runtime.effects import Effect, Result, thousands
+from ..runtime.effects import Effect, Result, grouped
 from ..runtime.explain import plain_text
 from ..runtime.interpreter import evaluate
 from ..runtime.values import Inputs
@@ -321,15 +321,6 @@ def _assumptions(contract: CheckedContract, anchors: dict[str, str], result: Res
 
 
 # ------------------------------------------------------------------ the run
-
-
-def grouped(amount: str) -> str:
-    """1234567.89 → 1,234,567.89, digits kept exactly as the result gives them."""
-    sign = "-" if amount.startswith("-") else ""
-    whole, dot, fraction = amount.lstrip("-").partition(".")
-    if not (whole.isascii() and whole.isdigit()):
-        return amount
-    return f"{sign}{thousands(whole)}{dot}{fraction}"
 
 
 def _shown(value, symbol) -> str:
