@@ -68,6 +68,20 @@ def test_settling_at_most_250_of_five_days_pays_two_days_and_half_the_third():
     assert ledger.accrued(day(5)).period is None  # nothing left
 
 
+
+def test_a_day_paid_in_part_after_a_portion_was_settled_is_a_share_of_the_dollars_then_unpaid():
+    ledger = hundred_a_day()
+    # a fifth of the base, 73,000 (20 a day), settled on its own through day 4 (principal converted
+    # with its interest): 5 days × 20 = 100
+    assert ledger.settle(day(5), Decimal("73000")).amount == 100
+    # 200 of the rest, 292,000 (80 a day): days 0 and 1 whole (160) and 40 of day 2, half of it
+    assert ledger.settle_at_most(day(5), Decimal("200")).period == (day(0), day(3))
+    # half of the rest, 146,000 (40 a day), then owes half of day 2 (20) and days 3 and 4 (80); half
+    # of the dollars then unpaid, not 146,000 of the day's whole base of 365,000
+    assert ledger.accrued(day(5), Decimal("146000")).amount == 100
+    # and the whole base the rest: 40 of day 2 and 80 for each of days 3 and 4
+    assert ledger.accrued(day(5)).amount == 200
+
 def test_a_limit_at_or_above_the_whole_settles_everything():
     for limit in ("500", "500.01", "1000000"):
         ledger = hundred_a_day()

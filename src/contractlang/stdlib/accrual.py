@@ -84,8 +84,8 @@ class Ledger:
     watermark: date = attrs.field(default=None)
     changes: list[tuple[date, Decimal]] = attrs.field(factory=list)
     portions: list[tuple[date, date, Decimal]] = attrs.field(factory=list)
-    # the portions that are the part of one day a payment of a given amount reached: a share of every
-    # dollar of that day, so a query of a part of the base (on:) owes only the rest of that day
+    # the days a payment of a given amount reached in part, with the share of each dollar then unpaid
+    # that it paid: a query of a part of the base (on:) owes only the rest of that day on each dollar
     day_shares: list[tuple[date, date, Decimal]] = attrs.field(factory=list)
     stopped_from: date | None = None
     rate_changes: list[tuple[date, Decimal]] = attrs.field(factory=list)  # (from, new rate), after the watermark
@@ -266,7 +266,7 @@ class Ledger:
             day_amount = self._amount(piece.base, piece.rate, paid_to, next_day)
             share = exact.divide(rest, day_amount)  # the part of the day's base whose interest is paid
             self.portions.append((paid_to, next_day, exact.multiply(piece.base, share)))
-            self.day_shares.append(self.portions[-1])
+            self.day_shares.append((paid_to, next_day, share))
             pieces.append(Piece(paid_to, next_day, exact.multiply(piece.base, share),
                                 self._fraction(paid_to, next_day), rest, piece.rate))
             return Settlement(limit, (start, next_day), tuple(pieces))
@@ -346,7 +346,11 @@ class Ledger:
 
     def _portion_segments(self, segments, portion) -> tuple[list, list]:
         """The spans of a query of a part of the base, cut at each day paid in part, with the part's base on
-        each: on such a day only the share of every dollar that no payment reached."""
+        each: on such a day only the share of each dollar that no payment reached.
+
+        The share is of the dollars unpaid when the payment was made (not of those whose day was
+        settled before, such as principal converted with its interest), and shares paid one after
+        another on the same day each take their part of what the one before left."""
         cuts = {day for span in segments for day in span}
         cuts.update(day for s, e, _ in self.day_shares for day in (s, e)
                     if segments[0][0] < day < segments[-1][1])
@@ -354,11 +358,11 @@ class Ledger:
         segments = list(zip(ordered, ordered[1:]))
         bases = []
         for start, _ in segments:
-            reached = exact.total(amount for s, e, amount in self.day_shares if s <= start < e)
-            if reached == 0:
-                bases.append(portion)
-            else:  # the part of that day's whole base that is still unpaid, applied to this part of it
-                bases.append(exact.multiply(portion, exact.subtract(1, exact.divide(reached, self._base_on(start)))))
+            unpaid = portion
+            for s, e, share in self.day_shares:
+                if s <= start < e:
+                    unpaid = exact.multiply(unpaid, exact.subtract(1, share))
+            bases.append(unpaid)
         return segments, bases
 
     def _segments(self, end: date, with_changes: bool):
