@@ -250,10 +250,12 @@ principal = 1000000
 
 
 def test_interest_converted_in_parts_settles_its_days_once_all_of_it_is_converted(tmp_path):
-    # August 1: 20,000 of the 42,126.03 owed (18,182 shares); September 10 pays [Jun 1, Sep 1),
-    # 92 days: 62,509.59, less the 20,000: 42,509.59, from the earliest unpaid day, June 1 (N1).
+    # August 1: 20,000 of the 42,126.03 owed (18,182 shares), earliest days first: a day is
+    # 3,100,000 × 8% / 365 = 679.45, so it pays the 29 days June 1 to 29 (19,704.11) and 295.89 of
+    # June 30. September 10 pays [Jun 1, Sep 1), 92 days: 62,509.59, less the 20,000: 42,509.59,
+    # from the earliest unpaid day, June 30 (N1).
     part = evaluate(tmp_path, interest_only("20000"))
-    assert payments(part)[-2] == ("2003-09-10", "42509.59", ["2003-06-01", "2003-09-01"])
+    assert payments(part)[-2] == ("2003-09-10", "42509.59", ["2003-06-30", "2003-09-01"])
     # August 15 converts the rest then owed: [Jun 1, Aug 16), 76 days, 51,638.36 less the 20,000:
     # 31,638.36, ⌈28,762.15⌉ = 28,763 shares. August 29: 100,000 with its interest [Aug 16, Aug 30),
     # 14 days: 306.85; ⌈100,306.85 / 1.10⌉ = 91,189. September 10: [Aug 16, Sep 1), 16 days on
@@ -294,6 +296,77 @@ interest = 21432.43
         ("2003-09-10", "7364.38", ["2003-08-16", "2003-09-01"]),
         ("2003-12-10", "41884.93", ["2003-09-01", "2003-12-01"])]
 
+
+
+def test_interest_converted_alone_pays_its_earliest_days_first(tmp_path):
+    # N1, N2: a day is 3,100,000 × 8% / 365 = 679.45; [Jun 1, Aug 1), 61 days, is 41,446.58, so
+    # August 1's 42,000 pays those days and 553.42 of August 1 (⌈38,181.82⌉ = 38,182 shares).
+    # September 10 pays 62,509.59 less the 42,000: 20,509.59, from August 1, the first day not paid whole
+    result = evaluate(tmp_path, interest_only("42000"))
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["38182"]
+    assert payments(result)[-2:] == [
+        ("2003-09-10", "20509.59", ["2003-08-01", "2003-09-01"]),
+        ("2003-12-10", "61830.14", ["2003-09-01", "2003-12-01"])]
+
+
+def test_interest_converted_alone_while_other_interest_is_owed_lies_on_every_dollar_alike(tmp_path):
+    # N2: August 1, 1,000,000 without its interest (909,091 shares); its [Jun 1, Aug 2), 13,589.04,
+    # stays owed, so August 5's 10,000 of the interest on the 2,100,000 kept is kept ahead, 10,000 /
+    # 2,100,000 on each dollar (9,091 shares). August 15: 1,000,000 with its interest [Jun 1, Aug 16),
+    # 76 days, 16,657.53, less its 4,761.90 of the 10,000: 11,895.63; ⌈1,011,895.63 / 1.10⌉ = 919,906.
+    # September 10: 13,589.04 + 1,100,000 × 8% × 92/365 (22,180.82) − the other 5,238.10 = 30,531.77
+    scenario = write(tmp_path / "s.toml", """
+until = 2003-12-31
+[prices]
+2003-07-31 = 1.00
+2003-08-04 = 1.00
+2003-08-14 = 1.00
+[[events]]
+date = 2003-08-01
+type = "HolderConversion"
+principal = 1000000
+with_interest = false
+[[events]]
+date = 2003-08-05
+type = "HolderConversion"
+principal = 0
+interest = 10000
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 1000000
+""")
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["909091", "9091", "919906"]
+    assert payments(result)[-2:] == [
+        ("2003-09-10", "30531.77", ["2003-06-01", "2003-09-01"]),
+        ("2003-12-10", "21939.73", ["2003-09-01", "2003-12-01"])]
+
+
+
+def test_principal_with_its_interest_after_a_day_paid_in_part_owes_the_rest_of_each_dollar(tmp_path):
+    # N2: August 1, 1,000,000 with its interest [Jun 1, Aug 2), 13,589.04, and 20,000 of the interest
+    # on the 2,100,000 kept, earliest days first: a day on them is 460.27, so June 1 to July 13
+    # (43 days, 19,791.78) and 208.22 of July 14, 0.452381 of each of its dollars' day.
+    # ⌈1,033,589.04 / 1.10⌉ = ⌈939,626.40⌉ = 939,627. August 15: 1,000,000 with its interest, the
+    # rest of July 14 and July 15 to August 15: 219.18 a day × 32.547619 = 7,133.72;
+    # ⌈1,007,133.72 / 1.10⌉ = ⌈915,576.11⌉ = 915,577. September 10: the 1,100,000 left, 241.10 a day
+    # for the same rest of July 14 and 48 days to September 1: 11,704.63
+    result = evaluate(tmp_path, """
+[[events]]
+date = 2003-08-01
+type = "HolderConversion"
+principal = 1000000
+interest = 20000
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 1000000
+""")
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["939627", "915577"]
+    assert payments(result)[-2] == ("2003-09-10", "11704.63", ["2003-07-14", "2003-09-01"])
 
 def invariant_failure(contract_path: str, scenario_path: str, name: str) -> str | None:
     """What the contract's invariant NAME finds wrong with one scenario (None: it holds), so that a

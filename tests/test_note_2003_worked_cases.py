@@ -108,10 +108,12 @@ interest = 1000
 
 
 def test_interest_converted_in_parts_settles_its_days_once_all_of_it_is_converted(tmp_path):
-    # Aug 20: 1,000.00 of the interest owed (3,334 shares). October 15 pays [Jul 1, Oct 1), 92 days:
-    # 5,041.10, less the 1,000.00: 4,041.10, from the earliest unpaid day, July 1 (N1).
+    # Aug 20: 1,000.00 of the interest owed (3,334 shares), earliest days first: a day is
+    # 250,000 × 8% / 365 = 54.79, so it pays July 1 to 18 (986.30) and 13.70 of July 19. October 15
+    # pays [Jul 1, Oct 1), 92 days: 5,041.10, less the 1,000.00: 4,041.10, from the earliest unpaid
+    # day, July 19 (N1).
     assert rows(evaluate(tmp_path, PART), "payment", "amount", "period")[1] == (
-        "2003-10-15", "4041.10", ["2003-07-01", "2003-10-01"])
+        "2003-10-15", "4041.10", ["2003-07-19", "2003-10-01"])
     # Sep 22 converts the rest then owed: 4,602.74 less the 1,000.00: 3,602.74, ⌈12,009.13⌉ = 12,010
     # shares. October 15: [Sep 23, Oct 1), 438.36. Oct 20: 100,000 with its interest [Oct 1, Oct 21),
     # 20 days: 438.36; ⌈100,438.36 / 0.30⌉ = ⌈334,794.53⌉ = 334,795. January 15: 150,000 over
@@ -503,3 +505,34 @@ amount = 3342.47
     faulty = tmp_path / "faulty.contract"
     faulty.write_text(text.replace("        if unpaid > 0 USD {", "        if unpaid >= 0 USD {"), encoding="utf-8")
     assert "occurred although the amount noticed was paid" in invariant_failure(str(faulty), paid, NOTICE_INVARIANT)
+
+
+def test_interest_converted_alone_while_other_interest_is_owed_lies_on_every_dollar_alike(tmp_path):
+    # N2: Aug 1, 100,000 without its interest (333,334 shares); its [Jul 1, Aug 2), 701.37, stays
+    # owed, so Aug 5's 500 of the interest on the 150,000 kept is kept ahead, 500 / 150,000 on each
+    # dollar (1,667 shares). Aug 15: 100,000 with its interest [Jul 1, Aug 16), 46 days: 1,008.22,
+    # less its 333.33 of the 500: 674.89; ⌈100,674.89 / 0.30⌉ = 335,583. October 15 pays the 701.37
+    # and 50,000's [Jul 1, Oct 1), 1,008.22, less the other 166.67: 1,542.92, from July 1
+    result = evaluate(tmp_path, """
+until = 2003-12-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-08-01
+type = "HolderConversion"
+principal = 100000
+with_interest = false
+[[events]]
+date = 2003-08-05
+type = "HolderConversion"
+principal = 0
+interest = 500
+[[events]]
+date = 2003-08-15
+type = "HolderConversion"
+principal = 100000
+""")
+    assert rows(result, "issue", "quantity") == [
+        ("2003-08-01", "333334"), ("2003-08-05", "1667"), ("2003-08-15", "335583")]
+    assert rows(result, "payment", "amount", "period")[1:] == [
+        ("2003-10-15", "1542.92", ["2003-07-01", "2003-10-01"])]
