@@ -230,7 +230,15 @@ def planted(plain: dict, tamper: str) -> dict:
     if tamper == "another path":
         planted["path"] = "other.contract"
     elif tamper == "a node outside the tree":
-        planted["types"][0][0] = 10 ** 6
+        planted["types"][0] = 10 ** 6
+    elif tamper == "a node's type outside the table":
+        planted["types"][1] = len(planted["type_table"])
+    elif tamper == "a node without its type":
+        planted["types"].pop()
+    elif tamper == "a node numbered by a flag":
+        planted["types"][0] = True
+    elif tamper == "a span fewer":
+        del planted["tree"]["spans"][-4:]
     elif tamper == "a type outside the table":
         planted["symbols"][0][2] = len(planted["type_table"])
     elif tamper == "a type of no class":
@@ -250,7 +258,9 @@ def planted(plain: dict, tamper: str) -> dict:
     return planted
 
 
-@pytest.mark.parametrize("tamper", ["another path", "a node outside the tree", "a type outside the table",
+@pytest.mark.parametrize("tamper", ["another path", "a node outside the tree", "a node's type outside the table",
+                                    "a node without its type", "a node numbered by a flag", "a span fewer",
+                                    "a type outside the table",
                                     "a type of no class", "a type of the wrong field",
                                     "a default that is not a number", "a default of another kind", "a key more",
                                     "a symbol of the wrong shape"])
