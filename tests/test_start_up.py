@@ -392,3 +392,16 @@ def test_holiday_lists_shipped_for_another_holidays_package_are_not_taken(tmp_pa
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, env=environment,
                           timeout=120)
     assert (done.returncode, done.stderr, done.stdout) == (0, "", "['2002-01-01', '2002-01-21'] True\n")
+
+
+def test_a_command_ends_without_the_collector_walking_what_it_made(tmp_path):
+    """The objects left at exit are frozen first (cli.py): the collections of the interpreter's exit skip them."""
+    program = ("import atexit, gc, sys\n"
+               "atexit.register(lambda: print('frozen at exit', gc.get_freeze_count() > 10_000, file=sys.stderr))\n"
+               "from contractlang.cli import main\n"
+               "main(sys.argv[1:], prog_name='contract')\n")
+    environment = {**os.environ, "CONTRACT_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", program, *EVAL], capture_output=True, text=True, cwd=ROOT,
+                          env=environment, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "frozen at exit True\n")
+    assert json.loads(done.stdout)["effects"][0]["amount"] == "67265.75"
