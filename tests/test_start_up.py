@@ -405,3 +405,49 @@ def test_a_command_ends_without_the_collector_walking_what_it_made(tmp_path):
                           env=environment, timeout=120)
     assert (done.returncode, done.stderr) == (0, "frozen at exit True\n")
     assert json.loads(done.stdout)["effects"][0]["amount"] == "67265.75"
+
+
+def changed_in_place(source: Path, text: str) -> None:
+    """`text` written over `source` (of the same size), its modification time set back as it was: only its
+    change time, which no program sets, tells (once the file system's clock has ticked)."""
+    import time
+
+    before = os.stat(source)
+    for _ in range(40):
+        time.sleep(0.05)
+        source.write_text(text, encoding="utf-8")
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+        after = os.stat(source)
+        if after.st_ctime_ns != before.st_ctime_ns:
+            break
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+
+
+def test_code_known_by_the_status_of_its_files_is_told_apart_after_a_change_of_the_same_size(tmp_path):
+    import time
+
+    from contractlang.language.tree_cache import SETTLED_NS, code_identity
+
+    sources = [tmp_path / "checker.py", tmp_path / "types.py"]
+    for source in sources:
+        source.write_text("LIMIT = 1\n", encoding="utf-8")
+    settled = time.time_ns() + 2 * SETTLED_NS  # as if read long after the files were written
+    first = code_identity([str(source) for source in sources], settled)
+    assert first.startswith("status\0") and "LIMIT" not in first
+    assert code_identity([str(source) for source in sources], settled) == first
+    changed_in_place(sources[1], "LIMIT = 2\n")
+    assert code_identity([str(source) for source in sources], settled) != first
+    assert code_identity([str(source) for source in sources[:1]], settled) != first  # a file fewer
+
+
+def test_code_changed_within_the_last_seconds_is_known_by_its_text(tmp_path):
+    """Two writes within one tick of the clock leave the same status: a file written lately is read instead."""
+    import time
+
+    from contractlang.language.tree_cache import code_identity
+
+    source = tmp_path / "checker.py"
+    source.write_text("LIMIT = 1\n", encoding="utf-8")
+    assert code_identity([str(source)], time.time_ns()) == "text\0LIMIT = 1\n"
+    source.write_text("LIMIT = 2\n", encoding="utf-8")
+    assert code_identity([str(source)], time.time_ns()) == "text\0LIMIT = 2\n"
