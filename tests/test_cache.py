@@ -417,8 +417,9 @@ def test_wrong_shaped_plain_trees_are_refused(plain):
 
 
 def test_a_plain_tree_of_the_right_shape_is_read():
-    """The planted trees above differ from this one in one thing each."""
-    plain = plain_tree(in_term(["Name", "x"]), [3, 1, 3, 2, 2, 1, 2, 2, 1, 1, 1, 2, 0, 0, 0, 0], [[3, ["o.contract", 4, 1, 4, 2]]])
+    """Of the shape the refused ones above miss: the refusals are not of everything."""
+    plain = plain_tree(in_term(["Name", "x"]), [3, 1, 3, 2, 2, 1, 2, 2, 1, 1, 1, 2, 0, 0, 0, 0],
+                       [[3, ["o.contract", 4, 1, 4, 2]]])
     tree = tree_cache.tree_from_plain(plain, path="t.contract")
     assert tree == ast.Contract("t", (), (ast.Section("§1", None, (ast.Term("t", None, ast.Name("x")),)),))
     assert [node.span for node in ast.walk(tree)] == [  # children first in the plain form, parents first here

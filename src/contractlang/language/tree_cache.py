@@ -350,7 +350,8 @@ def _kept_fields(cls: type) -> tuple:
 @functools.lru_cache(maxsize=None)
 def _fields_to_plain(cls: type) -> tuple:
     """(name, to plain) for each kept field of an attrs class, in order."""
-    return tuple((field.name, _converters(_declared_type(field.type, cls.__module__))[0]) for field in _kept_fields(cls))
+    return tuple((field.name, _converters(_declared_type(field.type, cls.__module__))[0])
+                 for field in _kept_fields(cls))
 
 
 @functools.lru_cache(maxsize=None)
