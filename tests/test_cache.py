@@ -348,7 +348,8 @@ def test_spans_in_the_file_kept_hold_no_path_and_come_back_with_it():
 def test_a_span_in_another_file_keeps_its_path():
     tree = ast.Contract("t", (), (), span=Span("other.contract", 1, 1, 2, 1))
     plain = tree_cache.tree_to_plain(tree, "t.contract")
-    assert plain[-1] == ["other.contract", 1, 1, 2, 1]
+    assert plain == {"nodes": ["Contract", "t", [], []], "spans": [0, 0, 0, 0],
+                     "elsewhere": [[0, ["other.contract", 1, 1, 2, 1]]]}
     assert tree_cache.tree_from_plain(plain, path="t.contract").span.path == "other.contract"
 
 
@@ -376,19 +377,54 @@ def test_a_tree_holding_what_its_types_do_not_allow_is_not_kept(tmp_path, monkey
     assert entry_names(tmp_path / "cache") == []
 
 
+def plain_tree(nodes, spans: int | list = 1, elsewhere=()) -> dict:
+    """A tree's plain form: `spans` the number of nodes, each spanning line 1, or the flat list itself."""
+    return {"nodes": nodes, "spans": [1, 1, 1, 2] * spans if isinstance(spans, int) else spans,
+            "elsewhere": list(elsewhere)}
+
+
+def in_section(*items) -> list:
+    return ["Contract", "t", [], [["Section", "§1", None, list(items)]]]
+
+
+def in_term(value) -> list:
+    """A contract of one term, `t = value`: four nodes when the value is one."""
+    return in_section(["Term", "t", None, value])
+
+
 @pytest.mark.parametrize("plain", [
-    ["Contract", "t", [], [], None, "extra"],        # one field too many
-    ["Contract", 3, [], [], None],                   # a number for a text
-    ["Span", "p", 1, 1, 0, 0],                       # not a contract at the root
-    ["Contract", "t", [], [["Section", "§1", None, [["DateLit", "2003-02-30", None]], None]], None],
-    ["Contract", "t", [], [["Section", "§1", None, [["BoolLit", 1, None]], None]], None],
-    ["Contract", "t", [], [["Section", "§1", None, [["Name", "x", ["p", 1.5, 1, 0, 0]]], None]], None],
-    ["Contract", "t", [], [["os.system", "x"]], None],
-    ["Contract", "t", [], [["Node"]], None],
+    plain_tree(["Contract", "t", [], [], "extra"]),                # one field too many
+    plain_tree(["Contract", 3, [], []]),                           # a number for a text
+    plain_tree(["Span", "p", 1, 1, 0, 0]),                         # not a contract at the root
+    plain_tree(in_term(["DateLit", "2003-02-30"]), 4),
+    plain_tree(in_term(["BoolLit", 1]), 4),
+    plain_tree(in_section(["Name", "x"]), 3),                      # not an item of a section
+    plain_tree(in_term(["Name", "x"]), [1, 1, 1, 2] * 2 + [1, 1.5, 1, 2] + [1, 1, 1, 2]),  # a span of a fraction
+    plain_tree(in_term(["Name", "x"]), [True, 1, 1, 2] + [1, 1, 1, 2] * 3),  # a span of a flag
+    plain_tree(in_term(["Name", "x"]), 3),                         # more nodes than spans
+    plain_tree(in_term(["Name", "x"]), 5),                         # more spans than nodes
+    plain_tree(["Contract", "t", [], []], 1, [[1, None]]),         # elsewhere, a node that is not there
+    plain_tree(in_section(), 2, [[1, None], [0, None]]),           # elsewhere, out of order
+    plain_tree(["Contract", "t", [], []], 1, [[0, [1, 1, 1, 2]]]),  # elsewhere, without a path
+    plain_tree(["Contract", "t", [], [["os.system", "x"]]], 2),
+    plain_tree(["Contract", "t", [], [["Node"]]], 2),
+    ["Contract", "t", [], [], None],                               # the spans in the nodes
+    {**plain_tree(["Contract", "t", [], []]), "code": "print(1)"},  # a key more
 ])
 def test_wrong_shaped_plain_trees_are_refused(plain):
     with pytest.raises(ValueError):
-        tree_cache.tree_from_plain(plain)
+        tree_cache.tree_from_plain(json.loads(json.dumps(plain)), path="t.contract")
+
+
+def test_a_plain_tree_of_the_right_shape_is_read():
+    """Of the shape the refused ones above miss: the refusals are not of everything."""
+    plain = plain_tree(in_term(["Name", "x"]), [3, 1, 3, 2, 2, 1, 2, 2, 1, 1, 1, 2, 0, 0, 0, 0],
+                       [[3, ["o.contract", 4, 1, 4, 2]]])
+    tree = tree_cache.tree_from_plain(plain, path="t.contract")
+    assert tree == ast.Contract("t", (), (ast.Section("§1", None, (ast.Term("t", None, ast.Name("x")),)),))
+    assert [node.span for node in ast.walk(tree)] == [  # children first in the plain form, parents first here
+        Span("o.contract", 4, 1, 4, 2), Span("t.contract", 1, 1, 1, 2), Span("t.contract", 2, 1, 2, 2),
+        Span("t.contract", 3, 1, 3, 2)]
 
 
 # ---------------------------------------------------- fuzz: planted entries
@@ -413,7 +449,7 @@ def shortened_node(plain, choice: int):
             for item in value:
                 collect(item)
 
-    collect(plain)
+    collect(plain["nodes"])
     nodes[choice % len(nodes)].pop()
     return plain
 

@@ -230,7 +230,15 @@ def planted(plain: dict, tamper: str) -> dict:
     if tamper == "another path":
         planted["path"] = "other.contract"
     elif tamper == "a node outside the tree":
-        planted["types"][0][0] = 10 ** 6
+        planted["types"][0] = 10 ** 6
+    elif tamper == "a node's type outside the table":
+        planted["types"][1] = len(planted["type_table"])
+    elif tamper == "a node without its type":
+        planted["types"].pop()
+    elif tamper == "a node numbered by a flag":
+        planted["types"][0] = True
+    elif tamper == "a span fewer":
+        del planted["tree"]["spans"][-4:]
     elif tamper == "a type outside the table":
         planted["symbols"][0][2] = len(planted["type_table"])
     elif tamper == "a type of no class":
@@ -250,7 +258,9 @@ def planted(plain: dict, tamper: str) -> dict:
     return planted
 
 
-@pytest.mark.parametrize("tamper", ["another path", "a node outside the tree", "a type outside the table",
+@pytest.mark.parametrize("tamper", ["another path", "a node outside the tree", "a node's type outside the table",
+                                    "a node without its type", "a node numbered by a flag", "a span fewer",
+                                    "a type outside the table",
                                     "a type of no class", "a type of the wrong field",
                                     "a default that is not a number", "a default of another kind", "a key more",
                                     "a symbol of the wrong shape"])
@@ -382,3 +392,62 @@ def test_holiday_lists_shipped_for_another_holidays_package_are_not_taken(tmp_pa
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, env=environment,
                           timeout=120)
     assert (done.returncode, done.stderr, done.stdout) == (0, "", "['2002-01-01', '2002-01-21'] True\n")
+
+
+def test_a_command_ends_without_the_collector_walking_what_it_made(tmp_path):
+    """The objects left at exit are frozen first (cli.py): the collections of the interpreter's exit skip them."""
+    program = ("import atexit, gc, sys\n"
+               "atexit.register(lambda: print('frozen at exit', gc.get_freeze_count() > 10_000, file=sys.stderr))\n"
+               "from contractlang.cli import main\n"
+               "main(sys.argv[1:], prog_name='contract')\n")
+    environment = {**os.environ, "CONTRACT_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", program, *EVAL], capture_output=True, text=True, cwd=ROOT,
+                          env=environment, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "frozen at exit True\n")
+    assert json.loads(done.stdout)["effects"][0]["amount"] == "67265.75"
+
+
+def changed_in_place(source: Path, text: str) -> None:
+    """`text` written over `source` (of the same size), its modification time set back as it was: only its
+    change time, which no program sets, tells (once the file system's clock has ticked)."""
+    import time
+
+    before = os.stat(source)
+    for _ in range(40):
+        time.sleep(0.05)
+        source.write_text(text, encoding="utf-8")
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+        after = os.stat(source)
+        if after.st_ctime_ns != before.st_ctime_ns:
+            break
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+
+
+def test_code_known_by_the_status_of_its_files_is_told_apart_after_a_change_of_the_same_size(tmp_path):
+    import time
+
+    from contractlang.language.tree_cache import SETTLED_NS, code_identity
+
+    sources = [tmp_path / "checker.py", tmp_path / "types.py"]
+    for source in sources:
+        source.write_text("LIMIT = 1\n", encoding="utf-8")
+    settled = time.time_ns() + 2 * SETTLED_NS  # as if read long after the files were written
+    first = code_identity([str(source) for source in sources], settled)
+    assert first.startswith("status\0") and "LIMIT" not in first
+    assert code_identity([str(source) for source in sources], settled) == first
+    changed_in_place(sources[1], "LIMIT = 2\n")
+    assert code_identity([str(source) for source in sources], settled) != first
+    assert code_identity([str(source) for source in sources[:1]], settled) != first  # a file fewer
+
+
+def test_code_changed_within_the_last_seconds_is_known_by_its_text(tmp_path):
+    """Two writes within one tick of the clock leave the same status: a file written lately is read instead."""
+    import time
+
+    from contractlang.language.tree_cache import code_identity
+
+    source = tmp_path / "checker.py"
+    source.write_text("LIMIT = 1\n", encoding="utf-8")
+    assert code_identity([str(source)], time.time_ns()) == "text\0LIMIT = 1\n"
+    source.write_text("LIMIT = 2\n", encoding="utf-8")
+    assert code_identity([str(source)], time.time_ns()) == "text\0LIMIT = 2\n"

@@ -87,23 +87,41 @@ def resolve_reference(name: str, referrer: str, *, extensions: tuple[str, ...], 
         fail(f"{role} must name a file")
     if os.path.isabs(name) or name.startswith("~"):
         fail(f"{role} '{name}' must be named relative to {referrer}, not by an absolute path")
-    from pathlib import Path  # here: a start that reads no other file imports no pathlib
-
-    target = Path(referrer).parent / name
+    target = _beside(referrer, name)
     try:
-        resolved = target.resolve(strict=True)
-        mode = resolved.stat().st_mode
-    except (OSError, RuntimeError):
+        resolved = os.path.realpath(target, strict=True)
+        mode = os.stat(resolved).st_mode
+    except OSError:
         fail(f"{role} '{name}': no such file (looked for {target})")
     if stat.S_ISDIR(mode):
         fail(f"{role} '{name}' is a directory")
     if not stat.S_ISREG(mode):
         fail(f"{role} '{name}' is not a regular file ({_kind(mode)})")
-    if resolved.suffix.lower() not in extensions:
+    if _suffix(resolved).lower() not in extensions:
         wanted = " or ".join(extensions)
         fail(f"{role} '{name}' must be a {wanted} file" + (
-            f" (it resolves to {resolved.name})" if resolved.name != target.name else ""))
-    return str(target)
+            f" (it resolves to {os.path.basename(resolved)})"
+            if os.path.basename(resolved) != os.path.basename(target) else ""))
+    return target
+
+
+def _beside(referrer: str, name: str) -> str:
+    """The relative `name` in the folder of the file `referrer`, written as pathlib writes
+    `Path(referrer).parent / name` (empty and `.` parts dropped, `..` kept): importing pathlib for it
+    took longer than reading a scenario's price series."""
+    root = "/" if referrer.startswith("/") else ""
+    if referrer.startswith("//") and not referrer.startswith("///"):
+        root = "//"
+    parts = [part for part in referrer.split("/") if part and part != "."][:-1]
+    parts += [part for part in name.split("/") if part and part != "."]
+    return root + "/".join(parts) or "."
+
+
+def _suffix(path: str) -> str:
+    """The extension of a path's last part as pathlib's `suffix` (none for `.csv` or `x.`)."""
+    last = os.path.basename(path)
+    dot = last.rfind(".")
+    return last[dot:] if 0 < dot < len(last) - 1 else ""
 
 
 def write_whole(path: str | os.PathLike, text: str, *, replace: bool) -> None:

@@ -13,7 +13,6 @@ diagnostic until it is known to be what it should be.
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import os
@@ -586,6 +585,8 @@ def _numbered_rows(path: str, text: str):
         for number, line in enumerate(lines, start=1):
             yield number, line.split(",") if line else []
         return
+    import csv  # here: a series without quotes, as most are, needs no csv module
+
     reader = csv.reader(io.StringIO(text, newline=""))
     while True:
         first_line = reader.line_num + 1

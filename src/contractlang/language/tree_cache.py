@@ -1,10 +1,15 @@
 """Syntax trees and checked contracts kept in the on-disk cache as plain data, and checked on the way back.
 
-A tree is kept as nested lists: a node is [CLASS, field, ...] with its fields
-in declaration order, CLASS being one of ast's own classes; a Span is [path,
-line, column, end line, end column], or without its path when it is the
-entry's own (most spans: it is stored once); a tuple is a list; a date is its ISO
+A tree is kept as {"nodes": ..., "spans": ..., "elsewhere": ...}. A node is
+[CLASS, field, ...] with its fields in declaration order but its span,
+CLASS being one of ast's own classes; a tuple is a list; a date is its ISO
 text. (Numbers are the author's text in a tree, so no Decimal needs keeping.)
+The spans of all nodes, in the order the nodes are built (children first),
+are one flat list of integers, four a node (line, column, end line, end
+column), all in the entry's own file; those in another file, or none, are
+listed under "elsewhere" by their place, with their path. Reading builds the
+spans at one go and hands them to the nodes in turn: a tree's nodes are
+mostly its spans, and a span each through a function took a third of a read.
 What each field may hold is read from ast's type annotations, both ways, so
 that a plain value is turned back into exactly the type its field declares
 and anything else is refused; a value no annotation allows is not kept.
@@ -12,12 +17,11 @@ and anything else is refused; a value no annotation allows is not kept.
 A checked contract is kept the same way with its tree, so that a later start
 neither parses nor checks it: the types of the language (types.py) as their
 classes and fields, each distinct type once, and the nodes its types and
-symbols belong to by their place in the tree (children first).
+symbols belong to by their place in the tree (the order of the spans).
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sys
@@ -25,6 +29,8 @@ import types
 import typing
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import repeat
+from time import time_ns
 
 import attrs
 
@@ -54,34 +60,114 @@ def store_tree(name: str, tree: ast.Contract, path: str) -> None:
     cache.store(name, plain)
 
 
-def tree_to_plain(node: ast.Node, path: str | None = None):
-    """A syntax tree as nested lists of texts, integers, booleans and None (TypeError if it holds anything else);
-    spans in the file `path` without it."""
-    with _spans_in(path):
-        return _converters(ast.Node)[0](node)
+def tree_to_plain(node: ast.Node, path: str | None = None) -> dict:
+    """A syntax tree as plain data, texts, integers, booleans and None in lists (TypeError if it holds anything
+    else); spans in the file `path` without it."""
+    return _tree_to_plain(node, path)[0]
 
 
 def tree_from_plain(plain, root: type = ast.Contract, path: str | None = None):
     """The syntax tree of `tree_to_plain`'s output of the same `path`; ValueError if `plain` is not a tree rooted
     in `root`."""
-    with _spans_in(path):
-        return _converters(root)[1](plain)
+    return _tree_from_plain(plain, root, path)[0]
 
 
-@contextlib.contextmanager
-def _spans_in(path: str | None):
-    _span_paths.append(path)
+class _Writing:
+    """A tree being kept: its spans so far, flat, those elsewhere, and its nodes, in the order they are kept."""
+
+    __slots__ = ("path", "spans", "elsewhere", "nodes")
+
+    def __init__(self, path: str | None):
+        self.path, self.spans, self.elsewhere, self.nodes = path, [], [], []
+
+    def add(self, node: ast.Node) -> None:
+        span = node.span
+        if type(span) is Span and self.path is not None and span.path == self.path:
+            self.spans += _span_to_plain(span, self.path)
+        else:
+            self.elsewhere.append([len(self.nodes), None if span is None else _span_to_plain(span, None)])
+            self.spans += (0, 0, 0, 0)
+        self.nodes.append(node)
+
+
+def _tree_to_plain(node: ast.Node, path: str | None) -> tuple[dict, list]:
+    """The plain form of a tree, and its nodes in the order their spans are kept."""
+    writing = _Writing(path)
+    _writing.append(writing)
     try:
-        yield
+        nodes = _converters(ast.Node)[0](node)
     finally:
-        _span_paths.pop()
+        _writing.pop()
+    return {"nodes": nodes, "spans": writing.spans, "elsewhere": writing.elsewhere}, writing.nodes
+
+
+def _tree_from_plain(plain, root: type, path: str | None) -> tuple[ast.Node, list]:
+    """A tree from its plain form, and its nodes in the order of their spans."""
+    if type(plain) is not dict or plain.keys() != {"nodes", "spans", "elsewhere"}:
+        raise _wrong(plain, "a tree")
+    spans = _spans_from_plain(plain["spans"], plain["elsewhere"], path)
+    nodes: list = []
+    _reading.append((spans, nodes))
+    try:
+        tree = _converters(root)[1](plain["nodes"])
+    except IndexError:  # a node met when every span is taken
+        raise ValueError("more nodes than spans") from None
+    finally:
+        _reading.pop()
+    if len(nodes) != len(spans):
+        raise ValueError("more spans than nodes")
+    return tree, nodes
+
+
+def _spans_from_plain(flat, elsewhere, path: str | None) -> list:
+    """Every span of a tree, at one go: four integers each in `path`, but those `elsewhere` names."""
+    if type(flat) is not list or len(flat) % 4 or not set(map(type, flat)) <= {int}:
+        raise _wrong(flat, "a list of spans")
+    count = len(flat) // 4
+    if path is None:
+        spans = [None] * count
+    else:
+        spans = list(map(Span, repeat(path, count), flat[0::4], flat[1::4], flat[2::4], flat[3::4]))
+    if type(elsewhere) is not list:
+        raise _wrong(elsewhere, "a list of spans elsewhere")
+    last = -1
+    for entry in elsewhere:
+        if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not int or not last < entry[0] < count:
+            raise _wrong(entry, "a span elsewhere, in order")
+        last = entry[0]
+        spans[last] = None if entry[1] is None else _span_from_plain(entry[1], None)
+    if path is None and len(elsewhere) != count:
+        raise ValueError("a span without its path, read with none given")
+    return spans
+
+
+_SPAN_TYPES = [str, int, int, int, int]
+_SPAN_PLACE_TYPES = [int, int, int, int]
+
+
+def _span_to_plain(span: Span, path: str | None) -> list:
+    """[line, column, end line, end column] in the file `path`, with the span's path before them in another."""
+    if type(span) is not Span or [type(span.path), *map(type, (span.line, span.column, span.end_line,
+                                                                 span.end_column))] != _SPAN_TYPES:
+        raise TypeError(f"{span!r} is not a Span of a path and four numbers")
+    place = [span.line, span.column, span.end_line, span.end_column]
+    return place if path is not None and span.path == path else [span.path, *place]
+
+
+def _span_from_plain(plain, path: str | None) -> Span:
+    kinds = list(map(type, plain)) if type(plain) is list else None
+    if kinds == _SPAN_PLACE_TYPES and path is not None:
+        return Span(path, *plain)
+    if kinds != _SPAN_TYPES:
+        raise _wrong(plain, "a span")
+    return Span(*plain)
 
 
 _NODE_CLASSES = {cls.__name__: cls for cls in vars(ast).values()
                  if isinstance(cls, type) and issubclass(cls, ast.Node) and attrs.has(cls)}
 _TYPE_CLASSES = {cls.__name__: cls for cls in vars(T).values() if isinstance(cls, type) and attrs.has(cls)}
-_numbering: list[list] = []  # while a checked contract is kept or read: the list its nodes go to, children first
-_span_paths: list[str | None] = []  # while a tree is kept or read: the path of the file its spans are in
+_writing: list[_Writing] = []  # while a tree is kept
+_reading: list[tuple[list, list]] = []  # while a tree is read: its spans, and the nodes built so far
 _ATOMS = {  # the types a field may declare, with their plain form and back
     str: (str, lambda value: value),
     bool: (bool, lambda value: value),
@@ -99,13 +185,12 @@ def _wrong(value, wanted) -> ValueError:
 @functools.lru_cache(maxsize=None)
 def _converters(hint) -> tuple[typing.Callable, typing.Callable]:
     """(to plain, from plain) for values of one declared type."""
-    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        if len(arguments) != 2 or type(None) not in arguments:
-            raise TypeError(f"cannot keep fields of type {hint}")
-        inner_to, inner_from = _converters(next(a for a in arguments if a is not type(None)))
+    inner = _optional_inner(hint)
+    if inner is not None:
+        inner_to, inner_from = _converters(inner)
         return (lambda value: None if value is None else inner_to(value),
                 lambda plain: None if plain is None else inner_from(plain))
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
     if origin is tuple:
         if len(arguments) == 2 and arguments[1] is Ellipsis:
             return _sequence(*_converters(arguments[0]))
@@ -116,13 +201,21 @@ def _converters(hint) -> tuple[typing.Callable, typing.Callable]:
         return _any_value()
     if hint in _ATOMS:
         return _atom(hint, *_ATOMS[hint])
-    if hint is Span:
-        return _span()
     if isinstance(hint, type) and issubclass(hint, ast.Node):
         return _node(hint, _NODE_CLASSES)
     if isinstance(hint, type) and (issubclass(hint, T.Type) or hint is T.Unit):
         return _node(hint, _TYPE_CLASSES)
     raise TypeError(f"cannot keep fields of type {hint}")
+
+
+def _optional_inner(hint):
+    """X for `X | None`, None for any other type; TypeError for a union of more (not kept)."""
+    if typing.get_origin(hint) not in (typing.Union, types.UnionType):
+        return None
+    arguments = typing.get_args(hint)
+    if len(arguments) != 2 or type(None) not in arguments:
+        raise TypeError(f"cannot keep fields of type {hint}")
+    return next(a for a in arguments if a is not type(None))
 
 
 def _sequence(item_to, item_from):
@@ -182,45 +275,22 @@ def _atom(hint, plain_type, back):
     return to_plain, from_plain
 
 
-_SPAN_TYPES = [str, int, int, int, int]
-_SPAN_PLACE_TYPES = [int, int, int, int]
-
-
-def _span():
-    """A Span, which every node has: [line, column, end line, end column] in the file being kept or read,
-    [path, line, column, end line, end column] in another, checked at one go."""
-    def to_plain(value):
-        if type(value) is not Span:
-            raise TypeError(f"{value!r} is not a Span")
-        place = [value.line, value.column, value.end_line, value.end_column]
-        return place if _span_paths and value.path == _span_paths[-1] else [value.path, *place]
-
-    def from_plain(plain):
-        if type(plain) is not list:
-            raise _wrong(plain, "a span")
-        kinds = list(map(type, plain))
-        if kinds == _SPAN_PLACE_TYPES and _span_paths and _span_paths[-1] is not None:
-            return Span(_span_paths[-1], *plain)
-        if kinds != _SPAN_TYPES:
-            raise _wrong(plain, "a span")
-        return Span(*plain)
-
-    return to_plain, from_plain
-
-
 def _node(hint: type, classes: dict[str, type]):
-    """A node (or a type) of class `hint` or of any of its subclasses in `classes`, named by its class."""
-    numbered = classes is _NODE_CLASSES
+    """A node (or a type) of class `hint` or of any of its subclasses in `classes`, named by its class.
+
+    A node's span is not among its fields: it goes to the tree's spans when the node is kept, after its
+    children, and comes from them in the same order when it is built."""
+    spanned = classes is _NODE_CLASSES
 
     def to_plain(value):
         if not isinstance(value, hint) or classes.get(type(value).__name__) is not type(value):
             raise TypeError(f"{value!r} is not a {hint.__name__} of the syntax tree")
         plain = [type(value).__name__, *[to(getattr(value, name)) for name, to in _fields_to_plain(type(value))]]
-        if numbered and _numbering:
-            _numbering[-1].append(value)
+        if spanned:
+            _writing[-1].add(value)
         return plain
 
-    known: dict[str, tuple] = {}  # each class name met here, with how to rebuild its fields
+    known: dict[str, tuple] = {}  # each class name met here: the class, its fields' readers, its plans
 
     def from_plain(plain):
         if type(plain) is not list or not plain or type(plain[0]) is not str:
@@ -230,50 +300,79 @@ def _node(hint: type, classes: dict[str, type]):
             cls = classes.get(plain[0])
             if cls is None or not issubclass(cls, hint):
                 raise _wrong(plain[0], hint.__name__)
-            found = known[plain[0]] = (cls, *_fields_from_plain(cls))
-        cls, count, atoms, converted = found
-        if len(plain) != count + 1:
-            raise _wrong(plain, f"{count} fields of {cls.__name__}")
+            found = known[plain[0]] = (cls, _fields_from_plain(cls), {})
+        cls, readers, plans = found
         values = plain[1:]
-        for index, allowed in atoms:
-            if type(values[index]) not in allowed:
-                raise _wrong(values[index], cls.__name__ + " field")
-        for index, optional, back in converted:
-            if not (optional and values[index] is None):
-                values[index] = back(values[index])
-        built = cls(*values)
-        if numbered and _numbering:
-            _numbering[-1].append(built)
-        return built
+        kinds = tuple(map(type, values))
+        plan = plans.get(kinds)
+        if plan is None:
+            plan = plans[kinds] = _plan(cls, readers, kinds)
+        for index, back in plan:
+            values[index] = back(values[index])
+        if spanned:
+            spans, nodes = _reading[-1]
+            built = cls(*values, spans[len(nodes)])
+            nodes.append(built)
+            return built
+        return cls(*values)
 
     return to_plain, from_plain
 
 
+def _plan(cls: type, readers: tuple, kinds: tuple) -> tuple:
+    """The fields to turn back, each with how, of a class's plain fields of these types; ValueError if a field's
+    type does not allow its value.
+
+    Made once for each combination of types met: most fields (texts, numbers, flags, absent
+    values) are then taken as they are, without a call each."""
+    if len(kinds) != len(readers):
+        raise _wrong(kinds, f"{len(readers)} fields of {cls.__name__}")
+    plan = []
+    for index, (kind, (as_is, turned)) in enumerate(zip(kinds, readers)):
+        if kind not in as_is:
+            if kind not in turned:
+                raise ValueError(f"a {kind.__name__} where a field of {cls.__name__} was expected")
+            plan.append((index, turned[kind]))
+    return tuple(plan)
+
+
+@functools.lru_cache(maxsize=None)
+def _kept_fields(cls: type) -> tuple:
+    """The fields of an attrs class that are kept in its plain form: all but a node's span, its last field."""
+    fields = attrs.fields(cls)
+    if cls in _NODE_CLASSES.values():
+        if not fields or fields[-1].name != "span":
+            raise TypeError(f"cannot keep {cls.__name__}: its last field is not its span")
+        fields = fields[:-1]
+    return fields
+
+
 @functools.lru_cache(maxsize=None)
 def _fields_to_plain(cls: type) -> tuple:
-    """(name, to plain) for each field of an attrs class, in order."""
-    return tuple((field.name, _converters(_declared_type(field.type, cls.__module__))[0]) for field in attrs.fields(cls))
+    """(name, to plain) for each kept field of an attrs class, in order."""
+    return tuple((field.name, _converters(_declared_type(field.type, cls.__module__))[0])
+                 for field in _kept_fields(cls))
 
 
 @functools.lru_cache(maxsize=None)
 def _fields_from_plain(cls: type) -> tuple:
-    """How to rebuild the fields of an attrs class: (how many, fields kept as they are with the
-    types they may have, and (index, may be None, from plain) for the others).
+    """For each kept field of an attrs class: the plain types taken as they are, and how to turn back each other
+    plain type it may hold."""
+    return tuple(_reader(_declared_type(field.type, cls.__module__)) for field in _kept_fields(cls))
 
-    Trees are read far more often than written: texts, numbers and flags, most of
-    a tree, are checked in place instead of each through a function."""
-    atoms, converted = [], []
-    fields = attrs.fields(cls)
-    for index, field in enumerate(fields):
-        hint = _declared_type(field.type, cls.__module__)
-        arguments = typing.get_args(hint)
-        optional = typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in arguments
-        inner = next(a for a in arguments if a is not type(None)) if optional else hint
-        if inner in (str, bool, int):
-            atoms.append((index, {inner, type(None)} if optional else {inner}))
-        else:
-            converted.append((index, optional, _converters(inner)[1]))
-    return len(fields), tuple(atoms), tuple(converted)
+
+def _reader(hint) -> tuple[frozenset, dict]:
+    inner = _optional_inner(hint)
+    if inner is not None:
+        as_is, turned = _reader(inner)
+        return as_is | {type(None)}, turned
+    if hint in (str, bool, int):
+        return frozenset({hint}), {}
+    if hint is typing.Any:
+        return frozenset(_ANY_ATOM), {list: _converters(ast.Node)[1]}
+    if hint is date:
+        return frozenset(), {str: date.fromisoformat}
+    return frozenset(), {list: _converters(hint)[1]}  # a node, a type or a tuple
 
 
 @functools.lru_cache(maxsize=None)
@@ -304,24 +403,44 @@ _DEFAULTS_TO_PLAIN = {Decimal: str, date: date.isoformat, time: time.isoformat, 
 _DEFAULTS_FROM_PLAIN = {"Decimal": Decimal, "date": date.fromisoformat, "time": time.fromisoformat,
                         "datetime": datetime.fromisoformat, "str": str}
 
+SETTLED_NS = 10 * 10**9  # a file changed more recently than this is read, not known by its status
+
 
 def checked_entry_name(path: str, text: str, grammar: str) -> str:
     """Named after the contract, the grammar and the code that parses and checks (language/ and stdlib/)."""
-    return f"tree-{cache.key(grammar, _checking_source(), path, text)}-checked.json"
+    return f"tree-{cache.key(grammar, _checking_code(), path, text)}-checked.json"
 
 
 @functools.lru_cache(maxsize=1)
-def _checking_source() -> str:
+def _checking_code() -> str:
     package = os.path.dirname(os.path.dirname(__file__))
     sources = [os.path.join(package, "diagnostics.py")]
     for folder in ("language", "stdlib"):
         place = os.path.join(package, folder)
         sources += sorted(os.path.join(place, name) for name in os.listdir(place) if name.endswith(".py"))
+    return code_identity(sources, time_ns())
+
+
+def code_identity(sources: list[str], now_ns: int) -> str:
+    """What tells the code of these files from any other: the status of each (device, inode, size, times of
+    modification and of change) when none changed in the SETTLED_NS before `now_ns`, else their text.
+
+    A write to a file, a rename onto its name, and a `touch` that sets its modification time back all
+    give it a change time of the moment they happen, which no program can choose, so a file whose
+    status is seen again holds the text it held when it was seen. Only two writes within one tick of
+    the file system's clock can leave the same status: a file changed within the last seconds is
+    read instead, so its status is taken only once no such write can follow. Reading every file each
+    start took longer than the rest of finding a checked contract."""
+    statuses = [os.stat(source) for source in sources]
+    if all(max(status.st_mtime_ns, status.st_ctime_ns) < now_ns - SETTLED_NS for status in statuses):
+        return "status\0" + "\0".join(
+            f"{source}:{status.st_dev}:{status.st_ino}:{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}"
+            for source, status in zip(sources, statuses))
     parts = []
     for source in sources:
         with open(source, encoding="utf-8") as handle:
             parts.append(handle.read())
-    return "\0".join(parts)
+    return "text\0" + "\0".join(parts)
 
 
 def load_checked(name: str, path: str, text: str) -> CheckedContract | None:
@@ -355,12 +474,7 @@ def checked_to_plain(contract: CheckedContract) -> dict:
             raise TypeError(f"{cls.__name__} has fields this cache does not know")
     if contract.formulas or contract.compiled or contract.blocks or contract.arguments or contract.item_index:
         raise TypeError("a contract already evaluated")
-    nodes: list = []
-    _numbering.append(nodes)
-    try:
-        tree = tree_to_plain(contract.tree, contract.path)
-    finally:
-        _numbering.pop()
+    tree, nodes = _tree_to_plain(contract.tree, contract.path)
     place = {id(node): number for number, node in enumerate(nodes)}
     if len(place) != len(nodes):
         raise TypeError("a node stands twice in the tree")
@@ -382,12 +496,13 @@ def checked_to_plain(contract: CheckedContract) -> dict:
                for s in contract.symbols.values()]
     if any(name != symbol.name for name, symbol in contract.symbols.items()):
         raise TypeError("a symbol under another name")
-    types = [[node_number(node_id), type_number(value)] for node_id, value in contract.types.items()]
+    types = [number for node_id, value in contract.types.items()
+             for number in (node_number(node_id), type_number(value))]
     events = [[name, spec.name, [[field, type_number(f.type), _default_to_plain(f.default)]
                                  for field, f in spec.fields.items()], spec.time_field]
               for name, spec in contract.events.items()]
-    warnings = [[w.message, None if w.span is None else _span()[0](w.span), _source_to_plain(w.source, contract),
-                 w.severity] for w in contract.warnings]
+    warnings = [[w.message, None if w.span is None else _span_to_plain(w.span, contract.path),
+                 _source_to_plain(w.source, contract), w.severity] for w in contract.warnings]
     return {"tree": tree, "path": contract.path, "type_table": [type_to(value) for value in table],
             "types": types, "symbols": symbols, "events": events, "event_sections": dict(contract.event_sections),
             "currencies": list(contract.currencies), "warnings": warnings}
@@ -418,12 +533,7 @@ def checked_from_plain(plain, path: str, text: str) -> CheckedContract:
     expect(type(plain) is dict and set(plain) == {"tree", "path", "type_table", "types", "symbols", "events",
                                                   "event_sections", "currencies", "warnings"}, "its keys")
     expect(plain["path"] == path, "another path")
-    nodes: list = []
-    _numbering.append(nodes)
-    try:
-        tree = tree_from_plain(plain["tree"], path=path)
-    finally:
-        _numbering.pop()
+    tree, nodes = _tree_from_plain(plain["tree"], ast.Contract, path)
     type_from = _converters(T.Type)[1]
     expect(type(plain["type_table"]) is list, "its types")
     table = [type_from(value) for value in plain["type_table"]]
@@ -440,14 +550,13 @@ def checked_from_plain(plain, path: str, text: str) -> CheckedContract:
         expect(type(value) is int and 0 <= value < len(among), "a number outside its table")
         return among[value]
 
-    types = {}
-    node_count, type_count = len(nodes), len(table)
-    for entry in listed(plain["types"], len(plain["types"])):  # thousands: checked here, not call by call
-        expect(type(entry) is list and len(entry) == 2, "a list of the wrong length")
-        node, value = entry
-        expect(type(node) is int and type(value) is int and 0 <= node < node_count and 0 <= value < type_count,
-               "a number outside its table")
-        types[id(nodes[node])] = table[value]
+    # thousands of (node, type) pairs, flat: checked and looked up at one go, not pair by pair
+    pairs = plain["types"]
+    expect(type(pairs) is list and len(pairs) % 2 == 0 and set(map(type, pairs)) <= {int}, "its nodes' types")
+    node_numbers, type_numbers = pairs[0::2], pairs[1::2]
+    expect(not pairs or (0 <= min(node_numbers) and max(node_numbers) < len(nodes)
+                         and 0 <= min(type_numbers) and max(type_numbers) < len(table)), "a number outside its table")
+    types = dict(zip(map(id, map(nodes.__getitem__, node_numbers)), map(table.__getitem__, type_numbers)))
     symbols = {}
     for entry in listed(plain["symbols"], len(plain["symbols"])):
         name, kind, type_, node, section, amount_type, checking = listed(entry, 7)
@@ -471,7 +580,7 @@ def checked_from_plain(plain, path: str, text: str) -> CheckedContract:
     for entry in listed(plain["warnings"], len(plain["warnings"])):
         message, span, has_source, severity = listed(entry, 4)
         expect(type(has_source) is bool, "a diagnostic")
-        warnings.append(Diagnostic(text_of(message), None if span is None else _span()[1](span),
+        warnings.append(Diagnostic(text_of(message), None if span is None else _span_from_plain(span, path),
                                    text if has_source else None, text_of(severity)))
     return CheckedContract(tree, path, text, symbols, types, events, dict(sections), currencies, warnings=warnings)
 
