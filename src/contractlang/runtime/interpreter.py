@@ -376,7 +376,7 @@ class Run:
 
     def run_scheduled(self, rule, clause: str, when) -> None:
         nominal = when if type(when) is date else day_and_moment(when)[0]
-        frame = Frame(clause, None, nominal, [], {}, ScheduledRuleName(clause, when))
+        frame = Frame(clause, None, nominal, [], {}, ScheduledRuleName((clause, when)))
         if isinstance(rule, ast.OnEachRule):
             frame.locals[rule.variable] = when
         # only the moment being run is kept: rules at different times of a day run in the order of their times
@@ -796,7 +796,7 @@ class Run:
 
     # --------------------------------------------------------- the result
     def result(self) -> Result:
-        self.effects.sort(key=lambda e: e.date)  # stable: same-day effects keep the order they took place in
+        self.effects.sort(key=_EFFECT_DATE)  # stable: same-day effects keep the order they took place in
         state = {}
         for label, item in self.contract.items_of(ast.StateDecl, ast.Report):
             if type(item) is ast.StateDecl:
@@ -825,6 +825,9 @@ class Run:
             return self.text(value, type_)
         except ArithmeticError:
             raise self.not_shown(f"{kind} '{item.name}'", item.span, self.contract.text) from None
+
+
+_EFFECT_DATE = operator.attrgetter("date")  # the sort key of the effects, without a Python call for each
 
 
 def _PLACE(entry):

@@ -19,6 +19,7 @@ settlements cost time linear in the changes since the watermark.
 from __future__ import annotations
 
 import bisect
+import functools
 from datetime import date, timedelta
 from operator import itemgetter
 from decimal import Decimal
@@ -47,6 +48,7 @@ def _days_over(days: int, basis: int) -> Fraction:
 
 
 _DAYS_OVER: dict[tuple[int, int], Fraction] = {}
+_THIRTY_360_FRACTIONS: dict[tuple[str, date, date, date], Fraction] = {}  # (day count, anchor, start, stop)
 
 
 class Piece(NamedTuple):
@@ -60,6 +62,11 @@ class Piece(NamedTuple):
     fraction: object  # fractions.Fraction
     amount: Decimal
     rate: Decimal = Decimal(0)  # the annual rate in force on the span
+
+
+# a Piece from a tuple of its six fields, made in C: the named tuple's own constructor is a call of Python code,
+# and the usual settlement makes one Piece and little else
+_piece = functools.partial(tuple.__new__, Piece)
 
 
 @attrs.define(unsafe_hash=True)
@@ -197,7 +204,7 @@ class Ledger:
             if base is not last_base or rate is not last_rate or fraction is not last_fraction:
                 amount = exact.multiply(exact.multiply(base, rate), fraction)
                 self.last_product = (base, rate, fraction, amount)
-            return Settlement(amount, (watermark, end), (Piece(watermark, end, base, fraction, amount, rate),))
+            return Settlement(amount, (watermark, end), (_piece((watermark, end, base, fraction, amount, rate)),))
         base_rate = exact.multiply(base, rate)
         pieces = []
         total = Decimal(0)
@@ -389,11 +396,16 @@ class Ledger:
         index = bisect.bisect_right(self.boundaries, start) - 1
         anchor = self.boundaries[index] if index >= 0 and self.boundaries[index] >= self.start else self.start
         if self.day_count in _THIRTY_360_PLAIN:  # over 360: from the period's start, less what it counted before
-            days = day_count_days(self.day_count, anchor, stop)
-            if anchor != start:
-                days -= day_count_days(self.day_count, anchor, start)
-            found = _DAYS_OVER.get((days, 360))  # as _days_over, without its call when the span was seen
-            return found if found is not None else _days_over(days, 360)
+            key = (self.day_count, anchor, start, stop)
+            found = _THIRTY_360_FRACTIONS.get(key)  # every run of a contract counts the same spans
+            if found is None:
+                days = day_count_days(self.day_count, anchor, stop)
+                if anchor != start:
+                    days -= day_count_days(self.day_count, anchor, start)
+                if len(_THIRTY_360_FRACTIONS) >= 4_096:  # a few thousand spans at most are kept
+                    _THIRTY_360_FRACTIONS.clear()
+                found = _THIRTY_360_FRACTIONS[key] = _days_over(days, 360)
+            return found
         if self.day_count in _NEEDS_PERIOD:  # the schedule period is the reference period
             period_end = self.boundaries[index + 1] if index + 1 < len(self.boundaries) else None
             known = {"termination": self.termination, "frequency": self.frequency,
