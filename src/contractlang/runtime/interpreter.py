@@ -126,9 +126,12 @@ class Run:
         self.bind_settings()
         self.globals.update(self.literal_terms())
         self.until = self.compute_until()
+        constant_states = self.constant_states()
         for symbol in self.symbols_of("state"):
             if symbol.node.settable and symbol.name in self.inputs.params:
                 self.state[symbol.name] = self.inputs.params[symbol.name].value
+            elif symbol.name in constant_states:
+                self.state[symbol.name] = constant_states[symbol.name]
             else:
                 self.state[symbol.name] = self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
         self.check_preconditions()
@@ -180,6 +183,18 @@ class Run:
             found = self.contract.compiled[key] = {
                 symbol.name: self.evaluate(symbol.node.value, self.global_frame(symbol.section))
                 for symbol in self.symbols_of("term") if type(symbol.node.value) in _LITERALS}
+        return found
+
+    def constant_states(self) -> dict:
+        """The states whose first value the contract writes as a literal or an enumeration's member (`0 USD`,
+        `outstanding`, `none`): the same in every run, so found once per contract, where each run would make a
+        frame for each."""
+        key = ("constant states",)
+        found = self.contract.compiled.get(key)
+        if found is None:
+            found = self.contract.compiled[key] = {
+                symbol.name: self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
+                for symbol in self.symbols_of("state") if _is_constant(symbol.node.initial, self.contract)}
         return found
 
     def global_frame(self, clause: str) -> Frame:
@@ -1251,6 +1266,15 @@ def _may_fail(node: ast.Expr) -> bool:
 
 _LITERALS = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit))
 
+
+def _is_constant(node: ast.Expr, contract: CheckedContract) -> bool:
+    """Whether an expression is an immutable value that no run can change: a literal, `none` or an
+    enumeration's member (a name the checker found to be one, as _compile_name reads it)."""
+    if type(node) in _LITERALS or type(node) is ast.NoneLit:
+        return True
+    return (type(node) is ast.Name and node.name not in contract.symbols
+            and isinstance(contract.types.get(id(node)), T.Enum))
+
 _NEVER_FAIL = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit,
                          ast.NoneLit, ast.Name,  # literals and names
                          ast.ListExpr, ast.Comprehension, ast.Index))  # their parts report at themselves
@@ -1340,22 +1364,12 @@ def _compile_call(node: ast.Call, contract: CheckedContract, guarded: bool = Fal
         if node.function in ("accrued", "settle"):  # the most frequent calls: straight to the run's method
             settle, arguments = node.function == "settle", compiled_arguments(node, contract)[1]
             if len(arguments) == 1 and arguments[0][0] in ("before", "through"):  # the usual
-                return guard(_accrual_of_one(node, settle, *arguments[0]), node)
+                return _accrual_of_one(node, settle, *arguments[0], guarded)
             return guard(lambda run, frame: run.accrual_call(node, frame, settle, arguments), node)
         if plain is None:
             builtin = BUILTIN_FUNCTIONS[node.function]
             return guard(lambda run, frame: builtin(run, node, frame), node)
-        arguments = compiled_arguments(node, contract)[0]
-        if len(arguments) == 1:
-            (only,) = arguments
-            return guard(lambda run, frame: plain(only(run, frame)), node)
-        if len(arguments) == 2:
-            first, second = arguments
-            return guard(lambda run, frame: plain(first(run, frame), second(run, frame)), node)
-        if len(arguments) == 3:  # business_day(d, following, calendar): one of the most frequent calls
-            first, second, third = arguments
-            return guard(lambda run, frame: plain(first(run, frame), second(run, frame), third(run, frame)), node)
-        return guard(lambda run, frame: plain(*[argument(run, frame) for argument in arguments]), node)
+        return _plain_call(plain, compiled_arguments(node, contract)[0], node, guarded)
     arguments = tuple(compiled_expression(argument.value, contract) for argument in node.arguments)
     names = tuple(parameter.name for parameter in function.parameters)
     body = compiled_expression(function.body, contract)
@@ -1378,28 +1392,79 @@ def _guarded(inner, node: ast.Expr):
     def guarded(run, frame):
         try:
             return inner(run, frame)
-        except schedules.OutsideCalendar as problem:
-            raise run.outside_calendar(problem, node, frame) from None
-        except ArithmeticError as problem:
-            raise run.out_of_range(problem, node, frame) from None
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, True) from None
     return guarded
 
 
-def _accrual_of_one(node: ast.Call, settle: bool, name: str, value):
-    """accrued() or settle() with one named argument (`before:` or `through:`), without the named arguments'
-    dict that Run.accrual_call makes."""
+def _failure(run, problem: Exception, node: ast.Expr, frame: Frame, said_here: bool) -> Exception:
+    """What a date past the calendar or a number out of range met in a node's own work raises: a diagnostic
+    at the node, or (not `said_here`) the problem itself, for the node around it to report."""
+    if not said_here:
+        return problem
+    if isinstance(problem, schedules.OutsideCalendar):
+        return run.outside_calendar(problem, node, frame)
+    return run.out_of_range(problem, node, frame)
+
+
+def _plain_call(plain, arguments: tuple, node: ast.Call, guarded: bool):
+    """A call of a function that needs only its arguments' values (business_day, first_of_month, cents: the most
+    frequent calls), for the usual numbers of arguments; `guarded` as _compile_call's, said by the closure itself
+    rather than by a closure of _guarded around it, which would be a second call."""
+    if len(arguments) == 1:
+        (only,) = arguments
+
+        def plain_of_one(run, frame):
+            try:
+                return plain(only(run, frame))
+            except (schedules.OutsideCalendar, ArithmeticError) as problem:
+                raise _failure(run, problem, node, frame, guarded) from None
+        return plain_of_one
+    if len(arguments) == 2:
+        first, second = arguments
+
+        def plain_of_two(run, frame):
+            try:
+                return plain(first(run, frame), second(run, frame))
+            except (schedules.OutsideCalendar, ArithmeticError) as problem:
+                raise _failure(run, problem, node, frame, guarded) from None
+        return plain_of_two
+    if len(arguments) == 3:
+        first, second, third = arguments
+
+        def plain_of_three(run, frame):
+            try:
+                return plain(first(run, frame), second(run, frame), third(run, frame))
+            except (schedules.OutsideCalendar, ArithmeticError) as problem:
+                raise _failure(run, problem, node, frame, guarded) from None
+        return plain_of_three
+    return (_guarded if guarded else _unguarded)(
+        lambda run, frame: plain(*[argument(run, frame) for argument in arguments]), node)
+
+
+def _accrual_of_one(node: ast.Call, settle: bool, name: str, value, guarded: bool):
+    """accrued() or settle() with one named argument (`before:` or `through:`), straight to its ledger, without
+    the named arguments' dict that Run.accrual_call makes; `guarded` as _compile_call's, said by the closure."""
     ledger_name, through = node.arguments[0].value.name, name == "through"
 
     def accrual_of_one(run, frame):
-        end = value(run, frame)
-        if through:
-            end = schedules.add_days(end, 1)
         try:
-            return run.ledger_query(run.ledgers[ledger_name], end, None, settle, node, frame)
-        except schedules.OutsideCalendar:
-            raise  # a date past the calendar: said at its expression, as everywhere
+            end = value(run, frame)
+            if through:
+                end = schedules.add_days(end, 1)
+            ledger = run.ledgers[ledger_name]
+            if settle:
+                looked_through = ledger.entries  # counted before it settles
+                return run.settled(ledger.settle(end), looked_through, ledger, node, frame)
+            accrued = ledger.accrued(end)
+            run.charge(ledger.entries + len(accrued.pieces), node, frame)
+            return accrued.amount
+        except schedules.OutsideCalendar as problem:  # a date past the calendar: said at its expression
+            raise _failure(run, problem, node, frame, guarded) from None
         except ValueError as problem:  # a day count without what it needs
             raise run.accrual_failed(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise _failure(run, problem, node, frame, guarded) from None
     return accrual_of_one
 
 
