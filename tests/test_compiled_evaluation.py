@@ -208,3 +208,57 @@ def test_months_later_are_those_of_dateutil(day, months):
     from dateutil.relativedelta import relativedelta
 
     assert schedules.add_months(day, months) == day + relativedelta(months=months)
+
+
+# ------------------------------------------------------------- set-up kept between runs
+
+KEPT_SCHEDULE = '''
+§1 "Coupons" {
+  parameter issue_date: Date = 2024-01-15
+  term maturity = 2025-01-15
+  state principal: USD = 1_000.00 USD
+  schedule coupon_dates = every Jan 15, Jul 15 from add_months(issue_date, 6) to maturity - 1 day
+  accrual coupon {
+    on: principal
+    annual_rate: 10%
+    day_count: "30/360"
+    start: issue_date
+    boundaries: coupon_dates + [maturity]
+  }
+  on each d in coupon_dates {
+    pay settle(coupon, before: d) from "Issuer" to "Holder" as interest
+  }
+}
+'''
+
+
+def coupons(contract, issue_date: date | None = None) -> tuple[list[tuple[str, str]], int]:
+    """The coupons (date, amount) of a run, and the steps it took."""
+    from contractlang.runtime.values import Setting
+
+    params = {} if issue_date is None else {"issue_date": Setting(issue_date, "scenario")}
+    run = interpreter.Run(contract, Inputs(until=date(2025, 12, 31), params=params))
+    with localcontext(exact.EXACT):
+        result = run.run()
+    return [(e.date.isoformat(), e.details["amount"]) for e in result.effects], run.steps_taken
+
+
+def test_a_schedule_kept_from_an_earlier_run_is_taken_only_with_the_same_settings(tmp_path):
+    contract = checked(tmp_path, KEPT_SCHEDULE)
+    first, first_steps = coupons(contract)
+    assert first == [("2024-07-15", "50.00")]  # 1,000 × 10% × 180/360
+    # issued two months later: the schedule starts from September 15, so the first coupon is 2025's
+    later, _ = coupons(contract, date(2024, 3, 15))
+    assert later == []  # September 15 is not a Jan 15 or Jul 15: the first is July 15, 2025, past maturity
+    earlier, _ = coupons(contract, date(2023, 7, 15))
+    assert earlier == [("2024-01-15", "50.00"), ("2024-07-15", "50.00")]
+    again, again_steps = coupons(contract)
+    assert (again, again_steps) == (first, first_steps)  # the kept layout, its steps charged as computing it did
+    assert any(type(key) is tuple and key[0] == "set-up value" for key in contract.compiled)  # and it was kept
+
+
+def test_kept_set_up_values_are_told_apart_by_how_their_settings_read():
+    # equal numbers that read differently are different settings: a kept value of one is not the other's
+    key = interpreter.settings_key
+    assert key(Decimal("6")) != key(Decimal("6.0")) and key(True) != key(Decimal(1)) != key(1)
+    assert key(Decimal("6.0")) == key(Decimal("6.0")) and key(date(2024, 1, 15)) == key(date(2024, 1, 15))

@@ -197,6 +197,30 @@ class Run:
                 for symbol in self.symbols_of("state") if _is_constant(symbol.node.initial, self.contract)}
         return found
 
+    def set_up_value(self, node: ast.Expr, frame: Frame):
+        """The value of an expression of the set-up (the horizon, a precondition, an accrual's fields, a rule's
+        dates), kept per contract with the date and the settings it reads when it reads nothing else a run has
+        (settings_read): the next run with the same ones takes it, its steps charged as the evaluation's were
+        and the terms and schedules it found put in the run's globals, as if it had computed it again."""
+        key = ("settings read", id(node))
+        reads = self.contract.compiled[key] if key in self.contract.compiled else self.contract.compiled.setdefault(
+            key, settings_read(node, self.contract))
+        if reads is None:
+            return self.evaluate(node, frame)
+        settings = tuple(settings_key(value) for value in (frame.today, self.until, *map(self.globals.get, reads)))
+        kept = self.contract.compiled.get(("set-up value", id(node)))  # the last one: runs mostly repeat settings
+        if kept is not None and kept[0] == settings and self.steps_taken + kept[2] <= STEP_BUDGET:
+            _, value, steps, found = kept
+            self.steps_taken += steps
+            for name, global_value in found:  # a list a contract may read is each run's own, as every list is
+                self.globals.setdefault(name, list(global_value) if type(global_value) is list else global_value)
+            return value
+        steps, known = self.steps_taken, len(self.globals)
+        value = self.evaluate(node, frame)
+        found = tuple(self.globals.items())[known:]  # a dict keeps its order: the names this evaluation found
+        self.contract.compiled[("set-up value", id(node))] = (settings, value, self.steps_taken - steps, found)
+        return value
+
     def global_frame(self, clause: str) -> Frame:
         return Frame(clause, None, self.until, [], {}, "the contract")
 
@@ -256,14 +280,14 @@ class Run:
         if self.inputs.until is not None:
             return self.inputs.until
         for label, item in self.contract.items_of(ast.Horizon):
-            return self.evaluate(item.value, Frame(label, None, date.min, [], {}, "the horizon"))
+            return self.set_up_value(item.value, Frame(label, None, date.min, [], {}, "the horizon"))
         where = Span(self.inputs.path, 1, 1) if self.inputs.path else None
         raise ContractError(Diagnostic(
             "the scenario needs 'until' (the date to evaluate through): this contract has no horizon of its own", where))
 
     def check_preconditions(self) -> None:
         for label, item in self.contract.items_of(ast.Precondition):
-            if not self.evaluate(item.condition, self.global_frame(label)):
+            if not self.set_up_value(item.condition, self.global_frame(label)):
                 span = item.span
                 for name in ast.names_in(item.condition):
                     setting = self.inputs.params.get(name) or self.inputs.assumptions.get(name)
@@ -282,16 +306,16 @@ class Run:
             fields, rate_names = self.contract.compiled[key]
             base_name = fields["on"].name
             # the Ledger puts its boundaries in order
-            boundaries = self.evaluate(fields["boundaries"], frame) if "boundaries" in fields else []
-            start = self.evaluate(fields["start"], frame)
+            boundaries = self.set_up_value(fields["boundaries"], frame) if "boundaries" in fields else []
+            start = self.set_up_value(fields["start"], frame)
             self.ledgers[symbol.name] = Ledger(
                 start=start,
                 base=self.state[base_name],
-                annual_rate=self.evaluate(fields["annual_rate"], frame),
-                day_count=self.evaluate(fields["day_count"], frame),
+                annual_rate=self.set_up_value(fields["annual_rate"], frame),
+                day_count=self.set_up_value(fields["day_count"], frame),
                 boundaries=boundaries,
-                frequency=int(self.evaluate(fields["frequency"], frame)) if "frequency" in fields else None,
-                termination=self.evaluate(fields["termination"], frame) if "termination" in fields else None,
+                frequency=int(self.set_up_value(fields["frequency"], frame)) if "frequency" in fields else None,
+                termination=self.set_up_value(fields["termination"], frame) if "termination" in fields else None,
             )
             self.ledger_bases.setdefault(base_name, []).append(symbol.name)
             for name in rate_names:  # a rate that follows a state changes with it
@@ -307,10 +331,10 @@ class Run:
             if isinstance(item, ast.OnEachRule):
                 # each once, in the order listed: a schedule is mostly in order, which the sort below then
                 # merges as runs instead of sorting a set's order (n log n: a tenth more a date at 100,000 dates)
-                dates = dict.fromkeys(self.evaluate(item.dates, frame))
+                dates = dict.fromkeys(self.set_up_value(item.dates, frame))
                 self.charge(len(dates), item, frame)  # each date is an item of the timeline
             else:
-                dates = {self.evaluate(item.date, frame)}
+                dates = {self.set_up_value(item.date, frame)}
             for when in dates:
                 if type(when) is date:  # the usual case, without a call
                     if when <= until:
@@ -1265,6 +1289,54 @@ def _may_fail(node: ast.Expr) -> bool:
 
 
 _LITERALS = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit))
+
+
+_LAYING_OUT = frozenset((ast.Every, ast.Comprehension, ast.ListExpr))
+_PURE_BUILTINS = frozenset(("min", "max", "first", "last", "range", "zip", "all", "any", "sum", "plain", "is_whole",
+                            "year_fraction", "cyclic", "counted_as"))  # functions of their arguments' values alone
+_PURE_NODES = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit,
+                         ast.NoneLit, ast.FieldAccess, ast.Index, ast.Argument, ast.ListExpr, ast.Comprehension,
+                         ast.MonthDay, ast.Every, ast.IfExpr, ast.AtTime, ast.Binary, ast.Not, ast.Negate,
+                         ast.IsNone, ast.UnitExpr))
+
+
+def settings_read(node: ast.Expr, contract: CheckedContract) -> tuple[str, ...] | None:
+    """The parameters and assumptions an expression that lays out a schedule (an `every`, a comprehension, a
+    list) reads, through the terms, schedules and functions it reads, when its value depends on nothing else
+    but the date it is evaluated on and the horizon. None when it may read a state, a market, an accrual, a
+    report, the events or the pending items, or lays out no list: then it is cheaper computed than kept."""
+    settings, seen, pending, lays_out = {}, set(), [node], False
+    while pending:
+        for inner in ast.walk(pending.pop()):
+            kind = type(inner)
+            lays_out = lays_out or kind in _LAYING_OUT
+            if kind is ast.Name:
+                symbol = contract.symbols.get(inner.name)
+                if symbol is None:
+                    continue  # a name of the expression itself (a comprehension's, a function's), or a member
+                if symbol.kind in ("parameter", "assumption"):
+                    settings[inner.name] = None
+                elif symbol.kind in ("term", "schedule") and inner.name not in seen:
+                    seen.add(inner.name)
+                    pending.append(symbol.node.value)
+                elif symbol.kind not in ("term", "schedule"):
+                    return None
+            elif kind is ast.Call:
+                function = contract.functions.get(inner.function)
+                if function is not None:
+                    if inner.function not in seen:
+                        seen.add(inner.function)
+                        pending.append(function.body)
+                elif inner.function not in PLAIN_FUNCTIONS and inner.function not in _PURE_BUILTINS:
+                    return None
+            elif kind not in _PURE_NODES:
+                return None
+    return tuple(settings) if lays_out else None
+
+
+def settings_key(value):
+    """A value as a key that tells apart what compares equal but reads differently (1.0 and 1.00, 1 and True)."""
+    return value if type(value) in (date, str) else (type(value), repr(value))
 
 
 def _is_constant(node: ast.Expr, contract: CheckedContract) -> bool:
