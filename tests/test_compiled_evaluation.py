@@ -259,6 +259,9 @@ def test_a_schedule_kept_from_an_earlier_run_is_taken_only_with_the_same_setting
 
 def test_kept_set_up_values_are_told_apart_by_how_their_settings_read():
     # equal numbers that read differently are different settings: a kept value of one is not the other's
-    key = interpreter.settings_key
+    def key(value):
+        return interpreter.settings_key((date(2024, 1, 15), value))
+
     assert key(Decimal("6")) != key(Decimal("6.0")) and key(True) != key(Decimal(1)) != key(1)
     assert key(Decimal("6.0")) == key(Decimal("6.0")) and key(date(2024, 1, 15)) == key(date(2024, 1, 15))
+    assert key("6") != key(Decimal("6")) and key(Fraction(1, 3)) == key(Fraction(2, 6))  # a ratio is its value

@@ -207,7 +207,7 @@ class Run:
             key, settings_read(node, self.contract))
         if reads is None:
             return self.evaluate(node, frame)
-        settings = tuple(settings_key(value) for value in (frame.today, self.until, *map(self.globals.get, reads)))
+        settings = settings_key((frame.today, self.until, *map(self.globals.get, reads)))
         kept = self.contract.compiled.get(("set-up value", id(node)))  # the last one: runs mostly repeat settings
         if kept is not None and kept[0] == settings and self.steps_taken + kept[2] <= STEP_BUDGET:
             _, value, steps, found = kept
@@ -415,9 +415,8 @@ class Run:
 
     def run_scheduled(self, rule, clause: str, when) -> None:
         nominal = when if type(when) is date else day_and_moment(when)[0]
-        frame = Frame(clause, None, nominal, [], {}, ScheduledRuleName((clause, when)))
-        if isinstance(rule, ast.OnEachRule):
-            frame.locals[rule.variable] = when
+        names = {rule.variable: when} if type(rule) is ast.OnEachRule else {}
+        frame = Frame(clause, None, nominal, [], names, ScheduledRuleName((clause, when)))
         # only the moment being run is kept: rules at different times of a day run in the order of their times
         if self.day_changes[0] != (nominal, self.moment):
             self.day_changes = ((nominal, self.moment), [])
@@ -1096,6 +1095,10 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
             "due": due.isoformat() if due is not None and due != on else None,
             "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
         }
+        if not run.explain and run.moment == START_OF_DAY:  # what emit makes of it, without its call
+            run.effects.append(Effect(on or frame.today, "payment", frame.clause,
+                                      frame.cause.index if frame.cause is not None else None, details, (), None, None))
+            return
         extra = ()
         if run.explain:
             extra = [Step(f"paid {details['amount']} {shown_currency} as {purpose}: {plain_number(amount)} "
@@ -1334,9 +1337,10 @@ def settings_read(node: ast.Expr, contract: CheckedContract) -> tuple[str, ...] 
     return tuple(settings) if lays_out else None
 
 
-def settings_key(value):
-    """A value as a key that tells apart what compares equal but reads differently (1.0 and 1.00, 1 and True)."""
-    return value if type(value) in (date, str) else (type(value), repr(value))
+def settings_key(values: tuple) -> str:
+    """Settings as a key that tells apart values that compare equal but read differently (1.0 and 1.00, 1 and
+    true): their text, made in one call (a value without a text of its own, which no setting is, never matches)."""
+    return repr(values)
 
 
 def _is_constant(node: ast.Expr, contract: CheckedContract) -> bool:
@@ -1526,8 +1530,12 @@ def _accrual_of_one(node: ast.Call, settle: bool, name: str, value, guarded: boo
                 end = schedules.add_days(end, 1)
             ledger = run.ledgers[ledger_name]
             if settle:
-                looked_through = ledger.entries  # counted before it settles
-                return run.settled(ledger.settle(end), looked_through, ledger, node, frame)
+                looked_through = len(ledger.changes) + len(ledger.portions)  # Ledger.entries, before it settles
+                settled = ledger.settle(end)
+                run.steps_taken += looked_through + len(settled.pieces)
+                if run.explain or run.steps_taken > STEP_BUDGET:  # what Run.settled adds, where it has anything to
+                    return run.settled(settled, 0, ledger, node, frame)
+                return settled
             accrued = ledger.accrued(end)
             run.charge(ledger.entries + len(accrued.pieces), node, frame)
             return accrued.amount
