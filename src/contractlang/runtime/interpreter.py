@@ -202,12 +202,15 @@ class Run:
         dates), kept per contract with the date and the settings it reads when it reads nothing else a run has
         (settings_read): the next run with the same ones takes it, its steps charged as the evaluation's were
         and the terms and schedules it found put in the run's globals, as if it had computed it again."""
+        if type(node) is ast.Name and node.name in self.globals:  # found already: read, as cheap as a look-up
+            return self.evaluate(node, frame)
         key = ("settings read", id(node))
         reads = self.contract.compiled[key] if key in self.contract.compiled else self.contract.compiled.setdefault(
             key, settings_read(node, self.contract))
         if reads is None:
             return self.evaluate(node, frame)
-        settings = settings_key((frame.today, self.until, *map(self.globals.get, reads)))
+        settings = (frame.today, self.until) if not reads else settings_key(
+            (frame.today, self.until, *map(self.globals.get, reads)))  # two dates compare exactly: no text needed
         kept = self.contract.compiled.get(("set-up value", id(node)))  # the last one: runs mostly repeat settings
         if kept is not None and kept[0] == settings and self.steps_taken + kept[2] <= STEP_BUDGET:
             _, value, steps, found = kept
@@ -963,15 +966,23 @@ def compiled_block(statements, contract: CheckedContract):
     found = contract.blocks.get(id(statements)) if kept else None
     if found is not None:
         return found
-    compiled = tuple((statement, compiled_statement(statement, contract)) for statement in statements)
+    # a `let` (the most frequent statement) is run by the block itself where nothing is explained: its value
+    # stored under its name, which is all its closure does then, without the closure's call
+    compiled = tuple((statement, compiled_statement(statement, contract),
+                      statement.name if type(statement) is ast.Let else None,
+                      compiled_expression(statement.value, contract) if type(statement) is ast.Let else None)
+                     for statement in statements)
 
     def block(run, frame):
-        for statement, perform in compiled:
+        for statement, perform, let_name, let_value in compiled:
             run.steps_taken += 1
             if run.steps_taken > STEP_BUDGET:
                 run.charge(0, statement, frame)  # says where the run went over its budget
             try:
-                perform(run, frame)
+                if let_name is not None and not run.explain:
+                    frame.locals[let_name] = let_value(run, frame)
+                else:
+                    perform(run, frame)
             except ArithmeticError as problem:
                 raise run.out_of_range(problem, statement, frame) from None
 
@@ -1304,10 +1315,10 @@ _PURE_NODES = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringL
 
 
 def settings_read(node: ast.Expr, contract: CheckedContract) -> tuple[str, ...] | None:
-    """The parameters and assumptions an expression that lays out a schedule (an `every`, a comprehension, a
-    list) reads, through the terms, schedules and functions it reads, when its value depends on nothing else
-    but the date it is evaluated on and the horizon. None when it may read a state, a market, an accrual, a
-    report, the events or the pending items, or lays out no list: then it is cheaper computed than kept."""
+    """The parameters and assumptions an expression reads, through the terms, schedules and functions it reads,
+    when its value depends on nothing else but the date it is evaluated on and the horizon. None when it may
+    read a state, a market, an accrual, a report, the events or the pending items, or when it reads settings
+    but lays out no list (an `every`, a comprehension, a list): then it is cheaper computed than kept."""
     settings, seen, pending, lays_out = {}, set(), [node], False
     while pending:
         for inner in ast.walk(pending.pop()):
@@ -1334,7 +1345,7 @@ def settings_read(node: ast.Expr, contract: CheckedContract) -> tuple[str, ...] 
                     return None
             elif kind not in _PURE_NODES:
                 return None
-    return tuple(settings) if lays_out else None
+    return tuple(settings) if lays_out or not settings else None
 
 
 def settings_key(values: tuple) -> str:
