@@ -94,6 +94,21 @@ def test_regular_coupons_repeat_their_product_until_the_base_or_the_rate_changes
             (Decimal("500000.00"), Decimal("0.06"), Fraction(1, 4))]
 
 
+def test_a_product_kept_from_another_ledger_is_the_one_its_own_factors_make():
+    # ten days at 8% on 365,000 are 800, however the base is written: a product by a ratio is made from the
+    # factors' exact ratios, so a product kept for one of them is the product of each
+    ends = [date(2024, 1, 1), date(2024, 1, 11)]
+    with localcontext(exact.EXACT):
+        for base in (Decimal("365000.00"), Decimal("365000"), Fraction(730_000, 2), Decimal("365000.00")):
+            ledger = Ledger(start=ends[0], base=base, annual_rate=Decimal("0.08"), day_count="actual/365",
+                            boundaries=ends)
+            fresh = exact.multiply(exact.multiply(base, Decimal("0.08")), Fraction(10, 365))
+            assert str(ledger.settle(ends[1]).amount) == str(fresh) == "800"
+        half = Ledger(start=ends[0], base=Decimal("182500"), annual_rate=Decimal("0.08"), day_count="actual/365",
+                      boundaries=ends)
+        assert half.settle(ends[1]).amount == Decimal("400")  # another base is another product
+
+
 def test_min_and_max_of_a_decimal_and_a_ratio_compare_them_exactly(tmp_path):
     contract = checked(tmp_path, '§1 "A" {\n  term third = 1 / 3\n'
                                  '  report smaller = min(third, 0.34)\n  report larger = max(0.33, third)\n'

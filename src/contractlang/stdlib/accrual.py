@@ -48,6 +48,10 @@ def _days_over(days: int, basis: int) -> Fraction:
 
 
 _DAYS_OVER: dict[tuple[int, int], Fraction] = {}
+# base × rate × fraction of a span, by the values of the base and the rate and the fraction itself (kept with it,
+# so that its id is not another's): regular periods and every run of a contract repeat a few products. A product
+# by a Fraction is made from the factors' exact ratios, so it reads the same for equal values (1.0 or 1.00).
+_PRODUCTS: dict[tuple, tuple] = {}
 _THIRTY_360_FRACTIONS: dict[tuple[str, date, date, date], Fraction] = {}  # (day count, anchor, start, stop)
 
 
@@ -98,8 +102,6 @@ class Ledger:
     rate_changes: list[tuple[date, Decimal]] = attrs.field(factory=list)  # (from, new rate), after the watermark
     frequency: int | None = None  # periods a year, for the day counts that need it (actual/actual ICMA, actual/365L)
     termination: date | None = None  # the final date, for 30E/360 ISDA
-    # the last base × rate × fraction, by the identity of its three factors: regular periods repeat one product
-    last_product: tuple = attrs.field(default=(None, None, None, None), eq=False, repr=False)
 
     def __attrs_post_init__(self):
         if self.watermark is None:
@@ -200,10 +202,15 @@ class Ledger:
         low = bisect.bisect_right(boundaries, watermark)
         if low == bisect.bisect_left(boundaries, end, low):  # one span, the usual
             fraction = self._fraction(watermark, end)
-            last_base, last_rate, last_fraction, amount = self.last_product
-            if base is not last_base or rate is not last_rate or fraction is not last_fraction:
+            key = (base, rate, id(fraction))
+            kept = _PRODUCTS.get(key)
+            if kept is not None and kept[0] is fraction:
+                amount = kept[1]
+            else:
                 amount = exact.multiply(exact.multiply(base, rate), fraction)
-                self.last_product = (base, rate, fraction, amount)
+                if len(_PRODUCTS) >= 4_096:  # a few thousand products at most are kept
+                    _PRODUCTS.clear()
+                _PRODUCTS[key] = (fraction, amount)
             return Settlement(amount, (watermark, end), (_piece((watermark, end, base, fraction, amount, rate)),))
         base_rate = exact.multiply(base, rate)
         pieces = []
