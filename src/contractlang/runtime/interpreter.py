@@ -1447,7 +1447,7 @@ def _compile_call(node: ast.Call, contract: CheckedContract, guarded: bool = Fal
         plain = PLAIN_FUNCTIONS.get(node.function)
         if node.function in ("min", "max") and len(compiled_arguments(node, contract)[0]) == 2:  # of two values
             first, second = compiled_arguments(node, contract)[0]
-            return guard(_least(first, second) if node.function == "min" else _greatest(first, second), node)
+            return (_least if node.function == "min" else _greatest)(first, second, node, guarded)
         if node.function in ("accrued", "settle"):  # the most frequent calls: straight to the run's method
             settle, arguments = node.function == "settle", compiled_arguments(node, contract)[1]
             if len(arguments) == 1 and arguments[0][0] in ("before", "through"):  # the usual
@@ -1559,23 +1559,30 @@ def _accrual_of_one(node: ast.Call, settle: bool, name: str, value, guarded: boo
     return accrual_of_one
 
 
-def _least(first, second):
-    """min(a, b): the first of the least; a decimal and a ratio compared exactly, without Python's mixed operators."""
+def _least(first, second, node: ast.Call, guarded: bool):
+    """min(a, b): the first of the least; a decimal and a ratio compared exactly, without Python's mixed operators
+    (`guarded` as _plain_call's)."""
     def least(run, frame):
-        a, b = first(run, frame), second(run, frame)
-        if type(a) is not type(b) and exact.are_numbers(a, b):
-            return b if exact.compare(b, a) < 0 else a
-        return min(a, b)
+        try:
+            a, b = first(run, frame), second(run, frame)
+            if type(a) is not type(b) and type(a) in _NUMBERS and type(b) in _NUMBERS:
+                return b if exact.compare(b, a) < 0 else a
+            return min(a, b)
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, guarded) from None
     return least
 
 
-def _greatest(first, second):
+def _greatest(first, second, node: ast.Call, guarded: bool):
     """max(a, b): the first of the greatest, compared as _least compares."""
     def greatest(run, frame):
-        a, b = first(run, frame), second(run, frame)
-        if type(a) is not type(b) and exact.are_numbers(a, b):
-            return b if exact.compare(b, a) > 0 else a
-        return max(a, b)
+        try:
+            a, b = first(run, frame), second(run, frame)
+            if type(a) is not type(b) and type(a) in _NUMBERS and type(b) in _NUMBERS:
+                return b if exact.compare(b, a) > 0 else a
+            return max(a, b)
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, guarded) from None
     return greatest
 
 
