@@ -280,3 +280,14 @@ def test_kept_set_up_values_are_told_apart_by_how_their_settings_read():
     assert key(Decimal("6")) != key(Decimal("6.0")) and key(True) != key(Decimal(1)) != key(1)
     assert key(Decimal("6.0")) == key(Decimal("6.0")) and key(date(2024, 1, 15)) == key(date(2024, 1, 15))
     assert key("6") != key(Decimal("6")) and key(Fraction(1, 3)) == key(Fraction(2, 6))  # a ratio is its value
+
+
+def test_a_date_is_written_once_as_its_iso_text_and_a_moment_as_its_own():
+    from contractlang.runtime.effects import DateTexts
+
+    texts = DateTexts()
+    assert texts[date(2024, 4, 15)] == "2024-04-15" and texts[date(2024, 4, 15)] is texts[date(2024, 4, 15)]
+    assert texts[datetime(2024, 4, 15, 17, 0)] == "2024-04-15T17:00:00"  # not the day's text: a moment is not a day
+    days = [date.fromordinal(date(2000, 1, 1).toordinal() + n) for n in range(5_000)]
+    assert [texts[day] for day in days] == [day.isoformat() for day in days]  # past the few thousand kept too
+    assert len(texts) <= 4_096

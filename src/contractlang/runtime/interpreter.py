@@ -37,7 +37,7 @@ from ..stdlib.accrual import Ledger, Settlement
 from ..stdlib.prices import PriceSeries
 from ..stdlib.schedules import MONTHS
 from .builtins import BUILTIN_FUNCTIONS, PLAIN_FUNCTIONS
-from .effects import Effect, Result, Step
+from .effects import DATE_TEXTS, Effect, Result, Step
 from .explain import describe_event, formula, plain_number, plain_text
 from .values import (CheckFailed, Deferred, EventRecord, Frame, Inputs, Pair, PreconditionFailed, Quote, Rejected,
                      ScheduledRuleName, Setting)
@@ -1103,8 +1103,8 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
             "amount": str(paid) if settlement != "exact" else plain_number(paid),
             "currency": shown_currency,
             "purpose": purpose,
-            "due": due.isoformat() if due is not None and due != on else None,
-            "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
+            "due": DATE_TEXTS[due] if due is not None and due != on else None,
+            "period": [DATE_TEXTS[period[0]], DATE_TEXTS[period[1]]] if period else None,
         }
         if not run.explain and run.moment == START_OF_DAY:  # what emit makes of it, without its call
             run.effects.append(Effect(on or frame.today, "payment", frame.clause,
