@@ -1539,13 +1539,18 @@ def _accrual_of_one(node: ast.Call, settle: bool, name: str, value, guarded: boo
             end = value(run, frame)
             if through:
                 end = schedules.add_days(end, 1)
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, guarded) from None
+        try:
             ledger = run.ledgers[ledger_name]
             if settle:
                 looked_through = len(ledger.changes) + len(ledger.portions)  # Ledger.entries, before it settles
                 settled = ledger.settle(end)
-                run.steps_taken += looked_through + len(settled.pieces)
-                if run.explain or run.steps_taken > STEP_BUDGET:  # what Run.settled adds, where it has anything to
-                    return run.settled(settled, 0, ledger, node, frame)
+                if run.explain:
+                    return run.settled(settled, looked_through, ledger, node, frame)
+                run.steps_taken += looked_through + len(settled.pieces)  # as Run.settled charges them
+                if run.steps_taken > STEP_BUDGET:
+                    run.charge(0, node, frame)  # says where the run went over its budget
                 return settled
             accrued = ledger.accrued(end)
             run.charge(ledger.entries + len(accrued.pieces), node, frame)
