@@ -381,7 +381,10 @@ class Run:
             first_new = len(self.effects)
             if phase == 0:
                 clause, rule, nominal = item
-                self.run_scheduled(rule, clause, nominal)
+                # another scheduled rule of this moment follows directly in the timeline (items events
+                # schedule run after every one of them): only one that does reads what this one changed
+                followed = position < len(timeline) and timeline[position][:3] == (when, moment, 0)
+                self.run_scheduled(rule, clause, nominal, followed)
             elif phase == 1:
                 self.run_deferred(item, when)
             else:
@@ -416,7 +419,7 @@ class Run:
             f"start of the day, before the item scheduled at {time_of(first_timed).isoformat()}",
             self.symbols[record.type].node.span, self.contract.text, severity="warning"))
 
-    def run_scheduled(self, rule, clause: str, when) -> None:
+    def run_scheduled(self, rule, clause: str, when, followed: bool) -> None:
         nominal = when if type(when) is date else day_and_moment(when)[0]
         names = {rule.variable: when} if type(rule) is ast.OnEachRule else {}
         frame = Frame(clause, None, nominal, [], names, ScheduledRuleName((clause, when)))
@@ -432,7 +435,7 @@ class Run:
         self.values_before = before = {}
         body = self.contract.blocks.get(id(rule.body))
         (body or compiled_block(rule.body, self.contract))(self, frame)
-        if before:  # only a rule that set a state can have changed one
+        if before and followed:  # only a rule that set a state can have changed one, for a later rule to read
             changed = {name for name, value in before.items() if self.state[name] is not value}
             if changed:
                 earlier.append((clause, rule.span.line if rule.span else 0, changed))
