@@ -94,6 +94,21 @@ def test_regular_coupons_repeat_their_product_until_the_base_or_the_rate_changes
             (Decimal("500000.00"), Decimal("0.06"), Fraction(1, 4))]
 
 
+def test_a_product_kept_from_another_ledger_is_the_one_its_own_factors_make():
+    # ten days at 8% on 365,000 are 800, however the base is written: a product by a ratio is made from the
+    # factors' exact ratios, so a product kept for one of them is the product of each
+    ends = [date(2024, 1, 1), date(2024, 1, 11)]
+    with localcontext(exact.EXACT):
+        for base in (Decimal("365000.00"), Decimal("365000"), Fraction(730_000, 2), Decimal("365000.00")):
+            ledger = Ledger(start=ends[0], base=base, annual_rate=Decimal("0.08"), day_count="actual/365",
+                            boundaries=ends)
+            fresh = exact.multiply(exact.multiply(base, Decimal("0.08")), Fraction(10, 365))
+            assert str(ledger.settle(ends[1]).amount) == str(fresh) == "800"
+        half = Ledger(start=ends[0], base=Decimal("182500"), annual_rate=Decimal("0.08"), day_count="actual/365",
+                      boundaries=ends)
+        assert half.settle(ends[1]).amount == Decimal("400")  # another base is another product
+
+
 def test_min_and_max_of_a_decimal_and_a_ratio_compare_them_exactly(tmp_path):
     contract = checked(tmp_path, '§1 "A" {\n  term third = 1 / 3\n'
                                  '  report smaller = min(third, 0.34)\n  report larger = max(0.33, third)\n'
@@ -208,3 +223,71 @@ def test_months_later_are_those_of_dateutil(day, months):
     from dateutil.relativedelta import relativedelta
 
     assert schedules.add_months(day, months) == day + relativedelta(months=months)
+
+
+# ------------------------------------------------------------- set-up kept between runs
+
+KEPT_SCHEDULE = '''
+§1 "Coupons" {
+  parameter issue_date: Date = 2024-01-15
+  term maturity = 2025-01-15
+  state principal: USD = 1_000.00 USD
+  schedule coupon_dates = every Jan 15, Jul 15 from add_months(issue_date, 6) to maturity - 1 day
+  accrual coupon {
+    on: principal
+    annual_rate: 10%
+    day_count: "30/360"
+    start: issue_date
+    boundaries: coupon_dates + [maturity]
+  }
+  on each d in coupon_dates {
+    pay settle(coupon, before: d) from "Issuer" to "Holder" as interest
+  }
+}
+'''
+
+
+def coupons(contract, issue_date: date | None = None) -> tuple[list[tuple[str, str]], int]:
+    """The coupons (date, amount) of a run, and the steps it took."""
+    from contractlang.runtime.values import Setting
+
+    params = {} if issue_date is None else {"issue_date": Setting(issue_date, "scenario")}
+    run = interpreter.Run(contract, Inputs(until=date(2025, 12, 31), params=params))
+    with localcontext(exact.EXACT):
+        result = run.run()
+    return [(e.date.isoformat(), e.details["amount"]) for e in result.effects], run.steps_taken
+
+
+def test_a_schedule_kept_from_an_earlier_run_is_taken_only_with_the_same_settings(tmp_path):
+    contract = checked(tmp_path, KEPT_SCHEDULE)
+    first, first_steps = coupons(contract)
+    assert first == [("2024-07-15", "50.00")]  # 1,000 × 10% × 180/360
+    # issued two months later: the schedule starts from September 15, so the first coupon is 2025's
+    later, _ = coupons(contract, date(2024, 3, 15))
+    assert later == []  # September 15 is not a Jan 15 or Jul 15: the first is July 15, 2025, past maturity
+    earlier, _ = coupons(contract, date(2023, 7, 15))
+    assert earlier == [("2024-01-15", "50.00"), ("2024-07-15", "50.00")]
+    again, again_steps = coupons(contract)
+    assert (again, again_steps) == (first, first_steps)  # the kept layout, its steps charged as computing it did
+    assert any(type(key) is tuple and key[0] == "set-up value" for key in contract.compiled)  # and it was kept
+
+
+def test_kept_set_up_values_are_told_apart_by_how_their_settings_read():
+    # equal numbers that read differently are different settings: a kept value of one is not the other's
+    def key(value):
+        return interpreter.settings_key((date(2024, 1, 15), value))
+
+    assert key(Decimal("6")) != key(Decimal("6.0")) and key(True) != key(Decimal(1)) != key(1)
+    assert key(Decimal("6.0")) == key(Decimal("6.0")) and key(date(2024, 1, 15)) == key(date(2024, 1, 15))
+    assert key("6") != key(Decimal("6")) and key(Fraction(1, 3)) == key(Fraction(2, 6))  # a ratio is its value
+
+
+def test_a_date_is_written_once_as_its_iso_text_and_a_moment_as_its_own():
+    from contractlang.runtime.effects import DateTexts
+
+    texts = DateTexts()
+    assert texts[date(2024, 4, 15)] == "2024-04-15" and texts[date(2024, 4, 15)] is texts[date(2024, 4, 15)]
+    assert texts[datetime(2024, 4, 15, 17, 0)] == "2024-04-15T17:00:00"  # not the day's text: a moment is not a day
+    days = [date.fromordinal(date(2000, 1, 1).toordinal() + n) for n in range(5_000)]
+    assert [texts[day] for day in days] == [day.isoformat() for day in days]  # past the few thousand kept too
+    assert len(texts) <= 4_096

@@ -28,6 +28,20 @@ KIND_KEYS = {
 }
 
 
+class DateTexts(dict):
+    """The ISO texts of dates, each written once (a few thousand at most are kept): results write the same
+    payment dates run after run, and date.isoformat() formats through printf, ten times a look-up."""
+
+    def __missing__(self, day: date) -> str:
+        if len(self) >= 4_096:
+            self.clear()
+        text = self[day] = day.isoformat()
+        return text
+
+
+DATE_TEXTS = DateTexts()
+
+
 @attrs.frozen
 class Step:
     """One line of an explanation: what was computed, and the clause it comes from."""
@@ -53,7 +67,7 @@ class Effect:
         return self.date.isoformat() + (f" {self.time.isoformat()}" if self.time is not None else "")
 
     def to_json(self) -> dict:
-        record = {"date": self.date.isoformat()}
+        record = {"date": DATE_TEXTS[self.date]}
         if self.time is not None:
             record["time"] = self.time.isoformat()
         record.update(kind=self.kind, clause=self.clause, cause=self.cause)

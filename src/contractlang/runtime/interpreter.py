@@ -37,7 +37,7 @@ from ..stdlib.accrual import Ledger, Settlement
 from ..stdlib.prices import PriceSeries
 from ..stdlib.schedules import MONTHS
 from .builtins import BUILTIN_FUNCTIONS, PLAIN_FUNCTIONS
-from .effects import Effect, Result, Step
+from .effects import DATE_TEXTS, Effect, Result, Step
 from .explain import describe_event, formula, plain_number, plain_text
 from .values import (CheckFailed, Deferred, EventRecord, Frame, Inputs, Pair, PreconditionFailed, Quote, Rejected,
                      ScheduledRuleName, Setting)
@@ -126,9 +126,12 @@ class Run:
         self.bind_settings()
         self.globals.update(self.literal_terms())
         self.until = self.compute_until()
+        constant_states = self.constant_states()
         for symbol in self.symbols_of("state"):
             if symbol.node.settable and symbol.name in self.inputs.params:
                 self.state[symbol.name] = self.inputs.params[symbol.name].value
+            elif symbol.name in constant_states:
+                self.state[symbol.name] = constant_states[symbol.name]
             else:
                 self.state[symbol.name] = self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
         self.check_preconditions()
@@ -181,6 +184,45 @@ class Run:
                 symbol.name: self.evaluate(symbol.node.value, self.global_frame(symbol.section))
                 for symbol in self.symbols_of("term") if type(symbol.node.value) in _LITERALS}
         return found
+
+    def constant_states(self) -> dict:
+        """The states whose first value the contract writes as a literal or an enumeration's member (`0 USD`,
+        `outstanding`, `none`): the same in every run, so found once per contract, where each run would make a
+        frame for each."""
+        key = ("constant states",)
+        found = self.contract.compiled.get(key)
+        if found is None:
+            found = self.contract.compiled[key] = {
+                symbol.name: self.evaluate(symbol.node.initial, self.global_frame(symbol.section))
+                for symbol in self.symbols_of("state") if _is_constant(symbol.node.initial, self.contract)}
+        return found
+
+    def set_up_value(self, node: ast.Expr, frame: Frame):
+        """The value of an expression of the set-up (the horizon, a precondition, an accrual's fields, a rule's
+        dates), kept per contract with the date and the settings it reads when it reads nothing else a run has
+        (settings_read): the next run with the same ones takes it, its steps charged as the evaluation's were
+        and the terms and schedules it found put in the run's globals, as if it had computed it again."""
+        if type(node) is ast.Name and node.name in self.globals:  # found already: read, as cheap as a look-up
+            return self.evaluate(node, frame)
+        key = ("settings read", id(node))
+        reads = self.contract.compiled[key] if key in self.contract.compiled else self.contract.compiled.setdefault(
+            key, settings_read(node, self.contract))
+        if reads is None:
+            return self.evaluate(node, frame)
+        settings = (frame.today, self.until) if not reads else settings_key(
+            (frame.today, self.until, *map(self.globals.get, reads)))  # two dates compare exactly: no text needed
+        kept = self.contract.compiled.get(("set-up value", id(node)))  # the last one: runs mostly repeat settings
+        if kept is not None and kept[0] == settings and self.steps_taken + kept[2] <= STEP_BUDGET:
+            _, value, steps, found = kept
+            self.steps_taken += steps
+            for name, global_value in found:  # a list a contract may read is each run's own, as every list is
+                self.globals.setdefault(name, list(global_value) if type(global_value) is list else global_value)
+            return value
+        steps, known = self.steps_taken, len(self.globals)
+        value = self.evaluate(node, frame)
+        found = tuple(self.globals.items())[known:]  # a dict keeps its order: the names this evaluation found
+        self.contract.compiled[("set-up value", id(node))] = (settings, value, self.steps_taken - steps, found)
+        return value
 
     def global_frame(self, clause: str) -> Frame:
         return Frame(clause, None, self.until, [], {}, "the contract")
@@ -241,14 +283,14 @@ class Run:
         if self.inputs.until is not None:
             return self.inputs.until
         for label, item in self.contract.items_of(ast.Horizon):
-            return self.evaluate(item.value, Frame(label, None, date.min, [], {}, "the horizon"))
+            return self.set_up_value(item.value, Frame(label, None, date.min, [], {}, "the horizon"))
         where = Span(self.inputs.path, 1, 1) if self.inputs.path else None
         raise ContractError(Diagnostic(
             "the scenario needs 'until' (the date to evaluate through): this contract has no horizon of its own", where))
 
     def check_preconditions(self) -> None:
         for label, item in self.contract.items_of(ast.Precondition):
-            if not self.evaluate(item.condition, self.global_frame(label)):
+            if not self.set_up_value(item.condition, self.global_frame(label)):
                 span = item.span
                 for name in ast.names_in(item.condition):
                     setting = self.inputs.params.get(name) or self.inputs.assumptions.get(name)
@@ -267,16 +309,16 @@ class Run:
             fields, rate_names = self.contract.compiled[key]
             base_name = fields["on"].name
             # the Ledger puts its boundaries in order
-            boundaries = self.evaluate(fields["boundaries"], frame) if "boundaries" in fields else []
-            start = self.evaluate(fields["start"], frame)
+            boundaries = self.set_up_value(fields["boundaries"], frame) if "boundaries" in fields else []
+            start = self.set_up_value(fields["start"], frame)
             self.ledgers[symbol.name] = Ledger(
                 start=start,
                 base=self.state[base_name],
-                annual_rate=self.evaluate(fields["annual_rate"], frame),
-                day_count=self.evaluate(fields["day_count"], frame),
+                annual_rate=self.set_up_value(fields["annual_rate"], frame),
+                day_count=self.set_up_value(fields["day_count"], frame),
                 boundaries=boundaries,
-                frequency=int(self.evaluate(fields["frequency"], frame)) if "frequency" in fields else None,
-                termination=self.evaluate(fields["termination"], frame) if "termination" in fields else None,
+                frequency=int(self.set_up_value(fields["frequency"], frame)) if "frequency" in fields else None,
+                termination=self.set_up_value(fields["termination"], frame) if "termination" in fields else None,
             )
             self.ledger_bases.setdefault(base_name, []).append(symbol.name)
             for name in rate_names:  # a rate that follows a state changes with it
@@ -292,10 +334,10 @@ class Run:
             if isinstance(item, ast.OnEachRule):
                 # each once, in the order listed: a schedule is mostly in order, which the sort below then
                 # merges as runs instead of sorting a set's order (n log n: a tenth more a date at 100,000 dates)
-                dates = dict.fromkeys(self.evaluate(item.dates, frame))
+                dates = dict.fromkeys(self.set_up_value(item.dates, frame))
                 self.charge(len(dates), item, frame)  # each date is an item of the timeline
             else:
-                dates = {self.evaluate(item.date, frame)}
+                dates = {self.set_up_value(item.date, frame)}
             for when in dates:
                 if type(when) is date:  # the usual case, without a call
                     if when <= until:
@@ -339,7 +381,10 @@ class Run:
             first_new = len(self.effects)
             if phase == 0:
                 clause, rule, nominal = item
-                self.run_scheduled(rule, clause, nominal)
+                # another scheduled rule of this moment follows directly in the timeline (items events
+                # schedule run after every one of them): only one that does reads what this one changed
+                followed = position < len(timeline) and timeline[position][:3] == (when, moment, 0)
+                self.run_scheduled(rule, clause, nominal, followed)
             elif phase == 1:
                 self.run_deferred(item, when)
             else:
@@ -374,11 +419,10 @@ class Run:
             f"start of the day, before the item scheduled at {time_of(first_timed).isoformat()}",
             self.symbols[record.type].node.span, self.contract.text, severity="warning"))
 
-    def run_scheduled(self, rule, clause: str, when) -> None:
+    def run_scheduled(self, rule, clause: str, when, followed: bool) -> None:
         nominal = when if type(when) is date else day_and_moment(when)[0]
-        frame = Frame(clause, None, nominal, [], {}, ScheduledRuleName(clause, when))
-        if isinstance(rule, ast.OnEachRule):
-            frame.locals[rule.variable] = when
+        names = {rule.variable: when} if type(rule) is ast.OnEachRule else {}
+        frame = Frame(clause, None, nominal, [], names, ScheduledRuleName((clause, when)))
         # only the moment being run is kept: rules at different times of a day run in the order of their times
         if self.day_changes[0] != (nominal, self.moment):
             self.day_changes = ((nominal, self.moment), [])
@@ -391,7 +435,7 @@ class Run:
         self.values_before = before = {}
         body = self.contract.blocks.get(id(rule.body))
         (body or compiled_block(rule.body, self.contract))(self, frame)
-        if before:  # only a rule that set a state can have changed one
+        if before and followed:  # only a rule that set a state can have changed one, for a later rule to read
             changed = {name for name, value in before.items() if self.state[name] is not value}
             if changed:
                 earlier.append((clause, rule.span.line if rule.span else 0, changed))
@@ -796,7 +840,7 @@ class Run:
 
     # --------------------------------------------------------- the result
     def result(self) -> Result:
-        self.effects.sort(key=lambda e: e.date)  # stable: same-day effects keep the order they took place in
+        self.effects.sort(key=_EFFECT_DATE)  # stable: same-day effects keep the order they took place in
         state = {}
         for label, item in self.contract.items_of(ast.StateDecl, ast.Report):
             if type(item) is ast.StateDecl:
@@ -825,6 +869,9 @@ class Run:
             return self.text(value, type_)
         except ArithmeticError:
             raise self.not_shown(f"{kind} '{item.name}'", item.span, self.contract.text) from None
+
+
+_EFFECT_DATE = operator.attrgetter("date")  # the sort key of the effects, without a Python call for each
 
 
 def _PLACE(entry):
@@ -922,15 +969,23 @@ def compiled_block(statements, contract: CheckedContract):
     found = contract.blocks.get(id(statements)) if kept else None
     if found is not None:
         return found
-    compiled = tuple((statement, compiled_statement(statement, contract)) for statement in statements)
+    # a `let` (the most frequent statement) is run by the block itself where nothing is explained: its value
+    # stored under its name, which is all its closure does then, without the closure's call
+    compiled = tuple((statement, compiled_statement(statement, contract),
+                      statement.name if type(statement) is ast.Let else None,
+                      compiled_expression(statement.value, contract) if type(statement) is ast.Let else None)
+                     for statement in statements)
 
     def block(run, frame):
-        for statement, perform in compiled:
+        for statement, perform, let_name, let_value in compiled:
             run.steps_taken += 1
             if run.steps_taken > STEP_BUDGET:
                 run.charge(0, statement, frame)  # says where the run went over its budget
             try:
-                perform(run, frame)
+                if let_name is not None and not run.explain:
+                    frame.locals[let_name] = let_value(run, frame)
+                else:
+                    perform(run, frame)
             except ArithmeticError as problem:
                 raise run.out_of_range(problem, statement, frame) from None
 
@@ -1051,9 +1106,13 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
             "amount": str(paid) if settlement != "exact" else plain_number(paid),
             "currency": shown_currency,
             "purpose": purpose,
-            "due": due.isoformat() if due is not None and due != on else None,
-            "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
+            "due": DATE_TEXTS[due] if due is not None and due != on else None,
+            "period": [DATE_TEXTS[period[0]], DATE_TEXTS[period[1]]] if period else None,
         }
+        if not run.explain and run.moment == START_OF_DAY:  # what emit makes of it, without its call
+            run.effects.append(Effect(on or frame.today, "payment", frame.clause,
+                                      frame.cause.index if frame.cause is not None else None, details, (), None, None))
+            return
         extra = ()
         if run.explain:
             extra = [Step(f"paid {details['amount']} {shown_currency} as {purpose}: {plain_number(amount)} "
@@ -1248,6 +1307,64 @@ def _may_fail(node: ast.Expr) -> bool:
 
 _LITERALS = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit))
 
+
+_LAYING_OUT = frozenset((ast.Every, ast.Comprehension, ast.ListExpr))
+_PURE_BUILTINS = frozenset(("min", "max", "first", "last", "range", "zip", "all", "any", "sum", "plain", "is_whole",
+                            "year_fraction", "cyclic", "counted_as"))  # functions of their arguments' values alone
+_PURE_NODES = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit,
+                         ast.NoneLit, ast.FieldAccess, ast.Index, ast.Argument, ast.ListExpr, ast.Comprehension,
+                         ast.MonthDay, ast.Every, ast.IfExpr, ast.AtTime, ast.Binary, ast.Not, ast.Negate,
+                         ast.IsNone, ast.UnitExpr))
+
+
+def settings_read(node: ast.Expr, contract: CheckedContract) -> tuple[str, ...] | None:
+    """The parameters and assumptions an expression reads, through the terms, schedules and functions it reads,
+    when its value depends on nothing else but the date it is evaluated on and the horizon. None when it may
+    read a state, a market, an accrual, a report, the events or the pending items, or when it reads settings
+    but lays out no list (an `every`, a comprehension, a list): then it is cheaper computed than kept."""
+    settings, seen, pending, lays_out = {}, set(), [node], False
+    while pending:
+        for inner in ast.walk(pending.pop()):
+            kind = type(inner)
+            lays_out = lays_out or kind in _LAYING_OUT
+            if kind is ast.Name:
+                symbol = contract.symbols.get(inner.name)
+                if symbol is None:
+                    continue  # a name of the expression itself (a comprehension's, a function's), or a member
+                if symbol.kind in ("parameter", "assumption"):
+                    settings[inner.name] = None
+                elif symbol.kind in ("term", "schedule") and inner.name not in seen:
+                    seen.add(inner.name)
+                    pending.append(symbol.node.value)
+                elif symbol.kind not in ("term", "schedule"):
+                    return None
+            elif kind is ast.Call:
+                function = contract.functions.get(inner.function)
+                if function is not None:
+                    if inner.function not in seen:
+                        seen.add(inner.function)
+                        pending.append(function.body)
+                elif inner.function not in PLAIN_FUNCTIONS and inner.function not in _PURE_BUILTINS:
+                    return None
+            elif kind not in _PURE_NODES:
+                return None
+    return tuple(settings) if lays_out or not settings else None
+
+
+def settings_key(values: tuple) -> str:
+    """Settings as a key that tells apart values that compare equal but read differently (1.0 and 1.00, 1 and
+    true): their text, made in one call (a value without a text of its own, which no setting is, never matches)."""
+    return repr(values)
+
+
+def _is_constant(node: ast.Expr, contract: CheckedContract) -> bool:
+    """Whether an expression is an immutable value that no run can change: a literal, `none` or an
+    enumeration's member (a name the checker found to be one, as _compile_name reads it)."""
+    if type(node) in _LITERALS or type(node) is ast.NoneLit:
+        return True
+    return (type(node) is ast.Name and node.name not in contract.symbols
+            and isinstance(contract.types.get(id(node)), T.Enum))
+
 _NEVER_FAIL = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit,
                          ast.NoneLit, ast.Name,  # literals and names
                          ast.ListExpr, ast.Comprehension, ast.Index))  # their parts report at themselves
@@ -1333,26 +1450,16 @@ def _compile_call(node: ast.Call, contract: CheckedContract, guarded: bool = Fal
         plain = PLAIN_FUNCTIONS.get(node.function)
         if node.function in ("min", "max") and len(compiled_arguments(node, contract)[0]) == 2:  # of two values
             first, second = compiled_arguments(node, contract)[0]
-            return guard(_least(first, second) if node.function == "min" else _greatest(first, second), node)
+            return (_least if node.function == "min" else _greatest)(first, second, node, guarded)
         if node.function in ("accrued", "settle"):  # the most frequent calls: straight to the run's method
             settle, arguments = node.function == "settle", compiled_arguments(node, contract)[1]
             if len(arguments) == 1 and arguments[0][0] in ("before", "through"):  # the usual
-                return guard(_accrual_of_one(node, settle, *arguments[0]), node)
+                return _accrual_of_one(node, settle, *arguments[0], guarded)
             return guard(lambda run, frame: run.accrual_call(node, frame, settle, arguments), node)
         if plain is None:
             builtin = BUILTIN_FUNCTIONS[node.function]
             return guard(lambda run, frame: builtin(run, node, frame), node)
-        arguments = compiled_arguments(node, contract)[0]
-        if len(arguments) == 1:
-            (only,) = arguments
-            return guard(lambda run, frame: plain(only(run, frame)), node)
-        if len(arguments) == 2:
-            first, second = arguments
-            return guard(lambda run, frame: plain(first(run, frame), second(run, frame)), node)
-        if len(arguments) == 3:  # business_day(d, following, calendar): one of the most frequent calls
-            first, second, third = arguments
-            return guard(lambda run, frame: plain(first(run, frame), second(run, frame), third(run, frame)), node)
-        return guard(lambda run, frame: plain(*[argument(run, frame) for argument in arguments]), node)
+        return _plain_call(plain, compiled_arguments(node, contract)[0], node, guarded)
     arguments = tuple(compiled_expression(argument.value, contract) for argument in node.arguments)
     names = tuple(parameter.name for parameter in function.parameters)
     body = compiled_expression(function.body, contract)
@@ -1375,48 +1482,115 @@ def _guarded(inner, node: ast.Expr):
     def guarded(run, frame):
         try:
             return inner(run, frame)
-        except schedules.OutsideCalendar as problem:
-            raise run.outside_calendar(problem, node, frame) from None
-        except ArithmeticError as problem:
-            raise run.out_of_range(problem, node, frame) from None
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, True) from None
     return guarded
 
 
-def _accrual_of_one(node: ast.Call, settle: bool, name: str, value):
-    """accrued() or settle() with one named argument (`before:` or `through:`), without the named arguments'
-    dict that Run.accrual_call makes."""
+def _failure(run, problem: Exception, node: ast.Expr, frame: Frame, said_here: bool) -> Exception:
+    """What a date past the calendar or a number out of range met in a node's own work raises: a diagnostic
+    at the node, or (not `said_here`) the problem itself, for the node around it to report."""
+    if not said_here:
+        return problem
+    if isinstance(problem, schedules.OutsideCalendar):
+        return run.outside_calendar(problem, node, frame)
+    return run.out_of_range(problem, node, frame)
+
+
+def _plain_call(plain, arguments: tuple, node: ast.Call, guarded: bool):
+    """A call of a function that needs only its arguments' values (business_day, first_of_month, cents: the most
+    frequent calls), for the usual numbers of arguments; `guarded` as _compile_call's, said by the closure itself
+    rather than by a closure of _guarded around it, which would be a second call."""
+    if len(arguments) == 1:
+        (only,) = arguments
+
+        def plain_of_one(run, frame):
+            try:
+                return plain(only(run, frame))
+            except (schedules.OutsideCalendar, ArithmeticError) as problem:
+                raise _failure(run, problem, node, frame, guarded) from None
+        return plain_of_one
+    if len(arguments) == 2:
+        first, second = arguments
+
+        def plain_of_two(run, frame):
+            try:
+                return plain(first(run, frame), second(run, frame))
+            except (schedules.OutsideCalendar, ArithmeticError) as problem:
+                raise _failure(run, problem, node, frame, guarded) from None
+        return plain_of_two
+    if len(arguments) == 3:
+        first, second, third = arguments
+
+        def plain_of_three(run, frame):
+            try:
+                return plain(first(run, frame), second(run, frame), third(run, frame))
+            except (schedules.OutsideCalendar, ArithmeticError) as problem:
+                raise _failure(run, problem, node, frame, guarded) from None
+        return plain_of_three
+    return (_guarded if guarded else _unguarded)(
+        lambda run, frame: plain(*[argument(run, frame) for argument in arguments]), node)
+
+
+def _accrual_of_one(node: ast.Call, settle: bool, name: str, value, guarded: bool):
+    """accrued() or settle() with one named argument (`before:` or `through:`), straight to its ledger, without
+    the named arguments' dict that Run.accrual_call makes; `guarded` as _compile_call's, said by the closure."""
     ledger_name, through = node.arguments[0].value.name, name == "through"
 
     def accrual_of_one(run, frame):
-        end = value(run, frame)
-        if through:
-            end = schedules.add_days(end, 1)
         try:
-            return run.ledger_query(run.ledgers[ledger_name], end, None, settle, node, frame)
-        except schedules.OutsideCalendar:
-            raise  # a date past the calendar: said at its expression, as everywhere
+            end = value(run, frame)
+            if through:
+                end = schedules.add_days(end, 1)
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, guarded) from None
+        try:
+            ledger = run.ledgers[ledger_name]
+            if settle:
+                looked_through = len(ledger.changes) + len(ledger.portions)  # Ledger.entries, before it settles
+                settled = ledger.settle(end)
+                if run.explain:
+                    return run.settled(settled, looked_through, ledger, node, frame)
+                run.steps_taken += looked_through + len(settled.pieces)  # as Run.settled charges them
+                if run.steps_taken > STEP_BUDGET:
+                    run.charge(0, node, frame)  # says where the run went over its budget
+                return settled
+            accrued = ledger.accrued(end)
+            run.charge(ledger.entries + len(accrued.pieces), node, frame)
+            return accrued.amount
+        except schedules.OutsideCalendar as problem:  # a date past the calendar: said at its expression
+            raise _failure(run, problem, node, frame, guarded) from None
         except ValueError as problem:  # a day count without what it needs
             raise run.accrual_failed(problem, node, frame) from None
+        except ArithmeticError as problem:
+            raise _failure(run, problem, node, frame, guarded) from None
     return accrual_of_one
 
 
-def _least(first, second):
-    """min(a, b): the first of the least; a decimal and a ratio compared exactly, without Python's mixed operators."""
+def _least(first, second, node: ast.Call, guarded: bool):
+    """min(a, b): the first of the least; a decimal and a ratio compared exactly, without Python's mixed operators
+    (`guarded` as _plain_call's)."""
     def least(run, frame):
-        a, b = first(run, frame), second(run, frame)
-        if type(a) is not type(b) and exact.are_numbers(a, b):
-            return b if exact.compare(b, a) < 0 else a
-        return min(a, b)
+        try:
+            a, b = first(run, frame), second(run, frame)
+            if type(a) is not type(b) and type(a) in _NUMBERS and type(b) in _NUMBERS:
+                return b if exact.compare(b, a) < 0 else a
+            return min(a, b)
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, guarded) from None
     return least
 
 
-def _greatest(first, second):
+def _greatest(first, second, node: ast.Call, guarded: bool):
     """max(a, b): the first of the greatest, compared as _least compares."""
     def greatest(run, frame):
-        a, b = first(run, frame), second(run, frame)
-        if type(a) is not type(b) and exact.are_numbers(a, b):
-            return b if exact.compare(b, a) > 0 else a
-        return max(a, b)
+        try:
+            a, b = first(run, frame), second(run, frame)
+            if type(a) is not type(b) and type(a) in _NUMBERS and type(b) in _NUMBERS:
+                return b if exact.compare(b, a) > 0 else a
+            return max(a, b)
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, guarded) from None
     return greatest
 
 

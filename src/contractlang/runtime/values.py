@@ -74,18 +74,16 @@ class Rejected(Exception):
         self.clause = clause
 
 
-class ScheduledRuleName:
+class ScheduledRuleName(tuple):
     """How messages name a scheduled rule ("the scheduled rule of §2 on 2024-04-15"), written out only when
-    one does: a run names a rule for each of its dates, and writing the date was most of making its frame."""
+    one does: a run names a rule for each of its dates, and writing the date was most of making its frame.
 
-    __slots__ = ("clause", "when")
+    A pair (clause, date): made by the tuple's own constructor, without a call of Python code."""
 
-    def __init__(self, clause: str, when: date):
-        self.clause = clause
-        self.when = when
+    __slots__ = ()
 
     def __str__(self) -> str:
-        return f"the scheduled rule of {self.clause} on {self.when!s}"
+        return f"the scheduled rule of {self[0]} on {self[1]!s}"
 
 
 @attrs.define

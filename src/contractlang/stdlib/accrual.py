@@ -19,6 +19,7 @@ settlements cost time linear in the changes since the watermark.
 from __future__ import annotations
 
 import bisect
+import functools
 from datetime import date, timedelta
 from operator import itemgetter
 from decimal import Decimal
@@ -47,6 +48,11 @@ def _days_over(days: int, basis: int) -> Fraction:
 
 
 _DAYS_OVER: dict[tuple[int, int], Fraction] = {}
+# base × rate × fraction of a span, by the values of the base and the rate and the fraction itself (kept with it,
+# so that its id is not another's): regular periods and every run of a contract repeat a few products. A product
+# by a Fraction is made from the factors' exact ratios, so it reads the same for equal values (1.0 or 1.00).
+_PRODUCTS: dict[tuple, tuple] = {}
+_THIRTY_360_FRACTIONS: dict[tuple[str, date, date, date], Fraction] = {}  # (day count, anchor, start, stop)
 
 
 class Piece(NamedTuple):
@@ -60,6 +66,11 @@ class Piece(NamedTuple):
     fraction: object  # fractions.Fraction
     amount: Decimal
     rate: Decimal = Decimal(0)  # the annual rate in force on the span
+
+
+# a Piece from a tuple of its six fields, made in C: the named tuple's own constructor is a call of Python code,
+# and the usual settlement makes one Piece and little else
+_piece = functools.partial(tuple.__new__, Piece)
 
 
 @attrs.define(unsafe_hash=True)
@@ -91,8 +102,6 @@ class Ledger:
     rate_changes: list[tuple[date, Decimal]] = attrs.field(factory=list)  # (from, new rate), after the watermark
     frequency: int | None = None  # periods a year, for the day counts that need it (actual/actual ICMA, actual/365L)
     termination: date | None = None  # the final date, for 30E/360 ISDA
-    # the last base × rate × fraction, by the identity of its three factors: regular periods repeat one product
-    last_product: tuple = attrs.field(default=(None, None, None, None), eq=False, repr=False)
 
     def __attrs_post_init__(self):
         if self.watermark is None:
@@ -193,11 +202,16 @@ class Ledger:
         low = bisect.bisect_right(boundaries, watermark)
         if low == bisect.bisect_left(boundaries, end, low):  # one span, the usual
             fraction = self._fraction(watermark, end)
-            last_base, last_rate, last_fraction, amount = self.last_product
-            if base is not last_base or rate is not last_rate or fraction is not last_fraction:
+            key = (base, rate, id(fraction))
+            kept = _PRODUCTS.get(key)
+            if kept is not None and kept[0] is fraction:
+                amount = kept[1]
+            else:
                 amount = exact.multiply(exact.multiply(base, rate), fraction)
-                self.last_product = (base, rate, fraction, amount)
-            return Settlement(amount, (watermark, end), (Piece(watermark, end, base, fraction, amount, rate),))
+                if len(_PRODUCTS) >= 4_096:  # a few thousand products at most are kept
+                    _PRODUCTS.clear()
+                _PRODUCTS[key] = (fraction, amount)
+            return Settlement(amount, (watermark, end), (_piece((watermark, end, base, fraction, amount, rate)),))
         base_rate = exact.multiply(base, rate)
         pieces = []
         total = Decimal(0)
@@ -393,11 +407,16 @@ class Ledger:
         index = bisect.bisect_right(self.boundaries, start) - 1
         anchor = self.boundaries[index] if index >= 0 and self.boundaries[index] >= self.start else self.start
         if self.day_count in _THIRTY_360_PLAIN:  # over 360: from the period's start, less what it counted before
-            days = day_count_days(self.day_count, anchor, stop)
-            if anchor != start:
-                days -= day_count_days(self.day_count, anchor, start)
-            found = _DAYS_OVER.get((days, 360))  # as _days_over, without its call when the span was seen
-            return found if found is not None else _days_over(days, 360)
+            key = (self.day_count, anchor, start, stop)
+            found = _THIRTY_360_FRACTIONS.get(key)  # every run of a contract counts the same spans
+            if found is None:
+                days = day_count_days(self.day_count, anchor, stop)
+                if anchor != start:
+                    days -= day_count_days(self.day_count, anchor, start)
+                if len(_THIRTY_360_FRACTIONS) >= 4_096:  # a few thousand spans at most are kept
+                    _THIRTY_360_FRACTIONS.clear()
+                found = _THIRTY_360_FRACTIONS[key] = _days_over(days, 360)
+            return found
         if self.day_count in _NEEDS_PERIOD:  # the schedule period is the reference period
             period_end = self.boundaries[index + 1] if index + 1 < len(self.boundaries) else None
             known = {"termination": self.termination, "frequency": self.frequency,

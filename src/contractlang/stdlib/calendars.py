@@ -126,9 +126,13 @@ def is_business_day(calendar: str, day: date) -> bool:
     return day.weekday() < 5 and day not in holidays_in(calendar, day.year)
 
 
+@functools.lru_cache(maxsize=4_096)
 def adjust(day: date, convention: str, calendar: str) -> date:
     """Move a date that is not a business day by a convention (none, following, modified_following, preceding,
-    modified_preceding)."""
+    modified_preceding).
+
+    Kept for the dates asked (a calendar's holidays never change within a process): every run of a
+    contract adjusts the same payment dates, and the cache's look-up is one call where this is three."""
     if convention == "none" or is_business_day(calendar, day):
         if convention not in CONVENTIONS:
             raise ValueError(f"unknown business-day convention {convention!r}")

@@ -79,7 +79,7 @@ def cents(value) -> Decimal:
     if type(value) is Decimal and -_LARGEST <= value <= _LARGEST:  # the usual cases, without the general checks
         return value.quantize(_CENT, ROUND_HALF_UP, _ROUNDING)  # positional: a third of the time by keyword
     if type(value) is Fraction:
-        numerator, denominator = value.as_integer_ratio()
+        numerator, denominator = value._numerator, value._denominator  # noqa: SLF001 - read directly, as exact does
         if abs(numerator) <= _LARGEST_WHOLE * denominator:
             whole, rest = divmod(abs(numerator) * 100, denominator)
             whole += 2 * rest >= denominator  # half up: halves away from zero
