@@ -49,6 +49,12 @@ EQUIVALENT = {
     ("contracts/nstor_2003_convertible_note.contract", "span-end",
      "let settled_in_part = settle(interest, through: today, up_to: from_accrued)"):
         "this branch settles less than all the interest owed through today, so a day more is never reached",
+    ("contracts/nstor_2002_subordinated_note.contract", "span-end",
+     "let settled_later = settle(interest, through: today, up_to: converted_later_alike)"):
+        "it settles interest converted on days before the payment date, less than all owed through it, so a day more is never reached",
+    ("contracts/nstor_2003_convertible_note.contract", "span-end",
+     "let settled_later = settle(interest, through: today, up_to: converted_later_alike)"):
+        "it settles interest converted on days before the payment date, less than all owed through it, so a day more is never reached",
 }
 
 

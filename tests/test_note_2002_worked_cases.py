@@ -467,3 +467,141 @@ principal = 1000000
     assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["911248"]
     # what stays owed on the 2,100,000 left: the rest of July 26 and 36 whole days at 460.27 a day
     assert result["state"]["accrued_interest"] == "16948.48"
+
+
+def payments_in_2005(result: dict) -> list[tuple]:
+    return [(e["date"], e["amount"], tuple(e.get("period") or ())) for e in result["effects"]
+            if e["kind"] == "payment" and e["date"] >= "2005-01-01"]
+
+
+def test_interest_converted_after_a_span_end_is_not_taken_from_that_span_s_payment(tmp_path):
+    # June 1, 2005 (after the span [Mar 1, Jun 1) ended, before its June 10 payment): 1,000 converts
+    # without its interest, and the interest field takes all the interest then owed on the 3,099,000
+    # kept, [Mar 1, Jun 2), 93 days: 3,099,000 × 8% × 93/365 = 63,168.66. The 1,000's own interest stays
+    # owed (N2) and June 10 pays its days before June 1: 1,000 × 8% × 92/365 = 20.16 (N1). The converted
+    # day of June 1 on the 3,099,000 belongs to the next span, so September 10 (paid September 12)
+    # pays the 1,000's June 1, 0.22, and 91 days [Jun 2, Sep 1) on 3,099,000, 61,810.19: 61,810.41.
+    # (The day of June 1 taken from June 10's payment paid none of the 1,000's interest then.)
+    scenario = write(tmp_path / "s.toml", """
+until = 2005-09-30
+[prices]
+2005-05-31 = 1.00
+[[events]]
+date = 2005-06-01
+type = "HolderConversion"
+principal = 1000
+with_interest = false
+interest = 63168.66
+""")
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    # (1,000 + 63,168.66) / 1.10 = 58,335.15 → 58,336
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["58336"]
+    assert payments_in_2005(result) == [
+        ("2005-03-10", "61150.68", ("2004-12-01", "2005-03-01")),
+        ("2005-06-10", "20.16", ("2005-03-01", "2005-06-01")),
+        ("2005-09-12", "61810.41", ("2005-06-01", "2005-09-01")),
+    ]
+
+
+def test_interest_converted_alone_in_a_payment_gap_with_no_other_interest_starts_the_next_period_after_it(tmp_path):
+    # March 1, 2005 prepays 100,000: its interest [Dec 1, Mar 1), 90 days, stays owed (N3), 1,972.60.
+    # March 3: the interest field takes all owed on the 3,000,000 through March 3, [Dec 1, Mar 4),
+    # 93 days: 3,000,000 × 8% × 93/365 = 61,150.68, shares 61,150.68 / 1.10 = 55,591.53 → 55,592.
+    # March 10 pays the 100,000's 1,972.60 for [Dec 1, Mar 1) (the 3,000,000's days are converted);
+    # June 10 pays [Mar 4, Jun 1), 89 days on 3,000,000: 58,520.55, its period from March 4 (N1).
+    scenario = write(tmp_path / "s.toml", """
+until = 2005-06-30
+[prices]
+2005-03-02 = 1.00
+[[events]]
+date = 2005-03-01
+type = "Prepayment"
+amount = 100000
+[[events]]
+date = 2005-03-03
+type = "HolderConversion"
+principal = 0
+interest = 61150.68
+""")
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["55592"]
+    assert payments_in_2005(result) == [
+        ("2005-03-01", "100000.00", ()),
+        ("2005-03-10", "1972.60", ("2004-12-01", "2005-03-01")),
+        ("2005-06-10", "58520.55", ("2005-03-04", "2005-06-01")),
+    ]
+
+
+def test_a_prepayment_the_same_day_as_interest_converted_ahead_takes_nothing_from_other_interest(tmp_path):
+    # May 11, 2005 prepays 100,000: [Mar 1, May 11), 71 days, stays owed, 1,556.16. May 24: all the
+    # interest owed on the 3,000,000 through May 24, [Mar 1, May 25), 85 days, 55,890.41, converted
+    # (55,890.41 / 1.10 = 50,809.46 → 50,810 shares). Later that day 1,000,000 is prepaid: it no
+    # longer accrues on May 24 (N3), whose interest on it was converted already. June 10 pays the
+    # 100,000's 1,556.16 and the 2,000,000's [May 25, Jun 1), 7 days, 3,068.49: 4,624.66 (N1), not
+    # 219.18 (May 24 on the 1,000,000) less.
+    scenario = write(tmp_path / "s.toml", """
+until = 2005-06-30
+[prices]
+2005-05-23 = 1.00
+[[events]]
+date = 2005-05-11
+type = "Prepayment"
+amount = 100000
+[[events]]
+date = 2005-05-24
+type = "HolderConversion"
+principal = 0
+interest = 55890.41
+[[events]]
+date = 2005-05-24
+type = "Prepayment"
+amount = 1000000
+""")
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["50810"]
+    assert payments_in_2005(result)[-1] == ("2005-06-10", "4624.66", ("2005-03-01", "2005-06-01"))
+
+
+def test_a_conversion_without_interest_to_convert_leaves_the_part_of_a_cent_still_owed(tmp_path):
+    # July 25, 2003 prepays 100,000, so interest converted alone is kept ahead (its interest stays
+    # owed). September 2: the interest field takes 61,808.21 of the 61,808.219178 owed on the
+    # 3,000,000 through September 2 ([Jun 1, Sep 3), 94 days), leaving 0.009178 on them; then
+    # 1,934,425.41 converts with its interest, its share of that rest, 0.0059 → 0.01. September 9
+    # prepays 1,000,000. Owed at October 10: 65,574.59 × 8% × 38/365 ([Sep 3, Oct 11)) = 546.1555,
+    # the 1,000,000's [Sep 3, Sep 9) = 1,315.0685, and the 1,065,574.59's share of the rest, 0.0033:
+    # 1,861.2273 → 1,861.23. The second conversion converts no interest of the principal kept: what
+    # is owed on it rounding to 0.00 does not make it all converted (1,861.2240 → 1,861.22 then).
+    scenario = write(tmp_path / "s.toml", """
+until = 2003-10-10
+[prices]
+2003-08-29 = 1.00
+[[events]]
+date = 2003-07-25
+type = "Prepayment"
+amount = 100000
+[[events]]
+date = 2003-09-02
+type = "HolderConversion"
+principal = 0
+interest = 61808.21
+[[events]]
+date = 2003-09-02
+type = "HolderConversion"
+principal = 1934425.41
+[[events]]
+date = 2003-09-09
+type = "Prepayment"
+amount = 1000000
+""")
+    status, out, err = run("eval", NOTE, scenario, "--format", "json")
+    assert status == 0, err
+    result = json.loads(out)
+    # 61,808.21 / 1.10 = 56,189.28 → 56,190; (1,934,425.41 + 0.01) / 1.10 = 1,758,568.56 → 1,758,569
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["56190", "1758569"]
+    assert result["state"]["accrued_interest"] == "1861.23"

@@ -536,3 +536,103 @@ principal = 100000
         ("2003-08-01", "333334"), ("2003-08-05", "1667"), ("2003-08-15", "335583")]
     assert rows(result, "payment", "amount", "period")[1:] == [
         ("2003-10-15", "1542.92", ["2003-07-01", "2003-10-01"])]
+
+
+def test_interest_converted_ahead_after_a_span_end_leaves_that_span_s_other_interest_to_its_payment(tmp_path):
+    # Dated May 1, 2003. June 16 prepays 50,000 (noticed June 2): its interest [May 1, Jun 16),
+    # 46 days, stays owed (N3): 50,000 × 8% × 46/365 = 504.11. July 8 (after the span ended on July 1,
+    # before its July 15 payment) the interest field takes all owed on the 200,000 through July 8,
+    # [May 1, Jul 9), 69 days: 200,000 × 8% × 69/365 = 3,024.66, 10,082.2 → 10,083 shares at 0.30.
+    # July 15 pays the 504.11 of the 50,000 (N1), not 153.42 (the converted July 1-8 taken from it);
+    # October 15 pays [Jul 9, Oct 1), 84 days on 200,000: 3,682.19, its period from July 9.
+    result = evaluate(tmp_path, """
+until = 2003-10-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-06-16
+type = "Prepayment"
+amount = 50000
+noticed_on = 2003-06-02
+[[events]]
+date = 2003-07-08
+type = "HolderConversion"
+principal = 0
+interest = 3024.66
+""")
+    assert rows(result, "issue", "quantity") == [("2003-07-08", "10083")]
+    assert [row for row in rows(result, "payment", "amount", "period") if row[2]] == [
+        ("2003-07-15", "504.11", ["2003-05-01", "2003-07-01"]),
+        ("2003-10-15", "3682.19", ["2003-07-09", "2003-10-01"]),
+    ]
+
+
+def test_a_prepayment_after_interest_converted_the_same_day_takes_nothing_from_other_interest(tmp_path):
+    # Dated May 1, 2003. June 2 prepays 50,000: [May 1, Jun 2), 32 days, 350.68 stays owed. June 10:
+    # all owed on the 200,000 through June 10, [May 1, Jun 11), 41 days, 1,797.26, is converted
+    # (5,990.87 → 5,991 shares); later that day 100,000 is prepaid, which no longer accrues on June 10
+    # (N3). July 15 pays the 50,000's 350.68 and the 100,000 left's [Jun 11, Jul 1), 20 days, 438.36:
+    # 789.04, not 767.12 (June 10 on the prepaid 100,000, 21.92, taken from the other interest).
+    result = evaluate(tmp_path, """
+until = 2003-07-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-06-02
+type = "Prepayment"
+amount = 50000
+noticed_on = 2003-05-20
+[[events]]
+date = 2003-06-10
+type = "HolderConversion"
+principal = 0
+interest = 1797.26
+[[events]]
+date = 2003-06-10
+type = "Prepayment"
+amount = 100000
+noticed_on = 2003-05-30
+""")
+    assert rows(result, "issue", "quantity") == [("2003-06-10", "5991")]
+    assert [row for row in rows(result, "payment", "amount", "period") if row[2]] == [
+        ("2003-07-15", "789.04", ["2003-05-01", "2003-07-01"]),
+    ]
+
+
+def test_principal_leaving_with_all_its_later_days_converted_ahead_does_not_hold_back_the_next_period(tmp_path):
+    # Dated May 1, 2003; June 16 prepays 50,000 (its [May 1, Jun 16), 504.11, stays owed). July 3: all
+    # owed on the 200,000 through July 3, [May 1, Jul 4), 64 days, 2,805.48 (⌈9,351.6⌉ = 9,352 shares);
+    # then 100,000 converts without interest, none of it left (333,334 shares). July 7: all owed on the
+    # 100,000 kept through July 7, [Jul 4, Jul 8), 4 days, 87.67 (⌈292.2⌉ = 293). July 15 pays the
+    # 504.11; every dollar owing July 1 to 7 had them converted, so October 15 pays [Jul 8, Oct 1),
+    # 85 days on 100,000: 1,863.01, its period from July 8 (N1)
+    result = evaluate(tmp_path, """
+until = 2003-10-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-06-16
+type = "Prepayment"
+amount = 50000
+noticed_on = 2003-06-02
+[[events]]
+date = 2003-07-03
+type = "HolderConversion"
+principal = 0
+interest = 2805.48
+[[events]]
+date = 2003-07-03
+type = "HolderConversion"
+principal = 100000
+with_interest = false
+[[events]]
+date = 2003-07-07
+type = "HolderConversion"
+principal = 0
+interest = 87.67
+""")
+    assert rows(result, "issue", "quantity") == [("2003-07-03", "9352"), ("2003-07-03", "333334"), ("2003-07-07", "293")]
+    assert [row for row in rows(result, "payment", "amount", "period") if row[2]] == [
+        ("2003-07-15", "504.11", ["2003-05-01", "2003-07-01"]),
+        ("2003-10-15", "1863.01", ["2003-07-08", "2003-10-01"]),
+    ]
