@@ -1,7 +1,9 @@
-"""Helpers the language's tests share: the command line in process, a file written, a contract's problems."""
+"""Helpers the language's tests share: the command line in process, a file written, a scenario's JSON result,
+an invariant checked on one scenario, a contract's problems."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,8 +11,13 @@ from click.testing import CliRunner
 
 from contractlang.cli import main
 from contractlang.diagnostics import ContractError
-from contractlang.language.checker import check
+from contractlang.inputs.binding import inputs_for
+from contractlang.inputs.scenario import load_scenario
+from contractlang.language import ast
+from contractlang.language.checker import check, load
 from contractlang.language.parser import parse
+from contractlang.runtime.interpreter import Run
+from contractlang.testing.invariants import check_invariant
 
 HEADER = 'contract "test"\ncurrency USD\nsecurity common\n'
 
@@ -24,6 +31,24 @@ def run(*args: str):
 def write(path: Path, text: str) -> str:
     path.write_text(text, encoding="utf-8")
     return str(path)
+
+
+def evaluated(contract_path: str, scenario_path: str) -> dict:
+    """The JSON result of `contract eval` of one scenario file, which must evaluate without error."""
+    status, out, err = run("eval", contract_path, scenario_path, "--format", "json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def invariant_failure(contract_path: str, scenario_path: str, name: str) -> str | None:
+    """What the contract's invariant NAME finds wrong with one scenario (None: it holds), so that a
+    scenario `contract test` may never draw is checked all the same."""
+    contract = load(contract_path)
+    [(clause, item)] = [(item.cites or section.label, item) for section in contract.tree.sections
+                        for item in section.items if isinstance(item, ast.Invariant) and item.name == name]
+    inputs = inputs_for(contract, load_scenario(scenario_path), {}, {}, None)
+    evaluation = Run(contract, inputs, keep_history=True)
+    return check_invariant(contract, item, clause, None, evaluated=(evaluation, evaluation.run(), inputs))
 
 
 def problems(body: str) -> list[str]:

@@ -11,13 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from contract_helpers import run, write
-from contractlang.inputs.binding import inputs_for
-from contractlang.inputs.scenario import load_scenario
-from contractlang.language import ast
-from contractlang.language.checker import load
-from contractlang.runtime.interpreter import Run
-from contractlang.testing.invariants import check_invariant
+from contract_helpers import evaluated, invariant_failure, run, write
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTE = str(ROOT / "contracts" / "nstor_2002_subordinated_note.contract")
@@ -31,10 +25,7 @@ PRICES = """
 
 
 def evaluate(tmp_path: Path, events: str) -> dict:
-    scenario = write(tmp_path / "s.toml", "until = 2003-12-31\n" + PRICES + events)
-    status, out, err = run("eval", NOTE, scenario, "--format", "json")
-    assert status == 0, err
-    return json.loads(out)
+    return evaluated(NOTE, write(tmp_path / "s.toml", "until = 2003-12-31\n" + PRICES + events))
 
 
 def interest_only(amount: str) -> str:
@@ -125,7 +116,7 @@ def test_after_acceleration_no_scheduled_payment_follows_even_once_all_is_conver
     # stays due at once (D2), so no interest date and no Maturity pays it or the arrears (D8).
     # October 3, 100,000 pays the 95,802.74 and 4,197.26 of the 6,115.07, earliest days first
     # (679.45 a day: [Jul 20, Jul 26) whole, Jul 26 in part); 1,917.81 stays accrued and owed
-    scenario = write(tmp_path / "s.toml", """until = 2006-12-31
+    result = evaluated(NOTE, write(tmp_path / "s.toml", """until = 2006-12-31
 [prices]
 2005-07-27 = 1.00
 
@@ -151,10 +142,7 @@ with_interest = false
 date = 2005-10-03
 type = "Payment"
 amount = 100000
-""")
-    status, out, err = run("eval", NOTE, scenario, "--format", "json")
-    assert status == 0, err
-    result = json.loads(out)
+"""))
     later = [e for e in result["effects"] if e["date"] > "2005-07-20"]
     assert [(e["date"], e["kind"], e.get("amount"), e.get("period")) for e in later] == [
         ("2005-07-28", "issue", None, None),
@@ -205,9 +193,7 @@ date = 2005-08-10
 type = "Payment"
 amount = 3000000
 """)
-    status, out, err = run("eval", NOTE, scenario, "--format", "json")
-    assert status == 0, err
-    result = json.loads(out)
+    result = evaluated(NOTE, scenario)
     assert [(e["date"], e["quantity"]) for e in result["effects"] if e["kind"] == "issue"] == [
         ("2005-08-01", "95124")]
     assert [(e["date"], e["purpose"], e["amount"], e.get("period")) for e in result["effects"]
@@ -315,7 +301,7 @@ def test_interest_converted_alone_while_other_interest_is_owed_lies_on_every_dol
     # 2,100,000 on each dollar (9,091 shares). August 15: 1,000,000 with its interest [Jun 1, Aug 16),
     # 76 days, 16,657.53, less its 4,761.90 of the 10,000: 11,895.63; ⌈1,011,895.63 / 1.10⌉ = 919,906.
     # September 10: 13,589.04 + 1,100,000 × 8% × 92/365 (22,180.82) − the other 5,238.10 = 30,531.77
-    scenario = write(tmp_path / "s.toml", """
+    result = evaluated(NOTE, write(tmp_path / "s.toml", """
 until = 2003-12-31
 [prices]
 2003-07-31 = 1.00
@@ -335,10 +321,7 @@ interest = 10000
 date = 2003-08-15
 type = "HolderConversion"
 principal = 1000000
-""")
-    status, out, err = run("eval", NOTE, scenario, "--format", "json")
-    assert status == 0, err
-    result = json.loads(out)
+"""))
     assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["909091", "9091", "919906"]
     assert payments(result)[-2:] == [
         ("2003-09-10", "30531.77", ["2003-06-01", "2003-09-01"]),
@@ -368,17 +351,6 @@ principal = 1000000
     assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["939627", "915577"]
     assert payments(result)[-2] == ("2003-09-10", "11704.63", ["2003-07-14", "2003-09-01"])
 
-def invariant_failure(contract_path: str, scenario_path: str, name: str) -> str | None:
-    """What the contract's invariant NAME finds wrong with one scenario (None: it holds), so that a
-    scenario `contract test` may never draw is checked all the same."""
-    contract = load(contract_path)
-    [(clause, item)] = [(item.cites or section.label, item) for section in contract.tree.sections
-                        for item in section.items if isinstance(item, ast.Invariant) and item.name == name]
-    inputs = inputs_for(contract, load_scenario(scenario_path), {}, {}, None)
-    evaluation = Run(contract, inputs, keep_history=True)
-    return check_invariant(contract, item, clause, None, evaluated=(evaluation, evaluation.run(), inputs))
-
-
 NOTICE_INVARIANT = ("an Event of Default under §5(i) occurs exactly 31 days after a notice whose amount is"
                     " still partly unpaid")
 
@@ -402,9 +374,7 @@ date = 2005-09-10
 type = "PaymentMissed"
 paid = 1000
 """)
-    status, out, err = run("eval", NOTE, late, "--format", "json")
-    assert status == 0, err
-    assert [(e["date"], e["name"], e["value"]) for e in json.loads(out)["effects"] if e["kind"] == "status"] == [
+    assert [(e["date"], e["name"], e["value"]) for e in evaluated(NOTE, late)["effects"] if e["kind"] == "status"] == [
         ("2005-06-10", "payment_missed", "509.59"),
         ("2005-08-22", "default_notice", "509.59"),
         ("2005-09-12", "payment_missed", "61509.59"),
@@ -438,7 +408,7 @@ def test_a_conversion_with_interest_after_a_late_payment_reached_part_of_a_day_o
     # August 5: 1,000,000 converts with its interest through August 5, which is what is unpaid of July 26
     # and ten whole days at 219.18 a day (1,000,000 × 8% / 365): (10 + 1 - 120.55 / 679.45) × 219.18 =
     # 2,372.07, so (1,002,372.07) / 1.10 = 911,247.34 → 911,248 shares (not the 911,283 of eleven whole days)
-    scenario = write(tmp_path / "s.toml", """
+    result = evaluated(NOTE, write(tmp_path / "s.toml", """
 until = 2005-08-31
 [prices]
 2005-07-19 = 1.00
@@ -460,10 +430,7 @@ amount = 100000
 date = 2005-08-05
 type = "HolderConversion"
 principal = 1000000
-""")
-    status, out, err = run("eval", NOTE, scenario, "--format", "json")
-    assert status == 0, err
-    result = json.loads(out)
+"""))
     assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["911248"]
     # what stays owed on the 2,100,000 left: the rest of July 26 and 36 whole days at 460.27 a day
     assert result["state"]["accrued_interest"] == "16948.48"
@@ -482,7 +449,7 @@ def test_interest_converted_after_a_span_end_is_not_taken_from_that_span_s_payme
     # day of June 1 on the 3,099,000 belongs to the next span, so September 10 (paid September 12)
     # pays the 1,000's June 1, 0.22, and 91 days [Jun 2, Sep 1) on 3,099,000, 61,810.19: 61,810.41.
     # (The day of June 1 taken from June 10's payment paid none of the 1,000's interest then.)
-    scenario = write(tmp_path / "s.toml", """
+    result = evaluated(NOTE, write(tmp_path / "s.toml", """
 until = 2005-09-30
 [prices]
 2005-05-31 = 1.00
@@ -492,10 +459,7 @@ type = "HolderConversion"
 principal = 1000
 with_interest = false
 interest = 63168.66
-""")
-    status, out, err = run("eval", NOTE, scenario, "--format", "json")
-    assert status == 0, err
-    result = json.loads(out)
+"""))
     # (1,000 + 63,168.66) / 1.10 = 58,335.15 → 58,336
     assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["58336"]
     assert payments_in_2005(result) == [
@@ -511,7 +475,7 @@ def test_interest_converted_alone_in_a_payment_gap_with_no_other_interest_starts
     # 93 days: 3,000,000 × 8% × 93/365 = 61,150.68, shares 61,150.68 / 1.10 = 55,591.53 → 55,592.
     # March 10 pays the 100,000's 1,972.60 for [Dec 1, Mar 1) (the 3,000,000's days are converted);
     # June 10 pays [Mar 4, Jun 1), 89 days on 3,000,000: 58,520.55, its period from March 4 (N1).
-    scenario = write(tmp_path / "s.toml", """
+    result = evaluated(NOTE, write(tmp_path / "s.toml", """
 until = 2005-06-30
 [prices]
 2005-03-02 = 1.00
@@ -524,10 +488,7 @@ date = 2005-03-03
 type = "HolderConversion"
 principal = 0
 interest = 61150.68
-""")
-    status, out, err = run("eval", NOTE, scenario, "--format", "json")
-    assert status == 0, err
-    result = json.loads(out)
+"""))
     assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["55592"]
     assert payments_in_2005(result) == [
         ("2005-03-01", "100000.00", ()),
@@ -543,7 +504,7 @@ def test_a_prepayment_the_same_day_as_interest_converted_ahead_takes_nothing_fro
     # longer accrues on May 24 (N3), whose interest on it was converted already. June 10 pays the
     # 100,000's 1,556.16 and the 2,000,000's [May 25, Jun 1), 7 days, 3,068.49: 4,624.66 (N1), not
     # 219.18 (May 24 on the 1,000,000) less.
-    scenario = write(tmp_path / "s.toml", """
+    result = evaluated(NOTE, write(tmp_path / "s.toml", """
 until = 2005-06-30
 [prices]
 2005-05-23 = 1.00
@@ -560,10 +521,7 @@ interest = 55890.41
 date = 2005-05-24
 type = "Prepayment"
 amount = 1000000
-""")
-    status, out, err = run("eval", NOTE, scenario, "--format", "json")
-    assert status == 0, err
-    result = json.loads(out)
+"""))
     assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["50810"]
     assert payments_in_2005(result)[-1] == ("2005-06-10", "4624.66", ("2005-03-01", "2005-06-01"))
 
@@ -577,7 +535,7 @@ def test_a_conversion_without_interest_to_convert_leaves_the_part_of_a_cent_stil
     # the 1,000,000's [Sep 3, Sep 9) = 1,315.0685, and the 1,065,574.59's share of the rest, 0.0033:
     # 1,861.2273 → 1,861.23. The second conversion converts no interest of the principal kept: what
     # is owed on it rounding to 0.00 does not make it all converted (1,861.2240 → 1,861.22 then).
-    scenario = write(tmp_path / "s.toml", """
+    result = evaluated(NOTE, write(tmp_path / "s.toml", """
 until = 2003-10-10
 [prices]
 2003-08-29 = 1.00
@@ -598,10 +556,7 @@ principal = 1934425.41
 date = 2003-09-09
 type = "Prepayment"
 amount = 1000000
-""")
-    status, out, err = run("eval", NOTE, scenario, "--format", "json")
-    assert status == 0, err
-    result = json.loads(out)
+"""))
     # 61,808.21 / 1.10 = 56,189.28 → 56,190; (1,934,425.41 + 0.01) / 1.10 = 1,758,568.56 → 1,758,569
     assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["56190", "1758569"]
     assert result["state"]["accrued_interest"] == "1861.23"

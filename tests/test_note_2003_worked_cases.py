@@ -7,40 +7,20 @@ the tool, and the scenario is run through `contract eval --format json`.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from contract_helpers import run, write
-from contractlang.inputs.binding import inputs_for
-from contractlang.inputs.scenario import load_scenario
-from contractlang.language import ast
-from contractlang.language.checker import load
-from contractlang.runtime.interpreter import Run
-from contractlang.testing.invariants import check_invariant
+from contract_helpers import evaluated, invariant_failure, write
 
 CONTRACT = str(Path(__file__).resolve().parent.parent / "contracts" / "nstor_2003_convertible_note.contract")
 
 
 def evaluate(tmp_path: Path, scenario: str) -> dict:
     """The JSON result of one scenario (a TOML text) against the 2003 form note."""
-    status, out, err = run("eval", CONTRACT, write(tmp_path / "s.toml", scenario), "--format", "json")
-    assert status == 0, err
-    return json.loads(out)
+    return evaluated(CONTRACT, write(tmp_path / "s.toml", scenario))
 
 
 def rows(result: dict, kind: str, *keys: str) -> list[tuple]:
     return [tuple(e.get(k) for k in ("date", *keys)) for e in result["effects"] if e["kind"] == kind]
-
-
-def invariant_failure(contract_path: str, scenario_path: str, name: str) -> str | None:
-    """What the contract's invariant NAME finds wrong with one scenario (None: it holds), so that a
-    scenario `contract test` may never draw is checked all the same."""
-    contract = load(contract_path)
-    [(clause, item)] = [(item.cites or section.label, item) for section in contract.tree.sections
-                        for item in section.items if isinstance(item, ast.Invariant) and item.name == name]
-    inputs = inputs_for(contract, load_scenario(scenario_path), {}, {}, None)
-    evaluation = Run(contract, inputs, keep_history=True)
-    return check_invariant(contract, item, clause, None, evaluated=(evaluation, evaluation.run(), inputs))
 
 
 def test_interest_converted_alone_is_not_converted_again_with_its_principal(tmp_path):
@@ -469,16 +449,12 @@ date = 2004-01-15
 type = "PaymentMissed"
 paid = 5000
 """)
-    status, out, err = run("eval", CONTRACT, late, "--format", "json")
-    assert status == 0, err
-    assert [r for r in rows(json.loads(out), "status", "name", "value") if r[0] >= "2003-12-22"] == [
+    assert [r for r in rows(evaluated(CONTRACT, late), "status", "name", "value") if r[0] >= "2003-12-22"] == [
         ("2003-12-22", "default_notice", "3342.47"),
         ("2004-01-15", "payment_missed", "41.10"),
         ("2004-01-22", "event_of_default", "§5(i)"),
     ]
-    status, out, err = run("eval", CONTRACT, same_day, "--format", "json")
-    assert status == 0, err
-    assert rows(json.loads(out), "status", "name", "value") == [
+    assert rows(evaluated(CONTRACT, same_day), "status", "name", "value") == [
         ("2004-01-15", "payment_missed", "41.10"),
         ("2004-01-15", "default_notice", "41.10"),
         ("2004-02-15", "event_of_default", "§5(i)"),

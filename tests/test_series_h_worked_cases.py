@@ -8,22 +8,14 @@ bank day (§5(f)), a Liquidation or a DividendMissed on a dividend date acting o
 
 from __future__ import annotations
 
-import json
-
-from click.testing import CliRunner
-
-from contractlang.cli import main
+from contract_helpers import evaluated, run, write
 
 CONTRACT = "contracts/nstor_series_h_preferred.contract"
 
 
 def evaluate(tmp_path, scenario: str) -> dict:
     """The JSON result of `scenario` (TOML text), which must evaluate without error."""
-    path = tmp_path / "scenario.toml"
-    path.write_text(scenario, encoding="utf-8")
-    result = CliRunner().invoke(main, ["eval", CONTRACT, str(path), "--format", "json"])
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    return evaluated(CONTRACT, write(tmp_path / "scenario.toml", scenario))
 
 
 def brief(effects: list[dict]) -> list[tuple]:
@@ -225,12 +217,11 @@ per_share = "3/2"
 
 
 def test_a_ratio_with_no_denominator_is_refused_at_its_key(tmp_path):
-    path = tmp_path / "scenario.toml"
-    path.write_text('until = 2005-08-31\n[[events]]\ndate = 2005-02-01\ntype = "Reorganization"\n'
-                    'security = "A"\nper_share = "1/0"\n', encoding="utf-8")
-    result = CliRunner().invoke(main, ["eval", CONTRACT, str(path)])
-    assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
+    path = write(tmp_path / "scenario.toml", 'until = 2005-08-31\n[[events]]\ndate = 2005-02-01\n'
+                 'type = "Reorganization"\nsecurity = "A"\nper_share = "1/0"\n')
+    status, _, err = run("eval", CONTRACT, path)
+    assert status == 1
+    assert err.splitlines() == [
         f"{path}:6:1: error: event 1 (Reorganization): field 'per_share' must be an amount in successor per common "
         '(a number, or a ratio such as "1/3"), not "1/0"',
         '    per_share = "1/0"', "    ^"]
