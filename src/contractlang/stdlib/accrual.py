@@ -302,7 +302,7 @@ class Ledger:
         if self.portions:
             self.portions = [(max(s, end), e, amount) for s, e, amount in self.portions if e > end]
         if self.day_shares:
-            self.day_shares = [(s, e, amount) for s, e, amount in self.day_shares if e > end]
+            self.day_shares = [(s, e, share) for s, e, share in self.day_shares if e > end]
         self.watermark = end
 
     def _rates_on(self, days: list[date]) -> list:
