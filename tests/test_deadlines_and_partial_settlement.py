@@ -440,10 +440,22 @@ def test_settle_up_to_a_negative_amount_is_a_runtime_diagnostic(tmp_path):
     assert err.startswith(f"{path}:{at(SETTLE, 'settle(interest')}: error: settle() cannot settle a negative amount (-5"), err
 
 
-def test_settle_with_both_up_to_and_on_is_a_checker_error(tmp_path):
-    text = SETTLE.replace("up_to: p.amount)", "on: 1_000.00 USD, up_to: p.amount)")
+def test_settle_up_to_on_a_part_of_the_base_pays_that_part_s_earliest_days(tmp_path):
+    # on: 182,500.00 is half the base, 50.00 a day. On January 6, 125.00 reaches its Jan 1, Jan 2 and
+    # half of Jan 3; on January 11 the rest of that part before it: 10 days × 50.00 - 125.00 = 375.00
+    text = SETTLE.replace("up_to: p.amount)", "on: 182_500.00 USD, up_to: p.amount)")
+    result = evaluate(tmp_path, text, ("2003-01-06", "Pay", {"amount": 125}),
+                      ("2003-01-11", "Pay", {"amount": 10000}))
+    assert payments(result) == [("2003-01-06", "125.00", ["2003-01-01", "2003-01-04"]),
+                                ("2003-01-11", "375.00", ["2003-01-03", "2003-01-11"])]
+
+
+def test_settle_up_to_on_a_part_of_the_base_still_needs_a_part_of_its_type(tmp_path):
+    text = SETTLE.replace("up_to: p.amount)", "on: 5, up_to: p.amount)")
     path, err = diagnostics(tmp_path, text)
-    assert f"{path}:{at(text, 'up_to: p.amount')}: error: settle() takes 'up_to:' or 'on:', not both: a part of the base is settled whole" in err, err
+    # the one problem is the type: on: with up_to: is a settlement of that part up to the amount
+    assert err.startswith(f"{path}:{at(text, '5, up_to')}: error: 'on:' (a part of what accrues) must be USD, not a whole number\n"), err
+    assert err.count("error:") == 1, err
 
 
 # ------------------------------------------------------------------- the printer

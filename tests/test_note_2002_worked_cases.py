@@ -560,3 +560,134 @@ amount = 1000000
     # 61,808.21 / 1.10 = 56,189.28 → 56,190; (1,934,425.41 + 0.01) / 1.10 = 1,758,568.56 → 1,758,569
     assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["56190", "1758569"]
     assert result["state"]["accrued_interest"] == "1861.23"
+
+
+AHEAD_THEN_LATE_PAYMENTS = """
+until = 2004-07-31
+[prices]
+2004-03-17 = 1.00
+2004-05-13 = 1.00
+2004-07-14 = 1.00
+[[events]]
+date = 2003-10-15
+type = "Insolvency"
+kind = "petition"
+[[events]]
+date = 2004-01-09
+type = "Acceleration"
+[[events]]
+date = 2004-03-18
+type = "HolderConversion"
+principal = 1000000
+with_interest = false
+[[events]]
+date = 2004-05-14
+type = "HolderConversion"
+principal = 0
+interest = 84953.42
+[[events]]
+date = PAID_ON
+type = "Payment"
+amount = 5000
+[[events]]
+date = 2004-07-01
+type = "Payment"
+amount = 5000
+"""
+
+LATER_CONVERSION = """
+[[events]]
+date = 2004-07-15
+type = "HolderConversion"
+principal = 1000000
+"""
+
+
+def late_payments(result: dict) -> list[tuple]:
+    return [(e["date"], e["amount"], e["period"]) for e in result["effects"]
+            if e["kind"] == "payment" and e["date"] >= "2004-01-01"]
+
+
+def test_a_late_payment_of_part_after_interest_converted_ahead_pays_the_earliest_days_left(tmp_path):
+    # Accelerated January 9, 2004 ([Dec 1, Jan 9), 39 days on 3,100,000: 26,498.63 in arrears). March 18:
+    # 1,000,000 converts without its interest, which stays owed from January 9 (219.18 a day). May 14:
+    # 84,953.42 converts the arrears and all owed on the 2,100,000 kept, [Jan 9, May 15), 127 days at
+    # 460.27: 58,454.79, kept ahead; those are the 2,100,000's own earliest days (N2). June 29: 5,000
+    # pays the earliest days left (D3), the 1,000,000's: 5,000 / 219.18 = 22.8125 days, so 22 whole
+    # from January 9 and part of January 31: [Jan 9, Feb 1). July 1: the 0.1875 left of January 31
+    # (41.10), then 4,958.90 / 219.18 = 22.625 days: to part of February 23: [Jan 31, Feb 24).
+    result = evaluated(NOTE, write(tmp_path / "s.toml", AHEAD_THEN_LATE_PAYMENTS.replace("PAID_ON", "2004-06-29")))
+    assert late_payments(result) == [("2004-06-29", "5000.00", ["2004-01-09", "2004-02-01"]),
+                                     ("2004-07-01", "5000.00", ["2004-01-31", "2004-02-24"])]
+    # what is still owed at July 31: the 1,000,000's [Feb 23 (its 0.375 left), Mar 19), 24.375 days,
+    # 5,342.47, and the 2,100,000's [May 15, Aug 1), 78 days, 35,901.37: 41,243.84
+    assert result["state"]["accrued_interest"] == "41243.84"
+
+
+def test_principal_converted_with_its_interest_after_such_payments_brings_only_the_days_after_those_converted(tmp_path):
+    # As above; July 15 1,000,000 of the 2,100,000 converts with its interest: its days to May 14 were
+    # converted ahead, so only [May 15, Jul 16), 62 days × 219.18 = 13,589.04 is unpaid:
+    # ⌈1,013,589.04 / 1.10⌉ = ⌈921,444.58⌉ = 921,445 shares (the payments paid the other 1,000,000's days)
+    result = evaluated(NOTE, write(tmp_path / "s.toml", AHEAD_THEN_LATE_PAYMENTS.replace("PAID_ON", "2004-06-29")
+                                   + LATER_CONVERSION))
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["909091", "77231", "921445"]
+
+
+def test_a_late_payment_of_part_the_day_interest_was_converted_through_leaves_that_day_converted(tmp_path):
+    # The same, the first Payment on May 14 itself, after the conversion: the 58,454.79 converted ahead
+    # includes May 14 on the 2,100,000, which the payment's "days before" do not reach; it is still
+    # those days, so the payments' periods are the same, and so is what July 15 converts
+    result = evaluated(NOTE, write(tmp_path / "s.toml", AHEAD_THEN_LATE_PAYMENTS.replace("PAID_ON", "2004-05-14")
+                                   + LATER_CONVERSION))
+    assert late_payments(result) == [("2004-05-14", "5000.00", ["2004-01-09", "2004-02-01"]),
+                                     ("2004-07-01", "5000.00", ["2004-01-31", "2004-02-24"])]
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["909091", "77231", "921445"]
+
+
+def test_interest_converted_ahead_of_principal_converted_later_without_it_is_not_taken_from_the_rest(tmp_path):
+    # Accelerated January 9, 2004. February 10: 1,000,000 without its interest. March 18: the arrears
+    # (26,498.63) and all owed on the 2,100,000 kept, [Jan 9, Mar 19), 70 days, 32,219.18: 58,717.81.
+    # April 1: another 1,000,000 without its interest: its share of the 32,219.18, 15,342.47, stays an
+    # offset of its owed interest (N2), and the 1,100,000 left has its 16,876.71, [Jan 9, Mar 19).
+    # June 29 pays 5,000. July 15: 500,000 with its interest, which is [Mar 19, Jul 16), 119 days at
+    # 109.59: 13,041.10; ⌈513,041.10 / 1.10⌉ = ⌈466,400.09⌉ = 466,401 shares
+    result = evaluated(NOTE, write(tmp_path / "s.toml", """
+until = 2004-07-31
+[prices]
+2004-02-09 = 1.00
+2004-03-17 = 1.00
+2004-03-31 = 1.00
+2004-07-14 = 1.00
+[[events]]
+date = 2003-10-15
+type = "Insolvency"
+kind = "petition"
+[[events]]
+date = 2004-01-09
+type = "Acceleration"
+[[events]]
+date = 2004-02-10
+type = "HolderConversion"
+principal = 1000000
+with_interest = false
+[[events]]
+date = 2004-03-18
+type = "HolderConversion"
+principal = 0
+interest = 58717.81
+[[events]]
+date = 2004-04-01
+type = "HolderConversion"
+principal = 1000000
+with_interest = false
+[[events]]
+date = 2004-06-29
+type = "Payment"
+amount = 5000
+[[events]]
+date = 2004-07-15
+type = "HolderConversion"
+principal = 500000
+"""))
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"][-1] == "466401"
+    assert late_payments(result)[0][:2] == ("2004-06-29", "5000.00")

@@ -612,3 +612,46 @@ interest = 87.67
         ("2003-07-15", "504.11", ["2003-05-01", "2003-07-01"]),
         ("2003-10-15", "1863.01", ["2003-07-08", "2003-10-01"]),
     ]
+
+
+def test_a_late_payment_of_part_after_interest_converted_ahead_pays_the_earliest_days_left(tmp_path):
+    # Accelerated September 2, 2003 ([Jul 1, Sep 2), 63 days on 250,000: 3,452.05 in arrears). October 1:
+    # 100,000 converts without its interest, which stays owed from September 2 (21.92 a day). November 3:
+    # 5,523.28 converts the arrears and all owed on the 150,000 kept, [Sep 2, Nov 4), 63 days, 2,071.23,
+    # kept ahead: the 150,000's own earliest days (N2). December 1: 400 pays the earliest days left
+    # (D3), the 100,000's: 400 / 21.92 = 18.25 days, 18 whole from September 2 and part of September 20.
+    # December 10: 50,000 with its interest brings only [Nov 4, Dec 11), 37 days × 10.96 = 405.48:
+    # ⌈50,405.48 / 0.30⌉ = ⌈168,018.27⌉ = 168,019 shares
+    result = evaluate(tmp_path, """
+until = 2003-12-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-08-15
+type = "Insolvency"
+kind = "petition"
+[[events]]
+date = 2003-09-02
+type = "Acceleration"
+[[events]]
+date = 2003-10-01
+type = "HolderConversion"
+principal = 100000
+with_interest = false
+[[events]]
+date = 2003-11-03
+type = "HolderConversion"
+principal = 0
+interest = 5523.28
+[[events]]
+date = 2003-12-01
+type = "Payment"
+amount = 400
+[[events]]
+date = 2003-12-10
+type = "HolderConversion"
+principal = 50000
+""")
+    assert rows(result, "payment", "amount", "period")[-1] == ("2003-12-01", "400.00", ["2003-09-02", "2003-09-21"])
+    assert rows(result, "issue", "quantity") == [("2003-10-01", "333334"), ("2003-11-03", "18411"),
+                                                 ("2003-12-10", "168019")]

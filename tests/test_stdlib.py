@@ -198,6 +198,24 @@ def test_a_part_of_the_base_owes_only_the_rest_of_a_day_a_payment_reached_in_par
     assert interest.accrued(date(2003, 3, 13)).amount == Fraction(2100000 * 8, 100 * 365) * Fraction(7, 4)
 
 
+def test_a_part_of_the_base_settled_up_to_an_amount_pays_its_own_earliest_days_and_leaves_the_others():
+    interest = ledger()
+    interest.change_base(date(2003, 3, 11), Decimal("-1000000"))  # 1,000,000 gone from March 11, its interest owed
+    kept, gone = Fraction(2100000 * 8, 100 * 365), Fraction(1000000 * 8, 100 * 365)  # a day on each part
+    # 10.5 days of the 2,100,000: [Mar 1, Mar 11) whole and half of March 11; no day of the 1,000,000
+    ahead = interest.settle_at_most(date(2003, 3, 20), 10 * kept + kept / 2, portion=Decimal("2100000"))
+    assert ahead.amount == 10 * kept + kept / 2
+    assert ahead.period == (date(2003, 3, 1), date(2003, 3, 12))
+    assert interest.watermark == date(2003, 3, 1)
+    # so 3.5 days of the whole base are the 1,000,000's earliest: [Mar 1, Mar 4) and half of March 4
+    paid = interest.settle_at_most(date(2003, 3, 20), 3 * gone + gone / 2)
+    assert paid.period == (date(2003, 3, 1), date(2003, 3, 5))
+    # 1,000,000 of the 2,100,000 owes half of March 11 and March 12 and 13: 2.5 days, exactly
+    assert interest.accrued(date(2003, 3, 14), Decimal("1000000")).amount == gone * Fraction(5, 2)
+    # the whole base: the 1,000,000's half of March 4 and [Mar 5, Mar 11), and the 2,100,000's 2.5 days
+    assert interest.accrued(date(2003, 3, 14)).amount == gone * Fraction(13, 2) + kept * Fraction(5, 2)
+
+
 def test_a_base_that_changes_mid_period_counts_thirty_360_days_from_the_period_start():
     dividends = ledger(start=date(2002, 3, 10), base=Decimal("5100"), annual_rate=Decimal("100"),
                        day_count="30/360", boundaries=[date(2002, 6, 10)])

@@ -192,8 +192,6 @@ def _accrual(result_is_settlement: bool):
             elif argument.name == "up_to" and result_is_settlement:
                 checker.expect(checker.expr(argument.value, scope, context, amount), amount, argument.value,
                                "'up_to:' (the most to settle, earliest days first)")
-                if "on" in names:
-                    checker.problem("settle() takes 'up_to:' or 'on:', not both: a part of the base is settled whole", argument)
             elif argument.name is not None:
                 checker.problem(f"{node.function}() has no '{argument.name}:'", argument)
         if result_is_settlement:

@@ -758,8 +758,10 @@ class Run:
                 raise ContractError(Diagnostic(
                     f"settle() cannot settle a negative amount ({plain_number(named['up_to'])}), in "
                     f"{frame.rule} ({frame.clause})", node.span, self.contract.text))
-            looked_through = ledger.entries if named.get("on") is None else 0  # counted before it settles
-            return self.settled(ledger.settle_at_most(end, named["up_to"]), looked_through, ledger, node, frame)
+            portion = named.get("on")
+            looked_through = ledger.entries if portion is None else 0  # counted before it settles
+            return self.settled(ledger.settle_at_most(end, named["up_to"], portion), looked_through, ledger, node,
+                                frame)
         return self.ledger_query(ledger, end, named.get("on"), settle, node, frame)
 
     def ledger_query(self, ledger: Ledger, end: date, portion, settle: bool, node: ast.Call, frame):

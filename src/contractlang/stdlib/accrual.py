@@ -11,8 +11,9 @@ split only at its boundaries (G3), under every day count.
 
 What is unpaid is kept as a watermark (every day before it is settled) plus
 *portions*: a part of the base whose days up to some date were settled on
-their own (interest converted with the principal it accrued on, or the part
-of one day that a payment of a given amount reached). Queries and
+their own (interest converted with the principal it accrued on, the part
+of one day that a payment of a given amount reached, or the earliest days of
+a part of the base that a given amount reached). Queries and
 settlements cost time linear in the changes since the watermark.
 """
 
@@ -241,13 +242,16 @@ class Ledger:
         self._advance(end)
         return settled
 
-    def settle_at_most(self, end: date, limit: Decimal) -> Settlement:
-        """Settle `limit` of what is unpaid before `end`, earliest days first (a payment of a given amount).
+    def settle_at_most(self, end: date, limit: Decimal, portion: Decimal | None = None) -> Settlement:
+        """Settle `limit` of what is unpaid before `end`, earliest days first (a payment of a given amount),
+        of the whole base or of a portion of it.
 
         Days it pays wholly are settled; a day it pays in part ends the settlement's period
         and stays the first unpaid day, with the part paid set apart as a portion of its base."""
         if limit == 0:
             return Settlement(Decimal(0), None)
+        if portion is not None:
+            return self._settle_portion_at_most(end, limit, portion)
         whole = self.accrued(end)
         if whole.period is None or exact.compare(whole.amount, limit) <= 0:
             return self.settle(end)
@@ -259,13 +263,7 @@ class Ledger:
                 reached = exact.add(reached, piece.amount)
                 pieces.append(piece)
                 continue
-            low, high = 0, (piece.end - piece.start).days  # whole days of the piece paid: low, never high
-            while high - low > 1:
-                middle = (low + high) // 2
-                if exact.compare(exact.add(reached, self._amount(piece.base, piece.rate, piece.start, piece.start + timedelta(days=middle))), limit) <= 0:
-                    low = middle
-                else:
-                    high = middle
+            low = self._whole_days_within(piece, reached, limit)
             paid_to = piece.start + timedelta(days=low)
             if low:
                 paid = self._amount(piece.base, piece.rate, piece.start, paid_to)
@@ -286,10 +284,61 @@ class Ledger:
             return Settlement(limit, (start, next_day), tuple(pieces))
         raise AssertionError("a limit below the whole amount is reached within its pieces")  # pragma: no cover
 
+    def _settle_portion_at_most(self, end: date, limit: Decimal, portion: Decimal) -> Settlement:
+        """settle_at_most() of a portion of the base: its unpaid days before `end`, earliest first, up to `limit`.
+
+        The watermark stays (the other dollars' days are still unpaid): the days paid are set apart
+        as portions and kept as the share of each dollar of their day that was paid (all of a day
+        paid wholly, the part reached of the last), so that a later query of a part of the portion
+        (on:) owes only the rest of them."""
+        owed = self.accrued(end, portion)
+        if owed.period is None:
+            return owed
+        reached = Decimal(0)
+        pieces = []  # what is paid, each with the share of its days paid
+        for piece in owed.pieces:
+            if piece.amount == 0:  # days of the portion paid before (or on which nothing accrues)
+                continue
+            if exact.compare(exact.add(reached, piece.amount), limit) <= 0:
+                reached = exact.add(reached, piece.amount)
+                pieces.append((piece, 1))
+                continue
+            low = self._whole_days_within(piece, reached, limit)
+            paid_to = piece.start + timedelta(days=low)
+            if low:
+                paid = self._amount(piece.base, piece.rate, piece.start, paid_to)
+                pieces.append((Piece(piece.start, paid_to, piece.base, self._fraction(piece.start, paid_to), paid,
+                                     piece.rate), 1))
+                reached = exact.add(reached, paid)
+            rest = exact.subtract(limit, reached)
+            if rest != 0:
+                next_day = paid_to + timedelta(days=1)
+                share = exact.divide(rest, self._amount(piece.base, piece.rate, paid_to, next_day))
+                pieces.append((Piece(paid_to, next_day, exact.multiply(piece.base, share),
+                                     self._fraction(paid_to, next_day), rest, piece.rate), share))
+                reached = limit
+            break
+        if not pieces:
+            return Settlement(Decimal(0), None)
+        self.portions.extend((piece.start, piece.end, piece.base) for piece, _ in pieces)
+        self.day_shares.extend((piece.start, piece.end, share) for piece, share in pieces)
+        return Settlement(reached, (pieces[0][0].start, pieces[-1][0].end), tuple(piece for piece, _ in pieces))
+
     # ----------------------------------------------------------- internals
     def _amount(self, base, rate, start: date, stop: date):
         """What `base` accrues at `rate` over [start, stop), exactly."""
         return exact.multiply(exact.multiply(base, rate), self._fraction(start, stop))
+
+    def _whole_days_within(self, piece: Piece, reached, limit) -> int:
+        """How many whole days from the start of `piece` `limit` pays after `reached` (never all of them)."""
+        low, high = 0, (piece.end - piece.start).days
+        while high - low > 1:
+            middle = (low + high) // 2
+            if exact.compare(exact.add(reached, self._amount(piece.base, piece.rate, piece.start, piece.start + timedelta(days=middle))), limit) <= 0:
+                low = middle
+            else:
+                high = middle
+        return low
 
     def _advance(self, end: date) -> None:
         """Every day before `end` is settled: the watermark moves to it."""
