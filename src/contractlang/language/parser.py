@@ -16,7 +16,7 @@ from datetime import date
 
 from .. import cache, files
 from ..diagnostics import ContractError, Diagnostic, Span, source_lines
-from . import ast, parser_tables, tree_cache
+from . import ast, parser_tables, reasons, tree_cache
 from .reasons import BadReference, read_reason
 
 MAX_SOURCE_BYTES = 1_000_000
@@ -246,7 +246,7 @@ def parse(text: str, path: str = "<contract>", *, cached: bool = True) -> ast.Co
 def _builder_source() -> str:
     """The code that shapes trees and keeps them: a change to it must not meet trees cached before it."""
     parts = []
-    for source in (__file__, ast.__file__, tree_cache.__file__):
+    for source in (__file__, ast.__file__, tree_cache.__file__, reasons.__file__):  # reasons: what a reason reads
         with open(source, encoding="utf-8") as code:
             parts.append(code.read())
     return "".join(parts)
