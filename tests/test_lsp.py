@@ -362,3 +362,30 @@ def test_definition_of_each_kind_of_name(editor, path, used_on, word, declared_o
     declared = line_of(path, declared_on)
     name = word.strip()
     assert where(definition) == (declared, lines[declared].index(name), declared, lines[declared].index(name) + len(name))
+
+
+def test_hover_and_rename_reach_a_name_inside_a_reason(editor):
+    """`{issue_date}` in a G12 reason is the parameter: hover says so, and renaming it from there rewrites the
+    reasons with the declaration and every other use, into a contract that still checks."""
+    text = NOTE_2003.read_text(encoding="utf-8")
+    uri, _ = editor.open(text, "note-rename.contract")
+    lines = text.split("\n")
+    reason = line_of(NOTE_2003, "{issue_date} (G12)")
+    inside = lines[reason].index("{issue_date}") + 1
+    hover = editor.run(editor.client.text_document_hover_async(types.HoverParams(
+        text_document=document(uri), position=at(reason, inside + 3))))
+    assert hover.contents.value.startswith("**parameter** `issue_date`: Date")
+    edit = editor.run(editor.client.text_document_rename_async(types.RenameParams(
+        text_document=document(uri), position=at(reason, inside + 3), new_name="dated_on")))
+    edits = edit.changes[uri]
+    assert (reason, inside, reason, inside + len("issue_date")) in [where(e) for e in edits]
+    assert {e.new_text for e in edits} == {"dated_on"}
+    for change in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        line = lines[change.range.start.line]
+        lines[change.range.start.line] = (line[:change.range.start.character] + change.new_text
+                                          + line[change.range.end.character:])
+    renamed = "\n".join(lines)
+    assert renamed.count("{dated_on} (G12)") == text.count("{issue_date} (G12)") == 16
+    assert "  parameter dated_on: Date" in renamed
+    _, diagnostics = editor.open(renamed, "note-renamed.contract")
+    assert diagnostics == []

@@ -375,6 +375,7 @@ class Votes(Statement):
 @_frozen_node
 class Reject(Statement):
     reason: str
+    references: tuple[Expr, ...] = ()  # what the reason's {NAME} and {NAME.FIELD} read, in its order (reasons.py)
     span: Span | None = _span()
 
 
@@ -382,6 +383,7 @@ class Reject(Statement):
 class Require(Statement):
     condition: Expr
     reason: str
+    references: tuple[Expr, ...] = ()  # what the reason's {NAME} and {NAME.FIELD} read, in its order (reasons.py)
     span: Span | None = _span()
 
 

@@ -15,7 +15,7 @@ import attrs
 
 from . import ast
 from . import types as T
-from ..diagnostics import ContractError, Diagnostic, closest
+from ..diagnostics import ContractError, Diagnostic, Span, closest
 from .day_order import day_order_warnings
 from .checked import NO_DEFAULT, CheckedContract, EventSpec, FieldSpec, Symbol
 from .builtins import BUILTIN_FUNCTIONS
@@ -27,6 +27,7 @@ from .scope import Context, Scope
 ACCRUAL_FIELDS = {"on", "annual_rate", "day_count", "start", "boundaries", "frequency", "termination"}
 PAY_OPTIONS = {"due": T.DATE, "on": T.DATE, "period": T.PERIOD, "rounding": T.SETTLEMENT, "even_when_zero": T.BOOL}
 RECORD_OPTIONS = {"due": T.DATE, "on": T.DATE}
+REASON_KINDS = ("term", "parameter", "assumption", "state")  # the contract's names a reason may write
 _FOLLOW_ON = re.compile(r"\bUnknown\b")  # the type of what an earlier problem left unknown
 
 
@@ -51,7 +52,9 @@ class Checker(ExpressionChecks):
     def problem(self, message: str, node: ast.Node | None) -> None:
         """Record a problem once; one that follows from an earlier one (a type that could not be
         known) is left out, since the earlier message says what to fix."""
-        span = node.span if node is not None else None
+        self.problem_at(message, node.span if node is not None else None)
+
+    def problem_at(self, message: str, span: Span | None) -> None:
         if self.problems and _FOLLOW_ON.search(message):
             return
         if any(p.message == message and p.span == span for p in self.problems):
@@ -595,6 +598,8 @@ class Checker(ExpressionChecks):
                 self.problem("only an event can be rejected: 'reject' and 'require' belong in an 'upon' rule", node)
             if isinstance(node, ast.Require):
                 self.expect(self.expr(node.condition, scope, context), T.BOOL, node.condition, "a requirement")
+            for reference in node.references:
+                self.reason_value(reference, scope, context)
         elif isinstance(node, ast.Defer):
             if not context.in_event or context.in_action:
                 self.problem("'on DATE' inside a rule schedules an item for an event: it belongs in an 'upon' rule", node)
@@ -636,6 +641,28 @@ class Checker(ExpressionChecks):
                 self.expect(self.expr(argument, scope, context, declared), declared, argument, f"'{parameter.name}'")
         else:  # pragma: no cover - the grammar has no other statement
             self.problem(f"unexpected statement {type(node).__name__}", node)
+
+    def reason_value(self, reference: ast.Expr, scope: Scope, context: Context) -> None:
+        """A `{NAME}` or `{NAME.FIELD}` of a reason: a value of the rule (a `let`, the event and its fields) or a
+        term, parameter, assumption or state, which the reason can write. Its problems are shown at its brace."""
+        brace = Span(reference.span.path, reference.span.line, reference.span.column - 1,
+                     reference.span.line, reference.span.column)
+        named = reference.subject if isinstance(reference, ast.FieldAccess) else reference
+        symbol = self.symbols.get(named.name)
+        if scope.lookup(named.name) is None and symbol is not None and symbol.kind not in REASON_KINDS:
+            self.problem_at(f"a reason writes a value of its rule or a {', '.join(REASON_KINDS[:-1])} or "
+                            f"{REASON_KINDS[-1]}; '{named.name}' is {_article(symbol.kind)} {symbol.kind}", brace)
+            return
+        if scope.lookup(named.name) is None and symbol is None and named.name in self.members:
+            self.problem_at(f"'{named.name}' is a member of {self.members[named.name].name}: "
+                            "a reason writes it as it is, without braces", brace)
+            return
+        before = len(self.problems)
+        found = self.expr(reference, scope, context)
+        self.problems[before:] = [attrs.evolve(p, span=brace) for p in self.problems[before:]]
+        if len(self.problems) == before and not T.is_unknown(found) and not _writable(found):
+            self.problem_at(f"a reason writes a number, an amount, a date, a text, a truth value or a member "
+                            f"of an enumeration, not {T.describe(found)}", brace)
 
     def options(self, options, allowed: dict[str, T.Type], scope: Scope, context: Context, what: str) -> None:
         seen = set()
@@ -727,6 +754,17 @@ class Checker(ExpressionChecks):
 
         for name in sorted(graph):
             visit(name, [])
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def _writable(type_: T.Type) -> bool:
+    """Whether a reason can write a value of this type, as the results write it (runtime/explain.py)."""
+    if isinstance(type_, T.Optional):
+        return _writable(type_.inner)
+    return isinstance(type_, (T.Number, T.Enum)) or type_ in (T.DATE, T.DAYS, T.BOOL, T.TEXT, T.TIME, T.DATETIME)
 
 
 def _literal_value(node: ast.Expr):

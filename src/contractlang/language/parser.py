@@ -16,7 +16,8 @@ from datetime import date
 
 from .. import cache, files
 from ..diagnostics import ContractError, Diagnostic, Span, source_lines
-from . import ast, parser_tables, tree_cache
+from . import ast, parser_tables, reasons, tree_cache
+from .reasons import BadReference, read_reason
 
 MAX_SOURCE_BYTES = 1_000_000
 MAX_NESTING = 64
@@ -245,7 +246,7 @@ def parse(text: str, path: str = "<contract>", *, cached: bool = True) -> ast.Co
 def _builder_source() -> str:
     """The code that shapes trees and keeps them: a change to it must not meet trees cached before it."""
     parts = []
-    for source in (__file__, ast.__file__, tree_cache.__file__):
+    for source in (__file__, ast.__file__, tree_cache.__file__, reasons.__file__):  # reasons: what a reason reads
         with open(source, encoding="utf-8") as code:
             parts.append(code.read())
     return "".join(parts)
@@ -300,6 +301,35 @@ class _Builder:
 
     def token_span(self, token) -> Span:
         return Span(self.path, token.line, token.column, token.end_line or token.line, token.end_column or token.column)
+
+    def reason_references(self, token) -> tuple[ast.Expr, ...]:
+        """The names a reason's text reads (reasons.py), each at its place inside the string; a brace that
+        starts or ends no reference is reported where it stands."""
+        raw = str(token)
+        quotes = 3 if raw.startswith('"""') else 1
+        try:
+            references = read_reason(raw[quotes:-quotes])[1]
+        except BadReference as problem:
+            line, column = self.place_in(token, quotes + problem.offset)
+            raise ContractError(Diagnostic(problem.message, Span(self.path, line, column, line, column + 1), self.text))
+        found = []
+        for reference in references:
+            line, column = self.place_in(token, quotes + reference.offset)
+            start, end = column + 1, column + 1 + len(reference.name)  # the name, after its brace
+            node = ast.Name(reference.name, span=Span(self.path, line, start, line, end))
+            if reference.field is not None:
+                node = ast.FieldAccess(node, reference.field,
+                                       span=Span(self.path, line, start, line, end + 1 + len(reference.field)))
+            found.append(node)
+        return tuple(found)
+
+    def place_in(self, token, offset: int) -> tuple[int, int]:
+        """The line and column of the character `offset` characters into a token, which may span lines."""
+        raw = str(token)
+        lines_before = raw.count("\n", 0, offset)
+        if not lines_before:
+            return token.line, token.column + offset
+        return token.line + lines_before, offset - raw.rfind("\n", 0, offset)
 
 
 class _Reduced:
@@ -834,11 +864,11 @@ def _builder_methods():
 
     @define("reject_stmt")
     def reject_stmt(self, span, children):
-        return ast.Reject(_unquote(children[0])[0], span=span)
+        return ast.Reject(_unquote(children[0])[0], self.reason_references(children[0]), span=span)
 
     @define("require_stmt")
     def require_stmt(self, span, children):
-        return ast.Require(children[0], _unquote(children[1])[0], span=span)
+        return ast.Require(children[0], _unquote(children[1])[0], self.reason_references(children[1]), span=span)
 
     @define("check_stmt")
     def check_stmt(self, span, children):

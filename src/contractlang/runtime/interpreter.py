@@ -32,6 +32,7 @@ from ..diagnostics import ContractError, Diagnostic, Span, closest
 from ..language import ast
 from ..language import types as T
 from ..language.checked import CheckedContract
+from ..language.reasons import read_reason
 from ..stdlib import exact, rounding, schedules
 from ..stdlib.accrual import Ledger, Settlement
 from ..stdlib.prices import PriceSeries
@@ -1157,20 +1158,39 @@ def _compile_votes(node: ast.Votes, contract: CheckedContract):
 
 
 def _compile_reject(node: ast.Reject, contract: CheckedContract):
-    reason = node.reason
+    reason = _compiled_reason(node, contract)
 
     def reject(run, frame):
-        raise Rejected(reason, frame.clause)
+        raise Rejected(reason(run, frame), frame.clause)
     return reject
 
 
 def _compile_require(node: ast.Require, contract: CheckedContract):
-    condition, reason = compiled_expression(node.condition, contract), node.reason
+    condition, reason = compiled_expression(node.condition, contract), _compiled_reason(node, contract)
 
     def require(run, frame):
         if not condition(run, frame):
-            raise Rejected(reason, frame.clause)
+            raise Rejected(reason(run, frame), frame.clause)
     return require
+
+
+def _compiled_reason(node: ast.Reject | ast.Require, contract: CheckedContract):
+    """A rejection's reason as a closure: its text with each `{NAME}` or `{NAME.FIELD}` written as the results
+    write that value, when the rule runs (language/reasons.py)."""
+    pieces = read_reason(node.reason)[0]
+    if not node.references:
+        text = pieces[0]  # `{{` and `}}` read as braces
+        return lambda run, frame: text
+    values = tuple((compiled_expression(reference, contract), contract.types.get(id(reference)))
+                   for reference in node.references)
+    currencies = contract.currencies
+
+    def reason(run, frame):
+        written = [pieces[0]]
+        for (value, type_), piece in zip(values, pieces[1:]):
+            written += (plain_text(value(run, frame), type_, currencies), piece)
+        return "".join(written)
+    return reason
 
 
 def _compile_check(node: ast.Check, contract: CheckedContract):

@@ -1,6 +1,6 @@
 """`contract lsp`: a language server on pygls, so an editor shows what `contract check` says as the user types.
 
-Diagnostics, hover, definition, references, completion, the outline and
+Diagnostics, hover, definition, references, rename, completion, the outline and
 formatting all come from one index of the document (symbols.py), made by the
 project's parser, checker and printer: the server has no grammar of its own.
 """
@@ -20,7 +20,7 @@ from ..language import ast
 from ..language.builtins import BUILTIN_FUNCTIONS
 from ..language.parser import parse_with_comments
 from ..language.printer import format_contract
-from .symbols import BUILTIN_DOCS, EVENT_OWN_FIELDS, DocumentIndex, index_document
+from .symbols import BUILTIN_DOCS, EVENT_OWN_FIELDS, Definition, DocumentIndex, index_document
 
 UNIT_WORDS = ("days", "day")
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # far more than any contract's text: a larger Content-Length is refused
@@ -211,6 +211,59 @@ def formatting_edits(index: DocumentIndex) -> list[types.TextEdit] | None:
     return [types.TextEdit(range=whole, new_text=formatted)]
 
 
+# what a rename may rename: the names the contract declares, each written only where the index finds it (a
+# currency or security is also named inside texts, an event's own field and a built-in are declared nowhere)
+RENAMED_KINDS = ("term", "parameter", "assumption", "state", "report", "schedule", "accrual", "market", "event",
+                 "action", "function", "local", "event binder", "field", "deadline", "member", "enumeration")
+_LOCAL_KINDS = ("local", "event binder")  # keyed by their rule: SECTION/LINE/NAME
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class RenameRefused(Exception):
+    """A rename that would break the contract: what the editor shows instead of making it."""
+
+
+def renamed_spans(index: DocumentIndex, key: str | None, new_name: str) -> list[Span]:
+    """Where the name `key` stands, its declaration and every use (a `{NAME}` of a reason among them), all to be
+    written `new_name`; RenameRefused if it is no name a rename may change, or the new one cannot stand there."""
+    found = index.definitions.get(key or "")
+    if found is None or found.kind not in RENAMED_KINDS or (found.kind == "field" and found.node is None):
+        raise RenameRefused("only a name the contract declares can be renamed here")
+    if not _NAME.fullmatch(new_name):
+        raise RenameRefused(f"'{new_name}' is not a name: a letter or _, then letters, digits or _")
+    rivals = [d for d in index.definitions.values() if d.name == new_name and d.key != key and _rivals(d, found)]
+    if rivals:
+        raise RenameRefused(f"'{new_name}' is already defined ({rivals[0].kind}, line {rivals[0].span.line})")
+    spans = index.references(key)
+    if index.tree is not None and not index.blanked_lines:
+        try:
+            parse_with_comments(_replaced(index.text, spans, new_name), index.path)
+        except ContractError as problem:
+            raise RenameRefused(f"'{new_name}' cannot stand there: {problem.diagnostics[0].message}") from None
+    return spans
+
+
+def _rivals(other: Definition, renamed: Definition) -> bool:
+    """Whether a name already defined keeps another from being renamed to it: a field only among its event's
+    fields, a local only among its rule's names and the contract's."""
+    if (other.kind == "field") != (renamed.kind == "field"):
+        return False
+    if other.kind == "field":
+        return other.detail == renamed.detail
+    if other.kind in _LOCAL_KINDS and renamed.kind in _LOCAL_KINDS:
+        return other.key.rsplit("/", 1)[0] == renamed.key.rsplit("/", 1)[0]
+    return True
+
+
+def _replaced(text: str, spans: list[Span], new: str) -> str:
+    """The text with each span (on one line) written `new`, the last first so that the others keep their place."""
+    lines = text.split("\n")
+    for span in sorted(spans, key=lambda s: (s.line, s.column), reverse=True):
+        line = lines[span.line - 1]
+        lines[span.line - 1] = line[:span.column - 1] + new + line[span.end_column - 1:]
+    return "\n".join(lines)
+
+
 def build_server() -> ContractLanguageServer:
     server = ContractLanguageServer()
 
@@ -252,6 +305,18 @@ def build_server() -> ContractLanguageServer:
         declared = index.definitions.get(key)
         return [types.Location(uri=uri, range=_to_client(ls, uri, span)) for span in index.references(key)
                 if params.context.include_declaration or declared is None or span != declared.span]
+
+    @server.feature(types.TEXT_DOCUMENT_RENAME)
+    def rename(ls: ContractLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+        uri = params.text_document.uri
+        index = ls.index(uri)
+        try:
+            spans = renamed_spans(index, index.key_at(*_position(ls, uri, params.position)), params.new_name)
+        except RenameRefused as refused:
+            ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=str(refused)))
+            return None
+        return types.WorkspaceEdit(changes={uri: [types.TextEdit(range=_to_client(ls, uri, span),
+                                                                 new_text=params.new_name) for span in spans]})
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["."]))
     def complete(ls: ContractLanguageServer, params: types.CompletionParams) -> types.CompletionList:
