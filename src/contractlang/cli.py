@@ -130,6 +130,9 @@ def _assignments(values, option: str) -> dict[str, str]:
             name, value = parse_cli_assignment(text)
         except ValueError:
             raise click.BadParameter(f"expected NAME=VALUE, not {text!r}", param_hint=option)
+        if name in found:  # the last would be taken silently, as a scenario or an example never does
+            raise click.BadParameter(f"{name} is given twice ({found[name]!r}, then {value!r}): give each name once",
+                                     param_hint=option)
         found[name] = value
     return found
 

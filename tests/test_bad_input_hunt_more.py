@@ -1,0 +1,223 @@
+"""More bad input that escaped the error contract: each case gives its diagnostic, never an internal error
+or a result computed from something other than what was written.
+
+As in test_bad_input_hunt.py, every case runs the command line in-process and
+asserts the whole first line of the diagnostic (path, line, column and
+message), the caret where there is one, and the exit status: 1 for bad input,
+2 for a wrong value on the command line (INTERFACE.md, "Exit status").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from contractlang.cli import main
+
+NOTE = "contracts/nstor_2002_subordinated_note.contract"
+BOND = "contracts/examples/fixed_rate_bond.contract"
+CONVERSION = '[[events]]\ndate = 2003-07-14\ntype = "HolderConversion"\nprincipal = 600000\n'
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    return result.exit_code, result.stderr
+
+
+def scenario(tmp_path: Path, text: str, name: str = "s.toml") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_an_escaped_half_of_a_surrogate_pair_in_json_is_refused_where_it_is_written(tmp_path):
+    # json reads "\ud800" as a character that no output can encode: every format and the memo ended in an
+    # internal error (UnicodeEncodeError), after the scenario had been evaluated
+    path = scenario(tmp_path, '{"until": "2004-01-01",\n "title": "a\\ud800b"}', "s.json")
+    for extra in ((), ("--format", "json"), ("--format", "csv")):
+        status, err = run("eval", NOTE, path, *extra)
+        assert status == 1
+        assert err.splitlines() == [
+            f"{path}:2:13: error: not valid JSON: \\ud800 is half of a surrogate pair, not a character (a character "
+            "beyond U+FFFF is written as its pair, or as itself)",
+            '     "title": "a\\ud800b"}',
+            "                ^"]
+    memo = tmp_path / "memo.html"
+    status, _ = run("render", NOTE, path, "-o", str(memo))
+    assert status == 1 and not memo.exists()
+    path = scenario(tmp_path, '{"until": "2004-01-01", "title": "x\\\\\\udfff"}', "s.json")
+    status, err = run("eval", NOTE, path)
+    assert err.splitlines()[0] == (f"{path}:1:38: error: not valid JSON: \\udfff is half of a surrogate pair, not a "
+                                   "character (a character beyond U+FFFF is written as its pair, or as itself)")
+
+
+def test_a_whole_surrogate_pair_and_an_escaped_backslash_before_u_are_read_as_written(tmp_path):
+    path = scenario(tmp_path, '{"until": "2004-01-01", "title": "\\ud83d\\ude00 \\\\ud800"}', "s.json")
+    result = CliRunner().invoke(main, ["eval", NOTE, path, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_nan_and_infinity_in_json_are_not_numbers_and_null_is_quoted_as_written(tmp_path):
+    # json reads NaN and Infinity (which JSON does not have) as binary floats: they were refused at the event
+    # ("not nan", "not inf"), and a null was quoted as Python's None
+    for constant, column in (("NaN", 77), ("-Infinity", 77), ("Infinity", 77)):
+        path = scenario(tmp_path, '{"until": "2004-01-01", "title": "NaN",\n "events": [{"date": "2003-07-14", '
+                                  f'"type": "HolderConversion", "principal": {constant}}}]}}', "s.json")
+        status, err = run("eval", NOTE, path)
+        assert status == 1
+        assert err.splitlines()[0] == f"{path}:2:{column}: error: not valid JSON: {constant} is not a JSON number"
+        assert err.splitlines()[2] == " " * (4 + column - 1) + "^"
+    path = scenario(tmp_path, '{"until": null}', "s.json")
+    status, err = run("eval", NOTE, path)
+    assert status == 1
+    assert err.splitlines()[0] == f"{path}:1:1: error: 'until' must be a date (YYYY-MM-DD), not null"
+
+
+def test_a_series_given_both_as_prices_and_as_its_market_table_is_refused(tmp_path):
+    # the run took the market table and dropped the prices unsaid: 600,000 × 110% at 2.00 instead of 1.00
+    path = scenario(tmp_path, 'until = 2003-08-01\n[prices]\n2003-07-11 = 1\n[market.closing_bid]\n'
+                              f"2003-07-11 = 2\n{CONVERSION}")
+    status, err = run("eval", NOTE, path)
+    assert status == 1
+    assert err.splitlines() == [
+        f"{path}:4:1: error: the series 'closing_bid' is given twice, as 'prices' and as market.closing_bid: "
+        "give it once",
+        "    [market.closing_bid]",
+        "    ^"]
+
+
+def test_prices_given_to_a_contract_that_reads_no_market_are_refused(tmp_path):
+    # they were read, and dropped unsaid
+    path = scenario(tmp_path, "until = 2027-01-01\n\n[prices]\n2024-01-02 = 1.25\n")
+    status, err = run("eval", BOND, path)
+    assert status == 1
+    assert err.splitlines() == [f"{path}:3:1: error: this contract has no market series: it reads no 'prices'",
+                                "    [prices]",
+                                "    ^"]
+
+
+def test_a_price_below_or_at_zero_given_as_a_market_series_is_refused_at_its_date(tmp_path):
+    # `prices` refused them, but [market.closing_bid] took -2 and 0 as closing prices
+    for value in ("-2", "0"):
+        path = scenario(tmp_path, f'until = 2003-08-01\n[market.closing_bid]\n2003-07-10 = 2\n"2003-07-11" = {value}\n'
+                                  f"{CONVERSION}")
+        status, err = run("eval", NOTE, path)
+        assert status == 1
+        assert err.splitlines() == [
+            f"{path}:4:1: error: the value of market 'closing_bid' on 2003-07-11 must be positive (the series is "
+            f"of USD per common), not {value}",
+            f'    "2003-07-11" = {value}',
+            "    ^"]
+    (tmp_path / "bids.csv").write_text("date,value\n2003-07-10,1\n2003-07-11,-0.5\n")
+    path = scenario(tmp_path, f'until = 2003-08-01\nmarket.closing_bid = "bids.csv"\n{CONVERSION}')
+    status, err = run("eval", NOTE, path)
+    assert status == 1
+    assert err.splitlines() == [
+        f"{tmp_path / 'bids.csv'}:3:1: error: the value of market 'closing_bid' on 2003-07-11 must be positive (the "
+        "series is of USD per common), not -0.5",
+        "    2003-07-11,-0.5",
+        "    ^"]
+
+
+VOLUMES = '''contract "Volumes"
+currency USD
+security common
+§1 "Conversion" {
+  market closing_price: USD per common
+  market volume: common
+  market index: Decimal
+  event Conversion { amount: USD }
+  upon Conversion as conversion {
+    let vwap = weighted_average_before(closing_price, volume, conversion.date, 2)
+    issue floor(conversion.amount / vwap) of "common" to "Holder", price vwap
+  }
+}
+'''
+
+
+def test_a_volume_may_be_zero_but_not_negative_and_a_rate_may_be_either(tmp_path):
+    contract = tmp_path / "volumes.contract"
+    contract.write_text(VOLUMES)
+    text = ('until = 2024-03-10\n[market.closing_price]\n2024-03-04 = 10.00\n2024-03-05 = 11.00\n'
+            "[market.volume]\n2024-03-04 = 0\n2024-03-05 = VOLUME\n[market.index]\n2024-03-04 = -0.5\n"
+            '[[events]]\ndate = 2024-03-07\ntype = "Conversion"\namount = 1100.00\n')
+    result = CliRunner().invoke(main, ["eval", str(contract), scenario(tmp_path, text.replace("VOLUME", "3000")),
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert '"quantity": "100"' in result.stdout  # 1,100 / 11 (the volume of March 4 weighs nothing)
+    path = scenario(tmp_path, text.replace("VOLUME", "-3000"))
+    status, err = run("eval", str(contract), path)
+    assert status == 1
+    assert err.splitlines()[:2] == [
+        f"{path}:7:1: error: the value of market 'volume' on 2024-03-05 must be not negative (the series is of "
+        "common), not -3000",
+        "    2024-03-05 = -3000"]
+
+
+def test_a_wrong_value_of_a_market_table_is_refused_at_its_own_line(tmp_path):
+    # it was said at the top of the file, whatever line the value stood on
+    path = scenario(tmp_path, f'until = 2003-08-01\n\n[market.closing_bid]\n2003-07-10 = 2\n2003-07-11 = "x"\n{CONVERSION}')
+    status, err = run("eval", NOTE, path)
+    assert status == 1
+    assert err.splitlines() == [
+        f"{path}:5:1: error: the value of market 'closing_bid' on 2003-07-11 must be a number, not \"x\"",
+        '    2003-07-11 = "x"',
+        "    ^"]
+
+
+def test_a_name_given_twice_on_the_command_line_is_wrong_use(tmp_path):
+    # the last was taken silently; a scenario and an example refuse a name given twice
+    for option, name in (("--set", "face_value"), ("--assume", "day_count")):
+        first, second = ("1.00", "2.00") if option == "--set" else ("30/360", "actual/360")
+        result = CliRunner().invoke(main, ["eval", BOND, "scenarios/bond_to_maturity.toml", option,
+                                           f"{name}={first}", option, f"{name}={second}"])
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[-1] == (f"Error: Invalid value for {option}: {name} is given twice "
+                                                  f"('{first}', then '{second}'): give each name once")
+        assert result.stdout == ""
+
+
+def test_digits_that_are_not_ascii_are_not_a_number(tmp_path):
+    # Decimal reads "１００" (fullwidth) and "١٠٠" (Arabic-Indic) as 100; the tool promises figures as TOML writes them
+    status, err = run("eval", BOND, "scenarios/bond_to_maturity.toml", "--set", "face_value=１００")
+    assert status == 2
+    assert err.splitlines()[0] == 'error: --set face_value must be an amount in USD, not "１００"'
+    path = scenario(tmp_path, f'until = 2004-01-01\nprices = "nso_closing_bid_2001_2006.csv"\n'
+                              f'{CONVERSION.replace("600000", chr(34) + "١٠٠" + chr(34))}')
+    (tmp_path / "nso_closing_bid_2001_2006.csv").write_text(Path("scenarios/nso_closing_bid_2001_2006.csv").read_text())
+    status, err = run("eval", NOTE, path)
+    assert status == 1
+    assert err.splitlines()[:2] == [
+        f"{path}:6:1: error: event 1 (HolderConversion): field 'principal' must be an amount in USD, not \"١٠٠\"",
+        '    principal = "١٠٠"']
+    (tmp_path / "p.csv").write_text("date,price\n2003-07-11,１\n")
+    path = scenario(tmp_path, f'until = 2003-08-01\nprices = "p.csv"\n{CONVERSION}')
+    status, err = run("eval", NOTE, path)
+    assert status == 1
+    assert err.splitlines() == [f"{tmp_path / 'p.csv'}:2:12: error: the price of 2003-07-11 must be a positive "
+                                'number, not "１"',
+                                "    2003-07-11,１",
+                                "               ^"]
+
+
+def test_an_underscore_stands_only_between_digits(tmp_path):
+    # "1_" and "1__000" were read as 1 and 1000; TOML refuses both as numbers
+    for written in ("1_", "1__000", "_1", "1_.5"):
+        status, err = run("eval", BOND, "scenarios/bond_to_maturity.toml", "--set", f"face_value={written}")
+        assert status == 2
+        assert err.splitlines()[0] == f'error: --set face_value must be an amount in USD, not "{written}"'
+    result = CliRunner().invoke(main, ["eval", BOND, "scenarios/bond_to_maturity.toml", "--set",
+                                       "face_value=1_000_000.00_0", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert '"amount": "12500.00"' in result.stdout
+
+
+def test_a_quote_left_open_in_a_price_series_is_refused_at_its_row(tmp_path):
+    # the CSV reader read the rest of the file as the field, and the row was taken as 2003-07-11 at 1
+    (tmp_path / "p.csv").write_text('date,price\n2003-07-10,2\n2003-07-11,"1\n')
+    path = scenario(tmp_path, f'until = 2003-08-01\nprices = "p.csv"\n{CONVERSION}')
+    status, err = run("eval", NOTE, path)
+    assert status == 1
+    assert err.splitlines() == [f"{tmp_path / 'p.csv'}:3:1: error: not a valid CSV row: unexpected end of data"]
