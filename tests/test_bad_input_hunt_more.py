@@ -221,3 +221,40 @@ def test_a_quote_left_open_in_a_price_series_is_refused_at_its_row(tmp_path):
     status, err = run("eval", NOTE, path)
     assert status == 1
     assert err.splitlines() == [f"{tmp_path / 'p.csv'}:3:1: error: not a valid CSV row: unexpected end of data"]
+
+
+MOMENTS = '''contract "Moments"
+currency USD "dollars"
+§1 "Moments" {
+  time zone "America/New_York"
+  parameter cutoff: Time = 17:00
+  horizon 2025-01-01
+  event Notice {
+    at_moment: DateTime
+    when: Time = 09:00
+  }
+  upon Notice as n {
+    record seen = n.when
+  }
+}
+'''
+
+
+def test_a_time_of_day_with_a_fraction_of_a_second_is_refused_as_a_date_and_time_is(tmp_path):
+    # a TOML time 17:00:00.5 was taken, shown as 17:00 and counted as 17:00:00; a date and time is refused
+    contract = tmp_path / "moments.contract"
+    contract.write_text(MOMENTS)
+    path = scenario(tmp_path, "until = 2024-12-31\n[params]\ncutoff = 17:00:00.5\n")
+    status, err = run("eval", str(contract), path)
+    assert status == 1
+    assert err.splitlines() == [
+        f"{path}:3:1: error: parameter 'cutoff' must be a time of day (17:00:00, or \"17:00\"), not 17:00:00.500000 "
+        "(to the second)",
+        "    cutoff = 17:00:00.5",
+        "    ^"]
+    path = scenario(tmp_path, 'until = 2024-12-31\n[[events]]\ndate = 2024-06-01\ntype = "Notice"\n'
+                              "at_moment = 2024-06-01T10:00:00\nwhen = 10:00:00.999\n")
+    status, err = run("eval", str(contract), path)
+    assert status == 1
+    assert err.splitlines()[0] == (f"{path}:6:1: error: event 1 (Notice): field 'when' must be a time of day "
+                                   '(17:00:00, or "17:00"), not 10:00:00.999000 (to the second)')

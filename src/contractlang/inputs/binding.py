@@ -97,6 +97,8 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | N
         fail()
     if type_ == T.TIME:
         if isinstance(raw, time):
+            if raw.microsecond:  # a TOML time may carry a fraction, shown and counted as the whole second before it
+                fail(" (to the second)")
             return raw
         if isinstance(raw, str) and _TIME_OF_DAY.fullmatch(raw):
             try:
