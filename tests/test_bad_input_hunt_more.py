@@ -258,3 +258,17 @@ def test_a_time_of_day_with_a_fraction_of_a_second_is_refused_as_a_date_and_time
     assert status == 1
     assert err.splitlines()[0] == (f"{path}:6:1: error: event 1 (Notice): field 'when' must be a time of day "
                                    '(17:00:00, or "17:00"), not 10:00:00.999000 (to the second)')
+
+
+def test_fmt_keeps_the_permissions_of_the_contract_it_rewrites(tmp_path):
+    # the new file took those of a new file: a contract only its owner could read became readable by all
+    import os
+    import stat
+
+    contract = tmp_path / "private.contract"
+    contract.write_text('contract "x"\ncurrency USD "d"\n§1 "a" {\n    term   t = 1\n}\n')
+    contract.chmod(0o600)
+    result = CliRunner().invoke(main, ["fmt", str(contract)])
+    assert (result.exit_code, result.stdout) == (0, f"reformatted {contract}\n")
+    assert contract.read_text() == 'contract "x"\n\ncurrency USD "d"\n\n§1 "a" {\n  term t = 1\n}\n'
+    assert stat.S_IMODE(os.stat(contract).st_mode) == 0o600
