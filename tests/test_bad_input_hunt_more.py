@@ -272,3 +272,27 @@ def test_fmt_keeps_the_permissions_of_the_contract_it_rewrites(tmp_path):
     assert (result.exit_code, result.stdout) == (0, f"reformatted {contract}\n")
     assert contract.read_text() == 'contract "x"\n\ncurrency USD "d"\n\n§1 "a" {\n  term t = 1\n}\n'
     assert stat.S_IMODE(os.stat(contract).st_mode) == 0o600
+
+
+def test_a_command_line_value_or_file_name_that_is_not_utf8_is_wrong_use_before_anything_is_written(tmp_path):
+    # bytes that are not UTF-8 reach Python as lone surrogates: the memo's chart, the memo itself and a batch's
+    # rows could not hold them (internal errors, after an empty rows file had been created)
+    import os
+
+    memo = tmp_path / "memo.html"
+    result = CliRunner().invoke(main, ["render", BOND, "scenarios/bond_to_maturity.toml", "--set", "holder=a\udcffb",
+                                       "-o", str(memo)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "Error: Invalid value for --set: 'holder=a\\udcffb' is not UTF-8 text"
+    named = os.path.join(os.fsencode(tmp_path), b"\xff.toml")
+    with open(named, "w") as out:
+        out.write("until = 2027-01-01\n")
+    shown = os.fsdecode(named)
+    result = CliRunner().invoke(main, ["render", BOND, shown, "-o", str(memo)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for SCENARIO: {shown!r} is not UTF-8 text"
+    rows = tmp_path / "rows.jsonl"
+    result = CliRunner().invoke(main, ["batch", BOND, "--scenarios", shown, "--out", str(rows), "--jobs", "1"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for --scenarios: {shown!r} is not UTF-8 text"
+    assert sorted(os.listdir(tmp_path)) == [os.fsdecode(b"\xff.toml")]

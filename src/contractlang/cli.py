@@ -126,6 +126,7 @@ def _assignments(values, option: str) -> dict[str, str]:
 
     found = {}
     for text in values:
+        _utf8(text, option)
         try:
             name, value = parse_cli_assignment(text)
         except ValueError:
@@ -135,6 +136,16 @@ def _assignments(values, option: str) -> dict[str, str]:
                                      param_hint=option)
         found[name] = value
     return found
+
+
+def _utf8(text: str, hint: str) -> str:
+    """A command-line value that is text: bytes that are not UTF-8 reach Python as lone surrogates, which no
+    memo, row or chart can hold (an internal error once the run was done)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise click.BadParameter(f"{text!r} is not UTF-8 text", param_hint=hint) from None
+    return text
 
 
 @main.command("eval", context_settings=CONTEXT)
@@ -234,6 +245,8 @@ def batch_command(paths, patterns, grid_path, jobs, engine, address, connect_tim
 
     if address and engine != "dask":
         raise click.UsageError("--address needs --engine dask")
+    for path in list(paths) + list(patterns):  # every row names its contract and its scenario
+        _utf8(path, "CONTRACT..." if path in paths else "--scenarios")
     contracts = [p for p in paths if p.endswith(".contract")]
     if not contracts:
         raise click.UsageError("name at least one CONTRACT (a .contract file)")
@@ -336,6 +349,9 @@ def render_command(contract_path, scenario_path, output_path, until_text, sets, 
 
     if not output_path.lower().endswith((".html", ".htm", ".pdf")):
         raise click.BadParameter(f"{output_path!r} should end in .html or .pdf", param_hint="-o")
+    _utf8(contract_path, "CONTRACT")  # the memo names both
+    if scenario_path is not None:
+        _utf8(scenario_path, "SCENARIO")
     contract, scenario, inputs = _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes)
     result = evaluate(contract, inputs, explain=True) if scenario is not None else None
     memo = build_memo(contract, inputs, result, scenario_title=scenario.title if scenario else None)
