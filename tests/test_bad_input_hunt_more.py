@@ -296,3 +296,20 @@ def test_a_command_line_value_or_file_name_that_is_not_utf8_is_wrong_use_before_
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == f"Error: Invalid value for --scenarios: {shown!r} is not UTF-8 text"
     assert sorted(os.listdir(tmp_path)) == [os.fsdecode(b"\xff.toml")]
+
+
+def test_an_event_a_scenario_dates_after_its_own_until_is_warned_of(tmp_path):
+    # the run ended at `until` and the result said nothing of the conversion (an `until` of the wrong year);
+    # the result stays the run through `until`, and a shorter run asked for with --until is not warned of
+    (tmp_path / "nso_closing_bid_2001_2006.csv").write_text(Path("scenarios/nso_closing_bid_2001_2006.csv").read_text())
+    path = scenario(tmp_path, f'until = 2003-01-01\nprices = "nso_closing_bid_2001_2006.csv"\n\n{CONVERSION}')
+    result = CliRunner().invoke(main, ["eval", NOTE, path, "--format", "json"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"{path}:5:1: warning: event 1 (HolderConversion) is dated 2003-07-14, after the scenario's until "
+        "(2003-01-01): it is not evaluated",
+        "    date = 2003-07-14",
+        "    ^"]
+    assert '"kind": "issue"' not in result.stdout
+    result = CliRunner().invoke(main, ["eval", NOTE, path, "--until", "2003-02-01", "--format", "json"])
+    assert (result.exit_code, result.stderr) == (0, "")

@@ -88,7 +88,7 @@ def main() -> None:
 def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes):
     """The checked contract, the scenario (None when not given) and the inputs of a run, from the options
     `eval` and `render` share (--until, --set, --assume)."""
-    from .inputs.binding import inputs_for
+    from .inputs.binding import events_after_until, inputs_for
     from .inputs.scenario import load_scenario, parse_date
 
     until = None
@@ -100,7 +100,11 @@ def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes
     assume_values = _assignments(assumes, "--assume")
     contract = _checked_contract(contract_path)
     scenario = load_scenario(scenario_path) if scenario_path else None
-    return contract, scenario, inputs_for(contract, scenario, set_values, assume_values, until)
+    inputs = inputs_for(contract, scenario, set_values, assume_values, until)
+    if scenario is not None and until is None:
+        for warning in events_after_until(scenario):
+            click.echo(warning.render(), err=True)
+    return contract, scenario, inputs
 
 
 def _checked_contract(path: str):

@@ -196,6 +196,15 @@ def _check_signs(name: str, type_: T.Type, series: RawValue, scenario: RawScenar
                                        f"{unit}), not {value}", span, shown_text))
 
 
+def events_after_until(scenario: RawScenario) -> list[Diagnostic]:
+    """A warning for each event a scenario dates after its own `until`: a run through `until` never reaches
+    it, and its result would not say so (a shorter run asked for with --until is not warned of)."""
+    until = scenario.until.value if scenario.until is not None else None
+    return [Diagnostic(f"event {event.index} ({event.type}) is dated {event.date}, after the scenario's until "
+                       f"({until}): it is not evaluated", event.span_of("date"), scenario.text, severity="warning")
+            for event in scenario.events if until is not None and event.date > until]
+
+
 def parse_cli_assignment(text: str) -> tuple[str, str]:
     """`NAME=VALUE` from --set or --assume."""
     name, separator, value = text.partition("=")
