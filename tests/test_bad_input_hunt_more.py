@@ -313,3 +313,13 @@ def test_an_event_a_scenario_dates_after_its_own_until_is_warned_of(tmp_path):
     assert '"kind": "issue"' not in result.stdout
     result = CliRunner().invoke(main, ["eval", NOTE, path, "--until", "2003-02-01", "--format", "json"])
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_a_place_far_along_a_long_line_is_shown_with_what_surrounds_it(tmp_path):
+    # the line was cut at 200 characters and the caret stood under the ellipsis, 155 columns short of the place
+    path = scenario(tmp_path, '{"until": "2004-01-01", "title": "' + "x" * 300 + '", "events": [1, 2, }', "s.json")
+    status, err = run("eval", NOTE, path)
+    assert status == 1
+    assert err.splitlines() == [f"{path}:1:355: error: not valid JSON: Expecting value",
+                                "    …" + "x" * 60 + '", "events": [1, 2, }',
+                                "    " + " " * 81 + "^"]
