@@ -1,10 +1,11 @@
-"""More bad input that escaped the error contract: each case gives its diagnostic, never an internal error
-or a result computed from something other than what was written.
+"""More bad input that escaped the error contract: each case gives its diagnostic (or, for an event past
+`until`, a warning), never an internal error or a result computed from something other than what was written.
 
 As in test_bad_input_hunt.py, every case runs the command line in-process and
 asserts the whole first line of the diagnostic (path, line, column and
 message), the caret where there is one, and the exit status: 1 for bad input,
-2 for a wrong value on the command line (INTERFACE.md, "Exit status").
+2 for a wrong value on the command line (INTERFACE.md, "Exit status"). A file
+rewritten whole keeps its permissions.
 """
 
 from __future__ import annotations

@@ -18,11 +18,10 @@ import io
 import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 from fractions import Fraction
-
-from collections.abc import Callable
 
 import attrs
 
