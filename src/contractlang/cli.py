@@ -88,7 +88,7 @@ def main() -> None:
 def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes):
     """The checked contract, the scenario (None when not given) and the inputs of a run, from the options
     `eval` and `render` share (--until, --set, --assume)."""
-    from .inputs.binding import inputs_for
+    from .inputs.binding import events_after_until, inputs_for
     from .inputs.scenario import load_scenario, parse_date
 
     until = None
@@ -100,7 +100,11 @@ def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes
     assume_values = _assignments(assumes, "--assume")
     contract = _checked_contract(contract_path)
     scenario = load_scenario(scenario_path) if scenario_path else None
-    return contract, scenario, inputs_for(contract, scenario, set_values, assume_values, until)
+    inputs = inputs_for(contract, scenario, set_values, assume_values, until)
+    if scenario is not None and until is None:
+        for warning in events_after_until(scenario):
+            click.echo(warning.render(), err=True)
+    return contract, scenario, inputs
 
 
 def _checked_contract(path: str):
@@ -126,12 +130,26 @@ def _assignments(values, option: str) -> dict[str, str]:
 
     found = {}
     for text in values:
+        _utf8(text, option)
         try:
             name, value = parse_cli_assignment(text)
         except ValueError:
             raise click.BadParameter(f"expected NAME=VALUE, not {text!r}", param_hint=option)
+        if name in found:  # the last would be taken silently, as a scenario or an example never does
+            raise click.BadParameter(f"{name} is given twice ({found[name]!r}, then {value!r}): give each name once",
+                                     param_hint=option)
         found[name] = value
     return found
+
+
+def _utf8(text: str, hint: str) -> str:
+    """A command-line value that is text: bytes that are not UTF-8 reach Python as lone surrogates, which no
+    memo, row or chart can hold (an internal error once the run was done)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise click.BadParameter(f"{text!r} is not UTF-8 text", param_hint=hint) from None
+    return text
 
 
 @main.command("eval", context_settings=CONTEXT)
@@ -231,6 +249,8 @@ def batch_command(paths, patterns, grid_path, jobs, engine, address, connect_tim
 
     if address and engine != "dask":
         raise click.UsageError("--address needs --engine dask")
+    for path in list(paths) + list(patterns):  # every row names its contract and its scenario
+        _utf8(path, "CONTRACT..." if path in paths else "--scenarios")
     contracts = [p for p in paths if p.endswith(".contract")]
     if not contracts:
         raise click.UsageError("name at least one CONTRACT (a .contract file)")
@@ -333,6 +353,9 @@ def render_command(contract_path, scenario_path, output_path, until_text, sets, 
 
     if not output_path.lower().endswith((".html", ".htm", ".pdf")):
         raise click.BadParameter(f"{output_path!r} should end in .html or .pdf", param_hint="-o")
+    _utf8(contract_path, "CONTRACT")  # the memo names both
+    if scenario_path is not None:
+        _utf8(scenario_path, "SCENARIO")
     contract, scenario, inputs = _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes)
     result = evaluate(contract, inputs, explain=True) if scenario is not None else None
     memo = build_memo(contract, inputs, result, scenario_title=scenario.title if scenario else None)

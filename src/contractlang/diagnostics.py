@@ -46,6 +46,9 @@ def source_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
+_SHOWN_WIDTH = 200  # characters of a line shown under a diagnostic
+
+
 @attrs.frozen
 class Span:
     """Where something stands in a source file (lines and columns are 1-based)."""
@@ -82,12 +85,17 @@ class Diagnostic:
         if not 1 <= self.span.line <= len(lines):
             return head
         raw = lines[self.span.line - 1].expandtabs(1)
-        if len(raw) > 200:
-            raw = raw[:200] + "…"
-        start = max(1, min(self.span.column, len(raw) + 1))
+        shift = 0  # characters cut from the start: a place far along a long line (one-line JSON) is shown with
+        if self.span.column > _SHOWN_WIDTH - 40 and len(raw) > _SHOWN_WIDTH:  # what is around it, not cut off
+            shift = min(self.span.column, len(raw) + 1) - 81
+            raw = "…" + raw[shift:]
+            shift -= 1  # the ellipsis stands in the first column
+        if len(raw) > _SHOWN_WIDTH:
+            raw = raw[:_SHOWN_WIDTH] + "…"
+        start = max(1, min(self.span.column - shift, len(raw) + 1))
         end = start + 1
         if self.span.end_line == self.span.line and self.span.end_column > self.span.column:
-            end = min(self.span.end_column, len(raw) + 1)
+            end = min(self.span.end_column - shift, len(raw) + 1)
         line = printable(raw)
         column = len(printable(raw[: start - 1])) + 1
         width = max(1, len(printable(raw[: end - 1])) + 1 - column)

@@ -129,7 +129,8 @@ def write_whole(path: str | os.PathLike, text: str, *, replace: bool) -> None:
 
     With `replace` an existing file (or symlink) at `path` is replaced by the
     new file; without it an existing name is never touched and the write fails
-    with FileExistsError. Other failures (a full disk) raise ContractError naming the file."""
+    with FileExistsError. A file replaced keeps its permissions. Other failures (a full disk) raise
+    ContractError naming the file."""
     import tempfile  # here, not at the top: most processes only read, and tempfile takes longer to import than a read
 
     target = os.fspath(path)
@@ -144,7 +145,7 @@ def write_whole(path: str | os.PathLike, text: str, *, replace: bool) -> None:
                 out.write(text)
                 out.flush()
                 os.fsync(out.fileno())
-            os.chmod(temporary, 0o666 & ~_umask())
+            os.chmod(temporary, _kept_mode(target) if replace else 0o666 & ~_umask())
             if replace:
                 os.replace(temporary, target)
             else:
@@ -158,6 +159,16 @@ def write_whole(path: str | os.PathLike, text: str, *, replace: bool) -> None:
     finally:
         if os.path.lexists(temporary):
             os.unlink(temporary)
+
+
+def _kept_mode(target: str) -> int:
+    """The permissions of the file being replaced (`fmt` of a contract only its owner may read leaves it so),
+    else those of a new file."""
+    try:
+        found = os.lstat(target)
+    except OSError:
+        return 0o666 & ~_umask()
+    return stat.S_IMODE(found.st_mode) if stat.S_ISREG(found.st_mode) else 0o666 & ~_umask()
 
 
 def _umask() -> int:

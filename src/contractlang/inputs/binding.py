@@ -97,6 +97,8 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | N
         fail()
     if type_ == T.TIME:
         if isinstance(raw, time):
+            if raw.microsecond:  # a TOML time may carry a fraction, shown and counted as the whole second before it
+                fail(" (to the second)")
             return raw
         if isinstance(raw, str) and _TIME_OF_DAY.fullmatch(raw):
             try:
@@ -175,6 +177,34 @@ def bind_events(scenario: RawScenario, specs: dict, zone: str | None = None) -> 
     return bound
 
 
+def _check_signs(name: str, type_: T.Type, series: RawValue, scenario: RawScenario) -> None:
+    """A series of prices or exchange rates (a unit per another) holds positive values, and one of a
+    quantity (`market volume: common`) no negative one: `prices` refuses them, and so does each
+    [market.NAME] of such a unit. Only a plain number (a rate) may take any sign (docs/reference.md)."""
+    unit = type_.unit
+    if unit.is_plain:
+        return
+    quotient = unit.is_ratio
+    wrong = next(((when, value) for when, value in series.value.items() if value < 0 or (quotient and value == 0)),
+                 None)
+    if wrong is not None:
+        when, value = wrong
+        kind = "positive" if quotient else "not negative"
+        span = series.entry(when) if series.entry is not None else series.span
+        shown_text = scenario.text if span.path == scenario.path else None  # a CSV row: from its file, a series
+        raise ContractError(Diagnostic(f"the value of market '{name}' on {when} must be {kind} (the series is of "
+                                       f"{unit}), not {value}", span, shown_text))
+
+
+def events_after_until(scenario: RawScenario) -> list[Diagnostic]:
+    """A warning for each event a scenario dates after its own `until`: a run through `until` never reaches
+    it, and its result would not say so (a shorter run asked for with --until is not warned of)."""
+    until = scenario.until.value if scenario.until is not None else None
+    return [Diagnostic(f"event {event.index} ({event.type}) is dated {event.date}, after the scenario's until "
+                       f"({until}): it is not evaluated", event.span_of("date"), scenario.text, severity="warning")
+            for event in scenario.events if until is not None and event.date > until]
+
+
 def parse_cli_assignment(text: str) -> tuple[str, str]:
     """`NAME=VALUE` from --set or --assume."""
     name, separator, value = text.partition("=")
@@ -230,10 +260,19 @@ def inputs_for(contract, scenario: RawScenario | None, sets: dict, assumes: dict
                 f"the contract has no market '{name}'" + (f"; did you mean '{hint}'?" if hint else "")
                 + (f" (its markets: {', '.join(markets)})" if markets else " (it has no market series)"),
                 series.span, scenario.text))
+        if inputs.prices is not None:  # the runtime would take one of the two and drop the other unsaid
+            raise ContractError(Diagnostic(
+                f"the series '{name}' is given twice, as 'prices' and as market.{name}: give it once", series.span,
+                scenario.text))
+        _check_signs(name, contract.symbols[name].type, series, scenario)
         inputs.markets[name] = series.value
-    if inputs.prices is not None and len(markets) > 1:
+    if inputs.prices is not None and len(markets) != 1:
+        span = scenario.prices_span or Span(scenario.path, 1, 1)
+        if not markets:
+            raise ContractError(Diagnostic("this contract has no market series: it reads no 'prices'", span,
+                                           scenario.text))
         raise ContractError(Diagnostic(
             f"this contract has several market series ({', '.join(markets)}): give each as [market.NAME], "
-            "not one 'prices'", Span(scenario.path, 1, 1), scenario.text))
+            "not one 'prices'", span, scenario.text))
     inputs.events = bind_events(scenario, contract.events, contract.time_zone) if scenario else []
     return inputs

@@ -18,6 +18,7 @@ import io
 import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 from fractions import Fraction
@@ -38,8 +39,11 @@ TOP_LEVEL_KEYS = ("title", "until", "params", "assume", "prices", "market", "eve
 
 @attrs.frozen
 class RawValue:
+    """A value as read, where it is written, and for a series where each of its dates is (`entry`)."""
+
     value: object
     span: Span | None
+    entry: Callable[[date], Span] | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -70,6 +74,7 @@ class RawScenario:
     params: dict = attrs.field(factory=dict)
     assume: dict = attrs.field(factory=dict)
     prices: dict | None = None
+    prices_span: Span | None = None  # where 'prices' is written
     markets: dict = attrs.field(factory=dict)  # [market.NAME]: several named series (rates may be negative)
     events: list = attrs.field(factory=list)
 
@@ -120,6 +125,14 @@ class _Locator:
                            len(self.lines))
                 return number + 1, end
         return 0, len(self.lines)
+
+    def table_or_key(self, name: str) -> Span | None:
+        """Where a TOML scenario gives a table: as [NAME] (a series [market.NAME]), or as NAME = "file.csv"."""
+        dotted = _key_pattern(name)
+        for number, line in enumerate(self.lines):
+            if line.strip() == f"[{name}]" or dotted.search(line):
+                return Span(self.path, number + 1, len(line) - len(line.lstrip()) + 1)
+        return None
 
     def top(self, key: str) -> Span:
         if self.top_end is None:
@@ -226,13 +239,16 @@ def _read_scenario(path: str, echo: bool) -> RawScenario:
                 target[name] = RawValue(value, locator.in_table(table, name))
     if "prices" in data:
         scenario.prices = _prices(data["prices"], path, shown, locator)
+        scenario.prices_span = locator.table_or_key("prices") or locator.top("prices")
     if "market" in data:
         span = locator.top("market")
         if not isinstance(data["market"], dict):
             raise ContractError(Diagnostic("'market' must hold one table (or CSV file name) for each series: "
                                            "[market.NAME] or market.NAME = \"file.csv\"", span, shown))
         for name, series in data["market"].items():
-            scenario.markets[name] = RawValue(_series(name, series, path, shown, span), span)
+            series_span = locator.table_or_key(f"market.{name}") or span
+            values, entry = _series(name, series, path, shown, series_span, locator)
+            scenario.markets[name] = RawValue(values, series_span, entry)
     if "events" in data:
         events = data["events"]
         if not isinstance(events, list):
@@ -277,13 +293,17 @@ def _parse_json(text: str, path: str, shown: str):
 
     try:
         try:
-            return json.JSONDecoder(parse_float=_exact_number, parse_int=Decimal,
+            data = json.JSONDecoder(parse_float=_exact_number, parse_int=Decimal, parse_constant=_not_a_json_number,
                                     object_pairs_hook=_dict_refusing_duplicate_keys).decode(text)
         except _KeyGivenTwice:
-            decoder = json.JSONDecoder(parse_float=_exact_number, parse_int=Decimal)
+            decoder = json.JSONDecoder(parse_float=_exact_number, parse_int=Decimal, parse_constant=_not_a_json_number)
             decoder.parse_object = _json_object_refusing_duplicate_keys
             decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the C scanner would not call parse_object
-            return decoder.decode(text)
+            data = decoder.decode(text)
+    except _NotAJsonNumber as constant:
+        found = next((found.start(1) for found in _JSON_CONSTANT.finditer(text) if found.group(1) == str(constant)), 0)
+        raise ContractError(Diagnostic(f"not valid JSON: {constant} is not a JSON number", _span_at(path, text, found),
+                                       shown))
     except json.JSONDecodeError as problem:
         raise ContractError(Diagnostic(f"not valid JSON: {problem.msg}", Span(path, problem.lineno, problem.colno), shown))
     except _ExponentTooLarge as number:
@@ -294,6 +314,28 @@ def _parse_json(text: str, path: str, shown: str):
                                        _span_at(path, text, duplicate.offset), shown))
     except RecursionError:
         raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), shown))
+    if "\\u" in text:  # json reads an escaped half of a surrogate pair as a character no output can encode
+        lone = next((found for found in _JSON_SURROGATE.finditer(text) if not found.group(2)), None)
+        if lone is not None:
+            raise ContractError(Diagnostic(
+                f"not valid JSON: \\u{lone.group(1)} is half of a surrogate pair, not a character (a character "
+                "beyond U+FFFF is written as its pair, or as itself)", _span_at(path, text, lone.start(1) - 2), shown))
+    return data
+
+
+# a string, read whole so that nothing inside it is taken for a constant, or one of the constants json allows
+_JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+# an escape not itself escaped (an even number of backslashes before it), with the low half after a high one
+_JSON_SURROGATE = re.compile(r'(?<!\\)(?:\\\\)*\\u([dD][89a-fA-F][0-9a-fA-F]{2})'
+                             r'(?:(?<=[dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2}))?')
+
+
+class _NotAJsonNumber(Exception):
+    """NaN, Infinity or -Infinity: json reads them as binary floats, though JSON has no such numbers."""
+
+
+def _not_a_json_number(name: str):
+    raise _NotAJsonNumber(name)
 
 
 class _ExponentTooLarge(Exception):
@@ -442,20 +484,35 @@ def _prices(value, path: str, text: str, locator: _Locator) -> dict:
     return prices
 
 
-def _series(name: str, value, path: str, text: str, span: Span) -> dict:
-    """One named series of a scenario: a table of DATE = VALUE, or a CSV file; values may be negative."""
+def _series(name: str, value, path: str, text: str, span: Span, locator: _Locator) -> tuple[dict, Callable]:
+    """One named series of a scenario: a table of DATE = VALUE, or a CSV file; values may be negative.
+
+    With it comes where each date is written, found only when a diagnostic asks (the contract may
+    refuse a value that the series alone cannot: a negative price)."""
     if isinstance(value, str):
         series = files.resolve_reference(value, path, extensions=(".csv",), role=f"the series '{name}'", span=span,
                                          text=text)
-        return load_price_csv(series, signed=True)
+        return load_price_csv(series, signed=True), functools.partial(_row_of, series)
     if not isinstance(value, dict):
         raise ContractError(Diagnostic(f"market '{name}' must be a table of DATE = VALUE or the name of a CSV file",
                                        span, text))
-    found = {}
+    found, written = {}, {}
     for key, number in value.items():
-        when = _date_value(key, f"date {key!r} of market '{name}'", span, text)
-        found[when] = _series_value(number, f"the value of market '{name}' on {when}", span, text)
-    return found
+        when, figure = _plain_date(key), decimal_value(number)
+        if when is None or figure is None:  # only a wrong entry is looked for: a long table is read in one pass
+            key_span = locator.in_table(f"market.{name}", key)
+            when = _date_value(key, f"date {key!r} of market '{name}'", key_span, text)
+            figure = _series_value(number, f"the value of market '{name}' on {when}", key_span, text)
+        found[when], written[when] = figure, key
+    return found, lambda when: locator.in_table(f"market.{name}", written[when])
+
+
+def _row_of(path: str, when: date) -> Span:
+    """Where a CSV series gives the value of `when`: the first row that starts with its date."""
+    text = files.read_text(path, limit=MAX_PRICE_SERIES_BYTES, noun="a price series")
+    pattern = re.compile(r'\s*"?' + when.isoformat() + r'\s*"?\s*,')
+    number = next((number for number, line in enumerate(source_lines(text), start=1) if pattern.match(line)), 1)
+    return Span(path, number, 1)
 
 
 def _series_value(value, what: str, span: Span, text: str) -> Decimal:
@@ -520,7 +577,7 @@ def _series_row_by_row(path: str, text: str, signed: bool) -> dict:
 
 
 _PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 # possessive (++, ?+): a row that does not match is not tried again in other ways, some 40% quicker
 _PLAIN_ROW = r"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9],%s[0-9]{1,20}+(?:\.[0-9]{1,19}+)?+"
 _PLAIN_SERIES = {signed: re.compile(f"{_PLAIN_ROW % sign}(?:\n{_PLAIN_ROW % sign})*+\n?")
@@ -587,7 +644,7 @@ def _numbered_rows(path: str, text: str):
         return
     import csv  # here: a series without quotes, as most are, needs no csv module
 
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # a quote left open is refused, not read to the end
     while True:
         first_line = reader.line_num + 1
         try:
@@ -609,13 +666,18 @@ def _price_value(value, what: str, span: Span, text: str) -> Decimal:
 # ---------------------------------------------------------------- typing
 
 
+# ASCII digits only (Decimal would read "١٠٠" or "１００" too), an underscore only between two of them, as in TOML
+_DIGITS = r"[0-9]+(?:_[0-9]+)*"
+_WRITTEN_NUMBER = re.compile(rf"\s*-?{_DIGITS}(?:\.{_DIGITS})?\s*")
+
+
 def ratio_value(value) -> Decimal | Fraction | None:
     """A plain number, or an exact ratio written as a text of two whole numbers with a slash ("1/3").
 
     The ratio is read exactly: a Decimal when it terminates, else a Fraction;
     None for anything else, a zero denominator or numbers of more than 40 digits."""
     if isinstance(value, str):
-        found = re.fullmatch(r"\s*(-?\d[\d_]*)\s*/\s*(\d[\d_]*)\s*", value)
+        found = re.fullmatch(rf"\s*(-?{_DIGITS})\s*/\s*({_DIGITS})\s*", value)
         if found:
             parts = [part.replace("_", "").lstrip("-") for part in found.groups()]
             if max(len(part.lstrip("0")) for part in parts) > 40:  # measured before converting: a long text converts slowly
@@ -633,7 +695,7 @@ def decimal_value(value) -> Decimal | None:
         return None
     if isinstance(value, (int, Decimal)):
         number = Decimal(value)
-    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d[\d_]*(\.\d[\d_]*)?\s*", value):
+    elif isinstance(value, str) and _WRITTEN_NUMBER.fullmatch(value):
         number = Decimal(value.strip().replace("_", ""))
     else:
         return None
@@ -646,7 +708,7 @@ def decimal_value(value) -> Decimal | None:
 
 def too_many_digits(value) -> bool:
     """Whether a number as written has more significant digits than a number of a run may hold."""
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d[\d_]*(\.\d[\d_]*)?\s*", value):
+    if isinstance(value, str) and _WRITTEN_NUMBER.fullmatch(value):
         value = Decimal(value.strip().replace("_", ""))
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool) and (
         len(Decimal(value).as_tuple().digits) > exact.DIGITS)
@@ -659,6 +721,8 @@ def shown(value) -> str:
     """A scenario value as a message quotes it, a long one cut short with an ellipsis."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value is None:  # JSON's null
+        return "null"
     if isinstance(value, (dict, list)):
         return "a table" if isinstance(value, dict) else "a list"
     text = str(value)
