@@ -32,6 +32,16 @@ def csv_rows(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
+def test_eval_csv_keeps_the_time_of_day_of_an_effect_that_has_one():
+    done = contract("eval", "contracts/examples/warrant.contract", "scenarios/warrant_exercises_split_expiry.toml",
+                    "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = csv_rows(done.stdout)
+    assert [(r["date"], r["time"], r["kind"], r["amount"] or r["quantity"]) for r in rows[:2]] == [
+        ("2025-02-03", "10:30:00", "payment", "80000.00"), ("2025-02-03", "10:30:00", "issue", "20000")]
+    assert rows[2]["time"] == ""  # a split's adjustment has no time of day
+
+
 def test_eval_csv_gives_one_row_per_effect_then_one_per_state_key_with_exact_figures():
     done = contract("eval", NOTE_2002, CONVERSIONS_2002, "--format", "csv")
     assert done.returncode == 0, done.stderr

@@ -14,7 +14,7 @@ import json
 from ..runtime.effects import KIND_KEYS, Result
 
 IDENTITY_COLUMNS = ("contract", "scenario", "varying")
-RECORD_COLUMNS = ("row", "date", "kind", "clause", "cause", "name", "value")
+RECORD_COLUMNS = ("row", "date", "time", "kind", "clause", "cause", "name", "value")
 DETAIL_COLUMNS = tuple(dict.fromkeys(key for keys in KIND_KEYS.values() for key in keys if key not in ("name", "value")))
 SNAPSHOT_COLUMNS = ("snapshot",)  # the named values a contract reports with each effect, as JSON text
 ERROR_COLUMNS = ("position", "message")
