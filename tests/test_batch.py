@@ -209,6 +209,31 @@ def test_a_grid_of_price_series_gives_each_pair_its_own_path(tmp_path):
     assert (first_issue["price"], first_issue["quantity"]) == ("2.2506", "269167")  # twice 1.1253: half the shares
 
 
+def test_a_grid_of_price_series_replaces_the_series_a_scenario_gives_by_its_market_name(tmp_path):
+    (tmp_path / "one.toml").write_text(
+        'until = 2003-12-31\n[[events]]\ndate = 2003-07-14\ntype = "HolderConversion"\nprincipal = 110000\n'
+        '[market.closing_bid]\n2003-07-11 = 1.00\n', encoding="utf-8")
+    (tmp_path / "doubled.csv").write_text("date,price\n2003-07-11,2.00\n", encoding="utf-8")
+    (tmp_path / "grid.toml").write_text('prices = ["doubled.csv"]\n', encoding="utf-8")
+    tasks = plan([NOTE_2002], [str(tmp_path / "one.toml")], str(tmp_path / "grid.toml"))
+    run_batch(tasks, str(tmp_path / "rows.csv"), local_engine(1), 1)
+    rows = csv_rows((tmp_path / "rows.csv").read_text(encoding="utf-8"))
+    issue = next(row for row in rows if row["kind"] == "issue")
+    # the grid's 2.00, not the scenario's 1.00: 110% of it is 2.2, and ⌈(110,000 + its interest) / 2.2⌉
+    assert (issue["price"], issue["price_date"]) == ("2.2", "2003-07-11")
+
+
+def test_a_grid_of_price_series_for_a_contract_without_a_market_is_an_error_row(tmp_path):
+    (tmp_path / "flat.csv").write_text("date,price\n2025-01-02,1.00\n", encoding="utf-8")
+    (tmp_path / "grid.toml").write_text('prices = ["flat.csv"]\n', encoding="utf-8")
+    tasks = plan(["contracts/examples/fixed_rate_bond.contract"], ["scenarios/bond_to_maturity.toml"],
+                 str(tmp_path / "grid.toml"))
+    run_batch(tasks, str(tmp_path / "rows.csv"), local_engine(1), 1)
+    rows = csv_rows((tmp_path / "rows.csv").read_text(encoding="utf-8"))
+    assert [(row["row"], row["message"]) for row in rows] == [
+        ("error", "this contract has no market series: it reads no 'prices'")]
+
+
 def test_dask_against_a_scheduler_at_an_address_writes_the_bytes_of_the_local_engine(tmp_path):
     try:
         from dask.distributed import LocalCluster

@@ -184,3 +184,34 @@ def test_no_warning_of_the_library_underneath_reaches_the_output(tmp_path):
     status, output = run_test(tmp_path, REACH)
 
     assert "Hypothesis" not in output and "Warning" not in output
+
+
+PRICED = '''contract "A price read from a series"
+
+currency USD
+security common
+
+§1 "Price" {
+  term company = "Company"
+  term holder = "Holder"
+  horizon 2026-01-01
+  market closing: USD per common
+  event Buy {}
+  upon Buy as buy {
+    pay quote_on_or_before(closing, buy.date).price * 1 common from holder to company as price
+  }
+  example "the example's own price stands over its scenario's series of the same market" §1 {
+    scenario "priced.toml"
+    price 2025-03-03 = 1.00 USD per common
+    event Buy on 2025-03-03
+    expect [p.amount for p in payments] == [1.00 USD]
+  }
+}
+'''
+
+
+def test_an_example_price_is_read_over_the_series_its_scenario_gives_by_the_market_name(tmp_path):
+    (tmp_path / "priced.toml").write_text("[market.closing]\n2025-03-03 = 2.00\n", encoding="utf-8")
+    status, output = run_test(tmp_path, PRICED, "--max-examples", "5")
+    assert status == 0, output
+    assert '  ok   example "the example\'s own price stands over its scenario\'s series of the same market" (§1)' in output

@@ -276,3 +276,16 @@ def inputs_for(contract, scenario: RawScenario | None, sets: dict, assumes: dict
             "not one 'prices'", span, scenario.text))
     inputs.events = bind_events(scenario, contract.events, contract.time_zone) if scenario else []
     return inputs
+
+
+def replace_price_series(contract, inputs: Inputs, prices: dict) -> None:
+    """Give the contract's single market the series `prices` in place of the one its scenario gave, as
+    `prices` or as [market.NAME] (a batch grid's series): never beside it, where the runtime would read one."""
+    markets = [s.name for s in contract.symbols.values() if s.kind == "market"]
+    if not markets:
+        raise ContractError(Diagnostic("this contract has no market series: it reads no 'prices'"))
+    if len(markets) > 1:
+        raise ContractError(Diagnostic(f"this contract has several market series ({', '.join(markets)}): "
+                                       "a grid's 'prices' is the series of a contract's single market"))
+    inputs.markets.pop(markets[0], None)
+    inputs.prices = prices

@@ -36,7 +36,10 @@ def _example_inputs(contract, item: ast.Example):
             path = resolve_reference(given.path, contract.path, extensions=(".toml", ".json"),
                                      role="the example's scenario", span=given.span, text=contract.text)
             inputs = inputs_for(contract, load_scenario(path, echo=False), {}, {}, None)
-    prices = dict(inputs.prices or {})
+    market = next((s.name for s in contract.symbols.values() if s.kind == "market"), None)
+    # the example's prices are of the contract's first market, as the checker reads them, over the series its
+    # scenario gives for that market (as `prices` or by name)
+    prices = dict(inputs.markets.get(market) or inputs.prices or {})
     events = list(inputs.events)
     for given in item.items:
         if isinstance(given, ast.GivenUntil):
@@ -53,7 +56,8 @@ def _example_inputs(contract, item: ast.Example):
             fields.update({f.name: evaluator.evaluate(f.value, frame) for f in given.fields})
             events.append(BoundEvent(len(events) + 1, given.type, evaluator.evaluate(given.date, frame), fields,
                                      given.span))
-    inputs.prices = prices
+    if market is not None:
+        inputs.markets[market] = prices
     inputs.events = events
     return inputs
 

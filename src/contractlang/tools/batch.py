@@ -29,7 +29,7 @@ import attrs
 
 from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span
 from ..files import read_text, resolve_reference
-from ..inputs.binding import coerce, inputs_for
+from ..inputs.binding import coerce, inputs_for, replace_price_series
 from ..inputs.scenario import SCENARIO_FORMATS, load_price_csv, load_scenario, parse_toml
 from ..language.checker import load
 from ..runtime.interpreter import evaluate
@@ -240,7 +240,7 @@ def evaluate_task(task: Task) -> list[dict]:
         inputs = inputs_for(contract, _scenario(task.scenario), dict(task.variation.params),
                             dict(task.variation.assume), None)
         if task.variation.prices is not None:
-            inputs.prices = _prices(task.variation.prices)
+            replace_price_series(contract, inputs, _prices(task.variation.prices))
         return result_rows(evaluate(contract, inputs), **identity)
     except ContractError as problem:
         return [error_row(diagnostic, **identity) for diagnostic in problem.diagnostics]
