@@ -311,3 +311,17 @@ def test_a_snapshot_is_one_cell_of_json_text(tmp_path):
     assert done.returncode == 0, done.stderr
     payment = csv_rows(done.stdout)[0]
     assert (payment["amount"], payment["snapshot"]) == ("400.00", '{"notional": "600.00"}')
+
+
+def test_a_scenario_folder_holding_a_name_that_is_not_utf8_is_refused_before_anything_is_written(tmp_path):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    text = (ROOT / "scenarios/bond_to_maturity.toml").read_bytes()
+    (folder / "bond.toml").write_bytes(text)
+    with open(bytes(folder) + b"/bad\xff.toml", "wb") as handle:  # a name Linux keeps as bytes
+        handle.write(text)
+    done = contract("batch", "contracts/examples/fixed_rate_bond.contract", "--scenarios", str(folder),
+                    "--out", str(tmp_path / "rows.csv"))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"error: --scenarios: the name '{folder}/bad\\udcff.toml' is not UTF-8 text")
+    assert not (tmp_path / "rows.csv").exists()

@@ -113,6 +113,11 @@ def scenario_paths(patterns) -> list[str]:
             matches = [pattern]
         if not matches:
             raise CommandLineError(Diagnostic(f"--scenarios: no scenario file in {pattern!r}"))
+        for match in matches:  # a name of bytes that are not UTF-8 has lone surrogates, which no row can hold
+            try:
+                match.encode("utf-8")
+            except UnicodeEncodeError:
+                raise CommandLineError(Diagnostic(f"--scenarios: the name {match!r} is not UTF-8 text")) from None
         found.update(dict.fromkeys(matches))
     return list(found)
 
