@@ -324,3 +324,47 @@ def test_a_place_far_along_a_long_line_is_shown_with_what_surrounds_it(tmp_path)
     assert err.splitlines() == [f"{path}:1:355: error: not valid JSON: Expecting value",
                                 "    …" + "x" * 60 + '", "events": [1, 2, }',
                                 "    " + " " * 81 + "^"]
+
+
+WALL_TIMES = '''contract "Wall times"
+currency USD "dollars"
+§1 "Moments" {
+  time zone "America/New_York"
+  horizon 2025-01-01
+  event Notice { at_moment: DateTime }
+  upon Notice as n {
+    record seen = n.at_moment
+  }
+}
+'''
+def wall_time_notice(tmp_path: Path, moment: str) -> tuple[str, str]:
+    contract = tmp_path / "wall.contract"
+    contract.write_text(WALL_TIMES, encoding="utf-8")
+    return str(contract), scenario(tmp_path, f'[[events]]\ndate = 2024-06-01\ntype = "Notice"\nat_moment = {moment}\n')
+
+
+def test_a_wall_time_the_clocks_skip_is_refused_at_its_key(tmp_path):
+    contract, path = wall_time_notice(tmp_path, "2024-03-10T02:30:00")
+    status, err = run("eval", contract, path)
+    assert status == 1
+    assert err.splitlines() == [
+        f"{path}:4:1: error: event 1 (Notice): field 'at_moment': 2024-03-10 02:30:00 is no time in America/New_York: "
+        "the clocks skip 02:30 on 2024-03-10",
+        "    at_moment = 2024-03-10T02:30:00",
+        "    ^"]
+
+
+def test_a_wall_time_the_clocks_repeat_is_refused_whether_written_locally_or_with_an_offset(tmp_path):
+    for moment, shown in (("2024-11-03T01:30:00", "2024-11-03 01:30:00"), ('"2024-11-03T01:30"', '"2024-11-03T01:30"'),
+                          ("2024-11-03T05:30:00Z", "2024-11-03 05:30:00+00:00"),  # 01:30 EDT
+                          ("2024-11-03T06:30:00Z", "2024-11-03 06:30:00+00:00")):  # 01:30 EST
+        contract, path = wall_time_notice(tmp_path, moment)
+        status, err = run("eval", contract, path)
+        assert status == 1
+        assert err.splitlines()[0] == (
+            f"{path}:4:1: error: event 1 (Notice): field 'at_moment': {shown} is 01:30 in America/New_York on "
+            "2024-11-03, which the clocks show twice: the contract's times of day, wall times there, cannot tell the "
+            "two apart")
+    contract, path = wall_time_notice(tmp_path, "2024-11-03T07:30:00Z")  # 02:30 EST: once only
+    status, err = run("eval", contract, path)
+    assert status == 0, err

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 
 from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span, closest
 from ..language import types as T
@@ -126,6 +126,10 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | N
                      f"contract's time zone, {zone})")
         if raw.microsecond:
             fail(" (to the second)")
+        problem = _wall_time_problem(raw, zone) if zone is not None else ""
+        if problem:
+            raise ContractError(Diagnostic(f"{what}: {shown(written)} {problem}", span() if callable(span) else span,
+                                           text))
         return raw
     if type_ == T.BOOL:
         if isinstance(raw, bool):
@@ -143,6 +147,24 @@ def coerce(raw, type_: T.Type, *, what: str, span: Span | Callable[[], Span] | N
         hint = closest(raw, type_.members) if isinstance(raw, str) else None
         fail(f" (did you mean \"{hint}\"?)" if hint else "")
     fail()
+
+
+def _wall_time_problem(moment: datetime, zone: str) -> str:
+    """Why a wall time of the contract's zone stands for no instant, or for two ("" when it stands for one).
+
+    The contract's moments are wall times there: one the clocks skip (spring forward) never happens, and
+    one they repeat (fall back) cannot be told from its twin, so events an hour apart would lose their order."""
+    from zoneinfo import ZoneInfo
+
+    place = ZoneInfo(zone)
+    first, second = moment.replace(tzinfo=place, fold=0), moment.replace(tzinfo=place, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return ""
+    wall, day = moment.strftime("%H:%M"), moment.date().isoformat()
+    if first.astimezone(timezone.utc).astimezone(place).replace(tzinfo=None) != moment:
+        return f"is no time in {zone}: the clocks skip {wall} on {day}"
+    return (f"is {wall} in {zone} on {day}, which the clocks show twice: the contract's times of day, wall "
+            "times there, cannot tell the two apart")
 
 
 def bind_events(scenario: RawScenario, specs: dict, zone: str | None = None) -> list[BoundEvent]:
