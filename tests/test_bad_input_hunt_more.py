@@ -10,6 +10,7 @@ rewritten whole keeps its permissions.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -89,12 +90,13 @@ def test_a_series_given_both_as_prices_and_as_its_market_table_is_refused(tmp_pa
         "    ^"]
 
 
-def test_prices_given_to_a_contract_that_reads_no_market_are_refused(tmp_path):
-    # they were read, and dropped unsaid
+def test_prices_given_to_a_contract_that_reads_no_market_are_warned_of(tmp_path):
+    # they were read, and dropped unsaid; a scenario may still give them (INTERFACE.md's own example gives the
+    # 2003 note, which reads no price, a [prices] table), so the run goes on
     path = scenario(tmp_path, "until = 2027-01-01\n\n[prices]\n2024-01-02 = 1.25\n")
     status, err = run("eval", BOND, path)
-    assert status == 1
-    assert err.splitlines() == [f"{path}:3:1: error: this contract has no market series: it reads no 'prices'",
+    assert status == 0
+    assert err.splitlines() == [f"{path}:3:1: warning: this contract has no market series: its 'prices' are not read",
                                 "    [prices]",
                                 "    ^"]
 
@@ -368,3 +370,19 @@ def test_a_wall_time_the_clocks_repeat_is_refused_whether_written_locally_or_wit
     contract, path = wall_time_notice(tmp_path, "2024-11-03T07:30:00Z")  # 02:30 EST: once only
     status, err = run("eval", contract, path)
     assert status == 0, err
+
+
+def test_the_interface_example_scenario_runs_on_the_2003_note_with_a_warning_for_its_prices(tmp_path):
+    # INTERFACE.md's example: a [prices] table beside a conversion of the 2003 note, whose price is fixed
+    path = scenario(tmp_path, 'title = "Holder converts $500,000 in June 2003"\nuntil = 2006-12-31\n'
+                              '[params]\nissue_date = 2003-05-01\n[assume]\nday_count = "30/360"\n'
+                              '[prices]\n2003-06-02 = 0.41\n2003-06-03 = "0.415"\n'
+                              '[[events]]\ndate = 2003-06-05\ntype = "HolderConversion"\nprincipal = 500000\n'
+                              'with_interest = true\n')
+    result = CliRunner().invoke(main, ["eval", "contracts/nstor_2003_convertible_note.contract", path,
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (f"{path}:7:1: warning: this contract has no market series: its "
+                                             "'prices' are not read")
+    first = json.loads(result.stdout)["effects"][0]  # 500,000 is more than the 250,000 outstanding
+    assert (first["kind"], first["event"], first["date"]) == ("rejection", "HolderConversion", "2003-06-05")

@@ -88,7 +88,7 @@ def main() -> None:
 def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes):
     """The checked contract, the scenario (None when not given) and the inputs of a run, from the options
     `eval` and `render` share (--until, --set, --assume)."""
-    from .inputs.binding import events_after_until, inputs_for
+    from .inputs.binding import inputs_for, scenario_warnings
     from .inputs.scenario import load_scenario, parse_date
 
     until = None
@@ -101,9 +101,8 @@ def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes
     contract = _checked_contract(contract_path)
     scenario = load_scenario(scenario_path) if scenario_path else None
     inputs = inputs_for(contract, scenario, set_values, assume_values, until)
-    if scenario is not None and until is None:
-        for warning in events_after_until(scenario):
-            click.echo(warning.render(), err=True)
+    for warning in scenario_warnings(contract, scenario, until is not None) if scenario is not None else ():
+        click.echo(warning.render(), err=True)
     return contract, scenario, inputs
 
 

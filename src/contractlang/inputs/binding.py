@@ -218,13 +218,21 @@ def _check_signs(name: str, type_: T.Type, series: RawValue, scenario: RawScenar
                                        f"{unit}), not {value}", span, shown_text))
 
 
-def events_after_until(scenario: RawScenario) -> list[Diagnostic]:
-    """A warning for each event a scenario dates after its own `until`: a run through `until` never reaches
-    it, and its result would not say so (a shorter run asked for with --until is not warned of)."""
-    until = scenario.until.value if scenario.until is not None else None
-    return [Diagnostic(f"event {event.index} ({event.type}) is dated {event.date}, after the scenario's until "
-                       f"({until}): it is not evaluated", event.span_of("date"), scenario.text, severity="warning")
-            for event in scenario.events if until is not None and event.date > until]
+def scenario_warnings(contract, scenario: RawScenario, until_given: bool) -> list[Diagnostic]:
+    """Warnings of what a scenario gives that its run does not read, which its result would not show: `prices`
+    for a contract with no market, and each event dated after the scenario's own `until` (a shorter run asked
+    for with --until is not warned of)."""
+    warnings = []
+    if scenario.prices is not None and not any(s.kind == "market" for s in contract.symbols.values()):
+        warnings.append(Diagnostic("this contract has no market series: its 'prices' are not read",
+                                   scenario.prices_span or Span(scenario.path, 1, 1), scenario.text,
+                                   severity="warning"))
+    until = scenario.until.value if scenario.until is not None and not until_given else None
+    warnings += [Diagnostic(f"event {event.index} ({event.type}) is dated {event.date}, after the scenario's until "
+                            f"({until}): it is not evaluated", event.span_of("date"), scenario.text,
+                            severity="warning")
+                 for event in scenario.events if until is not None and event.date > until]
+    return warnings
 
 
 def parse_cli_assignment(text: str) -> tuple[str, str]:
@@ -288,11 +296,8 @@ def inputs_for(contract, scenario: RawScenario | None, sets: dict, assumes: dict
                 scenario.text))
         _check_signs(name, contract.symbols[name].type, series, scenario)
         inputs.markets[name] = series.value
-    if inputs.prices is not None and len(markets) != 1:
+    if inputs.prices is not None and len(markets) > 1:
         span = scenario.prices_span or Span(scenario.path, 1, 1)
-        if not markets:
-            raise ContractError(Diagnostic("this contract has no market series: it reads no 'prices'", span,
-                                           scenario.text))
         raise ContractError(Diagnostic(
             f"this contract has several market series ({', '.join(markets)}): give each as [market.NAME], "
             "not one 'prices'", span, scenario.text))
