@@ -691,3 +691,84 @@ principal = 500000
 """))
     assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"][-1] == "466401"
     assert late_payments(result)[0][:2] == ("2004-06-29", "5000.00")
+
+
+
+
+def closing_bids(first: str, last: str) -> str:
+    """The scenario's [prices] table: the stock's closing bids from `first` to `last`."""
+    rows = (ROOT / "scenarios" / "nso_closing_bid_2001_2006.csv").read_text().splitlines()[1:]
+    return "[prices]\n" + "".join(f"{d} = {p}\n" for d, p in (r.split(",") for r in rows) if first <= d <= last)
+
+INSOLVENCY = """
+[[events]]
+date = 2004-05-03
+type = "Insolvency"
+kind = "petition"
+"""
+
+CONVERTED_AHEAD_THROUGH_THE_DAY = """
+[[events]]
+date = 2004-05-05
+type = "HolderConversion"
+principal = 100000
+with_interest = false
+[[events]]
+date = 2004-05-10
+type = "HolderConversion"
+principal = 0
+"""
+
+
+def test_a_payment_the_day_interest_is_converted_ahead_through_pays_the_other_interest_owed(tmp_path):
+    # Accelerated May 3, 2004: [Mar 1, May 3), 63 days × 679.45 = 42,805.48 in arrears. May 5:
+    # 100,000 converts without its interest, [May 3, May 6), 3 days × 21.92 = 65.75, which stays
+    # owed. May 10: the arrears and [May 3, May 11), 8 days × 657.53 on the 3,000,000 kept, 5,260.27:
+    # 48,065.75 converts alone, kept ahead: May 10 itself is one of its days, which a payment's days
+    # before May 10 do not reach (N2). A Payment of 3,000,000 the same day owes 65.75 of interest (§3):
+    # 2,999,934.25 goes to principal, 65.75 stays overdue, still accelerated. At June 30 it has
+    # accrued [May 11, Jul 1), 51 days × 65.75 × 8% / 365 = 0.73
+    result = evaluated(NOTE, write(tmp_path / "s.toml", f"""until = 2004-06-30
+{closing_bids("2004-04-01", "2004-05-10")}""" + INSOLVENCY + """
+[[events]]
+date = 2004-05-03
+type = "Acceleration"
+""" + CONVERTED_AHEAD_THROUGH_THE_DAY + """interest = 48065.75
+[[events]]
+date = 2004-05-10
+type = "Payment"
+amount = 3000000
+"""))
+    assert [(e["date"], e["purpose"], e["amount"], e.get("period")) for e in result["effects"]
+            if e["kind"] == "payment" and e["date"] >= "2004-05-01"] == [
+        ("2004-05-10", "interest", "65.75", ["2004-05-03", "2004-05-10"]),
+        ("2004-05-10", "principal", "2999934.25", None),
+    ]
+    assert result["state"]["status"] == "accelerated"
+    assert result["state"]["principal_overdue"] == "65.75"
+    assert result["state"]["accrued_interest"] == "0.73"
+
+
+def test_an_acceleration_the_day_interest_is_converted_ahead_through_owes_the_other_interest(tmp_path):
+    # Event of Default May 3, 2004, no acceleration yet. May 5: 100,000 converts without its interest,
+    # [Mar 1, May 6), 66 days × 21.92 = 1,446.58, which stays owed. May 10: all the 3,000,000 kept owes,
+    # [Mar 1, May 11), 71 days × 657.53 = 46,684.93, converts alone. Accelerated the same day: the
+    # interest then due is that of the days before May 10 (D8), of which the 3,000,000's were converted;
+    # its May 10 was converted too but is not due, so 1,446.58 goes into arrears; 500 paid leaves 946.58
+    result = evaluated(NOTE, write(tmp_path / "s.toml", f"""until = 2004-06-30
+{closing_bids("2004-04-01", "2004-05-10")}""" + INSOLVENCY + CONVERTED_AHEAD_THROUGH_THE_DAY + """interest = 46684.93
+[[events]]
+date = 2004-05-10
+type = "Acceleration"
+[[events]]
+date = 2004-05-10
+type = "Payment"
+amount = 500
+"""))
+    assert [(e["date"], e["before"], e["after"]) for e in result["effects"]
+            if e["kind"] == "adjustment" and e["name"] == "interest_in_arrears"] == [
+        ("2004-05-10", "0.00", "1446.58")]
+    assert result["state"]["interest_in_arrears"] == "946.58"
+    # [May 11, Jul 1), 51 days × 657.53 on the 3,000,000
+    assert result["state"]["accrued_interest"] == "33534.25"
+

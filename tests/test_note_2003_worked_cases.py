@@ -655,3 +655,68 @@ principal = 50000
     assert rows(result, "payment", "amount", "period")[-1] == ("2003-12-01", "400.00", ["2003-09-02", "2003-09-21"])
     assert rows(result, "issue", "quantity") == [("2003-10-01", "333334"), ("2003-11-03", "18411"),
                                                  ("2003-12-10", "168019")]
+
+
+CONVERTED_AHEAD_THROUGH_THE_DAY = """
+until = 2004-03-31
+[params]
+issue_date = 2003-06-02
+[[events]]
+date = 2003-09-02
+type = "Insolvency"
+kind = "receiver"
+ACCELERATED
+[[events]]
+date = 2003-09-05
+type = "HolderConversion"
+principal = 50000
+with_interest = false
+[[events]]
+date = 2003-09-10
+type = "HolderConversion"
+principal = 0
+"""
+
+
+def test_a_payment_the_day_interest_is_converted_ahead_through_pays_the_other_interest_owed(tmp_path):
+    # Accelerated September 2, 2003: [Jul 1, Sep 2), 63 days × 54.79 = 3,452.05 in arrears. September 5:
+    # 50,000 converts without its interest (⌈50,000 / 0.30⌉ = 166,667 shares), [Sep 2, Sep 6), 4 days ×
+    # 10.96 = 43.84, which stays owed. September 10: the arrears and [Sep 2, Sep 11), 9 days × 43.84 on
+    # the 200,000 kept, 394.52: 3,846.57 converts alone (12,822 shares), kept ahead; September 10 is one
+    # of its days, which a payment's days before September 10 do not reach (N2). A Payment of 200,000
+    # the same day owes 43.84 of interest (§3): 199,956.16 goes to principal, 43.84 stays overdue,
+    # still accelerated; by March 31 it accrues [Sep 11, Apr 1), 203 days × 43.84 × 8% / 365 = 1.95
+    result = evaluate(tmp_path, CONVERTED_AHEAD_THROUGH_THE_DAY.replace("ACCELERATED", """[[events]]
+date = 2003-09-02
+type = "Acceleration"
+""") + """interest = 3846.57
+[[events]]
+date = 2003-09-10
+type = "Payment"
+amount = 200000
+""")
+    assert rows(result, "issue", "quantity") == [("2003-09-05", "166667"), ("2003-09-10", "12822")]
+    assert [r for r in rows(result, "payment", "purpose", "amount", "period") if r[0] >= "2003-09-01"] == [
+        ("2003-09-10", "interest", "43.84", ["2003-09-02", "2003-09-10"]),
+        ("2003-09-10", "principal", "199956.16", None),
+    ]
+    assert result["state"]["status"] == "accelerated"
+    assert result["state"]["principal_overdue"] == "43.84"
+    assert result["state"]["accrued_interest"] == "1.95"
+
+
+def test_an_acceleration_the_day_interest_is_converted_ahead_through_owes_the_other_interest(tmp_path):
+    # Event of Default September 2, 2003, no acceleration yet. September 5: 50,000 converts without
+    # its interest, [Jul 1, Sep 6), 67 days × 10.96 = 734.25, which stays owed. September 10: all the
+    # 200,000 kept owes, [Jul 1, Sep 11), 72 days × 43.84 = 3,156.16, converts alone. Accelerated the
+    # same day: the interest then due is that of the days before September 10 (D8); the 200,000's
+    # were converted, and its September 10, converted too, is not due: 734.25 goes into arrears
+    result = evaluate(tmp_path, CONVERTED_AHEAD_THROUGH_THE_DAY.replace("ACCELERATED", "") + """interest = 3156.16
+[[events]]
+date = 2003-09-10
+type = "Acceleration"
+""")
+    assert [(e["date"], e["before"], e["after"]) for e in result["effects"]
+            if e["kind"] == "adjustment" and e["name"] == "interest_in_arrears"] == [
+        ("2003-09-10", "0.00", "734.25")]
+    assert result["state"]["interest_in_arrears"] == "734.25"
