@@ -256,33 +256,15 @@ class Ledger:
         if whole.period is None or exact.compare(whole.amount, limit) <= 0:
             return self.settle(end)
         start = self.watermark
-        reached = Decimal(0)
-        pieces = []
-        for piece in whole.pieces:
-            if exact.compare(exact.add(reached, piece.amount), limit) <= 0:
-                reached = exact.add(reached, piece.amount)
-                pieces.append(piece)
-                continue
-            low = self._whole_days_within(piece, reached, limit)
-            paid_to = piece.start + timedelta(days=low)
-            if low:
-                paid = self._amount(piece.base, piece.rate, piece.start, paid_to)
-                pieces.append(Piece(piece.start, paid_to, piece.base, self._fraction(piece.start, paid_to), paid,
-                                    piece.rate))
-                reached = exact.add(reached, paid)
-            self._advance(paid_to)
-            rest = exact.subtract(limit, reached)
-            if rest == 0:
-                return Settlement(limit, (start, paid_to), tuple(pieces))
-            next_day = paid_to + timedelta(days=1)
-            day_amount = self._amount(piece.base, piece.rate, paid_to, next_day)
-            share = exact.divide(rest, day_amount)  # the part of the day's base whose interest is paid
-            self.portions.append((paid_to, next_day, exact.multiply(piece.base, share)))
-            self.day_shares.append((paid_to, next_day, share))
-            pieces.append(Piece(paid_to, next_day, exact.multiply(piece.base, share),
-                                self._fraction(paid_to, next_day), rest, piece.rate))
-            return Settlement(limit, (start, next_day), tuple(pieces))
-        raise AssertionError("a limit below the whole amount is reached within its pieces")  # pragma: no cover
+        paid, _, paid_to = self._earliest_within(whole.pieces, limit)
+        self._advance(paid_to)
+        pieces = tuple(piece for piece, _ in paid)
+        last, share = paid[-1]
+        if share == 1:
+            return Settlement(limit, (start, paid_to), pieces)
+        self.portions.append((last.start, last.end, last.base))  # the part of its day's base whose interest is paid
+        self.day_shares.append((last.start, last.end, share))
+        return Settlement(limit, (start, last.end), pieces)
 
     def _settle_portion_at_most(self, end: date, limit: Decimal, portion: Decimal) -> Settlement:
         """settle_at_most() of a portion of the base: its unpaid days before `end`, earliest first, up to `limit`.
@@ -294,35 +276,41 @@ class Ledger:
         owed = self.accrued(end, portion)
         if owed.period is None:
             return owed
+        # days of the portion paid before (or on which nothing accrues) are passed over
+        paid, reached, _ = self._earliest_within([piece for piece in owed.pieces if piece.amount != 0], limit)
+        if not paid:
+            return Settlement(Decimal(0), None)
+        self.portions.extend((piece.start, piece.end, piece.base) for piece, _ in paid)
+        self.day_shares.extend((piece.start, piece.end, share) for piece, share in paid)
+        return Settlement(reached, (paid[0][0].start, paid[-1][0].end), tuple(piece for piece, _ in paid))
+
+    def _earliest_within(self, pieces, limit) -> tuple[list, Decimal, date | None]:
+        """What `limit` pays of `pieces`, earliest days first: each piece paid with the share of its days paid
+        (1 for whole days; the part reached of the one day paid in part, a piece of its own), the amount
+        reached, and the first day not paid whole (None when `limit` pays every piece)."""
         reached = Decimal(0)
-        pieces = []  # what is paid, each with the share of its days paid
-        for piece in owed.pieces:
-            if piece.amount == 0:  # days of the portion paid before (or on which nothing accrues)
-                continue
+        paid = []
+        for piece in pieces:
             if exact.compare(exact.add(reached, piece.amount), limit) <= 0:
                 reached = exact.add(reached, piece.amount)
-                pieces.append((piece, 1))
+                paid.append((piece, 1))
                 continue
             low = self._whole_days_within(piece, reached, limit)
             paid_to = piece.start + timedelta(days=low)
             if low:
-                paid = self._amount(piece.base, piece.rate, piece.start, paid_to)
-                pieces.append((Piece(piece.start, paid_to, piece.base, self._fraction(piece.start, paid_to), paid,
-                                     piece.rate), 1))
-                reached = exact.add(reached, paid)
+                amount = self._amount(piece.base, piece.rate, piece.start, paid_to)
+                paid.append((Piece(piece.start, paid_to, piece.base, self._fraction(piece.start, paid_to), amount,
+                                   piece.rate), 1))
+                reached = exact.add(reached, amount)
             rest = exact.subtract(limit, reached)
             if rest != 0:
                 next_day = paid_to + timedelta(days=1)
                 share = exact.divide(rest, self._amount(piece.base, piece.rate, paid_to, next_day))
-                pieces.append((Piece(paid_to, next_day, exact.multiply(piece.base, share),
-                                     self._fraction(paid_to, next_day), rest, piece.rate), share))
+                paid.append((Piece(paid_to, next_day, exact.multiply(piece.base, share),
+                                   self._fraction(paid_to, next_day), rest, piece.rate), share))
                 reached = limit
-            break
-        if not pieces:
-            return Settlement(Decimal(0), None)
-        self.portions.extend((piece.start, piece.end, piece.base) for piece, _ in pieces)
-        self.day_shares.extend((piece.start, piece.end, share) for piece, share in pieces)
-        return Settlement(reached, (pieces[0][0].start, pieces[-1][0].end), tuple(piece for piece, _ in pieces))
+            return paid, reached, paid_to
+        return paid, reached, None
 
     # ----------------------------------------------------------- internals
     def _amount(self, base, rate, start: date, stop: date):
