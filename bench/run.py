@@ -49,7 +49,7 @@ TESTED = [ROOT / "contracts" / name for name in (
     "nstor_2002_subordinated_note.contract", "nstor_2003_convertible_note.contract",
     "nstor_series_h_preferred.contract")]
 CONSOLE_SCRIPT = Path(sys.executable).parent / "contract"
-CONTRACT_COMMAND = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.executable, "-m", "contractlang.cli"]
+CONTRACT_COMMAND = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.executable, "-m", "contractlang"]
 
 
 # ------------------------------------------------------------------ timing

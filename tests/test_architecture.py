@@ -24,6 +24,8 @@ def layer_of(module: str) -> str:
     head = module.split(".")[0]
     if head in BASE_MODULES:
         return "base"
+    if head == "__main__":  # the program itself: the command line, started
+        return "cli"
     if head in LAYERS:
         return head
     raise ValueError(f"{module} belongs to no stage: put it in one of {', '.join(LAYERS[1:])}")

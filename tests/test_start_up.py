@@ -451,3 +451,35 @@ def test_code_changed_within_the_last_seconds_is_known_by_its_text(tmp_path):
     assert code_identity([str(source)], time.time_ns()) == "text\0LIMIT = 1\n"
     source.write_text("LIMIT = 2\n", encoding="utf-8")
     assert code_identity([str(source)], time.time_ns()) == "text\0LIMIT = 2\n"
+
+
+# ------------------------------------------------------------ the collector while a process starts
+
+def test_the_program_starts_with_the_collector_off_and_a_long_command_turns_it_on(monkeypatch):
+    import gc
+
+    from click.testing import CliRunner
+
+    import contractlang.__main__ as program
+    from contractlang import cli
+
+    assert gc.isenabled(), "importing the command line changed the collector of the process importing it"
+    command_line, seen = cli.main, []
+    monkeypatch.setattr(cli, "main", lambda prog_name: seen.append((prog_name, gc.isenabled())))
+    try:
+        program.main()
+        assert seen == [("contract", False)]
+        gc.disable()
+        CliRunner().invoke(command_line, ["diff", "missing.contract", "missing.contract"])
+        assert gc.isenabled()  # diff runs long: it collects as it goes
+        gc.disable()
+        CliRunner().invoke(command_line, ["check", "missing.contract"])
+        assert not gc.isenabled()  # check ends soon
+    finally:
+        gc.enable()
+
+
+def test_python_dash_m_contractlang_is_the_program():
+    done = subprocess.run([sys.executable, "-m", "contractlang", "--version"], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "contract, version 0.1.0\n")

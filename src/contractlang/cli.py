@@ -219,6 +219,7 @@ def check_command(contract_paths):
 @click.option("--fail-fast", is_flag=True, help="stop at the first example or invariant that fails")
 def test_command(contract_paths, max_examples, seed, counterexamples, fail_fast):
     """Run the examples and invariants that contracts declare; invariants over generated scenarios."""
+    gc.enable()  # it runs long and makes garbage as it goes (the program starts with the collector off)
     from .testing.runner import run_tests
 
     failures = run_tests(list(contract_paths), max_examples=max_examples, seed=seed, out_dir=counterexamples,
@@ -242,6 +243,7 @@ def test_command(contract_paths, max_examples, seed, counterexamples, fail_fast)
 @click.option("--resume", is_flag=True, help="skip the pairs FILE already has (.jsonl and .csv)")
 def batch_command(paths, patterns, grid_path, jobs, engine, address, connect_timeout, out_path, resume):
     """Evaluate every pair of CONTRACT and scenario; one row per effect and per final state key."""
+    gc.enable()  # it runs long and makes garbage as it goes (the program starts with the collector off)
     import os
 
     from .tools.batch import dask_client, dask_engine, local_engine, plan, run_batch
@@ -288,6 +290,7 @@ def batch_command(paths, patterns, grid_path, jobs, engine, address, connect_tim
               help="how many of them are written, smallest first")
 def diff_command(old_path, new_path, scenario_paths, count, seed, out_dir, keep):
     """Compare two drafts: the terms that differ, then the outcomes (exit 3 when an outcome differs)."""
+    gc.enable()  # it runs long and makes garbage as it goes (the program starts with the collector off)
     from .language.checker import load
     from .tools.diff import diff, render
 
@@ -365,6 +368,7 @@ def render_command(contract_path, scenario_path, output_path, until_text, sets, 
 @main.command("lsp", context_settings=CONTEXT)
 def lsp_command():
     """Serve the Language Server Protocol on standard input and output, for editors."""
+    gc.enable()  # it runs long and makes garbage as it goes (the program starts with the collector off)
     from .diagnostics import ContractError, Diagnostic
 
     try:
