@@ -225,6 +225,47 @@ def test_a_contract_checked_before_evaluates_as_one_checked_afresh(tmp_path, mon
     assert json.loads(shown[0])["effects"][0]["amount"] == "67265.75"
 
 
+GOLDEN_SCENARIOS = {  # a scenario of each contract that has one, by the contract
+    "nstor_2002_subordinated_note.contract": "nstor_2002_conversions.toml",
+    "nstor_2003_convertible_note.contract": "nstor_2003_default_covenant_acceleration.toml",
+    "nstor_series_h_preferred.contract": "series_h_dividends_conversions.toml",
+    "fixed_rate_bond.contract": "bond_redemption.toml", "safe.contract": "safe_equity_financing_then_acquisition.toml",
+    "warrant.contract": "warrant_exercises_split_expiry.toml", "floating_rate_note.contract": "frn_resets_floor_call.toml",
+}
+
+
+@pytest.mark.parametrize("path", CONTRACTS, ids=lambda path: path.name)
+def test_the_contract_an_evaluation_reads_is_the_contract_without_what_only_contract_test_runs(tmp_path, monkeypatch,
+                                                                                              path):
+    from contractlang.inputs.binding import inputs_for
+    from contractlang.inputs.scenario import load_scenario
+    from contractlang.language import ast
+    from contractlang.language.checked import TEST_ITEMS
+    from contractlang.runtime.effects import render_json, render_table
+    from contractlang.runtime.interpreter import evaluate
+
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    relative = str(path.relative_to(ROOT))
+    contract = checked_afresh(relative, path.read_text(encoding="utf-8"))
+    evaluated = contract.for_evaluation()
+    assert [[item for item in section.items if not isinstance(item, TEST_ITEMS)] for section in contract.tree.sections] \
+        == [list(section.items) for section in evaluated.tree.sections]
+    assert [section.label for section in evaluated.tree.sections] == [s.label for s in contract.tree.sections]
+    assert not any(isinstance(node, TEST_ITEMS) for node in ast.walk(evaluated.tree))
+    assert set(evaluated.symbols) == set(contract.symbols) and evaluated.events == contract.events
+    assert evaluated.warnings == contract.warnings
+    assert set(evaluated.types) == {id(node) for node in ast.walk(evaluated.tree)} & set(contract.types)
+    assert what_it_knows(through_plain_data(evaluated)) == what_it_knows(evaluated)
+    if path.name in GOLDEN_SCENARIOS:
+        scenario = load_scenario(str(ROOT / "scenarios" / GOLDEN_SCENARIOS[path.name]))
+        shown = [(render_json(run), render_table(run, explain=True)) for run in
+                 (evaluate(each, inputs_for(each, scenario, {}, {}, None), explain=True)
+                  for each in (contract, through_plain_data(evaluated)))]
+        assert shown[0] == shown[1]
+    if path.name == "nstor_2002_subordinated_note.contract":  # most of a documented contract is its defences
+        assert len(list(ast.walk(evaluated.tree))) * 2 < len(list(ast.walk(contract.tree)))
+
+
 def planted(plain: dict, tamper: str) -> dict:
     planted = json.loads(json.dumps(plain))
     if tamper == "another path":
@@ -291,7 +332,9 @@ def test_eval_and_check_from_a_cache_print_what_they_print_afresh(tmp_path):
     cold, warm = ([(done.returncode, done.stdout, done.stderr) for done in each] for each in runs)
     assert cold == warm
     assert cold[0][2].startswith(f"{contract}:13:3: warning: on 2024-06-01 the rule of §2 reads 'principal'")
-    assert any(name.endswith("-checked.json") for name in os.listdir(tmp_path / "cache"))
+    kept = os.listdir(tmp_path / "cache")
+    assert any(name.endswith("-checked.json") for name in kept)  # check keeps it whole
+    assert any(name.endswith("-evaluated.json") for name in kept)  # eval, what an evaluation reads of it
 
 
 # ------------------------------------------------------------ price series read at one go

@@ -85,9 +85,9 @@ def main() -> None:
     """
 
 
-def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes):
-    """The checked contract, the scenario (None when not given) and the inputs of a run, from the options
-    `eval` and `render` share (--until, --set, --assume)."""
+def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes, for_evaluation=False):
+    """The checked contract (`for_evaluation`, only what an evaluation reads of it), the scenario (None when not
+    given) and the inputs of a run, from the options `eval` and `render` share (--until, --set, --assume)."""
     from .inputs.binding import inputs_for, scenario_warnings
     from .inputs.scenario import load_scenario, parse_date
 
@@ -98,7 +98,7 @@ def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes
             raise click.BadParameter(f"{until_text!r} is not a date (YYYY-MM-DD)", param_hint="--until")
     set_values = _assignments(sets, "--set")
     assume_values = _assignments(assumes, "--assume")
-    contract = _checked_contract(contract_path)
+    contract = _checked_contract(contract_path, for_evaluation)
     scenario = load_scenario(scenario_path) if scenario_path else None
     inputs = inputs_for(contract, scenario, set_values, assume_values, until)
     for warning in scenario_warnings(contract, scenario, until is not None) if scenario is not None else ():
@@ -106,19 +106,22 @@ def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes
     return contract, scenario, inputs
 
 
-def _checked_contract(path: str):
-    """The checked contract of a file, from the cache when it was checked before: a start then imports no checker."""
+def _checked_contract(path: str, for_evaluation: bool = False):
+    """The checked contract of a file, from the cache when it was checked before: a start then imports no checker;
+    `for_evaluation`, only what an evaluation reads of it (CheckedContract.for_evaluation)."""
     from .language import tree_cache
     from .language.parser import grammar_text, read_source
 
     text = read_source(path)
-    name = tree_cache.checked_entry_name(path, text, grammar_text())
+    name = tree_cache.checked_entry_name(path, text, grammar_text(), for_evaluation)
     contract = tree_cache.load_checked(name, path, text)
     if contract is None:
         from .language.checker import check
         from .language.parser import parse
 
         contract = check(parse(text, path, cached=False), path, text)  # the entry below keeps the tree too
+        if for_evaluation:
+            contract = contract.for_evaluation()
         if not tree_cache.store_checked(name, contract):
             parse(text, path)  # a contract the cache cannot keep checked: its tree alone, for the next start
     return contract
@@ -165,7 +168,8 @@ def eval_command(contract_path, scenario_path, output_format, until_text, sets, 
     from .runtime.effects import render_json, render_table
     from .runtime.interpreter import evaluate
 
-    contract, _, inputs = _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes)
+    contract, _, inputs = _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes,
+                                               for_evaluation=True)
     result = evaluate(contract, inputs, explain=explain)
     for warning in result.warnings:
         click.echo(warning.render(), err=True)

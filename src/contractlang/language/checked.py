@@ -15,6 +15,7 @@ from . import ast
 from . import types as T
 
 NO_DEFAULT = object()  # an event field that a scenario must give
+TEST_ITEMS = (ast.Example, ast.Invariant, ast.Generate)  # the items only `contract test` runs
 
 
 @attrs.frozen
@@ -94,6 +95,20 @@ class CheckedContract:
             found = self.item_index[kinds] = tuple((section.label, item) for section in self.tree.sections
                                                    for item in section.items if isinstance(item, kinds))
         return found
+
+    def for_evaluation(self) -> CheckedContract:
+        """The contract as an evaluation reads it: without its examples, invariants and generators, which only
+        `contract test` runs and which are most of a documented contract's tree (so a start that evaluates
+        reads that much less of the cache). Every other item, name and type is the same."""
+        sections = tuple(attrs.evolve(section, items=tuple(item for item in section.items
+                                                           if not isinstance(item, TEST_ITEMS)))
+                         for section in self.tree.sections)
+        tree = attrs.evolve(self.tree, sections=sections)
+        kept = {id(node) for node in ast.walk(tree)}
+        return CheckedContract(tree, self.path, self.text,
+                               {name: symbol for name, symbol in self.symbols.items() if id(symbol.node) in kept},
+                               {node: type_ for node, type_ in self.types.items() if node in kept},
+                               self.events, self.event_sections, self.currencies, warnings=self.warnings)
 
     @functools.cached_property
     def currency_code_parameters(self) -> dict[str, str]:

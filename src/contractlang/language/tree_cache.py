@@ -406,9 +406,11 @@ _DEFAULTS_FROM_PLAIN = {"Decimal": Decimal, "date": date.fromisoformat, "time": 
 SETTLED_NS = 10 * 10**9  # a file changed more recently than this is read, not known by its status
 
 
-def checked_entry_name(path: str, text: str, grammar: str) -> str:
-    """Named after the contract, the grammar and the code that parses and checks (language/ and stdlib/)."""
-    return f"tree-{cache.key(grammar, _checking_code(), path, text)}-checked.json"
+def checked_entry_name(path: str, text: str, grammar: str, for_evaluation: bool = False) -> str:
+    """Named after the contract, the grammar and the code that parses and checks (language/ and stdlib/); the
+    contract as an evaluation reads it (CheckedContract.for_evaluation) under a name of its own."""
+    kept = "evaluated" if for_evaluation else "checked"
+    return f"tree-{cache.key(grammar, _checking_code(), path, text)}-{kept}.json"
 
 
 @functools.lru_cache(maxsize=1)
