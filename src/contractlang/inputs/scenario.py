@@ -301,7 +301,7 @@ def _parse_json(text: str, path: str, shown: str):
             decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the C scanner would not call parse_object
             data = decoder.decode(text)
     except _NotAJsonNumber as constant:
-        found = next((found.start(1) for found in _JSON_CONSTANT.finditer(text) if found.group(1) == str(constant)), 0)
+        found = next((found.start(1) for found in re.finditer(_JSON_CONSTANT, text) if found.group(1) == str(constant)), 0)
         raise ContractError(Diagnostic(f"not valid JSON: {constant} is not a JSON number", _span_at(path, text, found),
                                        shown))
     except json.JSONDecodeError as problem:
@@ -315,7 +315,7 @@ def _parse_json(text: str, path: str, shown: str):
     except RecursionError:
         raise ContractError(Diagnostic("the scenario is nested too deeply", Span(path, 1, 1), shown))
     if "\\u" in text:  # json reads an escaped half of a surrogate pair as a character no output can encode
-        lone = next((found for found in _JSON_SURROGATE.finditer(text) if not found.group(2)), None)
+        lone = next((found for found in re.finditer(_JSON_SURROGATE, text) if not found.group(2)), None)
         if lone is not None:
             raise ContractError(Diagnostic(
                 f"not valid JSON: \\u{lone.group(1)} is half of a surrogate pair, not a character (a character "
@@ -323,11 +323,13 @@ def _parse_json(text: str, path: str, shown: str):
     return data
 
 
+# Patterns met only on the way to an error, or once for a price series, are compiled when first used (re keeps
+# them): a start compiles none of them.
 # a string, read whole so that nothing inside it is taken for a constant, or one of the constants json allows
-_JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+_JSON_CONSTANT = r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)'
 # an escape not itself escaped (an even number of backslashes before it), with the low half after a high one
-_JSON_SURROGATE = re.compile(r'(?<!\\)(?:\\\\)*\\u([dD][89a-fA-F][0-9a-fA-F]{2})'
-                             r'(?:(?<=[dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2}))?')
+_JSON_SURROGATE = (r'(?<!\\)(?:\\\\)*\\u([dD][89a-fA-F][0-9a-fA-F]{2})'
+                   r'(?:(?<=[dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2}))?')
 
 
 class _NotAJsonNumber(Exception):
@@ -580,7 +582,7 @@ _PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 # possessive (++, ?+): a row that does not match is not tried again in other ways, some 40% quicker
 _PLAIN_ROW = r"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9],%s[0-9]{1,20}+(?:\.[0-9]{1,19}+)?+"
-_PLAIN_SERIES = {signed: re.compile(f"{_PLAIN_ROW % sign}(?:\n{_PLAIN_ROW % sign})*+\n?")
+_PLAIN_SERIES = {signed: f"{_PLAIN_ROW % sign}(?:\n{_PLAIN_ROW % sign})*+\n?"  # compiled when first used
                  for signed, sign in ((False, ""), (True, "-?+"))}
 # at most 20 + 19 digits: a plain price is made exactly (a figure that would be rounded raises)
 _PLAIN_FIGURES = Context(prec=40, traps=[InvalidOperation, Inexact, Rounded])
@@ -597,7 +599,7 @@ def _plain_series(text: str, signed: bool) -> dict | None:
     if [column.strip().lower() for column in header.split(",")] not in SERIES_HEADERS[signed]:
         return None
     body = text[header_end + 1:]
-    if not _PLAIN_SERIES[signed].fullmatch(body):
+    if not re.fullmatch(_PLAIN_SERIES[signed], body):
         return None
     cells = body.replace("\n", ",").split(",")
     if cells[-1] == "":  # the newline that ends the last row

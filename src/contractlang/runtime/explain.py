@@ -9,7 +9,6 @@ from fractions import Fraction
 from ..language import ast
 from ..language import types as T
 from ..language.checked import CheckedContract
-from ..language.printer import expr
 from ..stdlib import exact, rounding
 from .values import EventRecord, Quote
 
@@ -21,6 +20,8 @@ def formula(node: ast.Expr) -> str | None:
     """The text of a computed expression, for explanations (None for a plain literal or name)."""
     if isinstance(node, (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.Name)):
         return None
+    from ..language.printer import expr  # only an explanation needs it: an evaluation starts without the printer
+
     text = expr(node)
     if len(text) <= FORMULA_WIDTH:
         return text
