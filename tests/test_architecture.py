@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "contractlang"
 
 # From the bottom: what every stage may use, then the stages in the order data flows.
 LAYERS = ("base", "stdlib", "language", "runtime", "inputs", "testing", "tools", "cli")
-BASE_MODULES = {"__init__", "diagnostics", "files", "cache"}
+BASE_MODULES = {"__init__", "diagnostics", "files", "cache", "records"}
 
 
 def layer_of(module: str) -> str:

@@ -16,7 +16,7 @@ import os
 import stat
 import unicodedata
 
-import attrs
+from . import records
 
 # control characters, and format characters such as bidirectional overrides:
 # shown as escapes so that no input can retitle, clear or reorder a terminal
@@ -49,7 +49,7 @@ def source_lines(text: str) -> list[str]:
 _SHOWN_WIDTH = 200  # characters of a line shown under a diagnostic
 
 
-@attrs.frozen
+@records.frozen
 class Span:
     """Where something stands in a source file (lines and columns are 1-based)."""
 
@@ -63,7 +63,7 @@ class Span:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@attrs.frozen
+@records.frozen
 class Diagnostic:
     """One problem with its position; `source` is the text of the file, for the caret."""
 

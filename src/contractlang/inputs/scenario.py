@@ -25,7 +25,7 @@ from fractions import Fraction
 
 import attrs
 
-from .. import files
+from .. import files, records
 from ..cache import collector_paused
 from ..stdlib import exact
 from ..diagnostics import ContractError, Diagnostic, Span, closest, source_lines
@@ -37,7 +37,7 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TOP_LEVEL_KEYS = ("title", "until", "params", "assume", "prices", "market", "events")
 
 
-@attrs.frozen
+@records.frozen
 class RawValue:
     """A value as read, where it is written, and for a series where each of its dates is (`entry`)."""
 
@@ -46,7 +46,7 @@ class RawValue:
     entry: Callable[[date], Span] | None = attrs.field(default=None, eq=False, repr=False)
 
 
-@attrs.frozen
+@records.frozen
 class RawEvent:
     """One event as written: its fields are the values as read (besides type and date).
 
@@ -65,7 +65,7 @@ class RawEvent:
         return self.locator.event_key(self.index, key)
 
 
-@attrs.define
+@records.define
 class RawScenario:
     path: str
     text: str
@@ -79,7 +79,7 @@ class RawScenario:
     events: list = attrs.field(factory=list)
 
 
-@attrs.frozen
+@records.frozen
 class BoundEvent:
     index: int
     type: str

@@ -15,6 +15,7 @@ from datetime import date
 import attrs
 
 from ..diagnostics import Span
+from ..records import fields_repr
 from ..stdlib.exact import EXACT as _EXACT
 
 
@@ -42,9 +43,7 @@ class Node:
     def __hash__(self):
         return hash((self.__class__, *_compared_values(self)))
 
-    def __repr__(self):
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _shown_fields(self.__class__))
-        return f"{self.__class__.__qualname__}({shown})"
+    __repr__ = fields_repr
 
 
 @functools.cache
@@ -55,11 +54,6 @@ def _compared_fields(kind: type) -> tuple[str, ...]:
 def _compared_values(node: Node) -> tuple:
     """The values equality compares, as attrs would: every field but the span."""
     return tuple([getattr(node, name) for name in _compared_fields(node.__class__)])
-
-
-@functools.cache
-def _shown_fields(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in attrs.fields(kind) if f.repr)
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # each node class's fields that may hold nodes, found once

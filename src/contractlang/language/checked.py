@@ -11,6 +11,7 @@ import functools
 
 import attrs
 
+from .. import records
 from . import ast
 from . import types as T
 
@@ -18,7 +19,7 @@ NO_DEFAULT = object()  # an event field that a scenario must give
 TEST_ITEMS = (ast.Example, ast.Invariant, ast.Generate)  # the items only `contract test` runs
 
 
-@attrs.frozen
+@records.frozen
 class FieldSpec:
     """One field of an event: its type, and the value taken when a scenario leaves it out."""
 
@@ -26,7 +27,7 @@ class FieldSpec:
     default: object = NO_DEFAULT
 
 
-@attrs.frozen
+@records.frozen
 class EventSpec:
     """An event a scenario may contain: its name and its fields, in order, and the field that gives
     its time of day, if it has one."""
@@ -36,7 +37,7 @@ class EventSpec:
     time_field: str | None = None
 
 
-@attrs.define
+@records.define
 class Symbol:
     """A name declared in the contract, with the section it was declared in."""
 
@@ -49,7 +50,7 @@ class Symbol:
     checking: bool = False  # set while its own expression is being typed (a cycle guard)
 
 
-@attrs.define
+@records.define
 class CheckedContract:
     """A contract that passed every check, with what evaluation needs."""
 

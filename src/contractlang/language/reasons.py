@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-import attrs
+from .. import records
 
 _REFERENCE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\}")
 
 
-@attrs.frozen
+@records.frozen
 class Reference:
     """One `{NAME}` or `{NAME.FIELD}`: the offset of its opening brace in the text."""
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import attrs
-
+from .. import records
 from . import types as T
 
 
@@ -31,7 +30,7 @@ class Scope:
             scope = scope.parent
 
 
-@attrs.define
+@records.define
 class Context:
     """Where a statement stands: what it may do there."""
 

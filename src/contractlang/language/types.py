@@ -12,12 +12,11 @@ a type error.
 
 from __future__ import annotations
 
-import attrs
-
+from .. import records
 from ..stdlib import calendars, daycount, rounding, schedules
 
 
-@attrs.frozen
+@records.frozen
 class Unit:
     """A product of base units: `powers` is a sorted tuple of (base, exponent)."""
 
@@ -77,7 +76,7 @@ class Type:
     """Base of all types; subclasses are frozen attrs classes, compared by value."""
 
 
-@attrs.frozen
+@records.frozen
 class Number(Type):
     unit: Unit = PLAIN
     integral: bool = False
@@ -88,7 +87,7 @@ class Number(Type):
         return str(self.unit)
 
 
-@attrs.frozen
+@records.frozen
 class Simple(Type):
     """Date, Days, Bool, Text, Time, DateTime and the record-like values of the library."""
 
@@ -98,7 +97,7 @@ class Simple(Type):
         return self.name
 
 
-@attrs.frozen
+@records.frozen
 class Enum(Type):
     name: str
     members: tuple[str, ...]
@@ -107,7 +106,7 @@ class Enum(Type):
         return self.name
 
 
-@attrs.frozen
+@records.frozen
 class ListOf(Type):
     element: Type
 
@@ -115,7 +114,7 @@ class ListOf(Type):
         return f"List[{self.element}]"
 
 
-@attrs.frozen
+@records.frozen
 class Pair(Type):
     """Two values side by side (an element of `zip(a, b)`): `.first`, `.second`."""
 
@@ -126,7 +125,7 @@ class Pair(Type):
         return f"Pair[{self.first}, {self.second}]"
 
 
-@attrs.frozen
+@records.frozen
 class Optional(Type):
     inner: Type
 
@@ -134,7 +133,7 @@ class Optional(Type):
         return f"{self.inner}?"
 
 
-@attrs.frozen
+@records.frozen
 class Quote(Type):
     """A closing price with the trading day it was taken from: `.price`, `.date`."""
 
@@ -144,7 +143,7 @@ class Quote(Type):
         return f"Quote of {self.price}"
 
 
-@attrs.frozen
+@records.frozen
 class Accrued(Type):
     """What a settlement of an accrual returns: `.amount` and its `.period`."""
 

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 import attrs
 
+from .. import records
 from ..diagnostics import printable
 from ..stdlib import exact
 
@@ -42,7 +43,7 @@ class DateTexts(dict):
 DATE_TEXTS = DateTexts()
 
 
-@attrs.frozen
+@records.frozen
 class Step:
     """One line of an explanation: what was computed, and the clause it comes from."""
 
@@ -50,7 +51,7 @@ class Step:
     clause: str
 
 
-@attrs.define
+@records.define
 class Effect:
     date: date
     kind: str
@@ -79,7 +80,7 @@ class Effect:
         return record
 
 
-@attrs.define
+@records.define
 class Result:
     """The outcome of evaluating one scenario against one contract."""
 
@@ -211,7 +212,7 @@ def _same_day_order(previous: Effect | None, effect: Effect) -> str | None:
     return None
 
 
-@attrs.frozen
+@records.frozen
 class Accepted:
     """A scenario event the terms accepted that produced no effect (a notice): the table still lists it."""
 

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import attrs
 
+from .. import records
 from ..diagnostics import ContractError, Span
 
 
 # ------------------------------------------------------------------- inputs
 
 
-@attrs.define
+@records.define
 class Setting:
     """A value for a parameter or assumption, and where it came from."""
 
@@ -22,7 +23,7 @@ class Setting:
     span: Span | None = None
 
 
-@attrs.define
+@records.define
 class Inputs:
     """Everything a run needs besides the contract, already typed."""
 
@@ -38,13 +39,13 @@ class Inputs:
 # -------------------------------------------------------------- run values
 
 
-@attrs.frozen
+@records.frozen
 class Quote:
     price: Decimal
     date: date
 
 
-@attrs.frozen
+@records.frozen
 class EventRecord:
     type: str
     index: int
@@ -86,7 +87,7 @@ class ScheduledRuleName(tuple):
         return f"the scheduled rule of {self[0]} on {self[1]!s}"
 
 
-@attrs.define
+@records.define
 class Frame:
     """Where a statement runs: the clause it cites, its cause, its date and what it has computed."""
 
@@ -106,7 +107,7 @@ class Frame:
         return frame
 
 
-@attrs.frozen
+@records.frozen
 class Pair:
     """An element of `zip(a, b)`."""
 
@@ -114,7 +115,7 @@ class Pair:
     second: object
 
 
-@attrs.define
+@records.define
 class Deferred:
     """An item an event's rule scheduled: its statements, and the frame they run in (with the rule's names)."""
 

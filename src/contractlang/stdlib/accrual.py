@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 import attrs
 
+from .. import records
 from . import exact
 from .daycount import day_count_days, year_fraction
 
@@ -74,7 +75,7 @@ class Piece(NamedTuple):
 _piece = functools.partial(tuple.__new__, Piece)
 
 
-@attrs.define(unsafe_hash=True)
+@records.define(unsafe_hash=True)
 class Settlement:
     """An amount settled with the span it covers (period None when it covers no day).
 
@@ -86,7 +87,7 @@ class Settlement:
     pieces: tuple[Piece, ...] = ()
 
 
-@attrs.define
+@records.define
 class Ledger:
     start: date
     base: Decimal  # the base on the watermark day

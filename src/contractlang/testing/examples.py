@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import attrs
-
+from .. import records
 from ..diagnostics import ContractError
 from ..files import resolve_reference
 from ..inputs.binding import inputs_for
@@ -15,7 +14,7 @@ from ..runtime.values import Inputs, Setting
 from .views import explain_failure, view_frame
 
 
-@attrs.define
+@records.define
 class Failure:
     kind: str  # "example" or "invariant"
     name: str

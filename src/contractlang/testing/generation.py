@@ -23,7 +23,7 @@ from fractions import Fraction
 import attrs
 from hypothesis import strategies as st
 
-from .. import cache
+from .. import cache, records
 from ..diagnostics import ContractError
 from ..inputs.scenario import BoundEvent
 from ..language import ast
@@ -33,7 +33,7 @@ from ..runtime.values import Inputs, Setting
 from ..stdlib.calendars import holidays_in
 
 
-@attrs.define(repr=False)
+@records.define
 class Generated:
     """A generated scenario: typed values, ready to run and to write as a scenario file."""
 

@@ -6,14 +6,13 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-import attrs
-
+from .. import records
 from ..language import types as T
 from ..language.properties import KIND_OF_LIST
 from ..runtime.values import EventRecord, Frame
 
 
-@attrs.frozen
+@records.frozen
 class EffectRecord:
     date: date
     kind: str

@@ -25,8 +25,7 @@ from contextlib import contextmanager
 from functools import lru_cache, partial
 from pathlib import Path
 
-import attrs
-
+from .. import records
 from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span
 from ..files import read_text, resolve_reference
 from ..inputs.binding import coerce, inputs_for, replace_price_series
@@ -45,7 +44,7 @@ _GRID_TOKEN = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])
 MOST_IN_A_CHUNK = 50
 
 
-@attrs.frozen
+@records.frozen
 class Variation:
     """One combination of the grid: values for parameters and assumptions, and a price series."""
 
@@ -61,7 +60,7 @@ class Variation:
         return " ".join(parts)
 
 
-@attrs.frozen
+@records.frozen
 class Task:
     """One pair to evaluate: a contract, a scenario and a combination of the grid."""
 
@@ -73,7 +72,7 @@ class Task:
         return (self.contract, self.scenario, self.variation.label())
 
 
-@attrs.define
+@records.define
 class Summary:
     scenarios: int = 0
     skipped: int = 0

@@ -17,7 +17,7 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal
 
-import attrs
+from .. import records
 
 # one colour per purpose, the rest from matplotlib's cycle
 PURPOSE_COLOURS = {"interest": "#1f77b4", "principal": "#2ca02c", "redemption": "#9467bd", "dividend": "#ff7f0e",
@@ -25,7 +25,7 @@ PURPOSE_COLOURS = {"interest": "#1f77b4", "principal": "#2ca02c", "redemption": 
 OTHER_COLOURS = ("#17becf", "#bcbd22", "#7f7f7f", "#d62728")
 
 
-@attrs.frozen
+@records.frozen
 class PaymentMark:
     """A payment as the picture draws it: above the axis when it goes to the holder's side, below when it leaves it."""
 
@@ -35,14 +35,14 @@ class PaymentMark:
     incoming: bool
 
 
-@attrs.frozen
+@records.frozen
 class IssueMark:
     date: date
     quantity: Decimal
     security: str
 
 
-@attrs.frozen
+@records.frozen
 class OutstandingSeries:
     """A state of the instrument (outstanding principal, shares) at the end of each date where it was read."""
 
@@ -51,7 +51,7 @@ class OutstandingSeries:
     points: tuple[tuple[date, Decimal], ...]
 
 
-@attrs.frozen
+@records.frozen
 class CashFlow:
     payments: tuple[PaymentMark, ...]
     issues: tuple[IssueMark, ...]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import attrs
 
+from .. import records
 from ..diagnostics import ContractError
 from ..inputs.binding import inputs_for
 from ..inputs.scenario import load_scenario
@@ -116,7 +117,7 @@ def _change_of(old: ast.Item, new: ast.Item) -> str:
 # ------------------------------------------------------------------ outcomes
 
 
-@attrs.frozen
+@records.frozen
 class Difference:
     """One effect or state value that differs: the clause it stands under and what changed in it."""
 
@@ -305,7 +306,7 @@ def _size(contract, generated: Generated) -> tuple[int, int]:
 # ------------------------------------------------------------------ the report
 
 
-@attrs.define
+@records.define
 class Report:
     terms: list[str]
     given: list[tuple[str, list[Difference]]]  # (scenario path, differences)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import attrs
 
+from .. import records
 from ..diagnostics import ContractError, Diagnostic
 from ..files import write_whole
 from ..language import ast
@@ -42,7 +43,7 @@ _QUOTED = (ast.TextItem, ast.NotComputed)
 _DEFENCES = (ast.Example, ast.Invariant)
 
 
-@attrs.frozen
+@records.frozen
 class Defence:
     """An example or invariant, shown under the section it defends and listed in the one it is written in."""
 
@@ -55,7 +56,7 @@ class Defence:
     over: str  # the variation of a relational invariant, else ""
 
 
-@attrs.frozen
+@records.frozen
 class SectionView:
     label: str
     anchor: str
@@ -67,7 +68,7 @@ class SectionView:
     written_here: tuple[Defence, ...]  # those written in this section that defend another
 
 
-@attrs.frozen
+@records.frozen
 class TermRow:
     name: str
     kind: str  # term or parameter
@@ -78,7 +79,7 @@ class TermRow:
     anchor: str
 
 
-@attrs.frozen
+@records.frozen
 class AssumptionRow:
     name: str
     type: str
@@ -90,7 +91,7 @@ class AssumptionRow:
     source: str
 
 
-@attrs.frozen
+@records.frozen
 class EffectRow:
     number: int
     date: str
@@ -103,7 +104,7 @@ class EffectRow:
     steps: tuple[tuple[str, str], ...]  # (clause, text)
 
 
-@attrs.frozen
+@records.frozen
 class Memo:
     title: str
     path: str

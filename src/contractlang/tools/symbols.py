@@ -17,6 +17,7 @@ import re
 
 import attrs
 
+from .. import records
 from ..diagnostics import ContractError, Diagnostic, Span
 from ..language import ast
 from ..language import types as T
@@ -91,7 +92,7 @@ _DECLARED = (r"^\s*(?:term|(?:private |parameter )?state|parameter|assumption|sc
 _BRACE_SCAN = re.compile(r'"""(?:.|\n)*?"""|"(?:[^"\\]|\\.)*"|#[^\n]*|[{}]')
 
 
-@attrs.frozen
+@records.frozen
 class Definition:
     """A declared name: its kind, where the name itself stands, and what hover says of it."""
 
@@ -105,7 +106,7 @@ class Definition:
     unit: str | None = None  # the unit of a number: USD, USD per common
 
 
-@attrs.define
+@records.define
 class DocumentIndex:
     """Everything an editor asks of one version of a document."""
 
