@@ -10,7 +10,7 @@ apart on the same machine are not, so each figure is shown against one:
 - QuantLib's FixedRateBond for the example bond (the `bench` extra; skipped with a note
   when it is not installed), which must give the same dates and amounts;
 - a bare `python -c pass` for process start, with the same interpreter;
-- the bare JSON or TOML parser for loading a scenario.
+- the bare JSON or TOML parser (json, tomli) for loading a scenario.
 
 Run with `make bench`; `--quick` for fewer repetitions, `--json` for a machine-readable report.
 """
@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 import tracemalloc
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -630,7 +629,9 @@ def measure_loading(report: Report, repeat: int, folder: Path) -> None:
     """(i) loading a scenario of 4,000 events, JSON and TOML, against the bare parser of the same text."""
     from contractlang.inputs.scenario import load_scenario
 
-    for form, parse in (("json", json.loads), ("toml", tomllib.loads)):
+    import tomli  # the TOML parser the scenario reader uses
+
+    for form, parse in (("json", json.loads), ("toml", tomli.loads)):
         per_event = {}
         for count in (1_000, 4_000):
             text = scenario_text(note_events(count), form)

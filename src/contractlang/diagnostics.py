@@ -39,7 +39,7 @@ def source_lines(text: str) -> list[str]:
     """The lines of a text as the parsers count them: ended by a newline alone (a CR before it dropped).
 
     str.splitlines would also end a line at a form feed, a vertical tab, U+0085 or U+2028, which the
-    parsers (Lark, tomllib, json) read inside a string or a comment: every later line would be miscounted."""
+    parsers (Lark, tomli, json) read inside a string or a comment: every later line would be miscounted."""
     lines = text.split("\n")
     if lines[-1] == "":  # the newline that ends the last line starts none
         lines.pop()

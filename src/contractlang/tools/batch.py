@@ -37,7 +37,7 @@ from .rows import COLUMNS, csv_header, csv_text, error_row, jsonl_text, result_r
 OUTPUT_FORMATS = (".jsonl", ".csv", ".parquet")
 MAX_GRID_BYTES = 1_000_000
 MAX_GRID_COMBINATIONS = 100_000  # a grid multiplies every scenario: more would run for days, or never end
-MAX_GRID_DEPTH = 16  # lists and tables within one another, as a scenario (tomllib itself recurses)
+MAX_GRID_DEPTH = 16  # lists and tables within one another, as a scenario (the TOML parser itself recurses)
 GRID_TABLES = ("params", "assume")
 # what may hold a bracket that is not one: strings of the four kinds and comments
 _GRID_TOKEN = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]')
