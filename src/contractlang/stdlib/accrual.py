@@ -142,6 +142,8 @@ class Ledger:
         """The base changes by `delta` for every day from `effective` on."""
         if delta == 0:
             return
+        if delta < 0 and self.day_shares:
+            self._lapse_shares(effective, delta)
         if effective <= self.watermark:
             self.base = exact.add(self.base, delta)  # days before the watermark are settled already
         else:
@@ -328,6 +330,23 @@ class Ledger:
             else:
                 high = middle
         return low
+
+    def _lapse_shares(self, effective: date, delta: Decimal) -> None:
+        """`-delta` dollars leave the base from `effective`: the share of each of their days from then on
+        that a payment reached lapses with them, as those days no longer accrue on them.
+
+        A day share's portion is the share of every dollar then unpaid, so each dollar leaving takes
+        its part of it (the share, of what the shares before it on the day left): that part is given
+        back to the base, and the dollars that stay owe the rest of the day, never less than nothing."""
+        for index, (start, end, share) in enumerate(self.day_shares):
+            if end <= effective:
+                continue
+            start = max(start, effective)
+            per_dollar = share
+            for s, e, earlier in self.day_shares[:index]:
+                if s <= start < e:
+                    per_dollar = exact.multiply(per_dollar, exact.subtract(1, earlier))
+            self.portions.append((start, end, exact.multiply(delta, per_dollar)))
 
     def _advance(self, end: date) -> None:
         """Every day before `end` is settled: the watermark moves to it."""
