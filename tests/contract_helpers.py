@@ -1,5 +1,5 @@
 """Helpers the language's tests share: the command line in process, a file written, a scenario's JSON result,
-an invariant checked on one scenario, a contract's problems."""
+an invariant checked on one scenario, a contract's problems, the contract of a bundled scenario."""
 
 from __future__ import annotations
 
@@ -20,6 +20,23 @@ from contractlang.runtime.interpreter import Run
 from contractlang.testing.invariants import check_invariant
 
 HEADER = 'contract "test"\ncurrency USD\nsecurity common\n'
+# the contract of each bundled scenario, by the prefix of the scenario's name
+CONTRACT_OF = {
+    "nstor_2002_": "contracts/nstor_2002_subordinated_note.contract",
+    "nstor_2003_": "contracts/nstor_2003_convertible_note.contract",
+    "series_h_": "contracts/nstor_series_h_preferred.contract",
+    "bond_": "contracts/examples/fixed_rate_bond.contract",
+    "safe_": "contracts/examples/safe.contract",
+    "warrant_": "contracts/examples/warrant.contract",
+    "frn_": "contracts/examples/floating_rate_note.contract",
+}
+
+
+def contract_for(scenario: Path) -> str:
+    for prefix, contract in CONTRACT_OF.items():
+        if scenario.name.startswith(prefix):
+            return contract
+    raise AssertionError(f"no contract for {scenario.name}: name it after its instrument")
 
 
 def run(*args: str):

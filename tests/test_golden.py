@@ -14,28 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from contract_helpers import contract_for
 from contractlang.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = ROOT / "tests" / "golden" / "good"
 BAD = ROOT / "tests" / "golden" / "bad"
-CONTRACT_OF = {
-    "nstor_2002_": "contracts/nstor_2002_subordinated_note.contract",
-    "nstor_2003_": "contracts/nstor_2003_convertible_note.contract",
-    "series_h_": "contracts/nstor_series_h_preferred.contract",
-    "bond_": "contracts/examples/fixed_rate_bond.contract",
-    "safe_": "contracts/examples/safe.contract",
-    "warrant_": "contracts/examples/warrant.contract",
-    "frn_": "contracts/examples/floating_rate_note.contract",
-}
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
-
-
-def contract_for(scenario: Path) -> str:
-    for prefix, contract in CONTRACT_OF.items():
-        if scenario.name.startswith(prefix):
-            return contract
-    raise AssertionError(f"no contract for {scenario.name}: name it after its instrument")
 
 
 def run(*args: str):

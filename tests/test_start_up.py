@@ -17,7 +17,7 @@ from pathlib import Path
 import lark
 import pytest
 
-from contract_helpers import ORDER
+from contract_helpers import ORDER, contract_for
 from contractlang import cache
 from contractlang.language import parser, parser_tables
 
@@ -225,15 +225,6 @@ def test_a_contract_checked_before_evaluates_as_one_checked_afresh(tmp_path, mon
     assert json.loads(shown[0])["effects"][0]["amount"] == "67265.75"
 
 
-GOLDEN_SCENARIOS = {  # a scenario of each contract that has one, by the contract
-    "nstor_2002_subordinated_note.contract": "nstor_2002_conversions.toml",
-    "nstor_2003_convertible_note.contract": "nstor_2003_default_covenant_acceleration.toml",
-    "nstor_series_h_preferred.contract": "series_h_dividends_conversions.toml",
-    "fixed_rate_bond.contract": "bond_redemption.toml", "safe.contract": "safe_equity_financing_then_acquisition.toml",
-    "warrant.contract": "warrant_exercises_split_expiry.toml", "floating_rate_note.contract": "frn_resets_floor_call.toml",
-}
-
-
 @pytest.mark.parametrize("path", CONTRACTS, ids=lambda path: path.name)
 def test_the_contract_an_evaluation_reads_is_the_contract_without_what_only_contract_test_runs(tmp_path, monkeypatch,
                                                                                               path):
@@ -256,12 +247,16 @@ def test_the_contract_an_evaluation_reads_is_the_contract_without_what_only_cont
     assert evaluated.warnings == contract.warnings
     assert set(evaluated.types) == {id(node) for node in ast.walk(evaluated.tree)} & set(contract.types)
     assert what_it_knows(through_plain_data(evaluated)) == what_it_knows(evaluated)
-    if path.name in GOLDEN_SCENARIOS:
-        scenario = load_scenario(str(ROOT / "scenarios" / GOLDEN_SCENARIOS[path.name]))
-        shown = [(render_json(run), render_table(run, explain=True)) for run in
-                 (evaluate(each, inputs_for(each, scenario, {}, {}, None), explain=True)
-                  for each in (contract, through_plain_data(evaluated)))]
-        assert shown[0] == shown[1]
+    kept, compared = through_plain_data(evaluated), 0
+    for scenario_path in sorted((ROOT / "scenarios").glob("*.toml")):  # every bundled scenario of the contract
+        if contract_for(scenario_path) == relative:
+            scenario = load_scenario(str(scenario_path))
+            shown = [(render_json(run), render_table(run, explain=True)) for run in
+                     (evaluate(each, inputs_for(each, scenario, {}, {}, None), explain=True)
+                      for each in (contract, kept))]
+            assert shown[0] == shown[1], scenario_path.name
+            compared += 1
+    assert compared >= (4 if path.parent.name == "contracts" else 0)  # each instrument has four scenarios or more
     if path.name == "nstor_2002_subordinated_note.contract":  # most of a documented contract is its defences
         assert len(list(ast.walk(evaluated.tree))) * 2 < len(list(ast.walk(contract.tree)))
 

@@ -343,8 +343,8 @@ class Ledger:
                 continue
             start = max(start, effective)
             per_dollar = share
-            for s, e, earlier in self.day_shares[:index]:
-                if s <= start < e:
+            for earlier_start, earlier_end, earlier in self.day_shares[:index]:
+                if earlier_start <= start < earlier_end:
                     per_dollar = exact.multiply(per_dollar, exact.subtract(1, earlier))
             self.portions.append((start, end, exact.multiply(delta, per_dollar)))
 
