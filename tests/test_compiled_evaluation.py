@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from contractlang.diagnostics import ContractError
 from contractlang.inputs.scenario import BoundEvent
 from contractlang.language.checker import load
-from contractlang.runtime import interpreter
+from contractlang.runtime import compiler, interpreter
 from contractlang.runtime.values import Frame, Inputs
 from contractlang.stdlib import exact, rounding, schedules
 from contractlang.stdlib.accrual import Ledger
@@ -193,7 +193,8 @@ def test_the_budget_stops_a_compiled_rule_at_the_statement_that_goes_over_it(tmp
     contract = checked(tmp_path, '§1 "A" {\n  state n: USD = 0 USD\n  on 2024-06-01 {\n'
                        + "".join("    set n = n + 1 USD\n" for _ in range(6)) + "  }\n}\n")
     assert evaluated(contract).state == {"n": "6.00"}
-    monkeypatch.setattr(interpreter, "STEP_BUDGET", 4)
+    monkeypatch.setattr(interpreter, "STEP_BUDGET", 4)  # the run's charges
+    monkeypatch.setattr(compiler, "STEP_BUDGET", 4)  # the compiled statements' own count
     with pytest.raises(ContractError) as stopped:
         evaluated(contract)
     diagnostic = stopped.value.diagnostics[0]

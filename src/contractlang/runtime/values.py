@@ -11,6 +11,10 @@ from .. import records
 from ..diagnostics import ContractError, Span
 
 
+STEP_BUDGET = 10_000_000  # steps in one run: far above what any instrument needs, and seconds of time
+START_OF_DAY = -1  # the moment of an item or event without a time of day: before any time of that day
+
+
 # ------------------------------------------------------------------- inputs
 
 
