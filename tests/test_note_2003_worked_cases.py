@@ -824,3 +824,62 @@ amount = 0.05
         "2003-07-30", "interest", "0.05", ["2003-07-01", "2003-07-02"])
     # 306.85 on the first 100,000 and 65.75 on the 50,000 paid, less 0.05
     assert result["state"]["accrued_interest"] == "372.55"
+
+
+def test_principal_converted_without_its_interest_after_interest_converted_ahead_leaves_the_rest_its_share(tmp_path):
+    # Accelerated June 24, 2003: [May 1, Jun 24), 54 days on 250,000, 2,958.90 in arrears. June 27 and
+    # July 9: 50,000 each converts without its interest, [Jun 24, Jun 28) 43.84 and [Jun 24, Jul 10)
+    # 175.34 still owed. July 10: the arrears and the 150,000 kept's [Jun 24, Jul 11), 17 days, 558.90:
+    # 3,517.80 converts alone, on the 150,000's own days; then 25,000 of it converts without its
+    # interest, whose days are converted already. July 11: 12.49 of the 125,000's July 11 (27.40 a day)
+    # converts alone, 12.49 / 27.397 = 0.455885 of the day; a Payment of 571.03 pays the 219.18 owed
+    # and 351.85 of principal, which earns nothing from July 11. July 16: the 124,648.15 left, 27.3201 a
+    # day, owes 0.544115 of July 11 and [Jul 12, Jul 17), 5 days: 14.8653 + 136.6007 = 151.47
+    result = evaluate(tmp_path, """
+until = 2003-07-16
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-06-24
+type = "Insolvency"
+kind = "petition"
+[[events]]
+date = 2003-06-24
+type = "Acceleration"
+[[events]]
+date = 2003-06-27
+type = "HolderConversion"
+principal = 50000
+with_interest = false
+[[events]]
+date = 2003-07-09
+type = "HolderConversion"
+principal = 50000
+with_interest = false
+[[events]]
+date = 2003-07-10
+type = "HolderConversion"
+principal = 0
+interest = 3517.80
+[[events]]
+date = 2003-07-10
+type = "HolderConversion"
+principal = 25000
+with_interest = false
+[[events]]
+date = 2003-07-11
+type = "HolderConversion"
+principal = 0
+interest = 12.49
+[[events]]
+date = 2003-07-11
+type = "Payment"
+amount = 571.03
+""")
+    assert rows(result, "rejection", "event") == []
+    assert rows(result, "payment", "purpose", "amount", "period") == [
+        ("2003-07-11", "interest", "219.18", ["2003-06-24", "2003-07-11"]),
+        ("2003-07-11", "principal", "351.85", None),
+    ]
+    assert result["state"]["outstanding_principal"] == "124648.15"
+    assert result["state"]["accrued_interest"] == "151.47"
