@@ -52,6 +52,14 @@ EQUIVALENT = {
         "it settles the interest converted ahead on the outstanding principal, which lies on its days through "
         "a Date of Conversion no later than today, so a day more is never reached",
     ("contracts/nstor_2002_subordinated_note.contract", "span-end",
+     "let ahead_settled = settle(interest, through: today, on: outstanding_principal,"):
+        "it settles, before principal leaves, the interest converted ahead on the outstanding principal, which "
+        "lies on its days through a Date of Conversion no later than today, so a day more is never reached",
+    ("contracts/nstor_2003_convertible_note.contract", "span-end",
+     "let ahead_settled = settle(interest, through: today, on: outstanding_principal,"):
+        "it settles, before principal leaves, the interest converted ahead on the outstanding principal, which "
+        "lies on its days through a Date of Conversion no later than today, so a day more is never reached",
+    ("contracts/nstor_2002_subordinated_note.contract", "span-end",
      "let settled_in_part = settle(interest, through: today, up_to: from_accrued)"):
         "this branch settles less than all the interest owed through today, so a day more is never reached",
     ("contracts/nstor_2003_convertible_note.contract", "span-end",

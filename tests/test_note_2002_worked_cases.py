@@ -772,3 +772,81 @@ amount = 500
     # [May 11, Jul 1), 51 days × 657.53 on the 3,000,000
     assert result["state"]["accrued_interest"] == "33534.25"
 
+
+
+CONVERTED_AHEAD_AFTER_PRINCIPAL_WITHOUT_ITS_INTEREST = """until = 2003-07-31
+[prices]
+2003-07-11 = 1.00
+2003-07-17 = 1.00
+[[events]]
+date = 2003-07-01
+type = "Insolvency"
+kind = "petition"
+[[events]]
+date = 2003-07-01
+type = "Acceleration"
+[[events]]
+date = 2003-07-14
+type = "HolderConversion"
+principal = 1000000
+with_interest = false
+[[events]]
+date = 2003-07-14
+type = "HolderConversion"
+principal = 0
+interest = 26827.40
+"""
+
+
+def test_a_late_payment_after_principal_converted_ahead_is_paid_starts_at_the_other_dollars_earliest_day(tmp_path):
+    # Accelerated July 1, 2003: [Jun 1, Jul 1), 30 days on 3,100,000, 20,383.56 in arrears. July 14, at
+    # 110% of 1.00: 1,000,000 converts without its interest (⌈909,090.9⌉ = 909,091 shares), whose
+    # [Jul 1, Jul 15), 14 days × 219.18 = 3,068.49, stays owed; then the arrears and the 2,100,000
+    # kept's [Jul 1, Jul 15), 14 days × 460.27 = 6,443.84: 26,827.40 converts alone (⌈24,388.5⌉ =
+    # 24,389 shares), on the 2,100,000's own days. July 21: the 2,100,000 is paid; its [Jul 15, Jul 21),
+    # 6 days, 2,761.64, stays owed. July 24: 0.05 pays the earliest day left (D3), July 1 of the
+    # 1,000,000: [Jul 1, Jul 2). Left: 3,068.49 + 2,761.64 - 0.05 = 5,830.09
+    result = evaluated(NOTE, write(tmp_path / "s.toml", CONVERTED_AHEAD_AFTER_PRINCIPAL_WITHOUT_ITS_INTEREST + """
+[[events]]
+date = 2003-07-21
+type = "Payment"
+amount = 2100000
+order = "principal_first"
+[[events]]
+date = 2003-07-24
+type = "Payment"
+amount = 0.05
+"""))
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["909091", "24389"]
+    assert [(e["date"], e["purpose"], e["amount"], e.get("period")) for e in result["effects"]
+            if e["kind"] == "payment" and e["date"] >= "2003-07-01"] == [
+        ("2003-07-21", "principal", "2100000.00", None),
+        ("2003-07-24", "interest", "0.05", ["2003-07-01", "2003-07-02"]),
+    ]
+    assert result["state"]["accrued_interest"] == "5830.09"
+
+
+def test_a_late_payment_after_principal_with_interest_converted_ahead_converts_without_it_starts_at_the_earliest_day(
+        tmp_path):
+    # As above to July 14. July 18: 700,000 of the 2,100,000 converts without its interest
+    # (⌈636,363.6⌉ = 636,364 shares): its [Jul 1, Jul 15) was converted on July 14; its [Jul 15,
+    # Jul 19), 4 days × 153.42 = 613.70, stays owed. July 24: 0.05 pays July 1 of the 1,000,000:
+    # [Jul 1, Jul 2). Left on July 31: 3,068.49, 613.70 and the 1,400,000's [Jul 15, Aug 1), 17 days ×
+    # 306.85 = 5,216.44, less 0.05: 8,898.58
+    result = evaluated(NOTE, write(tmp_path / "s.toml", CONVERTED_AHEAD_AFTER_PRINCIPAL_WITHOUT_ITS_INTEREST + """
+[[events]]
+date = 2003-07-18
+type = "HolderConversion"
+principal = 700000
+with_interest = false
+[[events]]
+date = 2003-07-24
+type = "Payment"
+amount = 0.05
+"""))
+    assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["909091", "24389", "636364"]
+    assert [(e["date"], e["purpose"], e["amount"], e.get("period")) for e in result["effects"]
+            if e["kind"] == "payment" and e["date"] >= "2003-07-01"] == [
+        ("2003-07-24", "interest", "0.05", ["2003-07-01", "2003-07-02"]),
+    ]
+    assert result["state"]["accrued_interest"] == "8898.58"

@@ -720,3 +720,166 @@ type = "Acceleration"
             if e["kind"] == "adjustment" and e["name"] == "interest_in_arrears"] == [
         ("2003-09-10", "0.00", "734.25")]
     assert result["state"]["interest_in_arrears"] == "734.25"
+
+
+CONVERTED_AHEAD_AFTER_PRINCIPAL_WITHOUT_ITS_INTEREST = """
+until = 2003-07-31
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-07-01
+type = "Insolvency"
+kind = "petition"
+[[events]]
+date = 2003-07-01
+type = "Acceleration"
+[[events]]
+date = 2003-07-14
+type = "HolderConversion"
+principal = 100000
+with_interest = false
+[[events]]
+date = 2003-07-14
+type = "HolderConversion"
+principal = 0
+interest = 3802.74
+"""
+
+
+def test_a_late_payment_after_principal_converted_ahead_is_paid_starts_at_the_other_dollars_earliest_day(tmp_path):
+    # Accelerated July 1, 2003: [May 1, Jul 1), 61 days on 250,000, 3,342.47 in arrears. July 14:
+    # 100,000 converts without its interest (333,334 shares), whose [Jul 1, Jul 15), 14 days ×
+    # 21.92 = 306.85, stays owed; then the arrears and the 150,000 kept's [Jul 1, Jul 15), 14 days ×
+    # 32.88 = 460.27: 3,802.74 converts alone (⌈12,675.8⌉ = 12,676 shares), on the 150,000's own days.
+    # July 21: the 150,000 is paid (principal first); its [Jul 15, Jul 21), 6 days, 197.26, stays owed.
+    # July 24: 0.05 pays the earliest day left (D3): July 1 of the 100,000, 21.92 a day, so the period
+    # is [Jul 1, Jul 2), not days of the 150,000 converted already. Left: 306.85 + 197.26 - 0.05 = 504.06
+    result = evaluate(tmp_path, CONVERTED_AHEAD_AFTER_PRINCIPAL_WITHOUT_ITS_INTEREST + """
+[[events]]
+date = 2003-07-21
+type = "Payment"
+amount = 150000
+order = "principal_first"
+[[events]]
+date = 2003-07-24
+type = "Payment"
+amount = 0.05
+""")
+    assert rows(result, "issue", "quantity") == [("2003-07-14", "333334"), ("2003-07-14", "12676")]
+    assert rows(result, "payment", "purpose", "amount", "period") == [
+        ("2003-07-21", "principal", "150000.00", None),
+        ("2003-07-24", "interest", "0.05", ["2003-07-01", "2003-07-02"]),
+    ]
+    assert result["state"]["accrued_interest"] == "504.06"
+
+
+def test_a_late_payment_after_principal_with_interest_converted_ahead_converts_without_it_starts_at_the_earliest_day(
+        tmp_path):
+    # As above to July 14. July 18: 50,000 of the 150,000 converts without its interest (⌈166,666.7⌉ =
+    # 166,667 shares): its [Jul 1, Jul 15) was converted on July 14; its [Jul 15, Jul 19), 4 days ×
+    # 10.96 = 43.84, stays owed. July 24: 0.05 pays July 1 of the first 100,000: [Jul 1, Jul 2). Left on
+    # July 31: 306.85, 43.84 and the 100,000's [Jul 15, Aug 1), 17 days × 21.92 = 372.60, less 0.05: 723.24
+    result = evaluate(tmp_path, CONVERTED_AHEAD_AFTER_PRINCIPAL_WITHOUT_ITS_INTEREST + """
+[[events]]
+date = 2003-07-18
+type = "HolderConversion"
+principal = 50000
+with_interest = false
+[[events]]
+date = 2003-07-24
+type = "Payment"
+amount = 0.05
+""")
+    assert rows(result, "issue", "quantity") == [("2003-07-14", "333334"), ("2003-07-14", "12676"),
+                                                 ("2003-07-18", "166667")]
+    assert rows(result, "payment", "purpose", "amount", "period") == [
+        ("2003-07-24", "interest", "0.05", ["2003-07-01", "2003-07-02"]),
+    ]
+    assert result["state"]["accrued_interest"] == "723.24"
+
+
+def test_principal_paid_after_interest_converted_ahead_leaves_the_rest_its_days_and_its_shares(tmp_path):
+    # As above to July 14. July 21: 50,000 of the 150,000 is paid, [Jul 15, Jul 21), 6 days × 10.96 =
+    # 65.75 of its interest stays owed. July 28: the 100,000 left converts with its interest, only
+    # [Jul 15, Jul 29), 14 days × 21.92 = 306.85, its earlier days converted on July 14:
+    # ⌈100,306.85 / 0.30⌉ = ⌈334,356.2⌉ = 334,357 shares. July 30: 0.05 pays July 1 of the first 100,000
+    result = evaluate(tmp_path, CONVERTED_AHEAD_AFTER_PRINCIPAL_WITHOUT_ITS_INTEREST + """
+[[events]]
+date = 2003-07-21
+type = "Payment"
+amount = 50000
+order = "principal_first"
+[[events]]
+date = 2003-07-28
+type = "HolderConversion"
+principal = 100000
+[[events]]
+date = 2003-07-30
+type = "Payment"
+amount = 0.05
+""")
+    assert rows(result, "issue", "quantity") == [("2003-07-14", "333334"), ("2003-07-14", "12676"),
+                                                 ("2003-07-28", "334357")]
+    assert rows(result, "payment", "purpose", "amount", "period")[-1] == (
+        "2003-07-30", "interest", "0.05", ["2003-07-01", "2003-07-02"])
+    # 306.85 on the first 100,000 and 65.75 on the 50,000 paid, less 0.05
+    assert result["state"]["accrued_interest"] == "372.55"
+
+
+def test_principal_converted_without_its_interest_after_interest_converted_ahead_leaves_the_rest_its_share(tmp_path):
+    # Accelerated June 24, 2003: [May 1, Jun 24), 54 days on 250,000, 2,958.90 in arrears. June 27 and
+    # July 9: 50,000 each converts without its interest, [Jun 24, Jun 28) 43.84 and [Jun 24, Jul 10)
+    # 175.34 still owed. July 10: the arrears and the 150,000 kept's [Jun 24, Jul 11), 17 days, 558.90:
+    # 3,517.80 converts alone, on the 150,000's own days; then 25,000 of it converts without its
+    # interest, whose days are converted already. July 11: 12.49 of the 125,000's July 11 (27.40 a day)
+    # converts alone, 12.49 / 27.397 = 0.455885 of the day; a Payment of 571.03 pays the 219.18 owed
+    # and 351.85 of principal, which earns nothing from July 11. July 16: the 124,648.15 left, 27.3201 a
+    # day, owes 0.544115 of July 11 and [Jul 12, Jul 17), 5 days: 14.8653 + 136.6007 = 151.47
+    result = evaluate(tmp_path, """
+until = 2003-07-16
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-06-24
+type = "Insolvency"
+kind = "petition"
+[[events]]
+date = 2003-06-24
+type = "Acceleration"
+[[events]]
+date = 2003-06-27
+type = "HolderConversion"
+principal = 50000
+with_interest = false
+[[events]]
+date = 2003-07-09
+type = "HolderConversion"
+principal = 50000
+with_interest = false
+[[events]]
+date = 2003-07-10
+type = "HolderConversion"
+principal = 0
+interest = 3517.80
+[[events]]
+date = 2003-07-10
+type = "HolderConversion"
+principal = 25000
+with_interest = false
+[[events]]
+date = 2003-07-11
+type = "HolderConversion"
+principal = 0
+interest = 12.49
+[[events]]
+date = 2003-07-11
+type = "Payment"
+amount = 571.03
+""")
+    assert rows(result, "rejection", "event") == []
+    assert rows(result, "payment", "purpose", "amount", "period") == [
+        ("2003-07-11", "interest", "219.18", ["2003-06-24", "2003-07-11"]),
+        ("2003-07-11", "principal", "351.85", None),
+    ]
+    assert result["state"]["outstanding_principal"] == "124648.15"
+    assert result["state"]["accrued_interest"] == "151.47"
