@@ -80,7 +80,8 @@ def lark_runtime_options() -> dict:
     """What cannot be kept with the tables (a function, the postlexer, the lexer's class), given again when they
     are loaded."""
     return {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True,
-            "postlex": _UnitsOnTheirLine(), "_plugins": {"ContextualLexer": _whole_grammar_first_lexer()}}
+            "postlex": _UnitsOnTheirLine(), "_plugins": {"ContextualLexer": _whole_grammar_first_lexer(),
+                                                          "LALR_Parser": parser_tables.lalr_parser_class()}}
 
 
 @functools.lru_cache(maxsize=1)
@@ -259,9 +260,7 @@ def _parse(text: str, path: str) -> ast.Contract:
     _comments.clear()
     refused: list[ContractError] = []
     try:
-        session = _parser().parse_interactive(text)
-        session.parser_state.parse_conf.callbacks = _reducers(_Builder(path, text), refused)
-        built = session.resume_parse()
+        built = _shift_and_reduce(_parser().parse_interactive(text), _reducers(_Builder(path, text), refused))
         if built.levels > MAX_DEPTH:
             _check_tree_depth(_parser().parse(text), path, text)
     except UnexpectedToken as problem:
@@ -280,6 +279,51 @@ def _parse(text: str, path: str) -> ast.Contract:
     if refused:
         raise refused[0]
     return built.value
+
+
+def _shift_and_reduce(session, callbacks: dict):
+    """Lark's LALR loop (its parse_from_state and feed_token) on the tokens of an interactive parse, with the
+    callbacks by rule, reading the parser's ActionTable (parser_tables.py): an action is an integer, and
+    the rule of a reduction is found by its number, where Lark hashes it, a call of Python, 36,000 times a
+    parse of the 2002 note. A syntax error is reported as Lark reports it."""
+    from lark.exceptions import UnexpectedToken
+    from lark.lexer import Token
+
+    parser_state = session.parser_state
+    table = _parser().parser.parser.actions
+    states = table.states
+    end_state = parser_state.parse_conf.end_state
+    reductions = [(len(rule.expansion), rule.origin.name, callbacks[rule]) for rule in table.rules]
+    state_stack = parser_state.state_stack
+    value_stack = parser_state.value_stack
+
+    def feed(token, is_end: bool):
+        kind = token.type
+        while True:
+            actions = states[state_stack[-1]]
+            code = actions.get(kind)
+            if code is None:
+                raise UnexpectedToken(token, {name for name in actions if name.isupper()}, state=parser_state)
+            if code >= 0:  # never the end token: a table reduces before it
+                state_stack.append(code)
+                value_stack.append(token)
+                return None
+            size, origin, reduce = reductions[~code]
+            if size:
+                children = value_stack[-size:]
+                del state_stack[-size:]
+                del value_stack[-size:]
+            else:
+                children = []
+            value_stack.append(reduce(children))
+            state_stack.append(states[state_stack[-1]][origin])
+            if is_end and state_stack[-1] == end_state:
+                return value_stack[-1]
+
+    token = session.lexer_thread.state.last_token
+    for token in session.lexer_thread.lex(parser_state):
+        feed(token, False)
+    return feed(Token.new_borrow_pos("$END", "", token) if token else Token("$END", "", 0, 1, 1), True)
 
 
 def _named(char: str) -> str:
