@@ -163,7 +163,8 @@ def _whole_grammar_first_lexer():
                 ignored = kind in ignored_types
                 token = None
                 if not ignored or kind in callbacks:
-                    token = Token(kind, value, counter.char_pos, counter.line, counter.column)
+                    # Token's own constructor: Token() is a shim that looks for a keyword argument out of use
+                    token = Token._future_new(kind, value, counter.char_pos, counter.line, counter.column)
                 if kind in newline_types:  # LineCounter.feed
                     newlines = value.count(newline)
                     if newlines:
