@@ -337,10 +337,10 @@ def _parse(text: str, path: str) -> ast.Contract:
 
 
 def _shift_and_reduce(session, callbacks: dict):
-    """Lark's LALR loop (its parse_from_state and feed_token) on the tokens of an interactive parse, with the
-    callbacks by rule, reading the parser's ActionTable (parser_tables.py): an action is an integer, and
-    the rule of a reduction is found by its number, where Lark hashes it, a call of Python, 36,000 times a
-    parse of the 2002 note. A syntax error is reported as Lark reports it."""
+    """Lark's LALR loop (its parse_from_state and feed_token) over the tokens of an interactive parse, with
+    the callbacks by rule, reading the parser's ActionTable (parser_tables.py): an action is an integer and a
+    reduction's rule is found by its number, where Lark's loop hashes the rule, a call of Python at each of
+    the 36,000 reductions of the 2002 note. A syntax error is raised as Lark raises it."""
     from lark.exceptions import UnexpectedToken
     from lark.lexer import Token
 
@@ -364,7 +364,7 @@ def _shift_and_reduce(session, callbacks: dict):
                 value_stack.append(token)
                 return None
             size, origin, reduce = reductions[~code]
-            if reduce is None:  # the value of the only child stays on the stack
+            if reduce is None:  # a rule of one symbol that gives its value: the value stays on the stack
                 state_stack[-1] = states[state_stack[-2]][origin]
             else:
                 if size:
