@@ -61,6 +61,27 @@ def test_the_shipped_tables_parse_every_contract_as_tables_built_afresh(tmp_path
         assert shipped.parse(text) == built_afresh.parse(text), path
 
 
+def test_tables_kept_come_back_with_every_action_as_built(tmp_path, monkeypatch, built_afresh, runtime_options):
+    """The LALR table is kept as integer codes (parser_tables.ActionTable) and handed back to Lark in its own form
+    too, which its parser and lexer read."""
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    parser_tables.store_lark("tables.json", built_afresh, runtime_options)
+    loaded = parser_tables.load_lark("tables.json", runtime_options)
+    assert loaded is not None
+
+    def codes(lark_parser):
+        table = lark_parser.parser.parser.actions
+        return ([{name: code if code >= 0 else str(table.rules[~code]) for name, code in actions.items()}
+                 for actions in table.states], table.start_states, table.end_states)
+
+    def larks_own(lark_parser):
+        return {state: {name: (str(action), str(target)) for name, (action, target) in actions.items()}
+                for state, actions in lark_parser.parser.parser.parser.parse_table.states.items()}
+
+    assert codes(loaded) == codes(built_afresh)
+    assert larks_own(loaded) == larks_own(built_afresh)
+
+
 def tokens_or_problem(lark_parser, text: str):
     """Every token the parser is fed, with its type and place, then the syntax error if there is one."""
     session = lark_parser.parse_interactive(text)

@@ -80,7 +80,8 @@ def lark_runtime_options() -> dict:
     """What cannot be kept with the tables (a function, the postlexer, the lexer's class), given again when they
     are loaded."""
     return {"lexer_callbacks": {"COMMENT": _comments.append}, "propagate_positions": True,
-            "postlex": _UnitsOnTheirLine(), "_plugins": {"ContextualLexer": _whole_grammar_first_lexer()}}
+            "postlex": _UnitsOnTheirLine(), "_plugins": {"ContextualLexer": _whole_grammar_first_lexer(),
+                                                          "LALR_Parser": parser_tables.lalr_parser_class()}}
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,9 +89,11 @@ def _whole_grammar_first_lexer():
     """Lark's contextual lexer reads each token with the scanner of the terminals the parser's state accepts,
     built (its regular expressions compiled) on the state's first use: the first parse of the 2002 note built
     86, 14 ms. This one reads a token with the scanner of the whole grammar first and keeps it when the state
-    accepts it, which is then the token the state's own scanner reads; only when the state does not (a keyword
-    where the state takes a name: 82 tokens of that note's 7,700) is the token read again, from its start, by
-    the state's scanner, so that a first parse builds a few.
+    accepts it, which is then the token the state's own scanner reads. When the state does not, and the token
+    is a keyword where the state takes a name (82 tokens of that note's 9,900), the token is that name, as the
+    state's scanner reads it: the state's keywords are some of the grammar's, and the name is none of them.
+    Only otherwise (a syntax error, mostly) is the token read again, from its start, by the state's scanner,
+    so that a parse without an error builds none.
 
     Why the token is the same: scanners try terminals in one order (priority, then longest), and a state's
     terminals are some of the grammar's, in that order; of the grammar's, only a name takes in keywords
@@ -101,7 +104,7 @@ def _whole_grammar_first_lexer():
     import copy
 
     from lark.exceptions import UnexpectedCharacters, UnexpectedToken
-    from lark.lexer import BasicLexer, ContextualLexer, PatternStr, UnlessCallback
+    from lark.lexer import BasicLexer, ContextualLexer, PatternStr, Token, UnlessCallback
 
     class KeywordRetyper:
         """Lark's UnlessCallback (a name that is a keyword takes the keyword's type) by a dict: its regular
@@ -138,7 +141,50 @@ def _whole_grammar_first_lexer():
             self[state] = lexer
             return lexer
 
+    class WholeGrammarLexer(BasicLexer):
+        """Lark's BasicLexer, reading a token (and the whitespace before it) with fewer calls of Python: the
+        scanner's match called directly, the line counted in place. Where nothing matches, Lark's own reads
+        again and reports it. `matched_as` is the terminal the last token was read as, before a callback
+        retyped it."""
+
+        matched_as = None
+
+        def next_token(self, lex_state, parser_state=None):
+            counter = lex_state.line_ctr
+            end = lex_state.text.end
+            match = self.scanner.match
+            ignored_types, newline_types, callbacks = self.ignore_types, self.newline_types, self.callback
+            newline = counter.newline_char
+            while counter.char_pos < end:
+                found = match(lex_state.text, counter.char_pos)
+                if not found:
+                    return super().next_token(lex_state, parser_state)
+                value, kind = found
+                ignored = kind in ignored_types
+                token = None
+                if not ignored or kind in callbacks:
+                    # Token's own constructor: Token() is a shim that looks for a keyword argument out of use
+                    token = Token._future_new(kind, value, counter.char_pos, counter.line, counter.column)
+                if kind in newline_types:  # LineCounter.feed
+                    newlines = value.count(newline)
+                    if newlines:
+                        counter.line += newlines
+                        counter.line_start_pos = counter.char_pos + value.rindex(newline) + 1
+                counter.char_pos += len(value)
+                counter.column = counter.char_pos - counter.line_start_pos + 1
+                if token is not None:
+                    token.end_line, token.end_column, token.end_pos = counter.line, counter.column, counter.char_pos
+                    if kind in callbacks:
+                        token = callbacks[kind](token)
+                    if not ignored:
+                        lex_state.last_token = token
+                        self.matched_as = kind
+                        return token
+            raise EOFError(self)
+
     class WholeGrammarFirstLexer(ContextualLexer):
+        BasicLexer = WholeGrammarLexer  # of the whole grammar; those of the states are Lark's
+
         def __init__(self, conf, states, always_accept=()):
             super().__init__(conf, {}, always_accept)  # the whole grammar's lexer alone
             skipped = set(conf.ignore) | set(always_accept)
@@ -146,23 +192,33 @@ def _whole_grammar_first_lexer():
             self.lexers = StatesLexers(conf, self.accepted)
             self.root_lexer.scanner  # built now, with its callbacks: every token is read with it
             callbacks = self.root_lexer.callback
+            self.names_of_keywords = set()  # the terminals whose keywords a KeywordRetyper retypes
             for name, callback in list(callbacks.items()):
                 keywords = callback.scanner.terminals if isinstance(callback, UnlessCallback) else ()
                 if keywords and all(type(k.pattern) is PatternStr and not k.pattern.flags for k in keywords):
                     callbacks[name] = KeywordRetyper({k.pattern.value: k.name for k in reversed(keywords)})
+                    self.names_of_keywords.add(name)
 
         def lex(self, lexer_state, parser_state):
             whole_grammar = self.root_lexer
             counter = lexer_state.line_ctr
+            states = parser_state.state_stack
             try:
                 while True:
-                    state = parser_state.position
+                    state = states[-1]
                     before = lexer_state.last_token
                     try:
                         token = whole_grammar.next_token(lexer_state, parser_state)
+                        read_as = whole_grammar.matched_as
                     except UnexpectedCharacters:  # nor does any terminal of the state match: it says so
                         token = self.lexers[state].next_token(lexer_state, parser_state)
-                    if token.type not in self.accepted[state]:
+                        read_as = None
+                    accepted = self.accepted[state]
+                    if token.type in accepted:
+                        pass
+                    elif read_as in accepted and read_as in self.names_of_keywords:
+                        token.type = read_as  # a keyword where the state takes a name: that name
+                    else:
                         counter.char_pos, counter.line, counter.column = token.start_pos, token.line, token.column
                         counter.line_start_pos = token.start_pos - token.column + 1
                         lexer_state.last_token = before
@@ -259,9 +315,7 @@ def _parse(text: str, path: str) -> ast.Contract:
     _comments.clear()
     refused: list[ContractError] = []
     try:
-        session = _parser().parse_interactive(text)
-        session.parser_state.parse_conf.callbacks = _reducers(_Builder(path, text), refused)
-        built = session.resume_parse()
+        built = _shift_and_reduce(_parser().parse_interactive(text), _reducers(_Builder(path, text), refused))
         if built.levels > MAX_DEPTH:
             _check_tree_depth(_parser().parse(text), path, text)
     except UnexpectedToken as problem:
@@ -280,6 +334,54 @@ def _parse(text: str, path: str) -> ast.Contract:
     if refused:
         raise refused[0]
     return built.value
+
+
+def _shift_and_reduce(session, callbacks: dict):
+    """Lark's LALR loop (its parse_from_state and feed_token) over the tokens of an interactive parse, with
+    the callbacks by rule, reading the parser's ActionTable (parser_tables.py): an action is an integer and a
+    reduction's rule is found by its number, where Lark's loop hashes the rule, a call of Python at each of
+    the 36,000 reductions of the 2002 note. A syntax error is raised as Lark raises it."""
+    from lark.exceptions import UnexpectedToken
+    from lark.lexer import Token
+
+    parser_state = session.parser_state
+    table = _parser().parser.parser.actions
+    states = table.states
+    end_state = parser_state.parse_conf.end_state
+    reductions = [(len(rule.expansion), rule.origin.name, callbacks[rule]) for rule in table.rules]
+    state_stack = parser_state.state_stack
+    value_stack = parser_state.value_stack
+
+    def feed(token, is_end: bool):
+        kind = token.type
+        while True:
+            actions = states[state_stack[-1]]
+            code = actions.get(kind)
+            if code is None:
+                raise UnexpectedToken(token, {name for name in actions if name.isupper()}, state=parser_state)
+            if code >= 0:  # never the end token: a table reduces before it
+                state_stack.append(code)
+                value_stack.append(token)
+                return None
+            size, origin, reduce = reductions[~code]
+            if reduce is None:  # a rule of one symbol that gives its value: the value stays on the stack
+                state_stack[-1] = states[state_stack[-2]][origin]
+            else:
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                value_stack.append(reduce(children))
+                state_stack.append(states[state_stack[-1]][origin])
+            if is_end and state_stack[-1] == end_state:
+                return value_stack[-1]
+
+    token = session.lexer_thread.state.last_token
+    for token in session.lexer_thread.lex(parser_state):
+        feed(token, False)
+    return feed(Token.new_borrow_pos("$END", "", token) if token else Token("$END", "", 0, 1, 1), True)
 
 
 def _named(char: str) -> str:
@@ -349,7 +451,8 @@ class _Reduced:
 
 
 def _reducers(builder: _Builder, refused: list) -> dict:
-    """The parser's callbacks, by rule, that build the syntax tree while it parses (no lark Tree is made).
+    """The parser's callbacks, by rule, that build the syntax tree while it parses (no lark Tree is made); None
+    for a rule whose value is its only child, left where it is (28,000 of the 36,000 reductions of the 2002 note).
 
     The first diagnostic of a node builder is kept in `refused` and raised only once the whole text has
     parsed, so that a syntax error further on, or a tree too deep, is reported first, as when the tree was
@@ -357,14 +460,10 @@ def _reducers(builder: _Builder, refused: list) -> dict:
     callbacks = {}
     for rule, shape, kept, nones_at_end, build in _reduction_plan():
         if shape == "inner":
-            callbacks[rule] = _only_child if len(rule.expansion) == 1 else _widened(kept[0][0])
+            callbacks[rule] = None if len(rule.expansion) == 1 else _widened(kept[0][0])
         else:
             callbacks[rule] = _reducer(kept, nones_at_end, build, builder, refused)
     return callbacks
-
-
-def _only_child(children):
-    return children[0]
 
 
 def _widened(index: int):
