@@ -191,6 +191,20 @@ def test_damaged_and_misnamed_genuine_entries_are_misses(tmp_path, reference):
     assert_same_results(folder, reference)
 
 
+def test_entries_are_written_without_waiting_for_the_disk_and_a_file_the_user_names_is_not(tmp_path, monkeypatch):
+    """A cache entry damaged by a crash is a miss (above), so its write need not wait for the disk; a file
+    the user asked for (fmt, memo, a counterexample) does, so that a crash leaves its old text or its new."""
+    from contractlang.files import write_whole
+
+    synced = []
+    monkeypatch.setattr(os, "fsync", lambda descriptor: synced.append(descriptor))
+    monkeypatch.setenv("CONTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    cache.store("an-entry.json", {"kept": [1, 2, 3]})
+    assert cache.load("an-entry.json") == {"kept": [1, 2, 3]} and synced == []
+    write_whole(tmp_path / "asked-for.txt", "text\n", replace=False)
+    assert (tmp_path / "asked-for.txt").read_text(encoding="utf-8") == "text\n" and len(synced) == 1
+
+
 def test_results_are_identical_cold_warm_and_without_a_cache(tmp_path, reference):
     assert_same_results(reference["folder"], reference)  # warm
     real = tmp_path / "real"

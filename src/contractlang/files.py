@@ -124,13 +124,15 @@ def _suffix(path: str) -> str:
     return last[dot:] if 0 < dot < len(last) - 1 else ""
 
 
-def write_whole(path: str | os.PathLike, text: str, *, replace: bool) -> None:
+def write_whole(path: str | os.PathLike, text: str, *, replace: bool, durable: bool = True) -> None:
     """Write a file whole or not at all, never through a symlink.
 
     With `replace` an existing file (or symlink) at `path` is replaced by the
     new file; without it an existing name is never touched and the write fails
     with FileExistsError. A file replaced keeps its permissions. Other failures (a full disk) raise
-    ContractError naming the file."""
+    ContractError naming the file. `durable`, the text reaches the disk before the file takes its name, so
+    that after a crash the name holds the old text or the new one; a file whose reader checks it (a cache
+    entry, with its digest) can do without that wait."""
     import tempfile  # here, not at the top: most processes only read, and tempfile takes longer to import than a read
 
     target = os.fspath(path)
@@ -144,7 +146,8 @@ def write_whole(path: str | os.PathLike, text: str, *, replace: bool) -> None:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
                 out.flush()
-                os.fsync(out.fileno())
+                if durable:
+                    os.fsync(out.fileno())
             os.chmod(temporary, _kept_mode(target) if replace else 0o666 & ~_umask())
             if replace:
                 os.replace(temporary, target)
