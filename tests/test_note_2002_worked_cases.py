@@ -850,3 +850,56 @@ amount = 0.05
         ("2003-07-24", "interest", "0.05", ["2003-07-01", "2003-07-02"]),
     ]
     assert result["state"]["accrued_interest"] == "8898.58"
+
+
+PREPAID_ON_THE_DAY_INTEREST_WAS_CONVERTED_AHEAD = """
+[prices]
+2003-07-18 = 1.00
+2003-09-02 = 1.00
+[[events]]
+date = 2003-07-01
+type = "Prepayment"
+amount = 100000
+[[events]]
+date = 2003-07-21
+type = "HolderConversion"
+principal = 0
+interest = 33534.25
+[[events]]
+date = 2003-07-21
+type = "Prepayment"
+amount = 1000000
+[[events]]
+date = 2003-09-02
+type = "Prepayment"
+amount = 1000000
+[[events]]
+date = 2003-09-03
+type = "HolderConversion"
+principal = 0
+interest = 9643.84
+"""
+
+
+def test_principal_prepaid_the_day_interest_was_converted_ahead_leaves_no_part_of_it_to_a_later_span(tmp_path):
+    # July 1: 100,000 is prepaid; its [Jun 1, Jul 1), 30 days × 21.92 = 657.53, stays owed. July 21, at 110%
+    # of 1.00: all owed on the 3,000,000, [Jun 1, Jul 22), 51 days × 657.53 = 33,534.25, converts alone
+    # (⌈30,485.7⌉ = 30,486 shares); 1,000,000 prepaid later that day takes its share along, and its part
+    # for July 21, a day it no longer accrues on, lapses. September 2: 1,000,000 is prepaid; its [Jul 22,
+    # Sep 2) stays owed. September 3: all owed on the 1,000,000 left, [Jul 22, Sep 4), 44 days × 219.18 =
+    # 9,643.84, converts alone (⌈8,767.1⌉ = 8,768 shares); [Sep 1, Sep 4), 657.53, lies after the span's
+    # end. September 10: 657.53 and the September 2 1,000,000's [Jul 22, Sep 1), 41 days, 8,986.30:
+    # 9,643.84. December 10: that 1,000,000's September 1, 219.18, and the 1,000,000 left's [Sep 1, Dec 1),
+    # 91 days, 19,945.21, less the 657.53 converted: 19,506.85. Kept as a sum, the lapsed July 21 was
+    # counted against December's interest too: 219.18 less, 19,287.67
+    for until, accrued in (("2003-09-30", "6136.99"), ("2003-12-31", "6794.52")):
+        result = evaluated(NOTE, write(tmp_path / "s.toml", f"until = {until}\n"
+                                       + PREPAID_ON_THE_DAY_INTEREST_WAS_CONVERTED_AHEAD))
+        assert [e["quantity"] for e in result["effects"] if e["kind"] == "issue"] == ["30486", "8768"]
+        # September 30: the 219.18 and [Sep 1, Oct 1), 30 days × 219.18 = 6,575.34, less 657.53
+        assert result["state"]["accrued_interest"] == accrued
+    assert [(e["date"], e["amount"], e["period"]) for e in result["effects"]
+            if e["kind"] == "payment" and e["purpose"] == "interest" and e["date"] > "2003-07-01"] == [
+        ("2003-09-10", "9643.84", ["2003-06-01", "2003-09-01"]),
+        ("2003-12-10", "19506.85", ["2003-09-01", "2003-12-01"]),
+    ]

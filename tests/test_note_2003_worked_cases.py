@@ -883,3 +883,55 @@ amount = 571.03
     ]
     assert result["state"]["outstanding_principal"] == "124648.15"
     assert result["state"]["accrued_interest"] == "151.47"
+
+
+PREPAID_ON_THE_DAY_INTEREST_WAS_CONVERTED_AHEAD = """
+[params]
+issue_date = 2003-05-01
+[[events]]
+date = 2003-06-10
+type = "Prepayment"
+amount = 50000
+noticed_on = 2003-05-20
+[[events]]
+date = 2003-06-20
+type = "HolderConversion"
+principal = 0
+interest = 2235.62
+[[events]]
+date = 2003-06-20
+type = "Prepayment"
+amount = 50000
+noticed_on = 2003-05-20
+[[events]]
+date = 2003-07-02
+type = "Prepayment"
+amount = 50000
+noticed_on = 2003-05-20
+[[events]]
+date = 2003-07-07
+type = "HolderConversion"
+principal = 0
+interest = 372.60
+"""
+
+
+def test_principal_prepaid_the_day_interest_was_converted_ahead_leaves_no_part_of_it_to_a_later_span(tmp_path):
+    # June 10: 50,000 is prepaid; its [May 1, Jun 10), 40 days × 10.96 = 438.36, stays owed. June 20: all
+    # owed on the 200,000, [May 1, Jun 21), 51 days × 43.84 = 2,235.62, converts alone (⌈7,452.07⌉ = 7,453
+    # shares); 50,000 prepaid later that day takes its share along, and its part for June 20, a day it no
+    # longer accrues on, lapses. July 2: 50,000 is prepaid; its [Jun 21, Jul 2) stays owed. July 7: all
+    # owed on the 100,000 left, [Jun 21, Jul 8), 17 days × 21.92 = 372.60, converts alone (1,242 shares);
+    # [Jul 1, Jul 8), 153.42, lies after the span's end. July 15: 438.36 and the July 2 50,000's [Jun 21,
+    # Jul 1), 10 days, 109.59: 547.95. October 15: that 50,000's July 1, 10.96, and the 100,000's [Jul 1,
+    # Oct 1), 92 days, 2,016.44, less the 153.42 converted: 1,873.97. Kept as a sum, the lapsed June 20
+    # was counted against October's interest too: 10.96 less, 1,863.01
+    for until, accrued in (("2003-07-31", "536.99"), ("2003-10-31", "679.45")):
+        result = evaluate(tmp_path, f"until = {until}\n" + PREPAID_ON_THE_DAY_INTEREST_WAS_CONVERTED_AHEAD)
+        assert rows(result, "issue", "quantity") == [("2003-06-20", "7453"), ("2003-07-07", "1242")]
+        # July 31: the 10.96 and [Jul 1, Aug 1), 31 days × 21.92 = 679.45, less 153.42
+        assert result["state"]["accrued_interest"] == accrued
+    assert [row for row in rows(result, "payment", "purpose", "amount", "period") if row[1] == "interest"] == [
+        ("2003-07-15", "interest", "547.95", ["2003-05-01", "2003-07-01"]),
+        ("2003-10-15", "interest", "1873.97", ["2003-07-01", "2003-10-01"]),
+    ]
