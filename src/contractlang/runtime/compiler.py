@@ -763,7 +763,7 @@ def _compile_binary(node: ast.Binary, contract: CheckedContract):
 
 
 # Each kind of operator tests only for its own usual case; any other goes through Run.combine. A date
-# or number out of range in the operation is reported at the operator.
+# or number out of range in the operation is reported at the operator (_failure, as a call reports its own).
 
 def _arithmetic(op: str, left, right, node: ast.Binary):
     operation, exact_operation = _DECIMAL_OPERATIONS[op], _EXACT_OPERATIONS[op]
@@ -776,10 +776,8 @@ def _arithmetic(op: str, left, right, node: ast.Binary):
             if type(a) in _NUMBERS and type(b) in _NUMBERS:
                 return exact_operation(a, b)  # a ratio on either side, or whole days
             return run.combine(op, a, b, node, frame)
-        except schedules.OutsideCalendar as problem:
-            raise run.outside_calendar(problem, node, frame) from None
-        except ArithmeticError as problem:
-            raise run.out_of_range(problem, node, frame) from None
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, True) from None
     return arithmetic
 
 
@@ -792,10 +790,8 @@ def _compared(op: str, left, right, node: ast.Binary):
             if type(a) is type(b) and type(a) in _COMPARED_DIRECTLY:
                 return comparison(a, b)
             return run.combine(op, a, b, node, frame)
-        except schedules.OutsideCalendar as problem:
-            raise run.outside_calendar(problem, node, frame) from None
-        except ArithmeticError as problem:
-            raise run.out_of_range(problem, node, frame) from None
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, True) from None
     return compared
 
 
@@ -806,10 +802,8 @@ def _divided(left, right, node: ast.Binary):
             if type(a) is Decimal and type(b) is Decimal and b:
                 return exact.divide(a, b)  # exact: a ratio when it does not terminate
             return run.combine("/", a, b, node, frame)
-        except schedules.OutsideCalendar as problem:
-            raise run.outside_calendar(problem, node, frame) from None
-        except ArithmeticError as problem:
-            raise run.out_of_range(problem, node, frame) from None
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, True) from None
     return divided
 
 
@@ -818,9 +812,7 @@ def _combined(op: str, left, right, node: ast.Binary):
         a, b = left(run, frame), right(run, frame)
         try:
             return run.combine(op, a, b, node, frame)
-        except schedules.OutsideCalendar as problem:
-            raise run.outside_calendar(problem, node, frame) from None
-        except ArithmeticError as problem:
-            raise run.out_of_range(problem, node, frame) from None
+        except (schedules.OutsideCalendar, ArithmeticError) as problem:
+            raise _failure(run, problem, node, frame, True) from None
     return combined
 
