@@ -209,21 +209,28 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
     currency = (type_.amount if isinstance(type_, T.Accrued) else type_).unit.single_base()
     code = contract.currency_code_parameters.get(currency)
 
+    # each option's place among the values computed in the order written (the checker lets none be given twice)
+    place = {option: position for position, (option, _) in enumerate(options)}
+    computes = tuple(compute for _, compute in options)
+    period_at, rounding_at, even_at = place.get("period"), place.get("rounding"), place.get("even_when_zero")
+    on_at, due_at = place.get("on"), place.get("due")
+
     def pay(run, frame):
         amount = amount_of(run, frame)
         period = None
         if isinstance(amount, Settlement):
             period, amount = amount.period, amount.amount
-        given = {}
-        for option, compute in options:  # in the order written, without a comprehension's call
-            given[option] = compute(run, frame)
-        period = given.get("period", period)
-        settlement = given.get("rounding", "cents")
+        given = []
+        for compute in computes:  # in the order written, without a comprehension's call
+            given.append(compute(run, frame))
+        if period_at is not None:
+            period = given[period_at]
+        settlement = given[rounding_at] if rounding_at is not None else "cents"
         paid = rounding.cents(amount) if settlement == "cents" else rounding.settle_amount(amount, settlement)
-        if not paid and not given.get("even_when_zero", False):
+        if not paid and not (even_at is not None and given[even_at]):
             return
-        on = given.get("on", frame.today)
-        due = given.get("due")
+        on = given[on_at] if on_at is not None else frame.today
+        due = given[due_at] if due_at is not None else None
         shown_currency = run.globals[code] if code is not None else currency  # a template's code parameter
         details = {
             "payer": payer(run, frame),
@@ -355,6 +362,11 @@ def _compile_do(node: ast.Do, contract: CheckedContract):
     arguments = tuple(compiled_expression(argument, contract) for argument in node.arguments)
     names = tuple(parameter.name for parameter in action.parameters)
     body = compiled_block(action.body, contract)
+
+    if not arguments:  # the usual action, of the contract's state alone: no arguments to bind
+        def do_without_arguments(run, frame):
+            body(run, Frame(frame.clause, frame.cause, frame.today, frame.steps, {}, frame.rule))
+        return do_without_arguments
 
     def do(run, frame):
         values = [argument(run, frame) for argument in arguments]

@@ -331,6 +331,9 @@ class Run:
         # on one date, scheduled rules keep the order they are written in
         for order, (label, item) in enumerate(self.contract.items_of(ast.OnEachRule, ast.OnDateRule)):
             frame = self.global_frame(label)
+            # what each of its dates needs to run it: the name its date takes, and its body's closure
+            variable = item.variable if isinstance(item, ast.OnEachRule) else None
+            body = compiled_block(item.body, self.contract)
             if isinstance(item, ast.OnEachRule):
                 # each once, in the order listed: a schedule is mostly in order, which the sort below then
                 # merges as runs instead of sorting a set's order (n log n: a tenth more a date at 100,000 dates)
@@ -341,11 +344,11 @@ class Run:
             for when in dates:
                 if type(when) is date:  # the usual case, without a call
                     if when <= until:
-                        append((when, START_OF_DAY, 0, order, (label, item, when)))
+                        append((when, START_OF_DAY, 0, order, (label, item, when, variable, body)))
                     continue
                 day, moment = day_and_moment(when)
                 if day <= until:
-                    append((day, moment, 0, order, (label, item, when)))
+                    append((day, moment, 0, order, (label, item, when, variable, body)))
                     self.timed_days.setdefault(day, moment)
         for bound in self.inputs.events:
             record = EventRecord(bound.type, bound.index, bound.date, bound.fields, bound.span)
@@ -380,11 +383,10 @@ class Run:
             self.moment = moment
             first_new = len(self.effects)
             if phase == 0:
-                clause, rule, nominal = item
                 # another scheduled rule of this moment follows directly in the timeline (items events
                 # schedule run after every one of them): only one that does reads what this one changed
                 followed = position < len(timeline) and timeline[position][:3] == (when, moment, 0)
-                self.run_scheduled(rule, clause, nominal, followed)
+                self.run_scheduled(*item, followed)
             elif phase == 1:
                 self.run_deferred(item, when)
             else:
@@ -419,22 +421,25 @@ class Run:
             f"start of the day, before the item scheduled at {time_of(first_timed).isoformat()}",
             self.symbols[record.type].node.span, self.contract.text, severity="warning"))
 
-    def run_scheduled(self, rule, clause: str, when, followed: bool) -> None:
+    def run_scheduled(self, clause: str, rule, when, variable: str | None, body, followed: bool) -> None:
+        """A scheduled rule on one of its dates: `variable` is the name its date takes (`on each d in ...`),
+        `body` its block's closure."""
         nominal = when if type(when) is date else day_and_moment(when)[0]
-        names = {rule.variable: when} if type(rule) is ast.OnEachRule else {}
-        frame = Frame(clause, None, nominal, [], names, ScheduledRuleName((clause, when)))
+        frame = Frame(clause, None, nominal, [], {variable: when} if variable is not None else {},
+                      ScheduledRuleName((clause, when)))
         # only the moment being run is kept: rules at different times of a day run in the order of their times
-        if self.day_changes[0] != (nominal, self.moment):
-            self.day_changes = ((nominal, self.moment), [])
-        earlier = self.day_changes[1]
+        place = (nominal, self.moment)
+        day_changes = self.day_changes
+        if day_changes[0] != place:
+            day_changes = self.day_changes = (place, [])
+        earlier = day_changes[1]
         if earlier:
             reads = self.reads_of(rule)
             for other_clause, other_line, changed in earlier:
                 if other_clause != clause and not reads.isdisjoint(changed):
                     self.same_day_order(rule, clause, nominal, other_clause, other_line, sorted(reads & changed), frame)
         self.values_before = before = {}
-        body = self.contract.blocks.get(id(rule.body))
-        (body or compiled_block(rule.body, self.contract))(self, frame)
+        body(self, frame)
         if before and followed:  # only a rule that set a state can have changed one, for a later rule to read
             changed = {name for name, value in before.items() if self.state[name] is not value}
             if changed:
