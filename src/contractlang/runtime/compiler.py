@@ -30,12 +30,12 @@ from .effects import DATE_TEXTS, Effect, Step
 from .explain import describe_event, plain_number, plain_text
 from .values import START_OF_DAY, STEP_BUDGET, CheckFailed, EventRecord, Frame, Pair, Quote, Rejected
 
-_DECIMAL_OPERATIONS = {"+": exact.EXACT.add, "-": exact.EXACT.subtract, "*": exact.EXACT.multiply}
-_COMPARISONS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+DECIMAL_OPERATIONS = {"+": exact.EXACT.add, "-": exact.EXACT.subtract, "*": exact.EXACT.multiply}
+COMPARISONS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
                 ">=": operator.ge}
-_COMPARED_DIRECTLY = frozenset((Decimal, date, str, bool, int))  # two of one kind: compared as Python does
-_EXACT_OPERATIONS = {"+": exact.add, "-": exact.subtract, "*": exact.multiply}
-_NUMBERS = frozenset((Decimal, Fraction, int))
+COMPARED_DIRECTLY = frozenset((Decimal, date, str, bool, int))  # two of one kind: compared as Python does
+EXACT_OPERATIONS = {"+": exact.add, "-": exact.subtract, "*": exact.multiply}
+NUMBERS = frozenset((Decimal, Fraction, int))
 
 _RUN_STATEMENTS = {  # statements the run performs through its own methods (compiled_statement calls them)
     ast.Defer: "s_defer", ast.Cancel: "s_cancel", ast.Stop: "s_stop", ast.Rebase: "s_rebase",
@@ -121,8 +121,11 @@ def compiled_block(statements, contract: CheckedContract):
     return block
 
 
-def compiled_statement(node: ast.Statement, contract: CheckedContract):
-    """One statement as a closure `(run, frame) -> None`: its expressions compiled, its nested blocks too."""
+def compiled_statement(node: ast.Statement, contract: CheckedContract, blocks=None):
+    """One statement as a closure `(run, frame) -> None`: its expressions compiled, its nested blocks by `blocks`
+    (compiled_block, or generated code's own)."""
+    if blocks is not None and type(node) in _BLOCK_STATEMENT_COMPILERS:
+        return _BLOCK_STATEMENT_COMPILERS[type(node)](node, contract, blocks)
     compiler = _STATEMENT_COMPILERS.get(type(node))
     if compiler is not None:
         return compiler(node, contract)
@@ -201,44 +204,45 @@ _PAYMENT_ROUNDING = {"cents": "rounded to cents, half up", "cents down": "rounde
                      "cents half even": "rounded to cents, half even", "exact": "exactly, not rounded"}
 
 
-def _compile_pay(node: ast.Pay, contract: CheckedContract):
-    amount_of, options = compiled_expression(node.amount, contract), _options(node, contract)
-    payer, payee = compiled_expression(node.payer, contract), compiled_expression(node.payee, contract)
-    purpose = node.purpose
-    type_ = contract.type_of(node.amount)
-    currency = (type_.amount if isinstance(type_, T.Accrued) else type_).unit.single_base()
-    code = contract.currency_code_parameters.get(currency)
+class PaymentTerms:
+    """What a `pay` statement fixes once: its purpose, currency, payer, payee and where each option stands
+    among the values computed in the order written (the checker lets none be given twice). `pay` makes
+    the payment of an amount and those values; the statement's closure and generated code both call it."""
 
-    # each option's place among the values computed in the order written (the checker lets none be given twice)
-    place = {option: position for position, (option, _) in enumerate(options)}
-    computes = tuple(compute for _, compute in options)
-    period_at, rounding_at, even_at = place.get("period"), place.get("rounding"), place.get("even_when_zero")
-    on_at, due_at = place.get("on"), place.get("due")
+    __slots__ = ("node", "purpose", "currency", "code", "payer", "payee", "period_at", "rounding_at", "even_at",
+                 "on_at", "due_at")
 
-    def pay(run, frame):
-        amount = amount_of(run, frame)
+    def __init__(self, node: ast.Pay, contract: CheckedContract):
+        self.node, self.purpose = node, node.purpose
+        type_ = contract.type_of(node.amount)
+        self.currency = (type_.amount if isinstance(type_, T.Accrued) else type_).unit.single_base()
+        self.code = contract.currency_code_parameters.get(self.currency)
+        self.payer, self.payee = compiled_expression(node.payer, contract), compiled_expression(node.payee, contract)
+        place = {option.name: position for position, option in enumerate(node.options)}
+        self.period_at, self.rounding_at, self.even_at = place.get("period"), place.get("rounding"), place.get(
+            "even_when_zero")
+        self.on_at, self.due_at = place.get("on"), place.get("due")
+
+    def pay(self, run, frame, amount, given: list) -> None:
         period = None
-        if isinstance(amount, Settlement):
+        if type(amount) is Settlement:
             period, amount = amount.period, amount.amount
-        given = []
-        for compute in computes:  # in the order written, without a comprehension's call
-            given.append(compute(run, frame))
-        if period_at is not None:
-            period = given[period_at]
-        settlement = given[rounding_at] if rounding_at is not None else "cents"
+        if self.period_at is not None:
+            period = given[self.period_at]
+        settlement = given[self.rounding_at] if self.rounding_at is not None else "cents"
         paid = rounding.cents(amount) if settlement == "cents" else rounding.settle_amount(amount, settlement)
-        if not paid and not (even_at is not None and given[even_at]):
+        if not paid and not (self.even_at is not None and given[self.even_at]):
             return
-        on = given[on_at] if on_at is not None else frame.today
-        due = given[due_at] if due_at is not None else None
-        shown_currency = run.globals[code] if code is not None else currency  # a template's code parameter
+        on = given[self.on_at] if self.on_at is not None else frame.today
+        due = given[self.due_at] if self.due_at is not None else None
+        shown_currency = run.globals[self.code] if self.code is not None else self.currency  # a template's code
         details = {
-            "payer": payer(run, frame),
-            "payee": payee(run, frame),
+            "payer": self.payer(run, frame),
+            "payee": self.payee(run, frame),
             # in cents, the amount has two places: str() writes them as the format .2f does, and faster
             "amount": str(paid) if settlement != "exact" else plain_number(paid),
             "currency": shown_currency,
-            "purpose": purpose,
+            "purpose": self.purpose,
             "due": DATE_TEXTS[due] if due is not None and due != on else None,
             "period": [DATE_TEXTS[period[0]], DATE_TEXTS[period[1]]] if period else None,
         }
@@ -248,9 +252,21 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
             return
         extra = ()
         if run.explain:
-            extra = [Step(f"paid {details['amount']} {shown_currency} as {purpose}: {plain_number(amount)} "
+            extra = [Step(f"paid {details['amount']} {shown_currency} as {self.purpose}: {plain_number(amount)} "
                           f"{_PAYMENT_ROUNDING[settlement]}", frame.clause)]
-        run.emit(node, frame, "payment", details, on, extra)  # by position: a call with keywords costs more
+        run.emit(self.node, frame, "payment", details, on, extra)  # by position: a call with keywords costs more
+
+
+def _compile_pay(node: ast.Pay, contract: CheckedContract):
+    amount_of, terms = compiled_expression(node.amount, contract), PaymentTerms(node, contract)
+    computes = tuple(compute for _, compute in _options(node, contract))
+
+    def pay(run, frame):
+        amount = amount_of(run, frame)
+        given = []
+        for compute in computes:  # in the order written, without a comprehension's call
+            given.append(compute(run, frame))
+        terms.pay(run, frame, amount, given)
     return pay
 
 
@@ -288,7 +304,7 @@ def _compile_votes(node: ast.Votes, contract: CheckedContract):
 
 
 def _compile_reject(node: ast.Reject, contract: CheckedContract):
-    reason = _compiled_reason(node, contract)
+    reason = compiled_reason(node, contract)
 
     def reject(run, frame):
         raise Rejected(reason(run, frame), frame.clause)
@@ -296,7 +312,7 @@ def _compile_reject(node: ast.Reject, contract: CheckedContract):
 
 
 def _compile_require(node: ast.Require, contract: CheckedContract):
-    condition, reason = compiled_expression(node.condition, contract), _compiled_reason(node, contract)
+    condition, reason = compiled_expression(node.condition, contract), compiled_reason(node, contract)
 
     def require(run, frame):
         if not condition(run, frame):
@@ -304,7 +320,7 @@ def _compile_require(node: ast.Require, contract: CheckedContract):
     return require
 
 
-def _compiled_reason(node: ast.Reject | ast.Require, contract: CheckedContract):
+def compiled_reason(node: ast.Reject | ast.Require, contract: CheckedContract):
     """A rejection's reason as a closure: its text with each `{NAME}` or `{NAME.FIELD}` written as the results
     write that value, when the rule runs (language/reasons.py)."""
     pieces = read_reason(node.reason)[0]
@@ -332,10 +348,11 @@ def _compile_check(node: ast.Check, contract: CheckedContract):
     return check
 
 
-def _compile_if(node: ast.If, contract: CheckedContract):
-    branches = tuple((compiled_expression(condition, contract), compiled_block(body, contract))
+def _compile_if(node: ast.If, contract: CheckedContract, blocks=None):
+    blocks = blocks or compiled_block
+    branches = tuple((compiled_expression(condition, contract), blocks(body, contract))
                      for condition, body in node.branches)
-    otherwise = compiled_block(node.otherwise, contract) if node.otherwise is not None else None
+    otherwise = blocks(node.otherwise, contract) if node.otherwise is not None else None
 
     # a branch runs in its rule's frame: the checker lets no name be defined twice in a scope or its
     # enclosing ones, so what a branch defines is never read after it, and a copy of the names is not needed
@@ -349,19 +366,21 @@ def _compile_if(node: ast.If, contract: CheckedContract):
     return if_statement
 
 
-def _compile_cite(node: ast.Cite, contract: CheckedContract):
-    body, section = compiled_block(node.body, contract), node.section
+def _compile_cite(node: ast.Cite, contract: CheckedContract, blocks=None):
+    blocks = blocks or compiled_block
+    body, section = blocks(node.body, contract), node.section
 
     def cite(run, frame):  # shares locals and steps: citing is not scoping
         body(run, Frame(section, frame.cause, frame.today, frame.steps, frame.locals, frame.rule))
     return cite
 
 
-def _compile_do(node: ast.Do, contract: CheckedContract):
+def _compile_do(node: ast.Do, contract: CheckedContract, blocks=None):
+    blocks = blocks or compiled_block
     action: ast.Action = contract.symbols[node.action].node
     arguments = tuple(compiled_expression(argument, contract) for argument in node.arguments)
     names = tuple(parameter.name for parameter in action.parameters)
-    body = compiled_block(action.body, contract)
+    body = blocks(action.body, contract)
 
     if not arguments:  # the usual action, of the contract's state alone: no arguments to bind
         def do_without_arguments(run, frame):
@@ -374,9 +393,10 @@ def _compile_do(node: ast.Do, contract: CheckedContract):
     return do
 
 
-def _compile_for(node: ast.ForEach, contract: CheckedContract):
+def _compile_for(node: ast.ForEach, contract: CheckedContract, blocks=None):
+    blocks = blocks or compiled_block
     source, variable = compiled_expression(node.source, contract), node.variable
-    body = compiled_block(node.body, contract)
+    body = blocks(node.body, contract)
 
     def for_each(run, frame):
         values = source(run, frame)
@@ -388,9 +408,10 @@ def _compile_for(node: ast.ForEach, contract: CheckedContract):
     return for_each
 
 
-def _compile_claim(node: ast.Claim, contract: CheckedContract):
-    event, binder, body = node.event, node.binder, compiled_block(node.body, contract)
-    otherwise = compiled_block(node.otherwise, contract) if node.otherwise is not None else None
+def _compile_claim(node: ast.Claim, contract: CheckedContract, blocks=None):
+    blocks = blocks or compiled_block
+    event, binder, body = node.event, node.binder, blocks(node.body, contract)
+    otherwise = blocks(node.otherwise, contract) if node.otherwise is not None else None
 
     def claim(run, frame):
         rejections = []  # a rejected event changes nothing (G9): the next one of its type on the day is tried
@@ -420,6 +441,10 @@ _STATEMENT_COMPILERS = {
     ast.Require: _compile_require, ast.Check: _compile_check, ast.If: _compile_if, ast.Cite: _compile_cite,
     ast.Do: _compile_do, ast.ForEach: _compile_for, ast.Claim: _compile_claim,
 }
+_BLOCK_STATEMENT_COMPILERS = {  # the statements that hold blocks of their own
+    ast.If: _compile_if, ast.Cite: _compile_cite, ast.Do: _compile_do, ast.ForEach: _compile_for,
+    ast.Claim: _compile_claim,
+}
 
 
 # -------------------------------------------------------------- compiled expressions
@@ -437,7 +462,7 @@ def compiled_expression(node: ast.Expr, contract: CheckedContract):
         compiled = contract.compiled[id(node)] = _compile_call(node, contract, guarded=True)
         return compiled
     inner = compile_expression(node, contract)
-    if not _may_fail(node):
+    if not may_fail(node):
         compiled = inner  # nothing in it can go out of range, or what can reports at itself
     else:
         compiled = _guarded(inner, node)
@@ -445,20 +470,20 @@ def compiled_expression(node: ast.Expr, contract: CheckedContract):
     return compiled
 
 
-def _may_fail(node: ast.Expr) -> bool:
+def may_fail(node: ast.Expr) -> bool:
     """Whether the closure compile_expression makes for a node may raise a date or number out of range
     that no node inside it reports: then compiled_expression reports it at this node."""
     kind = type(node)
     if kind in _NEVER_FAIL:
         return False
     if kind is ast.Binary:  # an operator reports its own failures; its sides are its own closures
-        return _may_fail(node.left) or _may_fail(node.right)
+        return may_fail(node.left) or may_fail(node.right)
     if kind is ast.FieldAccess:
-        return _may_fail(node.subject)
+        return may_fail(node.subject)
     if kind is ast.IfExpr:
-        return _may_fail(node.condition) or _may_fail(node.then) or _may_fail(node.otherwise)
+        return may_fail(node.condition) or may_fail(node.then) or may_fail(node.otherwise)
     if kind in (ast.Not, ast.IsNone):
-        return _may_fail(node.operand)
+        return may_fail(node.operand)
     return True  # calls, negation and the interpreter's own methods
 
 
@@ -580,11 +605,11 @@ def _guarded(inner, node: ast.Expr):
         try:
             return inner(run, frame)
         except (schedules.OutsideCalendar, ArithmeticError) as problem:
-            raise _failure(run, problem, node, frame, True) from None
+            raise failure(run, problem, node, frame, True) from None
     return guarded
 
 
-def _failure(run, problem: Exception, node: ast.Expr, frame: Frame, said_here: bool) -> Exception:
+def failure(run, problem: Exception, node: ast.Expr, frame: Frame, said_here: bool) -> Exception:
     """What a date past the calendar or a number out of range met in a node's own work raises: a diagnostic
     at the node, or (not `said_here`) the problem itself, for the node around it to report."""
     if not said_here:
@@ -605,7 +630,7 @@ def _plain_call(plain, arguments: tuple, node: ast.Call, guarded: bool):
             try:
                 return plain(only(run, frame))
             except (schedules.OutsideCalendar, ArithmeticError) as problem:
-                raise _failure(run, problem, node, frame, guarded) from None
+                raise failure(run, problem, node, frame, guarded) from None
         return plain_of_one
     if len(arguments) == 2:
         first, second = arguments
@@ -614,7 +639,7 @@ def _plain_call(plain, arguments: tuple, node: ast.Call, guarded: bool):
             try:
                 return plain(first(run, frame), second(run, frame))
             except (schedules.OutsideCalendar, ArithmeticError) as problem:
-                raise _failure(run, problem, node, frame, guarded) from None
+                raise failure(run, problem, node, frame, guarded) from None
         return plain_of_two
     if len(arguments) == 3:
         first, second, third = arguments
@@ -623,7 +648,7 @@ def _plain_call(plain, arguments: tuple, node: ast.Call, guarded: bool):
             try:
                 return plain(first(run, frame), second(run, frame), third(run, frame))
             except (schedules.OutsideCalendar, ArithmeticError) as problem:
-                raise _failure(run, problem, node, frame, guarded) from None
+                raise failure(run, problem, node, frame, guarded) from None
         return plain_of_three
     return (_guarded if guarded else _unguarded)(
         lambda run, frame: plain(*[argument(run, frame) for argument in arguments]), node)
@@ -640,7 +665,7 @@ def _accrual_of_one(node: ast.Call, settle: bool, name: str, value, guarded: boo
             if through:
                 end = schedules.add_days(end, 1)
         except (schedules.OutsideCalendar, ArithmeticError) as problem:
-            raise _failure(run, problem, node, frame, guarded) from None
+            raise failure(run, problem, node, frame, guarded) from None
         try:
             ledger = run.ledgers[ledger_name]
             if settle:
@@ -656,11 +681,11 @@ def _accrual_of_one(node: ast.Call, settle: bool, name: str, value, guarded: boo
             run.charge(ledger.entries + len(accrued.pieces), node, frame)
             return accrued.amount
         except schedules.OutsideCalendar as problem:  # a date past the calendar: said at its expression
-            raise _failure(run, problem, node, frame, guarded) from None
+            raise failure(run, problem, node, frame, guarded) from None
         except ValueError as problem:  # a day count without what it needs
             raise run.accrual_failed(problem, node, frame) from None
         except ArithmeticError as problem:
-            raise _failure(run, problem, node, frame, guarded) from None
+            raise failure(run, problem, node, frame, guarded) from None
     return accrual_of_one
 
 
@@ -670,11 +695,11 @@ def _least(first, second, node: ast.Call, guarded: bool):
     def least(run, frame):
         try:
             a, b = first(run, frame), second(run, frame)
-            if type(a) is not type(b) and type(a) in _NUMBERS and type(b) in _NUMBERS:
+            if type(a) is not type(b) and type(a) in NUMBERS and type(b) in NUMBERS:
                 return b if exact.compare(b, a) < 0 else a
             return min(a, b)
         except (schedules.OutsideCalendar, ArithmeticError) as problem:
-            raise _failure(run, problem, node, frame, guarded) from None
+            raise failure(run, problem, node, frame, guarded) from None
     return least
 
 
@@ -683,11 +708,11 @@ def _greatest(first, second, node: ast.Call, guarded: bool):
     def greatest(run, frame):
         try:
             a, b = first(run, frame), second(run, frame)
-            if type(a) is not type(b) and type(a) in _NUMBERS and type(b) in _NUMBERS:
+            if type(a) is not type(b) and type(a) in NUMBERS and type(b) in NUMBERS:
                 return b if exact.compare(b, a) > 0 else a
             return max(a, b)
         except (schedules.OutsideCalendar, ArithmeticError) as problem:
-            raise _failure(run, problem, node, frame, guarded) from None
+            raise failure(run, problem, node, frame, guarded) from None
     return greatest
 
 
@@ -767,43 +792,43 @@ def _compile_binary(node: ast.Binary, contract: CheckedContract):
             value = left(run, frame)
             return value if value is not None else right(run, frame)
         return coalesce
-    if op in _DECIMAL_OPERATIONS:
+    if op in DECIMAL_OPERATIONS:
         return _arithmetic(op, left, right, node)
-    if op in _COMPARISONS:
+    if op in COMPARISONS:
         return _compared(op, left, right, node)
     return _divided(left, right, node) if op == "/" else _combined(op, left, right, node)
 
 
 # Each kind of operator tests only for its own usual case; any other goes through Run.combine. A date
-# or number out of range in the operation is reported at the operator (_failure, as a call reports its own).
+# or number out of range in the operation is reported at the operator (failure, as a call reports its own).
 
 def _arithmetic(op: str, left, right, node: ast.Binary):
-    operation, exact_operation = _DECIMAL_OPERATIONS[op], _EXACT_OPERATIONS[op]
+    operation, exact_operation = DECIMAL_OPERATIONS[op], EXACT_OPERATIONS[op]
 
     def arithmetic(run, frame):
         a, b = left(run, frame), right(run, frame)
         try:
             if type(a) is Decimal and type(b) is Decimal:
                 return operation(a, b)  # exact, or out of range (never rounded)
-            if type(a) in _NUMBERS and type(b) in _NUMBERS:
+            if type(a) in NUMBERS and type(b) in NUMBERS:
                 return exact_operation(a, b)  # a ratio on either side, or whole days
             return run.combine(op, a, b, node, frame)
         except (schedules.OutsideCalendar, ArithmeticError) as problem:
-            raise _failure(run, problem, node, frame, True) from None
+            raise failure(run, problem, node, frame, True) from None
     return arithmetic
 
 
 def _compared(op: str, left, right, node: ast.Binary):
-    comparison = _COMPARISONS[op]
+    comparison = COMPARISONS[op]
 
     def compared(run, frame):
         a, b = left(run, frame), right(run, frame)
         try:
-            if type(a) is type(b) and type(a) in _COMPARED_DIRECTLY:
+            if type(a) is type(b) and type(a) in COMPARED_DIRECTLY:
                 return comparison(a, b)
             return run.combine(op, a, b, node, frame)
         except (schedules.OutsideCalendar, ArithmeticError) as problem:
-            raise _failure(run, problem, node, frame, True) from None
+            raise failure(run, problem, node, frame, True) from None
     return compared
 
 
@@ -815,7 +840,7 @@ def _divided(left, right, node: ast.Binary):
                 return exact.divide(a, b)  # exact: a ratio when it does not terminate
             return run.combine("/", a, b, node, frame)
         except (schedules.OutsideCalendar, ArithmeticError) as problem:
-            raise _failure(run, problem, node, frame, True) from None
+            raise failure(run, problem, node, frame, True) from None
     return divided
 
 
@@ -825,6 +850,6 @@ def _combined(op: str, left, right, node: ast.Binary):
         try:
             return run.combine(op, a, b, node, frame)
         except (schedules.OutsideCalendar, ArithmeticError) as problem:
-            raise _failure(run, problem, node, frame, True) from None
+            raise failure(run, problem, node, frame, True) from None
     return combined
 

@@ -37,6 +37,7 @@ from ..stdlib.accrual import Ledger, Settlement
 from ..stdlib.prices import PriceSeries
 from ..stdlib.schedules import MONTHS
 from .builtins import PLAIN_FUNCTIONS
+from .codegen import GENERATED_AFTER, generated_block
 from .compiler import compiled_arguments, compiled_block, compiled_expression
 from .effects import Effect, Result, Step
 from .explain import describe_event, formula, plain_number, plain_text
@@ -85,7 +86,11 @@ class Run:
         self.moment = START_OF_DAY  # the time of day of the step being run, in seconds
         self.warnings: list[Diagnostic] = []
         self.values_before: dict[str, object] = {}  # what each state the rule running now changed was before it
-        self.event_changes: dict[int, list] = {}  # event index -> the states its rule changed (name, before, after)  # explanation (by identity): how many steps are shown
+        self.event_changes: dict[int, list] = {}  # event index -> the states its rule changed (name, before, after)
+        # a contract evaluated many times in this process runs its blocks as generated code (codegen.py);
+        # a run that explains itself, and the first few of each contract, run them as closures
+        evaluations = contract.compiled[_EVALUATIONS] = contract.compiled.get(_EVALUATIONS, 0) + 1
+        self.block_of = generated_block if not explain and evaluations > GENERATED_AFTER else compiled_block  # explanation (by identity): how many steps are shown
 
     # --------------------------------------------------------- the budget
     def charge(self, steps: int, node: ast.Node, frame: Frame) -> None:
@@ -333,7 +338,7 @@ class Run:
             frame = self.global_frame(label)
             # what each of its dates needs to run it: the name its date takes, and its body's closure
             variable = item.variable if isinstance(item, ast.OnEachRule) else None
-            body = compiled_block(item.body, self.contract)
+            body = self.block_of(item.body, self.contract)
             if isinstance(item, ast.OnEachRule):
                 # each once, in the order listed: a schedule is mostly in order, which the sort below then
                 # merges as runs instead of sorting a set's order (n log n: a tenth more a date at 100,000 dates)
@@ -547,11 +552,9 @@ class Run:
 
     # --------------------------------------------------------- statements
     def execute(self, statements, frame: Frame) -> None:
-        """Run a block of statements: compiled once per checked contract (compiled_block), then called."""
-        block = self.contract.blocks.get(id(statements)) if type(statements) is tuple else None
-        if block is None:
-            block = compiled_block(statements, self.contract)
-        block(self, frame)
+        """Run a block of statements: compiled once per checked contract (compiled_block or generated_block),
+        then called."""
+        self.block_of(statements, self.contract)(self, frame)
 
     def step(self, frame: Frame, name: str, node: ast.Expr, value, note: str = "") -> None:
         """One line of explanation: a name, the formula that gave it, its value."""
@@ -878,6 +881,7 @@ class Run:
             raise self.not_shown(f"{kind} '{item.name}'", item.span, self.contract.text) from None
 
 
+_EVALUATIONS = ("evaluations",)  # how many runs a checked contract has had in this process
 _EFFECT_DATE = operator.attrgetter("date")  # the sort key of the effects, without a Python call for each
 
 

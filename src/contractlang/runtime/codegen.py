@@ -1,0 +1,372 @@
+"""Blocks of a checked contract written out as Python source, for a contract evaluated many times.
+
+From the GENERATED_AFTER-th evaluation of one checked contract in a process (`contract test`, a batch,
+the benchmark) each block its rules run becomes one Python function, compiled once. In it the usual
+statements (let, set, if, require, pay, a citation, an action) and expressions (names, literals,
+operators, fields, conditions, plain functions) are written out as the closures of compiler.py compute
+them, so that a run calls no closure for each of them; anything else is called as the closure
+compiler.py makes for it. The code follows the closures step for step: each statement is charged one
+step before it runs, operands are evaluated in the same order, and a date or number out of range is
+reported at the same node. A run that explains itself always takes the closures: this code builds no
+explanation.
+
+Nothing of the contract's text becomes code: a name is written as a quoted key, and every value (a
+literal, a node, a closure) is a constant the function is given.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import time
+from decimal import Decimal
+
+from ..language import ast
+from ..language import types as T
+from ..language.checked import CheckedContract
+from ..stdlib import exact
+from ..stdlib.schedules import OutsideCalendar
+from .builtins import PLAIN_FUNCTIONS
+from .compiler import (COMPARED_DIRECTLY, DECIMAL_OPERATIONS, EXACT_OPERATIONS, NUMBERS, PaymentTerms,
+                       compile_expression, compiled_expression, compiled_reason, compiled_statement,
+                       failure, field_of, may_fail)
+from .values import STEP_BUDGET, Frame, Rejected
+
+GENERATED_AFTER = 2  # evaluations of a checked contract in one process that take the closures alone
+MOST_NESTED = 15  # Python blocks open at once in a generated function (Python allows 20 tries): deeper is a closure
+
+_HELPERS = {"Decimal": Decimal, "Frame": Frame, "Rejected": Rejected, "OutsideCalendar": OutsideCalendar, "failure": failure, "field_of": field_of, "NUMBERS": NUMBERS,
+            "COMPARED_DIRECTLY": COMPARED_DIRECTLY, "compare": exact.compare, "negate": exact.negate,
+            "divide": exact.divide, "__builtins__": {"type": type, "bool": bool, "min": min, "max": max, "ArithmeticError": ArithmeticError}}
+
+_LITERALS = (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit, ast.NoneLit)
+_WRITTEN_OUT = frozenset((*_LITERALS, ast.Name, ast.FieldAccess, ast.IfExpr, ast.Not, ast.IsNone, ast.Binary,
+                          ast.Negate))
+_ARITHMETIC = frozenset(DECIMAL_OPERATIONS)
+_COMPARISON_OPERATORS = frozenset(("==", "!=", "<", "<=", ">", ">="))
+_FAILED = "except (OutsideCalendar, ArithmeticError) as problem:"
+
+
+def generated_block(statements, contract: CheckedContract):
+    """A block of statements as one generated function `(run, frame) -> None`, made once per checked contract."""
+    kept = type(statements) is tuple  # a block of the tree, kept by its id, as compiled_block keeps its own
+    key = ("generated", id(statements))
+    found = contract.compiled.get(key) if kept else None
+    if found is not None:
+        return found
+    source = _Source(contract)
+    with source.indented("def block(run, frame):"):
+        source.line("L = frame.locals")
+        source.statements(statements, "frame", "L")
+    namespace = {**_HELPERS, "STEP_BUDGET": STEP_BUDGET, **source.constants}  # the budget as this module has it
+    exec(compile("\n".join(source.lines), "<generated block>", "exec"), namespace)  # noqa: S102 (no contract text)
+    block = namespace["block"]
+    if kept:
+        block.statements = statements  # held, so that the block's id stays its own while the contract lives
+        contract.compiled[key] = block
+    return block
+
+
+class _Source:
+    """The lines of one generated function and the constants it is given."""
+
+    def __init__(self, contract: CheckedContract):
+        self.contract = contract
+        self.lines: list[str] = []
+        self.constants: dict[str, object] = {}
+        self.depth = 0  # Python blocks open where the next line goes
+        self.deepest = 0
+        self.count = 0
+        self.actions: list[str] = []  # the actions being written out, innermost last: one never writes itself
+
+    # ------------------------------------------------------------ writing
+    def line(self, text: str) -> None:
+        self.lines.append("    " * self.depth + text)
+
+    @contextmanager
+    def indented(self, header: str):
+        self.line(header)
+        self.depth += 1
+        self.deepest = max(self.deepest, self.depth)
+        yield
+        self.depth -= 1
+
+    def constant(self, value) -> str:
+        name = f"k{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def fresh(self, stem: str = "t") -> str:
+        self.count += 1
+        return f"{stem}{self.count}"
+
+    # ------------------------------------------------------------ statements
+    def statements(self, statements, frame: str, names: str) -> None:
+        for statement in statements:
+            self.statement(statement, frame, names)
+        if not statements:
+            self.line("pass")
+
+    def statement(self, node: ast.Statement, frame: str, names: str) -> None:
+        """A statement as compiled_block runs it: a step charged, then its work, a number out of range in it
+        reported at it. Written out where it nests shallowly enough, else its closure."""
+        start, deepest = len(self.lines), self.deepest
+        self.deepest = self.depth
+        node_name = self.constant(node)
+        self.line("run.steps_taken += 1")
+        with self.indented("if run.steps_taken > STEP_BUDGET:"):
+            self.line(f"run.charge(0, {node_name}, {frame})")
+        with self.indented("try:"):
+            written = self.perform(node, frame, names)
+        with self.indented("except ArithmeticError as problem:"):
+            self.line(f"raise run.out_of_range(problem, {node_name}, {frame}) from None")
+        if written and self.deepest > MOST_NESTED:
+            del self.lines[start:]
+            self.statement_closure(node, frame, node_name)
+        self.deepest = max(deepest, min(self.deepest, MOST_NESTED))
+
+    def statement_closure(self, node: ast.Statement, frame: str, node_name: str) -> None:
+        closure = self.constant(compiled_statement(node, self.contract, blocks=generated_block))
+        self.line("run.steps_taken += 1")
+        with self.indented("if run.steps_taken > STEP_BUDGET:"):
+            self.line(f"run.charge(0, {node_name}, {frame})")
+        with self.indented("try:"):
+            self.line(f"{closure}(run, {frame})")
+        with self.indented("except ArithmeticError as problem:"):
+            self.line(f"raise run.out_of_range(problem, {node_name}, {frame}) from None")
+
+    def perform(self, node: ast.Statement, frame: str, names: str) -> bool:
+        """A statement's own work, written out (True), or a call of its closure (False)."""
+        kind = type(node)
+        if kind is ast.Let:
+            value = self.value(node.value, frame, names)
+            self.line(f"{names}[{node.name!r}] = {value}")
+        elif kind is ast.SetState and node.effective is None:
+            value = self.value(node.value, frame, names)
+            self.line(f"run.assign({node.name!r}, {value}, {frame})")
+        elif kind is ast.If:
+            self.branches(node.branches, node.otherwise, frame, names)
+        elif kind is ast.Require:
+            condition = self.value(node.condition, frame, names)
+            reason = self.constant(compiled_reason(node, self.contract))
+            with self.indented(f"if not {condition}:"):
+                self.line(f"raise Rejected({reason}(run, {frame}), {frame}.clause)")
+        elif kind is ast.Pay:
+            amount = self.value(node.amount, frame, names)
+            given = [self.value(option.value, frame, names) for option in node.options]  # in the order written
+            terms = self.constant(PaymentTerms(node, self.contract))
+            self.line(f"{terms}.pay(run, {frame}, {amount}, [{', '.join(given)}])")
+        elif kind is ast.Cite:  # shares locals and steps: citing is not scoping
+            cited = self.fresh("frame")
+            section = self.constant(node.section)
+            self.line(f"{cited} = Frame({section}, {frame}.cause, {frame}.today, {frame}.steps, {names}, {frame}.rule)")
+            self.statements(node.body, cited, names)
+        elif kind is ast.Do and node.action not in self.actions:
+            action: ast.Action = self.contract.symbols[node.action].node
+            values = [self.value(argument, frame, names) for argument in node.arguments]
+            bound = ", ".join(f"{parameter.name!r}: {value}" for parameter, value in zip(action.parameters, values))
+            inner, inner_names = self.fresh("frame"), self.fresh("L")
+            self.line(f"{inner_names} = {{{bound}}}")
+            made = len(self.lines)
+            self.line(f"{inner} = Frame({frame}.clause, {frame}.cause, {frame}.today, {frame}.steps, {inner_names}, "
+                      f"{frame}.rule)")
+            self.actions.append(node.action)
+            self.statements(action.body, inner, inner_names)
+            self.actions.pop()
+            # the action's frame differs from its caller's only by its names, which the code above reads from
+            # its own dict: where no closure is given the frame, the caller's serves for the rest
+            if not any(f"(run, {inner}" in line for line in self.lines[made + 1:]):
+                self.lines[made] = self.lines[made].replace(self.lines[made].strip(), f"{inner} = {frame}")
+        elif kind is ast.Claim and node.otherwise is not None:
+            # on a day without events the claim takes none and its `otherwise` runs, in the rule's frame;
+            # on a day with some its closure tries each, in the order given
+            claim = self.constant(compiled_statement(node, self.contract, blocks=generated_block))
+            with self.indented(f"if run.pending_events.get({frame}.today):"):
+                self.line(f"{claim}(run, {frame})")
+            with self.indented("else:"):
+                self.statements(node.otherwise, frame, names)
+        else:
+            closure = self.constant(compiled_statement(node, self.contract, blocks=generated_block))
+            self.line(f"{closure}(run, {frame})")
+            return False
+        return True
+
+    def branches(self, branches, otherwise, frame: str, names: str) -> None:
+        """`if … else if … else`: each condition evaluated only when the ones before it did not hold."""
+        (condition, body), rest = branches[0], branches[1:]
+        holds = self.value(condition, frame, names)
+        with self.indented(f"if {holds}:"):
+            self.statements(body, frame, names)
+        if rest or otherwise is not None:
+            with self.indented("else:"):
+                if rest:
+                    self.branches(rest, otherwise, frame, names)
+                else:
+                    self.statements(otherwise, frame, names)
+
+    # ------------------------------------------------------------ expressions
+    def value(self, node: ast.Expr, frame: str, names: str) -> str:
+        """An expression as compiled_expression evaluates it: a failure in its own work reported at it."""
+        kind = type(node)
+        if kind is ast.Call:
+            return self.call(node, frame, names, guarded=True)
+        if kind not in _WRITTEN_OUT:
+            return self.closure(compiled_expression(node, self.contract), frame)
+        if not may_fail(node):
+            return self.inner(node, frame, names)
+        result, node_name = self.fresh(), self.constant(node)
+        with self.indented("try:"):
+            self.line(f"{result} = {self.inner(node, frame, names)}")
+        with self.indented(_FAILED):
+            self.line(f"raise failure(run, problem, {node_name}, {frame}, True) from None")
+        return result
+
+    def closure(self, closure, frame: str) -> str:
+        result = self.fresh()
+        self.line(f"{result} = {self.constant(closure)}(run, {frame})")
+        return result
+
+    def inner(self, node: ast.Expr, frame: str, names: str) -> str:
+        """An expression as compile_expression evaluates it; the name of what holds its value."""
+        kind = type(node)
+        if kind is ast.NumberLit:
+            days = node.unit is not None and node.unit.name in ("day", "days")
+            return self.constant(int(node.value) if days else node.value)
+        if kind in (ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit):
+            return self.constant(node.value)
+        if kind is ast.TimeLit:
+            return self.constant(time.fromisoformat(node.text))
+        if kind is ast.NoneLit:
+            return "None"
+        if kind is ast.Name:
+            result = self.fresh()
+            self.line(f"{result} = {self.name(node, frame, names)}")
+            return result
+        if kind is ast.FieldAccess:
+            return self.field(node, frame, names)
+        if kind is ast.IfExpr:
+            result = self.fresh()
+            holds = self.inner(node.condition, frame, names)
+            with self.indented(f"if {holds}:"):
+                self.line(f"{result} = {self.inner(node.then, frame, names)}")
+            with self.indented("else:"):
+                self.line(f"{result} = {self.inner(node.otherwise, frame, names)}")
+            return result
+        if kind is ast.Not:
+            result = self.fresh()
+            self.line(f"{result} = not {self.inner(node.operand, frame, names)}")
+            return result
+        if kind is ast.IsNone:
+            result, operand = self.fresh(), self.inner(node.operand, frame, names)
+            self.line(f"{result} = {operand} is {'not ' if node.negated else ''}None")
+            return result
+        if kind is ast.Binary:
+            return self.binary(node, frame, names)
+        if kind is ast.Negate:
+            result, operand = self.fresh(), self.value(node.operand, frame, names)
+            self.line(f"{result} = negate({operand})")
+            return result
+        if kind is ast.Call:
+            return self.call(node, frame, names, guarded=False)
+        return self.closure(compile_expression(node, self.contract), frame)
+
+    def name(self, node: ast.Name, frame: str, names: str) -> str:
+        """A name read as compiler.py's closure of it reads it: a name of the rule first, then what the checker
+        found it to be."""
+        name = node.name
+        symbol = self.contract.symbols.get(name)
+        kind = symbol.kind if symbol is not None else None
+        local = f"{names}[{name!r}] if {name!r} in {names} else "
+        if name == "today":
+            return local + f"{frame}.today"
+        if name == "until":
+            return local + "run.until"
+        if kind == "state":
+            return local + f"run.state[{name!r}]"
+        if kind in ("parameter", "assumption"):
+            return local + f"run.globals[{name!r}]"
+        if kind in ("term", "schedule", "report"):
+            return local + f"run.globals[{name!r}] if {name!r} in run.globals else run.global_value({self.constant(symbol)})"
+        if kind == "market":
+            return local + f"run.markets[{name!r}]"
+        if kind == "accrual":
+            return local + f"run.ledgers[{name!r}]"
+        if isinstance(self.contract.types.get(id(node)), T.Enum) and kind is None:
+            return local + repr(name)  # a member stands for itself
+        return f"{names}[{name!r}]"  # a name of the rule: a let, a binder, a parameter
+
+    def field(self, node: ast.FieldAccess, frame: str, names: str) -> str:
+        subject, name, result = self.inner(node.subject, frame, names), node.name, self.fresh()
+        known = self.contract.types.get(id(node.subject))  # what the checker found the subject to be
+        if isinstance(known, T.Accrued):  # only settle() gives one: a settlement
+            self.line(f"{result} = {subject}.{'amount' if name == 'amount' else 'period'}")
+        elif isinstance(known, T.Simple) and known.name.startswith("event ") and name not in ("date", "filed", "index"):
+            self.line(f"{result} = {subject}.fields[{name!r}]")  # an event's own field
+        else:
+            self.line(f"{result} = field_of({subject}, {name!r})")
+        return result
+
+    def binary(self, node: ast.Binary, frame: str, names: str) -> str:
+        op, result = node.operator, self.fresh()
+        left = self.inner(node.left, frame, names)
+        if op in ("and", "or"):
+            self.line(f"{result} = bool({left})")
+            with self.indented(f"if {'' if op == 'and' else 'not '}{result}:"):
+                self.line(f"{result} = bool({self.inner(node.right, frame, names)})")
+            return result
+        if op == "??":
+            with self.indented(f"if {left} is not None:"):
+                self.line(f"{result} = {left}")
+            with self.indented("else:"):
+                self.line(f"{result} = {self.inner(node.right, frame, names)}")
+            return result
+        right, node_name = self.inner(node.right, frame, names), self.constant(node)
+        combined = f"run.combine({op!r}, {left}, {right}, {node_name}, {frame})"
+        with self.indented("try:"):  # each kind of operator tests only for its usual case, as compiler.py's
+            if op in _ARITHMETIC:
+                with self.indented(f"if type({left}) is Decimal and type({right}) is Decimal:"):
+                    self.line(f"{result} = {self.constant(DECIMAL_OPERATIONS[op])}({left}, {right})")
+                with self.indented(f"elif type({left}) in NUMBERS and type({right}) in NUMBERS:"):
+                    self.line(f"{result} = {self.constant(EXACT_OPERATIONS[op])}({left}, {right})")
+                with self.indented("else:"):
+                    self.line(f"{result} = {combined}")
+            elif op in _COMPARISON_OPERATORS:
+                with self.indented(f"if type({left}) is type({right}) and type({left}) in COMPARED_DIRECTLY:"):
+                    self.line(f"{result} = {left} {op} {right}")
+                with self.indented("else:"):
+                    self.line(f"{result} = {combined}")
+            elif op == "/":
+                with self.indented(f"if type({left}) is Decimal and type({right}) is Decimal and {right}:"):
+                    self.line(f"{result} = divide({left}, {right})")
+                with self.indented("else:"):
+                    self.line(f"{result} = {combined}")
+            else:
+                self.line(f"{result} = {combined}")
+        with self.indented(_FAILED):
+            self.line(f"raise failure(run, problem, {node_name}, {frame}, True) from None")
+        return result
+
+    def call(self, node: ast.Call, frame: str, names: str, guarded: bool) -> str:
+        """A call as compiler.py's closure of it makes it; `guarded`, a failure in its own work is reported at it,
+        else left to the node around it."""
+        positional = [argument.value for argument in node.arguments if argument.name is None]
+        plain = PLAIN_FUNCTIONS.get(node.function)
+        two_values = node.function in ("min", "max") and len(positional) == 2
+        if node.function in self.contract.functions or not (two_values or (plain is not None and 1 <= len(positional) <= 3)):
+            made = compiled_expression(node, self.contract) if guarded else compile_expression(node, self.contract)
+            return self.closure(made, frame)
+        values = [self.value(argument, frame, names) for argument in positional]
+        result, node_name = self.fresh(), self.constant(node)
+        with self.indented("try:"):
+            if two_values:
+                first, second = values
+                beyond = "<" if node.function == "min" else ">"
+                with self.indented(f"if type({first}) is not type({second}) and type({first}) in NUMBERS "
+                                   f"and type({second}) in NUMBERS:"):  # a decimal and a ratio, compared exactly
+                    self.line(f"{result} = {second} if compare({second}, {first}) {beyond} 0 else {first}")
+                with self.indented("else:"):
+                    self.line(f"{result} = {node.function}({first}, {second})")
+            else:
+                self.line(f"{result} = {self.constant(plain)}({', '.join(values)})")
+        with self.indented(_FAILED):
+            self.line(f"raise failure(run, problem, {node_name}, {frame}, {guarded}) from None")
+        return result

@@ -1,0 +1,161 @@
+"""Generated code (runtime/codegen.py) gives what the closures give: the same effects, states, rejections,
+steps and diagnostics, for every bundled scenario and conformance case and for each way a run can stop.
+
+A contract takes generated code from its GENERATED_AFTER-th evaluation in a process; each test here
+evaluates once by the closures, then again with the threshold at nothing, and compares.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal, localcontext
+from pathlib import Path
+
+import pytest
+
+from contract_helpers import CONTRACT_OF, contract_for
+from contractlang.diagnostics import ContractError
+from contractlang.inputs.binding import inputs_for
+from contractlang.inputs.scenario import BoundEvent, load_scenario
+from contractlang.language.checker import load
+from contractlang.runtime import codegen, interpreter
+from contractlang.runtime.compiler import compiled_block
+from contractlang.runtime.values import Inputs, Setting
+from contractlang.stdlib import exact
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+CONFORMANCE = ROOT.parent / "shared" / "conformance" / "cases"
+CASE_CONTRACTS = {"a": CONTRACT_OF["nstor_2002_"], "b": CONTRACT_OF["nstor_2003_"], "h": CONTRACT_OF["series_h_"]}
+CASES = sorted(CONFORMANCE.glob("*.toml")) if CONFORMANCE.exists() else []
+HEADER = 'contract "generated"\ncurrency USD\n'
+
+
+def outcome(contract, inputs, generated: bool, monkeypatch) -> tuple:
+    """The run's JSON result and steps, or its diagnostics, by the closures or by generated code."""
+    monkeypatch.setattr(interpreter, "GENERATED_AFTER", 0 if generated else 1_000_000)
+    run = interpreter.Run(contract, inputs)
+    assert (run.block_of is codegen.generated_block) == generated
+    try:
+        with localcontext(exact.EXACT):
+            result = run.run()
+    except ContractError as stopped:
+        return "stopped", [(d.message, d.span.line if d.span else None, d.span.column if d.span else None)
+                           for d in stopped.diagnostics], run.steps_taken
+    return json.dumps(result.to_json(), sort_keys=True), run.steps_taken
+
+
+def both_ways(contract_path: str, inputs_of, monkeypatch) -> None:
+    closures = outcome(load(contract_path), inputs_of(load(contract_path)), False, monkeypatch)
+    contract = load(contract_path)
+    generated = outcome(contract, inputs_of(contract), True, monkeypatch)
+    assert generated == closures
+    assert any(type(key) is tuple and key[0] == "generated" for key in contract.compiled), "no block was generated"
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.stem for s in SCENARIOS])
+def test_a_bundled_scenario_gives_the_same_result_by_generated_code(scenario, monkeypatch):
+    both_ways(str(ROOT / contract_for(scenario)),
+              lambda contract: inputs_for(contract, load_scenario(str(scenario)), {}, {}, None), monkeypatch)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_a_conformance_case_gives_the_same_result_by_generated_code(case, monkeypatch):
+    both_ways(str(ROOT / CASE_CONTRACTS[case.name[0]]),
+              lambda contract: inputs_for(contract, load_scenario(str(case)), {}, {}, None), monkeypatch)
+
+
+def written(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "generated.contract"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return str(path)
+
+
+OUT_OF_RANGE = '''§1 "A" {
+  parameter x: Decimal
+  state n: Decimal = 0
+  state d: Date = 2024-01-01
+  on 2024-06-01 {
+    let a = x + 1
+    set n = min(a, 2) * (x * x) - 1
+  }
+  on 2024-07-01 {
+    set d = add_months(d, floor(x))
+  }
+  on 2024-08-01 {
+    set d = if n > 0 then d + 1 day else 9999-12-31 + 1 day
+  }
+}
+'''
+
+
+# x + 1 cannot be exact; a date past the calendar in add_months() and in a branch's `+`; floor() beyond an int
+@pytest.mark.parametrize("x, stop", [("1E+600000", (8, 13)), ("1E+6", (12, 13)), ("-1", (15, 42)),
+                                     ("1E+60", (12, 27))])
+def test_a_number_or_date_out_of_range_is_said_at_the_same_node(tmp_path, monkeypatch, x, stop):
+    path = written(tmp_path, OUT_OF_RANGE)
+    inputs = Inputs(params={"x": Setting(Decimal(x), "scenario")}, until=date(2024, 12, 31))
+    closures = outcome(load(path), inputs, False, monkeypatch)
+    assert closures[0] == "stopped" and closures[1][0][1:] == stop
+    assert outcome(load(path), inputs, True, monkeypatch) == closures
+
+
+def test_the_budget_stops_generated_code_at_the_statement_that_goes_over_it(tmp_path, monkeypatch):
+    path = written(tmp_path, '§1 "A" {\n  state n: USD = 0 USD\n  on 2024-06-01 {\n'
+                   + "".join("    set n = n + 1 USD\n" for _ in range(6)) + "  }\n}\n")
+    monkeypatch.setattr(interpreter, "STEP_BUDGET", 4)  # the run's charges
+    monkeypatch.setattr(codegen, "STEP_BUDGET", 4)  # the generated statements' own count
+    stopped = outcome(load(path), Inputs(until=date(2024, 12, 31)), True, monkeypatch)
+    assert stopped[0] == "stopped"
+    assert stopped[1][0][0].startswith("this evaluation exceeds its budget of 4 steps in the scheduled rule of §1 "
+                                       "on 2024-06-01 (§1)")
+    assert stopped[1][0][1:] == (10, 5)  # the fifth statement
+
+
+def test_rules_nested_deeper_than_python_allows_run_their_inner_statements_as_closures(tmp_path, monkeypatch):
+    depth = 25
+    nested = "".join("  " * (i + 2) + f"if n < {i + 100} {{\n" for i in range(depth))
+    closing = "".join("  " * (i + 2) + "}\n" for i in reversed(range(depth)))
+    path = written(tmp_path, '§1 "A" {\n  state n: Decimal = 0\n  on 2024-06-01 {\n' + nested
+                   + "  " * (depth + 2) + "set n = n + 1\n" + closing + "  }\n}\n")
+    closures = outcome(load(path), Inputs(until=date(2024, 12, 31)), False, monkeypatch)
+    assert json.loads(closures[0])["state"] == {"n": "1"}
+    assert outcome(load(path), Inputs(until=date(2024, 12, 31)), True, monkeypatch) == closures
+
+
+def test_text_of_the_contract_is_never_code(tmp_path, monkeypatch):
+    # quotes, braces and a line break in a text and a reason stay texts
+    path = written(tmp_path, '''§1 "A" {
+  term holder = "H\\"); import os #"
+  state note: Text = "none"
+  event Ask {
+    amount: USD
+  }
+  upon Ask as ask {
+    require ask.amount > 1 USD else "too small: {{ask}}\\n\\"); raise SystemExit #"
+    set note = holder
+    pay ask.amount from holder to holder as principal
+  }
+}
+''')
+    events = [BoundEvent(1, "Ask", date(2024, 3, 1), {"amount": Decimal(1)}, None),
+              BoundEvent(2, "Ask", date(2024, 4, 1), {"amount": Decimal(5)}, None)]
+    inputs = Inputs(until=date(2024, 12, 31), events=events)
+    closures = outcome(load(path), inputs, False, monkeypatch)
+    result = json.loads(closures[0])
+    assert result["state"]["note"] == 'H"); import os #'
+    assert result["effects"][0]["reason"] == 'too small: {ask}\\n"); raise SystemExit #'
+    assert result["effects"][1]["payer"] == 'H"); import os #'
+    assert outcome(load(path), inputs, True, monkeypatch) == closures
+
+
+def test_a_run_that_explains_itself_takes_the_closures_however_often_its_contract_ran(monkeypatch):
+    contract = load(str(ROOT / CONTRACT_OF["bond_"]))
+    inputs = inputs_for(contract, load_scenario(str(ROOT / "scenarios" / "bond_to_maturity.toml")), {}, {}, None)
+    for _ in range(codegen.GENERATED_AFTER + 2):
+        interpreter.evaluate(contract, inputs)
+    assert interpreter.Run(contract, inputs).block_of is codegen.generated_block
+    assert interpreter.Run(contract, inputs, explain=True).block_of is compiled_block
+    first = interpreter.evaluate(load(str(ROOT / CONTRACT_OF["bond_"])), inputs, explain=True)
+    assert interpreter.evaluate(contract, inputs, explain=True).to_json() == first.to_json()
