@@ -24,7 +24,7 @@ from ..language import ast
 from ..language import types as T
 from ..language.checked import CheckedContract
 from ..stdlib import exact
-from ..stdlib.schedules import OutsideCalendar
+from ..stdlib.schedules import OutsideCalendar, add_days
 from .builtins import PLAIN_FUNCTIONS
 from .compiler import (COMPARED_DIRECTLY, DECIMAL_OPERATIONS, EXACT_OPERATIONS, NUMBERS, PaymentTerms,
                        compile_expression, compiled_expression, compiled_reason, compiled_statement,
@@ -36,7 +36,8 @@ MOST_NESTED = 15  # Python blocks open at once in a generated function (Python a
 
 _HELPERS = {"Decimal": Decimal, "Frame": Frame, "Rejected": Rejected, "OutsideCalendar": OutsideCalendar, "failure": failure, "field_of": field_of, "NUMBERS": NUMBERS,
             "COMPARED_DIRECTLY": COMPARED_DIRECTLY, "compare": exact.compare, "negate": exact.negate,
-            "divide": exact.divide, "__builtins__": {"type": type, "bool": bool, "min": min, "max": max, "ArithmeticError": ArithmeticError}}
+            "divide": exact.divide, "add_days": add_days,
+            "__builtins__": {"type": type, "bool": bool, "min": min, "max": max, "len": len, "ValueError": ValueError, "ArithmeticError": ArithmeticError}}
 
 _LITERALS = (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit, ast.NoneLit)
 _WRITTEN_OUT = frozenset((*_LITERALS, ast.Name, ast.FieldAccess, ast.IfExpr, ast.Not, ast.IsNone, ast.Binary,
@@ -349,6 +350,10 @@ class _Source:
         """A call as compiler.py's closure of it makes it; `guarded`, a failure in its own work is reported at it,
         else left to the node around it."""
         positional = [argument.value for argument in node.arguments if argument.name is None]
+        named = [argument for argument in node.arguments if argument.name is not None]
+        if (node.function in ("accrued", "settle") and node.function not in self.contract.functions
+                and len(named) == 1 and named[0].name in ("before", "through")):
+            return self.accrual(node, named[0], frame, names, guarded)
         plain = PLAIN_FUNCTIONS.get(node.function)
         two_values = node.function in ("min", "max") and len(positional) == 2
         if node.function in self.contract.functions or not (two_values or (plain is not None and 1 <= len(positional) <= 3)):
@@ -368,5 +373,37 @@ class _Source:
             else:
                 self.line(f"{result} = {self.constant(plain)}({', '.join(values)})")
         with self.indented(_FAILED):
+            self.line(f"raise failure(run, problem, {node_name}, {frame}, {guarded}) from None")
+        return result
+
+    def accrual(self, node: ast.Call, end: ast.Argument, frame: str, names: str, guarded: bool) -> str:
+        """accrued() or settle() with one named argument (`before:` or `through:`), as compiler.py's closure
+        makes it: straight to its ledger, its steps charged."""
+        given, node_name = self.value(end.value, frame, names), self.constant(node)
+        ledger, result = self.fresh(), self.fresh()
+        if end.name == "through":
+            with self.indented("try:"):
+                self.line(f"{given} = add_days({given}, 1)")
+            with self.indented(_FAILED):
+                self.line(f"raise failure(run, problem, {node_name}, {frame}, {guarded}) from None")
+        with self.indented("try:"):
+            self.line(f"{ledger} = run.ledgers[{node.arguments[0].value.name!r}]")
+            if node.function == "settle":
+                looked_through = self.fresh()
+                self.line(f"{looked_through} = len({ledger}.changes) + len({ledger}.portions)")  # before it settles
+                self.line(f"{result} = {ledger}.settle({given})")
+                self.line(f"run.steps_taken += {looked_through} + len({result}.pieces)")
+                with self.indented("if run.steps_taken > STEP_BUDGET:"):
+                    self.line(f"run.charge(0, {node_name}, {frame})")
+            else:
+                accrued = self.fresh()
+                self.line(f"{accrued} = {ledger}.accrued({given})")
+                self.line(f"run.charge({ledger}.entries + len({accrued}.pieces), {node_name}, {frame})")
+                self.line(f"{result} = {accrued}.amount")
+        with self.indented("except OutsideCalendar as problem:"):  # a date past the calendar
+            self.line(f"raise failure(run, problem, {node_name}, {frame}, {guarded}) from None")
+        with self.indented("except ValueError as problem:"):  # a day count without what it needs
+            self.line(f"raise run.accrual_failed(problem, {node_name}, {frame}) from None")
+        with self.indented("except ArithmeticError as problem:"):
             self.line(f"raise failure(run, problem, {node_name}, {frame}, {guarded}) from None")
         return result
