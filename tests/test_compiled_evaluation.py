@@ -172,18 +172,24 @@ EVENTS = '''§1 "Prepayment" {
     set principal = principal - prepayment.amount
     pay prepayment.amount from holder to holder as principal
   }
+  event Waiver {}
+  upon Waiver as waiver {
+    set fee = 0 USD
+  }
 }
 '''
 
 
-def test_an_event_lists_the_states_it_changed_and_a_rejected_one_none(tmp_path):
+def test_an_event_that_made_nothing_lists_the_states_it_changed_and_one_that_made_an_effect_none(tmp_path):
+    # the table shows an "accepted" line, with what changed, only for an event that made no effect
     events = [BoundEvent(1, "Prepayment", date(2024, 3, 1), {"amount": Decimal(40)}, None),
               BoundEvent(2, "Prepayment", date(2024, 4, 1), {"amount": Decimal(70)}, None),
-              BoundEvent(3, "Prepayment", date(2024, 5, 1), {"amount": Decimal(60)}, None)]
+              BoundEvent(3, "Waiver", date(2024, 4, 15), {}, None),
+              BoundEvent(4, "Prepayment", date(2024, 5, 1), {"amount": Decimal(60)}, None)]
     result = evaluated(checked(tmp_path, EVENTS), events=events)
-    assert [(e.kind, e.cause) for e in result.effects] == [("payment", 1), ("rejection", 2), ("payment", 3)]
-    assert result.event_changes == {1: [("principal", "100.00", "60.00")], 3: [("principal", "60.00", "0.00")]}
-    assert result.state == {"principal": "0.00", "fee": "1.00"}
+    assert [(e.kind, e.cause) for e in result.effects] == [("payment", 1), ("rejection", 2), ("payment", 4)]
+    assert result.event_changes == {3: [("fee", "1.00", "0.00")]}
+    assert result.state == {"principal": "0.00", "fee": "0.00"}
 
 
 # ------------------------------------------------------------- the budget

@@ -59,7 +59,9 @@ def generated_block(statements, contract: CheckedContract):
         source.line("L = frame.locals")
         source.statements(statements, "frame", "L")
     namespace = {**_HELPERS, "STEP_BUDGET": STEP_BUDGET, **source.constants}  # the budget as this module has it
-    exec(compile("\n".join(source.lines), "<generated block>", "exec"), namespace)  # noqa: S102 (no contract text)
+    first = statements[0].span if statements and statements[0].span is not None else None
+    where = f"<block generated from line {first.line}>" if first is not None else "<block generated>"  # in profiles
+    exec(compile("\n".join(source.lines), where, "exec"), namespace)  # noqa: S102 (no contract text in it)
     block = namespace["block"]
     if kept:
         block.statements = statements  # held, so that the block's id stays its own while the contract lives

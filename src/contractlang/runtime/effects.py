@@ -91,7 +91,7 @@ class Result:
     state: dict[str, object]
     currencies: dict[str, str] = attrs.field(factory=dict)  # money states' currencies, where there are several
     warnings: list = attrs.field(factory=list)  # diagnostics of severity "warning": the order of a day, say
-    event_changes: dict = attrs.field(factory=dict)  # event index -> [(state, before, after)] its rule changed
+    event_changes: dict = attrs.field(factory=dict)  # event index -> [(state, before, after)] its rule changed, when it made no effect
 
     def to_json(self) -> dict:
         found = {

@@ -86,7 +86,7 @@ class Run:
         self.moment = START_OF_DAY  # the time of day of the step being run, in seconds
         self.warnings: list[Diagnostic] = []
         self.values_before: dict[str, object] = {}  # what each state the rule running now changed was before it
-        self.event_changes: dict[int, list] = {}  # event index -> the states its rule changed (name, before, after)
+        self.event_changes: dict[int, list] = {}  # event index -> the states its rule changed (name, before, after), of an event that made no effect
         # a contract evaluated many times in this process runs its blocks as generated code (codegen.py);
         # a run that explains itself, and the first few of each contract, run them as closures
         evaluations = contract.compiled[_EVALUATIONS] = contract.compiled.get(_EVALUATIONS, 0) + 1
@@ -500,7 +500,9 @@ class Run:
             except ArithmeticError:
                 raise self.not_shown(f"event {record.index} ({record.type})", record.span, None) from None
         self.values_before = before = {}
-        if self.transaction(lambda: self.execute(rule.body, frame), frame, record):
+        made = len(self.effects)
+        # an event that made nothing of its own shows what it changed instead (the table's "accepted" line)
+        if self.transaction(lambda: self.execute(rule.body, frame), frame, record) and len(self.effects) == made:
             changed = [(name, self.text(before[name], self.symbols[name].type),
                         self.text(value, self.symbols[name].type))
                        for name, value in self.state.items() if name in before and before[name] != value]
