@@ -28,7 +28,7 @@ from ..stdlib.schedules import OutsideCalendar, add_days
 from .builtins import PLAIN_FUNCTIONS
 from .compiler import (COMPARED_DIRECTLY, DECIMAL_OPERATIONS, EXACT_OPERATIONS, NUMBERS, PaymentTerms,
                        compile_expression, compiled_expression, compiled_reason, compiled_statement,
-                       failure, field_of, may_fail)
+                       failure, field_of, may_fail, states_accruals_follow)
 from .values import STEP_BUDGET, Frame, Rejected
 
 GENERATED_AFTER = 2  # evaluations of a checked contract in one process that take the closures alone
@@ -80,6 +80,7 @@ class _Source:
         self.deepest = 0
         self.count = 0
         self.actions: list[str] = []  # the actions being written out, innermost last: one never writes itself
+        self.followed = states_accruals_follow(contract)  # states whose setting changes a ledger
 
     # ------------------------------------------------------------ writing
     def line(self, text: str) -> None:
@@ -145,7 +146,12 @@ class _Source:
             self.line(f"{names}[{node.name!r}] = {value}")
         elif kind is ast.SetState and node.effective is None:
             value = self.value(node.value, frame, names)
-            self.line(f"run.assign({node.name!r}, {value}, {frame})")
+            if node.name in self.followed:
+                self.line(f"run.assign({node.name!r}, {value}, {frame})")
+            else:  # what Run.assign does for a state no accrual follows: its value before the rule kept, once
+                with self.indented(f"if {node.name!r} not in run.values_before:"):
+                    self.line(f"run.values_before[{node.name!r}] = run.state[{node.name!r}]")
+                self.line(f"run.state[{node.name!r}] = {value}")
         elif kind is ast.If:
             self.branches(node.branches, node.otherwise, frame, names)
         elif kind is ast.Require:

@@ -82,6 +82,26 @@ _FIELD_READERS = {  # by the kind of value: one look-up, not a test of each kind
 }
 
 
+def accrual_parts(symbol, contract: CheckedContract) -> tuple[dict, set]:
+    """An accrual's fields by name, and the names its rate reads (a rate that follows a state changes with
+    it): found once per contract."""
+    key = ("accrual", symbol.name)
+    if key not in contract.compiled:
+        fields = {f.name: f.value for f in symbol.node.fields}
+        contract.compiled[key] = (fields, set(ast.names_in(fields["annual_rate"])))
+    return contract.compiled[key]
+
+
+def states_accruals_follow(contract: CheckedContract) -> frozenset[str]:
+    """The states an accrual's base is, or its rate reads: setting one changes a ledger (Run.assign)."""
+    found = set()
+    for symbol in contract.symbols.values():
+        if symbol.kind == "accrual":
+            fields, rate_names = accrual_parts(symbol, contract)
+            found |= {fields["on"].name} | rate_names
+    return frozenset(found)
+
+
 # -------------------------------------------------------------- compiled statements
 
 

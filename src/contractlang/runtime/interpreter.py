@@ -38,7 +38,7 @@ from ..stdlib.prices import PriceSeries
 from ..stdlib.schedules import MONTHS
 from .builtins import PLAIN_FUNCTIONS
 from .codegen import GENERATED_AFTER, generated_block
-from .compiler import compiled_arguments, compiled_block, compiled_expression
+from .compiler import accrual_parts, compiled_arguments, compiled_block, compiled_expression
 from .effects import Effect, Result, Step
 from .explain import describe_event, formula, plain_number, plain_text
 from .values import (START_OF_DAY, STEP_BUDGET, Deferred, EventRecord, Frame, Inputs, PreconditionFailed, Quote,
@@ -307,11 +307,7 @@ class Run:
     def open_ledgers(self) -> None:
         for symbol in self.symbols_of("accrual"):
             frame = self.global_frame(symbol.section)
-            key = ("accrual", symbol.name)  # its fields by name, and the names its rate reads: found once
-            if key not in self.contract.compiled:
-                fields = {f.name: f.value for f in symbol.node.fields}
-                self.contract.compiled[key] = (fields, set(ast.names_in(fields["annual_rate"])))
-            fields, rate_names = self.contract.compiled[key]
+            fields, rate_names = accrual_parts(symbol, self.contract)
             base_name = fields["on"].name
             # the Ledger puts its boundaries in order
             boundaries = self.set_up_value(fields["boundaries"], frame) if "boundaries" in fields else []
@@ -378,20 +374,23 @@ class Run:
 
     def process(self) -> None:
         snapshots = self.contract.items_of(ast.Snapshot)
-        timeline, position = self.timeline, 0
-        while position < len(timeline) or self.queue:
-            if self.queue and (position == len(timeline) or _PLACE(self.queue[0]) < _PLACE(timeline[position])):
-                when, moment, phase, _, item = heapq.heappop(self.queue)
+        # the timeline is laid out before the run and the queue only pushed to and popped: both kept at hand
+        timeline, queue, effects, position, end = self.timeline, self.queue, self.effects, 0, len(self.timeline)
+        while position < end or queue:
+            if queue and (position == end or _PLACE(queue[0]) < _PLACE(timeline[position])):
+                when, moment, phase, _, item = heapq.heappop(queue)
             else:
                 when, moment, phase, _, item = timeline[position]
                 position += 1
             self.moment = moment
-            first_new = len(self.effects)
+            first_new = len(effects)
             if phase == 0:
                 # another scheduled rule of this moment follows directly in the timeline (items events
                 # schedule run after every one of them): only one that does reads what this one changed
-                followed = position < len(timeline) and timeline[position][:3] == (when, moment, 0)
-                self.run_scheduled(*item, followed)
+                following = timeline[position] if position < end else None
+                followed = following is not None and following[2] == 0 and following[0] == when and following[1] == moment
+                clause, rule, nominal, variable, body = item
+                self.run_scheduled(clause, rule, nominal, variable, body, followed)
             elif phase == 1:
                 self.run_deferred(item, when)
             else:
@@ -400,8 +399,8 @@ class Run:
                 if moment == START_OF_DAY and when in self.timed_days:
                     self.untimed_event(item, self.timed_days[when])
                 self.run_event(item)
-            if snapshots and len(self.effects) > first_new:
-                self.take_snapshot(snapshots, when, self.effects[first_new:])
+            if snapshots and len(effects) > first_new:
+                self.take_snapshot(snapshots, when, effects[first_new:])
             if self.keep_history:
                 self.history.append((when, dict(self.state)))
 
@@ -432,13 +431,10 @@ class Run:
         nominal = when if type(when) is date else day_and_moment(when)[0]
         frame = Frame(clause, None, nominal, [], {variable: when} if variable is not None else {},
                       ScheduledRuleName((clause, when)))
-        # only the moment being run is kept: rules at different times of a day run in the order of their times
-        place = (nominal, self.moment)
-        day_changes = self.day_changes
-        if day_changes[0] != place:
-            day_changes = self.day_changes = (place, [])
-        earlier = day_changes[1]
-        if earlier:
+        # only the moment being run is kept (rules at different times of a day run in the order of their
+        # times), and only once a rule of it changed a state that a later one may read: mostly none has
+        earlier = self.day_changes[1]
+        if earlier and self.day_changes[0] == (nominal, self.moment):
             reads = self.reads_of(rule)
             for other_clause, other_line, changed in earlier:
                 if other_clause != clause and not reads.isdisjoint(changed):
@@ -448,7 +444,9 @@ class Run:
         if before and followed:  # only a rule that set a state can have changed one, for a later rule to read
             changed = {name for name, value in before.items() if self.state[name] is not value}
             if changed:
-                earlier.append((clause, rule.span.line if rule.span else 0, changed))
+                if self.day_changes[0] != (nominal, self.moment):
+                    self.day_changes = ((nominal, self.moment), [])
+                self.day_changes[1].append((clause, rule.span.line if rule.span else 0, changed))
 
     def reads_of(self, rule) -> set[str]:
         """The states a scheduled rule reads (through the actions it performs too), found once."""
