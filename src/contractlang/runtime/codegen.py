@@ -16,6 +16,7 @@ literal, a node, a closure) is a constant the function is given.
 
 from __future__ import annotations
 
+import contextlib
 from contextlib import contextmanager
 from datetime import time
 from decimal import Decimal
@@ -359,9 +360,10 @@ class _Source:
         else left to the node around it."""
         positional = [argument.value for argument in node.arguments if argument.name is None]
         named = [argument for argument in node.arguments if argument.name is not None]
-        if (node.function in ("accrued", "settle") and node.function not in self.contract.functions
-                and len(named) == 1 and named[0].name in ("before", "through")):
-            return self.accrual(node, named[0], frame, names, guarded)
+        if node.function in ("accrued", "settle") and node.function not in self.contract.functions:
+            if len(named) == 1 and named[0].name in ("before", "through"):  # the usual
+                return self.accrual(node, named[0], frame, names, guarded)
+            return self.accrual_query(node, named, frame, names, guarded)
         plain = PLAIN_FUNCTIONS.get(node.function)
         two_values = node.function in ("min", "max") and len(positional) == 2
         if node.function in self.contract.functions or not (two_values or (plain is not None and 1 <= len(positional) <= 3)):
@@ -414,4 +416,24 @@ class _Source:
             self.line(f"raise run.accrual_failed(problem, {node_name}, {frame}) from None")
         with self.indented("except ArithmeticError as problem:"):
             self.line(f"raise failure(run, problem, {node_name}, {frame}, {guarded}) from None")
+        return result
+
+    def accrual_query(self, node: ast.Call, named: list, frame: str, names: str, guarded: bool) -> str:
+        """accrued() or settle() with any named arguments, as Run.accrual_call makes it (guarded, as the
+        closure of compiler.py around it reports a date or number out of range)."""
+        result, node_name = self.fresh(), self.constant(node)
+        outer = self.indented("try:") if guarded else contextlib.nullcontext()
+        with outer:
+            with self.indented("try:"):
+                given = [(argument.name, self.value(argument.value, frame, names)) for argument in named]
+                arguments = ", ".join(f"{name!r}: {value}" for name, value in given)
+                self.line(f"{result} = run.accrual_query({node_name}, {frame}, {node.function == 'settle'}, "
+                          f"{{{arguments}}})")
+            with self.indented("except OutsideCalendar:"):  # a date past the calendar: said at its expression
+                self.line("raise")
+            with self.indented("except ValueError as problem:"):  # a day count without what it needs
+                self.line(f"raise run.accrual_failed(problem, {node_name}, {frame}) from None")
+        if guarded:
+            with self.indented(_FAILED):
+                self.line(f"raise failure(run, problem, {node_name}, {frame}, True) from None")
         return result
