@@ -1,13 +1,15 @@
 """Generated code (runtime/codegen.py) gives what the closures give: the same effects, states, rejections,
 steps and diagnostics, for every bundled scenario and conformance case and for each way a run can stop.
 
-A contract takes generated code from its GENERATED_AFTER-th evaluation in a process; each test here
+A contract takes generated code after its first GENERATED_AFTER evaluations in a process; each test here
 evaluates once by the closures, then again with the threshold at nothing, and compares.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -153,9 +155,23 @@ def test_text_of_the_contract_is_never_code(tmp_path, monkeypatch):
 def test_a_run_that_explains_itself_takes_the_closures_however_often_its_contract_ran(monkeypatch):
     contract = load(str(ROOT / CONTRACT_OF["bond_"]))
     inputs = inputs_for(contract, load_scenario(str(ROOT / "scenarios" / "bond_to_maturity.toml")), {}, {}, None)
-    for _ in range(codegen.GENERATED_AFTER + 2):
+    for _ in range(interpreter.GENERATED_AFTER + 2):
         interpreter.evaluate(contract, inputs)
     assert interpreter.Run(contract, inputs).block_of is codegen.generated_block
     assert interpreter.Run(contract, inputs, explain=True).block_of is compiled_block
     first = interpreter.evaluate(load(str(ROOT / CONTRACT_OF["bond_"])), inputs, explain=True)
     assert interpreter.evaluate(contract, inputs, explain=True).to_json() == first.to_json()
+
+
+def test_one_evaluation_in_a_process_neither_generates_code_nor_imports_the_generator():
+    watch = ("import sys\n"
+             "from contractlang.cli import main\n"
+             "try:\n"
+             "    main(sys.argv[1:], prog_name='contract')\n"
+             "finally:\n"
+             "    print('contractlang.runtime.codegen' in sys.modules, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", watch, "eval", CONTRACT_OF["nstor_2002_"],
+                           "scenarios/nstor_2002_to_maturity.toml", "--format", "json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "False\n")
+    assert json.loads(done.stdout)["effects"][0]["amount"] == "67265.75"

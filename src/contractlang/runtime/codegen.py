@@ -1,7 +1,8 @@
 """Blocks of a checked contract written out as Python source, for a contract evaluated many times.
 
-From the GENERATED_AFTER-th evaluation of one checked contract in a process (`contract test`, a batch,
-the benchmark) each block its rules run becomes one Python function, compiled once. In it the usual
+After the first few evaluations of one checked contract in a process (interpreter.GENERATED_AFTER: in
+`contract test`, a batch, the benchmark) each block its rules run becomes one Python function,
+compiled once. In it the usual
 statements (let, set, if, require, pay, a citation, an action) and expressions (names, literals,
 operators, fields, conditions, plain functions) are written out as the closures of compiler.py compute
 them, so that a run calls no closure for each of them; anything else is called as the closure
@@ -28,17 +29,18 @@ from ..stdlib import exact
 from ..stdlib.schedules import OutsideCalendar, add_days
 from .builtins import PLAIN_FUNCTIONS
 from .compiler import (COMPARED_DIRECTLY, DECIMAL_OPERATIONS, EXACT_OPERATIONS, NUMBERS, PaymentTerms,
-                       compile_expression, compiled_expression, compiled_reason, compiled_statement,
-                       failure, field_of, may_fail, states_accruals_follow)
+                       compile_expression, compiled_block, compiled_expression, compiled_reason,
+                       compiled_statement, failure, field_of, may_fail, states_accruals_follow)
 from .values import STEP_BUDGET, Frame, Rejected
 
-GENERATED_AFTER = 2  # evaluations of a checked contract in one process that take the closures alone
 MOST_NESTED = 15  # Python blocks open at once in a generated function (Python allows 20 tries): deeper is a closure
 
-_HELPERS = {"Decimal": Decimal, "Frame": Frame, "Rejected": Rejected, "OutsideCalendar": OutsideCalendar, "failure": failure, "field_of": field_of, "NUMBERS": NUMBERS,
-            "COMPARED_DIRECTLY": COMPARED_DIRECTLY, "compare": exact.compare, "negate": exact.negate,
-            "divide": exact.divide, "add_days": add_days,
-            "__builtins__": {"type": type, "bool": bool, "min": min, "max": max, "len": len, "ValueError": ValueError, "ArithmeticError": ArithmeticError}}
+_HELPERS = {  # all the names a generated function reads besides its constants, builtins included
+    "Decimal": Decimal, "Frame": Frame, "Rejected": Rejected, "OutsideCalendar": OutsideCalendar,
+    "failure": failure, "field_of": field_of, "NUMBERS": NUMBERS, "COMPARED_DIRECTLY": COMPARED_DIRECTLY,
+    "compare": exact.compare, "negate": exact.negate, "divide": exact.divide, "add_days": add_days,
+    "__builtins__": {"type": type, "bool": bool, "min": min, "max": max, "len": len, "ValueError": ValueError,
+                     "ArithmeticError": ArithmeticError}}
 
 _LITERALS = (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit, ast.NoneLit)
 _WRITTEN_OUT = frozenset((*_LITERALS, ast.Name, ast.FieldAccess, ast.IfExpr, ast.Not, ast.IsNone, ast.Binary,
@@ -50,9 +52,10 @@ _FAILED = "except (OutsideCalendar, ArithmeticError) as problem:"
 
 def generated_block(statements, contract: CheckedContract):
     """A block of statements as one generated function `(run, frame) -> None`, made once per checked contract."""
-    kept = type(statements) is tuple  # a block of the tree, kept by its id, as compiled_block keeps its own
+    if type(statements) is not tuple:  # a list a caller made (an invariant's walker), not kept: its closures serve
+        return compiled_block(statements, contract)
     key = ("generated", id(statements))
-    found = contract.compiled.get(key) if kept else None
+    found = contract.compiled.get(key)
     if found is not None:
         return found
     source = _Source(contract)
@@ -64,9 +67,8 @@ def generated_block(statements, contract: CheckedContract):
     where = f"<block generated from line {first.line}>" if first is not None else "<block generated>"  # in profiles
     exec(compile("\n".join(source.lines), where, "exec"), namespace)  # noqa: S102 (no contract text in it)
     block = namespace["block"]
-    if kept:
-        block.statements = statements  # held, so that the block's id stays its own while the contract lives
-        contract.compiled[key] = block
+    block.statements = statements  # held, so that the block's id stays its own while the contract lives
+    contract.compiled[key] = block
     return block
 
 
@@ -295,7 +297,8 @@ class _Source:
         if kind in ("parameter", "assumption"):
             return local + f"run.globals[{name!r}]"
         if kind in ("term", "schedule", "report"):
-            return local + f"run.globals[{name!r}] if {name!r} in run.globals else run.global_value({self.constant(symbol)})"
+            found = f"run.global_value({self.constant(symbol)})"
+            return local + f"run.globals[{name!r}] if {name!r} in run.globals else {found}"
         if kind == "market":
             return local + f"run.markets[{name!r}]"
         if kind == "accrual":
@@ -366,7 +369,8 @@ class _Source:
             return self.accrual_query(node, named, frame, names, guarded)
         plain = PLAIN_FUNCTIONS.get(node.function)
         two_values = node.function in ("min", "max") and len(positional) == 2
-        if node.function in self.contract.functions or not (two_values or (plain is not None and 1 <= len(positional) <= 3)):
+        plain_call = plain is not None and 1 <= len(positional) <= 3
+        if node.function in self.contract.functions or not (two_values or plain_call):
             made = compiled_expression(node, self.contract) if guarded else compile_expression(node, self.contract)
             return self.closure(made, frame)
         values = [self.value(argument, frame, names) for argument in positional]

@@ -37,7 +37,6 @@ from ..stdlib.accrual import Ledger, Settlement
 from ..stdlib.prices import PriceSeries
 from ..stdlib.schedules import MONTHS
 from .builtins import PLAIN_FUNCTIONS
-from .codegen import GENERATED_AFTER, generated_block
 from .compiler import accrual_parts, compiled_arguments, compiled_block, compiled_expression
 from .effects import Effect, Result, Step
 from .explain import describe_event, formula, plain_number, plain_text
@@ -47,6 +46,7 @@ from .values import (START_OF_DAY, STEP_BUDGET, Deferred, EventRecord, Frame, In
 SCHEDULE_REACH = timedelta(days=400)  # open-ended schedules are laid out this far past the horizon
 LIST_BUDGET = 1_000_000  # elements in one list
 EXPLANATION_LINES = 10_000  # lines one explanation keeps (each effect keeps a copy of its own)
+GENERATED_AFTER = 2  # evaluations of a checked contract in one process that run its blocks as closures alone
 
 
 # -------------------------------------------------------------- the run
@@ -86,11 +86,16 @@ class Run:
         self.moment = START_OF_DAY  # the time of day of the step being run, in seconds
         self.warnings: list[Diagnostic] = []
         self.values_before: dict[str, object] = {}  # what each state the rule running now changed was before it
-        self.event_changes: dict[int, list] = {}  # event index -> the states its rule changed (name, before, after), of an event that made no effect
+        # event index -> the states its rule changed (name, before, after), of an event that made no effect
+        self.event_changes: dict[int, list] = {}
         # a contract evaluated many times in this process runs its blocks as generated code (codegen.py);
         # a run that explains itself, and the first few of each contract, run them as closures
         evaluations = contract.compiled[_EVALUATIONS] = contract.compiled.get(_EVALUATIONS, 0) + 1
-        self.block_of = generated_block if not explain and evaluations > GENERATED_AFTER else compiled_block  # explanation (by identity): how many steps are shown
+        self.block_of = compiled_block
+        if not explain and evaluations > GENERATED_AFTER:
+            from .codegen import generated_block  # only a process that evaluates a contract many times needs it
+
+            self.block_of = generated_block
 
     # --------------------------------------------------------- the budget
     def charge(self, steps: int, node: ast.Node, frame: Frame) -> None:
@@ -388,7 +393,8 @@ class Run:
                 # another scheduled rule of this moment follows directly in the timeline (items events
                 # schedule run after every one of them): only one that does reads what this one changed
                 following = timeline[position] if position < end else None
-                followed = following is not None and following[2] == 0 and following[0] == when and following[1] == moment
+                followed = (following is not None and following[2] == 0 and following[0] == when
+                            and following[1] == moment)
                 clause, rule, nominal, variable, body = item
                 self.run_scheduled(clause, rule, nominal, variable, body, followed)
             elif phase == 1:
