@@ -25,8 +25,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
-import attrs
-
 from ..cache import collector_paused
 from ..diagnostics import ContractError, Diagnostic, Span, closest
 from ..language import ast
@@ -357,14 +355,16 @@ class Run:
                     append((day, moment, 0, order, (label, item, when, variable, body)))
                     self.timed_days.setdefault(day, moment)
         for bound in self.inputs.events:
-            record = EventRecord(bound.type, bound.index, bound.date, bound.fields, bound.span)
             declaration: ast.EventDecl = self.symbols[bound.type].node
+            effective = bound.date
             if declaration.effective is not None:
                 frame = self.global_frame(self.symbols[bound.type].section)
                 frame.locals["date"] = bound.date
                 effective = self.evaluate(declaration.effective, frame)
-                if effective != bound.date:
-                    record = attrs.evolve(record, date=effective, filed=bound.date)
+            if effective != bound.date:  # its terms move it: it keeps the scenario's date as `filed`
+                record = EventRecord(bound.type, bound.index, effective, bound.fields, bound.span, bound.date)
+            else:
+                record = EventRecord(bound.type, bound.index, bound.date, bound.fields, bound.span)
             if record.date <= self.until:
                 self.pending_events.setdefault(record.date, []).append(record)
         for when, records in self.pending_events.items():
