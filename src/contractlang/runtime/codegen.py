@@ -102,6 +102,12 @@ class _Source:
         self.constants[name] = value
         return name
 
+    def reported_at(self, node_name: str, frame: str, said_here) -> None:
+        """The handler of the `try:` just written: a date past the calendar or a number out of range met in it
+        is reported at the node (compiler.failure), or, not `said_here`, left to the node around it."""
+        with self.indented(_FAILED):
+            self.line(f"raise failure(run, problem, {node_name}, {frame}, {said_here}) from None")
+
     def fresh(self, stem: str = "t") -> str:
         self.count += 1
         return f"{stem}{self.count}"
@@ -228,8 +234,7 @@ class _Source:
         result, node_name = self.fresh(), self.constant(node)
         with self.indented("try:"):
             self.line(f"{result} = {self.inner(node, frame, names)}")
-        with self.indented(_FAILED):
-            self.line(f"raise failure(run, problem, {node_name}, {frame}, True) from None")
+        self.reported_at(node_name, frame, True)
         return result
 
     def closure(self, closure, frame: str) -> str:
@@ -354,8 +359,7 @@ class _Source:
                     self.line(f"{result} = {combined}")
             else:
                 self.line(f"{result} = {combined}")
-        with self.indented(_FAILED):
-            self.line(f"raise failure(run, problem, {node_name}, {frame}, True) from None")
+        self.reported_at(node_name, frame, True)
         return result
 
     def call(self, node: ast.Call, frame: str, names: str, guarded: bool) -> str:
@@ -386,8 +390,7 @@ class _Source:
                     self.line(f"{result} = {node.function}({first}, {second})")
             else:
                 self.line(f"{result} = {self.constant(plain)}({', '.join(values)})")
-        with self.indented(_FAILED):
-            self.line(f"raise failure(run, problem, {node_name}, {frame}, {guarded}) from None")
+        self.reported_at(node_name, frame, guarded)
         return result
 
     def accrual(self, node: ast.Call, end: ast.Argument, frame: str, names: str, guarded: bool) -> str:
@@ -398,8 +401,7 @@ class _Source:
         if end.name == "through":
             with self.indented("try:"):
                 self.line(f"{given} = add_days({given}, 1)")
-            with self.indented(_FAILED):
-                self.line(f"raise failure(run, problem, {node_name}, {frame}, {guarded}) from None")
+            self.reported_at(node_name, frame, guarded)
         with self.indented("try:"):
             self.line(f"{ledger} = run.ledgers[{node.arguments[0].value.name!r}]")
             if node.function == "settle":
@@ -438,6 +440,5 @@ class _Source:
             with self.indented("except ValueError as problem:"):  # a day count without what it needs
                 self.line(f"raise run.accrual_failed(problem, {node_name}, {frame}) from None")
         if guarded:
-            with self.indented(_FAILED):
-                self.line(f"raise failure(run, problem, {node_name}, {frame}, True) from None")
+            self.reported_at(node_name, frame, True)
         return result
