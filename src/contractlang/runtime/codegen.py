@@ -23,14 +23,14 @@ from datetime import time
 from decimal import Decimal
 
 from ..language import ast
-from ..language import types as T
 from ..language.checked import CheckedContract
 from ..stdlib import exact
 from ..stdlib.schedules import OutsideCalendar, add_days
 from .builtins import PLAIN_FUNCTIONS
 from .compiler import (COMPARED_DIRECTLY, DECIMAL_OPERATIONS, EXACT_OPERATIONS, NUMBERS, PaymentTerms,
                        compile_expression, compiled_block, compiled_expression, compiled_reason,
-                       compiled_statement, failure, field_of, may_fail, states_accruals_follow)
+                       compiled_statement, failure, field_of, field_reading, may_fail, name_source,
+                       states_accruals_follow)
 from .values import STEP_BUDGET, Frame, Rejected
 
 MOST_NESTED = 15  # Python blocks open at once in a generated function (Python allows 20 tries): deeper is a closure
@@ -129,10 +129,10 @@ class _Source:
         with self.indented("if run.steps_taken > STEP_BUDGET:"):
             self.line(f"run.charge(0, {node_name}, {frame})")
         with self.indented("try:"):
-            written = self.perform(node, frame, names)
+            self.perform(node, frame, names)
         with self.indented("except ArithmeticError as problem:"):
             self.line(f"raise run.out_of_range(problem, {node_name}, {frame}) from None")
-        if written and self.deepest > MOST_NESTED:
+        if self.deepest > MOST_NESTED:
             del self.lines[start:]
             self.statement_closure(node, frame, node_name)
         self.deepest = max(deepest, min(self.deepest, MOST_NESTED))
@@ -147,8 +147,8 @@ class _Source:
         with self.indented("except ArithmeticError as problem:"):
             self.line(f"raise run.out_of_range(problem, {node_name}, {frame}) from None")
 
-    def perform(self, node: ast.Statement, frame: str, names: str) -> bool:
-        """A statement's own work, written out (True), or a call of its closure (False)."""
+    def perform(self, node: ast.Statement, frame: str, names: str) -> None:
+        """A statement's own work, written out, or a call of its closure."""
         kind = type(node)
         if kind is ast.Let:
             value = self.value(node.value, frame, names)
@@ -205,8 +205,6 @@ class _Source:
         else:
             closure = self.constant(compiled_statement(node, self.contract, blocks=generated_block))
             self.line(f"{closure}(run, {frame})")
-            return False
-        return True
 
     def branches(self, branches, otherwise, frame: str, names: str) -> None:
         """`if … else if … else`: each condition evaluated only when the ones before it did not hold."""
@@ -287,38 +285,25 @@ class _Source:
         return self.closure(compile_expression(node, self.contract), frame)
 
     def name(self, node: ast.Name, frame: str, names: str) -> str:
-        """A name read as compiler.py's closure of it reads it: a name of the rule first, then what the checker
-        found it to be."""
-        name = node.name
-        symbol = self.contract.symbols.get(name)
-        kind = symbol.kind if symbol is not None else None
-        local = f"{names}[{name!r}] if {name!r} in {names} else "
-        if name == "today":
-            return local + f"{frame}.today"
-        if name == "until":
-            return local + "run.until"
-        if kind == "state":
-            return local + f"run.state[{name!r}]"
-        if kind in ("parameter", "assumption"):
-            return local + f"run.globals[{name!r}]"
-        if kind in ("term", "schedule", "report"):
-            found = f"run.global_value({self.constant(symbol)})"
-            return local + f"run.globals[{name!r}] if {name!r} in run.globals else {found}"
-        if kind == "market":
-            return local + f"run.markets[{name!r}]"
-        if kind == "accrual":
-            return local + f"run.ledgers[{name!r}]"
-        if isinstance(self.contract.types.get(id(node)), T.Enum) and kind is None:
-            return local + repr(name)  # a member stands for itself
-        return f"{names}[{name!r}]"  # a name of the rule: a let, a binder, a parameter
+        """A name read as compiler.py's closure of it reads it (compiler.name_source): a name of the rule first."""
+        name, source = node.name, name_source(node, self.contract)
+        if source == "rule":  # a let, a binder, a parameter
+            return f"{names}[{name!r}]"
+        read = {"today": f"{frame}.today", "until": "run.until", "state": f"run.state[{name!r}]",
+                "setting": f"run.globals[{name!r}]", "market": f"run.markets[{name!r}]",
+                "accrual": f"run.ledgers[{name!r}]", "member": repr(name)}.get(source)
+        if source == "term":
+            found = f"run.global_value({self.constant(self.contract.symbols[name])})"
+            read = f"run.globals[{name!r}] if {name!r} in run.globals else {found}"
+        return f"{names}[{name!r}] if {name!r} in {names} else {read}"
 
     def field(self, node: ast.FieldAccess, frame: str, names: str) -> str:
         subject, name, result = self.inner(node.subject, frame, names), node.name, self.fresh()
-        known = self.contract.types.get(id(node.subject))  # what the checker found the subject to be
-        if isinstance(known, T.Accrued):  # only settle() gives one: a settlement
+        reading = field_reading(node, self.contract)
+        if reading == "settlement":
             self.line(f"{result} = {subject}.{'amount' if name == 'amount' else 'period'}")
-        elif isinstance(known, T.Simple) and known.name.startswith("event ") and name not in ("date", "filed", "index"):
-            self.line(f"{result} = {subject}.fields[{name!r}]")  # an event's own field
+        elif reading == "event":
+            self.line(f"{result} = {subject}.fields[{name!r}]")
         else:
             self.line(f"{result} = field_of({subject}, {name!r})")
         return result

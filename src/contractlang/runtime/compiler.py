@@ -93,13 +93,16 @@ def accrual_parts(symbol, contract: CheckedContract) -> tuple[dict, set]:
 
 
 def states_accruals_follow(contract: CheckedContract) -> frozenset[str]:
-    """The states an accrual's base is, or its rate reads: setting one changes a ledger (Run.assign)."""
-    found = set()
-    for symbol in contract.symbols.values():
-        if symbol.kind == "accrual":
-            fields, rate_names = accrual_parts(symbol, contract)
-            found |= {fields["on"].name} | rate_names
-    return frozenset(found)
+    """The states an accrual's base is, or its rate reads: setting one changes a ledger (Run.assign). Found once."""
+    key = ("states accruals follow",)
+    if key not in contract.compiled:
+        found = set()
+        for symbol in contract.symbols.values():
+            if symbol.kind == "accrual":
+                fields, rate_names = accrual_parts(symbol, contract)
+                found |= {fields["on"].name} | rate_names
+        contract.compiled[key] = frozenset(found)
+    return contract.compiled[key]
 
 
 # -------------------------------------------------------------- compiled statements
@@ -141,10 +144,10 @@ def compiled_block(statements, contract: CheckedContract):
     return block
 
 
-def compiled_statement(node: ast.Statement, contract: CheckedContract, blocks=None):
+def compiled_statement(node: ast.Statement, contract: CheckedContract, blocks=compiled_block):
     """One statement as a closure `(run, frame) -> None`: its expressions compiled, its nested blocks by `blocks`
     (compiled_block, or generated code's own)."""
-    if blocks is not None and type(node) in _BLOCK_STATEMENT_COMPILERS:
+    if type(node) in _BLOCK_STATEMENT_COMPILERS:
         return _BLOCK_STATEMENT_COMPILERS[type(node)](node, contract, blocks)
     compiler = _STATEMENT_COMPILERS.get(type(node))
     if compiler is not None:
@@ -368,8 +371,7 @@ def _compile_check(node: ast.Check, contract: CheckedContract):
     return check
 
 
-def _compile_if(node: ast.If, contract: CheckedContract, blocks=None):
-    blocks = blocks or compiled_block
+def _compile_if(node: ast.If, contract: CheckedContract, blocks=compiled_block):
     branches = tuple((compiled_expression(condition, contract), blocks(body, contract))
                      for condition, body in node.branches)
     otherwise = blocks(node.otherwise, contract) if node.otherwise is not None else None
@@ -386,8 +388,7 @@ def _compile_if(node: ast.If, contract: CheckedContract, blocks=None):
     return if_statement
 
 
-def _compile_cite(node: ast.Cite, contract: CheckedContract, blocks=None):
-    blocks = blocks or compiled_block
+def _compile_cite(node: ast.Cite, contract: CheckedContract, blocks=compiled_block):
     body, section = blocks(node.body, contract), node.section
 
     def cite(run, frame):  # shares locals and steps: citing is not scoping
@@ -395,8 +396,7 @@ def _compile_cite(node: ast.Cite, contract: CheckedContract, blocks=None):
     return cite
 
 
-def _compile_do(node: ast.Do, contract: CheckedContract, blocks=None):
-    blocks = blocks or compiled_block
+def _compile_do(node: ast.Do, contract: CheckedContract, blocks=compiled_block):
     action: ast.Action = contract.symbols[node.action].node
     arguments = tuple(compiled_expression(argument, contract) for argument in node.arguments)
     names = tuple(parameter.name for parameter in action.parameters)
@@ -413,8 +413,7 @@ def _compile_do(node: ast.Do, contract: CheckedContract, blocks=None):
     return do
 
 
-def _compile_for(node: ast.ForEach, contract: CheckedContract, blocks=None):
-    blocks = blocks or compiled_block
+def _compile_for(node: ast.ForEach, contract: CheckedContract, blocks=compiled_block):
     source, variable = compiled_expression(node.source, contract), node.variable
     body = blocks(node.body, contract)
 
@@ -428,8 +427,7 @@ def _compile_for(node: ast.ForEach, contract: CheckedContract, blocks=None):
     return for_each
 
 
-def _compile_claim(node: ast.Claim, contract: CheckedContract, blocks=None):
-    blocks = blocks or compiled_block
+def _compile_claim(node: ast.Claim, contract: CheckedContract, blocks=compiled_block):
     event, binder, body = node.event, node.binder, blocks(node.body, contract)
     otherwise = blocks(node.otherwise, contract) if node.otherwise is not None else None
 
@@ -458,8 +456,7 @@ def _compile_claim(node: ast.Claim, contract: CheckedContract, blocks=None):
 _STATEMENT_COMPILERS = {
     ast.Let: _compile_let, ast.SetState: _compile_set, ast.Adjust: _compile_adjust, ast.Record: _compile_record,
     ast.Pay: _compile_pay, ast.Issue: _compile_issue, ast.Votes: _compile_votes, ast.Reject: _compile_reject,
-    ast.Require: _compile_require, ast.Check: _compile_check, ast.If: _compile_if, ast.Cite: _compile_cite,
-    ast.Do: _compile_do, ast.ForEach: _compile_for, ast.Claim: _compile_claim,
+    ast.Require: _compile_require, ast.Check: _compile_check,
 }
 _BLOCK_STATEMENT_COMPILERS = {  # the statements that hold blocks of their own
     ast.If: _compile_if, ast.Cite: _compile_cite, ast.Do: _compile_do, ast.ForEach: _compile_for,
@@ -522,6 +519,17 @@ def compiled_arguments(node: ast.Call, contract: CheckedContract):
     return found
 
 
+def field_reading(node: ast.FieldAccess, contract: CheckedContract) -> str:
+    """How a field is read, by what the checker found its subject to be: "settlement" (only settle() gives one),
+    "event" (an event's own field), or "any" (field_of, by the value's kind). All three read as field_of would."""
+    known = contract.types.get(id(node.subject))
+    if isinstance(known, T.Accrued):
+        return "settlement"
+    if isinstance(known, T.Simple) and known.name.startswith("event ") and node.name not in ("date", "filed", "index"):
+        return "event"
+    return "any"
+
+
 def compile_expression(node: ast.Expr, contract: CheckedContract):
     """An expression as a closure `(run, frame) -> value`.
 
@@ -544,14 +552,13 @@ def compile_expression(node: ast.Expr, contract: CheckedContract):
     if kind is ast.Name:
         return _compile_name(node, contract)
     if kind is ast.FieldAccess:
-        subject, name = compile_expression(node.subject, contract), node.name
-        known = contract.types.get(id(node.subject))  # what the checker found the subject to be
-        if isinstance(known, T.Accrued):  # only settle() gives one: a settlement, read as field_of reads it
+        subject, name, reading = compile_expression(node.subject, contract), node.name, field_reading(node, contract)
+        if reading == "settlement":
             if name == "amount":
                 return lambda run, frame: subject(run, frame).amount
             return lambda run, frame: subject(run, frame).period
-        if isinstance(known, T.Simple) and known.name.startswith("event ") and name not in ("date", "filed", "index"):
-            return lambda run, frame: subject(run, frame).fields[name]  # an event's own field, as field_of reads it
+        if reading == "event":
+            return lambda run, frame: subject(run, frame).fields[name]
         return lambda run, frame: field_of(subject(run, frame), name)
     if kind is ast.IfExpr:
         condition, then = compile_expression(node.condition, contract), compile_expression(node.then, contract)
@@ -776,27 +783,42 @@ def _compile_index(node: ast.Index, contract: CheckedContract):
     return index
 
 
-def _compile_name(node: ast.Name, contract: CheckedContract):
-    name = node.name
-    symbol = contract.symbols.get(name)
+def name_source(node: ast.Name, contract: CheckedContract) -> str:
+    """Where a name's value is read when no name of the rule (a let, a binder, a parameter) has it: by what the
+    checker found it to be. compiler.py's closure of a name and generated code both read it so."""
+    symbol = contract.symbols.get(node.name)
     kind = symbol.kind if symbol is not None else None
-    if name == "today":
-        return lambda run, frame: frame.locals[name] if name in frame.locals else frame.today
-    if name == "until":
-        return lambda run, frame: frame.locals[name] if name in frame.locals else run.until
-    if kind == "state":
-        return lambda run, frame: frame.locals[name] if name in frame.locals else run.state[name]
+    if node.name in ("today", "until"):
+        return node.name
     if kind in ("parameter", "assumption"):
+        return "setting"
+    if kind in ("state", "term", "schedule", "report", "market", "accrual"):
+        return "term" if kind in ("schedule", "report") else kind
+    if isinstance(contract.types.get(id(node)), T.Enum) and kind is None:
+        return "member"  # a member stands for itself
+    return "rule"
+
+
+def _compile_name(node: ast.Name, contract: CheckedContract):
+    name, source = node.name, name_source(node, contract)
+    symbol = contract.symbols.get(name)
+    if source == "today":
+        return lambda run, frame: frame.locals[name] if name in frame.locals else frame.today
+    if source == "until":
+        return lambda run, frame: frame.locals[name] if name in frame.locals else run.until
+    if source == "state":
+        return lambda run, frame: frame.locals[name] if name in frame.locals else run.state[name]
+    if source == "setting":
         return lambda run, frame: frame.locals[name] if name in frame.locals else run.globals[name]
-    if kind in ("term", "schedule", "report"):
+    if source == "term":
         return lambda run, frame: (frame.locals[name] if name in frame.locals
                                    else run.globals[name] if name in run.globals else run.global_value(symbol))
-    if kind == "market":
+    if source == "market":
         return lambda run, frame: frame.locals[name] if name in frame.locals else run.markets[name]
-    if kind == "accrual":
+    if source == "accrual":
         return lambda run, frame: frame.locals[name] if name in frame.locals else run.ledgers[name]
-    if isinstance(contract.types.get(id(node)), T.Enum) and kind is None:
-        return lambda run, frame: frame.locals[name] if name in frame.locals else name  # a member stands for itself
+    if source == "member":
+        return lambda run, frame: frame.locals[name] if name in frame.locals else name
     return lambda run, frame: frame.locals[name]  # a name of the rule: a let, a binder, a parameter
 
 
