@@ -7,7 +7,7 @@ VSCODE := editors/vscode
 NPM_STAMP := $(VSCODE)/node_modules/.installed-stamp
 SHARED := ../shared
 
-.PHONY: demo test conformance bench memo parser-tables holiday-lists clean
+.PHONY: demo test test-slow conformance bench memo parser-tables holiday-lists clean
 
 # pip's own notices (resolver and path warnings) go to a log, shown only when the install fails
 $(STAMP): pyproject.toml
@@ -21,8 +21,13 @@ demo: $(STAMP)
 	@echo "contract eval contracts/nstor_2002_subordinated_note.contract scenarios/nstor_2002_conversions.toml"
 	@$(BIN)/contract eval contracts/nstor_2002_subordinated_note.contract scenarios/nstor_2002_conversions.toml
 
+# the suite but its tests marked slow (mutation testing: `contract test` on every mutant of the three
+# instruments), which take minutes of their own; .ci/run runs both
 test: $(STAMP) $(NPM_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
 
 # the npm packages the TextMate grammar's test runs on, exactly as package-lock.json pins them
 $(NPM_STAMP): $(VSCODE)/package.json $(VSCODE)/package-lock.json
