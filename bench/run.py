@@ -69,6 +69,30 @@ def seconds_per_call(action, repeat: int, sample_seconds: float = 0.02) -> float
     return statistics.median(samples)
 
 
+def paired_seconds(action, yardstick, pairs: int, sample_seconds: float = 0.02) -> tuple[float, float, float]:
+    """The median times of one call of `action` and of `yardstick`, sampled in turn, and the median of the
+    ratios of each pair of samples: the in-process counterpart of paired_process_seconds (on a shared machine
+    whose speed drifts, two figures timed apart differed by half again from one run to the next)."""
+    calls = {}
+    for function in (action, yardstick):
+        started = time.perf_counter()
+        function()
+        once = time.perf_counter() - started
+        started = time.perf_counter()
+        function()  # the first call may do once what later ones need not (generated code, a sort kept)
+        once = min(once, time.perf_counter() - started)
+        calls[function] = max(1, int(sample_seconds / max(once, 1e-9)))
+    timed, yardsticks, ratios = [], [], []
+    for _ in range(pairs):
+        for function, samples in ((action, timed), (yardstick, yardsticks)):
+            started = time.perf_counter()
+            for _ in range(calls[function]):
+                function()
+            samples.append((time.perf_counter() - started) / calls[function])
+        ratios.append(timed[-1] / yardsticks[-1])
+    return statistics.median(timed), statistics.median(yardsticks), statistics.median(ratios)
+
+
 def child_environment(extra: dict | None = None) -> dict:
     """The environment of a measured process: Python keeps its bytecode caches, as an installed tool's
     do (a PYTHONDONTWRITEBYTECODE of the shell would have every process compile the project's source)."""
@@ -447,15 +471,15 @@ def measure_note(report: Report, repeat: int) -> None:
         if reference.run(events, scenario.until) != expected:
             raise SystemExit(f"the reference model differs from the contract on {path.name}: "
                              f"{sorted(set(reference.run(events, scenario.until)) ^ set(expected))}")
-    seconds = seconds_per_call(evaluation(contract, inputs), repeat * 3)
-    floor_seconds = seconds_per_call(note_floor, repeat * 3)
-    reference_seconds = seconds_per_call(lambda: reference.run([]), repeat * 3)
+    seconds, floor_seconds, to_floor = paired_seconds(evaluation(contract, inputs), note_floor, repeat * 3)
+    against, reference_seconds, to_reference = paired_seconds(evaluation(contract, inputs),
+                                                              lambda: reference.run([]), repeat * 3)
     report.details["note_to_maturity_s"] = seconds
     report.add("2002 note to maturity, in process", milliseconds(seconds), f"floor {microseconds(floor_seconds)}",
-               seconds / floor_seconds, "≤ 15× the floor", seconds / floor_seconds <= 15)
-    report.add("2002 note to maturity, in process", milliseconds(seconds),
-               f"reference model {microseconds(reference_seconds)}", seconds / reference_seconds,
-               "≤ 1× the reference", seconds / reference_seconds <= 1)
+               to_floor, "≤ 15× the floor", to_floor <= 15)
+    report.add("2002 note to maturity, in process", milliseconds(against),
+               f"reference model {microseconds(reference_seconds)}", to_reference,
+               "≤ 1× the reference", to_reference <= 1)
 
 
 def measure_series_h(report: Report, repeat: int) -> None:
@@ -478,9 +502,10 @@ def measure_series_h(report: Report, repeat: int) -> None:
         if reference.run(events, inputs.until) != expected:
             raise SystemExit(f"the preferred stock's reference model differs from the contract on {path.name}: "
                              f"{sorted(set(reference.run(events, inputs.until)) ^ set(expected))}")
-        reference_seconds = seconds_per_call(lambda: reference.run(events, inputs.until), repeat * 3)
-        report.add(name, milliseconds(seconds), f"reference model {microseconds(reference_seconds)}",
-                   seconds / reference_seconds, "≤ 1× the reference", seconds <= reference_seconds)
+        against, reference_seconds, ratio = paired_seconds(evaluation(contract, inputs),
+                                                           lambda: reference.run(events, inputs.until), repeat * 3)
+        report.add(name, milliseconds(against), f"reference model {microseconds(reference_seconds)}",
+                   ratio, "≤ 1× the reference", ratio <= 1)
     report.notes.append("Series H: the reference model covers dividends, missed dividends and conversions, "
                         "so only the dividends and conversions case is timed against it.")
 
@@ -493,10 +518,9 @@ def measure_bond(report: Report, repeat: int) -> None:
     floor = bond_floor()
     if sorted(amount for _, _, amount in found) != sorted(str(amount) for amount in floor):
         raise SystemExit(f"the bond's floor differs from the contract: {floor} against {found}")
-    seconds = seconds_per_call(evaluation(contract, inputs), repeat * 3)
-    floor_seconds = seconds_per_call(bond_floor, repeat * 3)
+    seconds, floor_seconds, to_floor = paired_seconds(evaluation(contract, inputs), bond_floor, repeat * 3)
     report.add("example bond to maturity (13 cash flows)", milliseconds(seconds),
-               f"floor {microseconds(floor_seconds)}", seconds / floor_seconds, "(context)", None)
+               f"floor {microseconds(floor_seconds)}", to_floor, "(context)", None)
     if importlib.util.find_spec("QuantLib") is None:
         report.notes.append("QuantLib is not installed (pip install -e '.[bench]'): the bond's yardstick is skipped.")
     else:
@@ -504,20 +528,19 @@ def measure_bond(report: Report, repeat: int) -> None:
         ours = sorted((day, amount) for day, _, amount in found)
         if flows != ours:
             raise SystemExit(f"QuantLib's cash flows differ from the contract's: {flows} against {ours}")
-        quantlib_seconds = seconds_per_call(quantlib_bond, repeat * 3)
-        report.add("example bond to maturity (13 cash flows)", milliseconds(seconds),
-                   f"QuantLib FixedRateBond {microseconds(quantlib_seconds)}", seconds / quantlib_seconds,
-                   "≤ 2× QuantLib", seconds / quantlib_seconds <= 2)
+        against, quantlib_seconds, ratio = paired_seconds(evaluation(contract, inputs), quantlib_bond, repeat * 3)
+        report.add("example bond to maturity (13 cash flows)", milliseconds(against),
+                   f"QuantLib FixedRateBond {microseconds(quantlib_seconds)}", ratio, "≤ 2× QuantLib", ratio <= 2)
     redemption = ROOT / "scenarios" / "bond_redemption.toml"
     redeemed = scenario_inputs(contract, redemption)
     floor_ends = [day for day in BOND_COUPON_DATES if day < date(2026, 3, 16)] + [date(2026, 3, 16)]
     expected = bond_floor(Decimal(250_000), floor_ends)
     if sorted(a for _, _, a in payments_and_issues(effects_of(contract, redeemed))) != sorted(map(str, expected)):
         raise SystemExit("the bond's floor differs from the contract on bond_redemption.toml")
-    seconds = seconds_per_call(evaluation(contract, redeemed), repeat * 3)
-    floor_seconds = seconds_per_call(lambda: bond_floor(Decimal(250_000), floor_ends), repeat * 3)
+    seconds, floor_seconds, to_floor = paired_seconds(evaluation(contract, redeemed),
+                                                      lambda: bond_floor(Decimal(250_000), floor_ends), repeat * 3)
     report.add("example bond redeemed (10 cash flows)", milliseconds(seconds), f"floor {microseconds(floor_seconds)}",
-               seconds / floor_seconds, "(context)", None)
+               to_floor, "(context)", None)
 
 
 def measure_processes(report: Report, repeat: int, cache: str) -> None:
@@ -644,7 +667,7 @@ def measure_loading(report: Report, repeat: int, folder: Path) -> None:
                 report.notes.append(f"loading {count:,} events of {form.upper()} took {first:.0f} s: not repeated")
                 per_event[count] = (first / count, None)
                 break
-            seconds = seconds_per_call(lambda: load_scenario(str(path)), max(3, repeat // 2), 0.0)
+            seconds = seconds_per_call(lambda: load_scenario(str(path)), max(7, repeat), 0.0)
             per_event[count] = (seconds / count, seconds_per_call(lambda: parse(text), max(3, repeat // 2)) / count)
         largest = max(per_event)
         seconds, parser = per_event[largest]
