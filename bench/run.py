@@ -649,35 +649,36 @@ def scenario_text(events: list[tuple[str, date, dict]], form: str) -> str:
 
 
 def measure_loading(report: Report, repeat: int, folder: Path) -> None:
-    """(i) loading a scenario of 4,000 events, JSON and TOML, against the bare parser of the same text."""
+    """(i) loading a scenario of 4,000 events, JSON and TOML, against the bare parser of the same text, and
+    against a scenario of 1,000 events loaded in turn with it (linear: the same time an event)."""
     from contractlang.inputs.scenario import load_scenario
 
     import tomli  # the TOML parser the scenario reader uses
 
     for form, parse in (("json", json.loads), ("toml", tomli.loads)):
-        per_event = {}
+        paths, texts = {}, {}
         for count in (1_000, 4_000):
-            text = scenario_text(note_events(count), form)
-            path = folder / f"events_{count}.{form}"
-            path.write_text(text)
+            texts[count] = scenario_text(note_events(count), form)
+            paths[count] = folder / f"events_{count}.{form}"
+            paths[count].write_text(texts[count])
             started = time.perf_counter()
-            load_scenario(str(path))
+            load_scenario(str(paths[count]))
             first = time.perf_counter() - started
             if first > 20:
                 report.notes.append(f"loading {count:,} events of {form.upper()} took {first:.0f} s: not repeated")
-                per_event[count] = (first / count, None)
+                report.add(f"loading {count:,} events, {form.upper()}", microseconds(first / count) + " an event",
+                           "—", None, "≤ 20 µs an event", False)
                 break
-            seconds = seconds_per_call(lambda: load_scenario(str(path)), max(7, repeat), 0.0)
-            per_event[count] = (seconds / count, seconds_per_call(lambda: parse(text), max(3, repeat // 2)) / count)
-        largest = max(per_event)
-        seconds, parser = per_event[largest]
-        report.add(f"loading {largest:,} events, {form.upper()}", microseconds(seconds) + " an event",
-                   "—" if parser is None else f"bare parser {microseconds(parser)}",
-                   None if parser is None else seconds / parser, "≤ 20 µs an event", seconds <= 20e-6)
-        if len(per_event) == 2:
-            growth = per_event[4_000][0] / per_event[1_000][0]
+        else:
+            seconds, smaller, ratio = paired_seconds(lambda: load_scenario(str(paths[4_000])),
+                                                     lambda: load_scenario(str(paths[1_000])), max(7, repeat), 0.0)
+            parser = seconds_per_call(lambda: parse(texts[4_000]), max(3, repeat // 2))
+            report.add(f"loading 4,000 events, {form.upper()}", microseconds(seconds / 4_000) + " an event",
+                       f"bare parser {microseconds(parser / 4_000)}", seconds / parser, "≤ 20 µs an event",
+                       seconds / 4_000 <= 20e-6)
+            growth = ratio * 1_000 / 4_000
             report.add(f"loading, {form.upper()}: 4,000 events against 1,000, an event",
-                       microseconds(per_event[4_000][0]), microseconds(per_event[1_000][0]), growth,
+                       microseconds(seconds / 4_000), microseconds(smaller / 1_000), growth,
                        "linear (≤ 1.2×)", growth <= 1.2)
 
 
