@@ -73,21 +73,38 @@ class Snapshot:
         self.__dict__.update(state)
 
 
+# id(result) -> (result, its lists): the invariants that look at one run (contract test's shared pass) share them
+_LISTS_OF_RUN: dict[int, tuple] = {}
+
+
+def lists_of_run(run, result) -> dict:
+    """A finished run's effects as records, all and by kind, and its state after each step, by the names
+    examples and invariants give them: made once for a run that several invariants look at. They are shared,
+    and nothing changes them (records are frozen, and no expression of the language changes a list)."""
+    kept = _LISTS_OF_RUN.get(id(result))
+    if kept is not None and kept[0] is result:
+        return kept[1]
+    effects = [EffectRecord.of(e) for e in result.effects]
+    found = {"effects": effects}
+    for name, kind in KIND_OF_LIST.items():
+        found[name] = [r for r in effects if r.kind == kind]
+    found["history"] = [Snapshot(when, state) for when, state in run.history]
+    if len(_LISTS_OF_RUN) >= 8:  # the runs of the last few scenarios: each is held while kept
+        _LISTS_OF_RUN.clear()
+    _LISTS_OF_RUN[id(result)] = (result, found)
+    return found
+
+
 class RunView:
     """A finished run as examples and invariants see it (the `varied` run of a relational invariant)."""
 
     def __init__(self, run, result):
         self.run = run
         self.result = result
-        self.records = [EffectRecord.of(e) for e in result.effects]
         self.until = run.until
 
     def lists(self) -> dict:
-        found = {"effects": self.records}
-        for name, kind in KIND_OF_LIST.items():
-            found[name] = [r for r in self.records if r.kind == kind]
-        found["history"] = [Snapshot(when, state) for when, state in self.run.history]
-        return found
+        return dict(lists_of_run(self.run, self.result))  # a dict of its own: a frame adds its names to it
 
     def __getattr__(self, name):
         lists = self.lists()
