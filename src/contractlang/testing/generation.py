@@ -328,6 +328,7 @@ class Generator:
             anchors = [0] + sorted(draw(st.lists(cut, min_size=count - 2, max_size=count - 2, unique=True))) + [span]
             held = draw(st.booleans())
             prices = {}
+            made = {}  # each level's number, made once a draw: a held level, or a gentle slope, repeats for days
             segment = 0
             for offset, day in weekdays:
                 while segment < count - 2 and offset >= anchors[segment + 1]:
@@ -335,7 +336,10 @@ class Generator:
                 start, end = anchors[segment], anchors[segment + 1]
                 a, b = points[segment], points[min(segment + 1, count - 1)]
                 value = a if held else a + (b - a) * (offset - start) // max(1, end - start)
-                prices[day] = _in_units(value, 5 if plain else 3)  # made at each draw: no table as large as a price
+                price = made.get(value)
+                if price is None:
+                    price = made[value] = _in_units(value, 5 if plain else 3)
+                prices[day] = price
             return prices
 
         return draw_prices()
