@@ -90,6 +90,7 @@ def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes
     given) and the inputs of a run, from the options `eval` and `render` share (--until, --set, --assume)."""
     from .inputs.binding import inputs_for, scenario_warnings
     from .inputs.scenario import load_scenario, parse_date
+    from .language.loading import checked_contract
 
     until = None
     if until_text is not None:
@@ -98,33 +99,12 @@ def _contract_and_inputs(contract_path, scenario_path, until_text, sets, assumes
             raise click.BadParameter(f"{until_text!r} is not a date (YYYY-MM-DD)", param_hint="--until")
     set_values = _assignments(sets, "--set")
     assume_values = _assignments(assumes, "--assume")
-    contract = _checked_contract(contract_path, for_evaluation)
+    contract = checked_contract(contract_path, for_evaluation)
     scenario = load_scenario(scenario_path) if scenario_path else None
     inputs = inputs_for(contract, scenario, set_values, assume_values, until)
     for warning in scenario_warnings(contract, scenario, until is not None) if scenario is not None else ():
         click.echo(warning.render(), err=True)
     return contract, scenario, inputs
-
-
-def _checked_contract(path: str, for_evaluation: bool = False):
-    """The checked contract of a file, from the cache when it was checked before: a start then imports no checker;
-    `for_evaluation`, only what an evaluation reads of it (CheckedContract.for_evaluation)."""
-    from .language import tree_cache
-    from .language.parser import grammar_text, read_source
-
-    text = read_source(path)
-    name = tree_cache.checked_entry_name(path, text, grammar_text(), for_evaluation)
-    contract = tree_cache.load_checked(name, path, text)
-    if contract is None:
-        from .language.checker import check
-        from .language.parser import parse
-
-        contract = check(parse(text, path, cached=False), path, text)  # the entry below keeps the tree too
-        if for_evaluation:
-            contract = contract.for_evaluation()
-        if not tree_cache.store_checked(name, contract):
-            parse(text, path)  # a contract the cache cannot keep checked: its tree alone, for the next start
-    return contract
 
 
 def _assignments(values, option: str) -> dict[str, str]:
@@ -195,11 +175,12 @@ def eval_command(contract_path, scenario_path, output_format, until_text, sets, 
 def check_command(contract_paths):
     """Parse and check contracts without running them."""
     from .diagnostics import ContractError
+    from .language.loading import checked_contract
 
     problems = []
     for path in contract_paths:
         try:
-            checked = _checked_contract(path)
+            checked = checked_contract(path)
         except ContractError as problem:
             problems.append(problem)
             continue

@@ -14,7 +14,7 @@ from hypothesis.errors import HypothesisWarning, Unsatisfiable
 
 from ..diagnostics import ContractError, Diagnostic
 from ..language import ast
-from ..language.checker import load
+from ..language.loading import checked_contract
 from ..language.printer import variation as variation_text
 from .counterexamples import scenario_text, write_counterexample
 from .examples import Failure, run_example
@@ -264,7 +264,7 @@ def run_tests(paths, max_examples: int, seed: int, out_dir: str, echo, color: bo
     started = time.perf_counter()
     total_failures = total_properties = total_tried = 0
     for path in paths:
-        contract = load(path)
+        contract = checked_contract(path)  # from the cache, as `contract check` keeps it
         echo(f"{path}")
         failures, count, tried = test_contract(contract, max_examples, seed, out_dir, echo, color,
                                                fail_fast=fail_fast)
