@@ -14,6 +14,7 @@ in a contract narrows a parameter, `until` or an event field.
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 from datetime import date, datetime, time, timedelta
@@ -310,6 +311,7 @@ class Generator:
         span = (last - first).days
         weekdays = [(offset, first + timedelta(days=offset)) for offset in range(span + 1)
                     if (first + timedelta(days=offset)).weekday() < 5]
+        offsets = [offset for offset, _ in weekdays]
         counts = st.integers(2, 5)
         scale = 100_000 if plain else 1000  # a rate to the thousandth of a percent, a price to the thousandth
         fewest = int(low * scale) if plain else max(1, int(low * scale))  # a price is at least a thousandth
@@ -329,17 +331,18 @@ class Generator:
             held = draw(st.booleans())
             prices = {}
             made = {}  # each level's number, made once a draw: a held level, or a gentle slope, repeats for days
-            segment = 0
-            for offset, day in weekdays:
-                while segment < count - 2 and offset >= anchors[segment + 1]:
-                    segment += 1
+            places = 5 if plain else 3
+            for segment in range(count - 1):  # from each anchor to the next; the last takes the path's end too
                 start, end = anchors[segment], anchors[segment + 1]
-                a, b = points[segment], points[min(segment + 1, count - 1)]
-                value = a if held else a + (b - a) * (offset - start) // max(1, end - start)
-                price = made.get(value)
-                if price is None:
-                    price = made[value] = _in_units(value, 5 if plain else 3)
-                prices[day] = price
+                a, b = points[segment], points[segment + 1]
+                width = max(1, end - start)
+                last = len(weekdays) if segment == count - 2 else bisect.bisect_left(offsets, end)
+                for offset, day in weekdays[bisect.bisect_left(offsets, start):last]:
+                    value = a if held else a + (b - a) * (offset - start) // width
+                    price = made.get(value)
+                    if price is None:
+                        price = made[value] = _in_units(value, places)
+                    prices[day] = price
             return prices
 
         return draw_prices()
