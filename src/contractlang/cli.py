@@ -276,10 +276,10 @@ def batch_command(paths, patterns, grid_path, jobs, engine, address, connect_tim
 def diff_command(old_path, new_path, scenario_paths, count, seed, out_dir, keep):
     """Compare two drafts: the terms that differ, then the outcomes (exit 3 when an outcome differs)."""
     gc.enable()  # it runs long and makes garbage as it goes (the program starts with the collector off)
-    from .language.checker import load
+    from .language.loading import checked_contract
     from .tools.diff import diff, render
 
-    old, new = load(old_path), load(new_path)
+    old, new = checked_contract(old_path), checked_contract(new_path)
     report = diff(old, new, list(scenario_paths), count, seed, out_dir, keep)
     sys.stdout.write(render(report))
     if report.outcomes_differ:

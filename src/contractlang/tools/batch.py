@@ -30,7 +30,7 @@ from ..diagnostics import CommandLineError, ContractError, Diagnostic, Span
 from ..files import read_text, resolve_reference
 from ..inputs.binding import coerce, inputs_for, replace_price_series
 from ..inputs.scenario import SCENARIO_FORMATS, load_price_csv, load_scenario, parse_toml
-from ..language.checker import load
+from ..language.loading import checked_contract
 from ..runtime.interpreter import evaluate
 from .rows import COLUMNS, csv_header, csv_text, error_row, jsonl_text, result_rows
 
@@ -201,7 +201,7 @@ def plan(contract_paths, scenario_patterns, grid_path: str | None = None) -> lis
     contracts, problems = {}, []
     for path in contract_paths:
         try:
-            contracts[path] = load(path)
+            contracts[path] = checked_contract(path)
         except ContractError as problem:
             problems += problem.diagnostics
     if problems:
@@ -223,7 +223,7 @@ def chunks(tasks: list[Task], workers: int) -> list[list[Task]]:
 
 @lru_cache(maxsize=None)
 def _contract(path: str):
-    return load(path)
+    return checked_contract(path)
 
 
 @lru_cache(maxsize=64)
