@@ -54,12 +54,17 @@ CONTRACT_COMMAND = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.ex
 # ------------------------------------------------------------------ timing
 
 
-def seconds_per_call(action, repeat: int, sample_seconds: float = 0.02) -> float:
-    """The median over `repeat` samples of the time of one call, each sample long enough to time."""
+def calls_per_sample(action, sample_seconds: float) -> int:
+    """How many calls of `action` make a sample of about `sample_seconds`, from the time of one call."""
     started = time.perf_counter()
     action()
     once = time.perf_counter() - started
-    calls = max(1, int(sample_seconds / max(once, 1e-9)))
+    return max(1, int(sample_seconds / max(once, 1e-9)))
+
+
+def seconds_per_call(action, repeat: int, sample_seconds: float = 0.02) -> float:
+    """The median over `repeat` samples of the time of one call, each sample long enough to time."""
+    calls = calls_per_sample(action, sample_seconds)
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -73,15 +78,9 @@ def paired_seconds(action, yardstick, pairs: int, sample_seconds: float = 0.02) 
     """The median times of one call of `action` and of `yardstick`, sampled in turn, and the median of the
     ratios of each pair of samples: the in-process counterpart of paired_process_seconds (on a shared machine
     whose speed drifts, two figures timed apart differed by half again from one run to the next)."""
-    calls = {}
-    for function in (action, yardstick):
-        started = time.perf_counter()
-        function()
-        once = time.perf_counter() - started
-        started = time.perf_counter()
-        function()  # the first call may do once what later ones need not (generated code, a sort kept)
-        once = min(once, time.perf_counter() - started)
-        calls[function] = max(1, int(sample_seconds / max(once, 1e-9)))
+    # from the second call: the first may do once what later ones need not (generated code, a sort kept)
+    calls = {function: max(calls_per_sample(function, sample_seconds) for _ in range(2))
+             for function in (action, yardstick)}
     timed, yardsticks, ratios = [], [], []
     for _ in range(pairs):
         for function, samples in ((action, timed), (yardstick, yardsticks)):
