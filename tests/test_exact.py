@@ -169,11 +169,25 @@ def test_rounding_a_fraction_agrees_with_rounding_its_exact_decimal_expansion(va
     with localcontext() as context:
         context.prec = 80
         expansion = Decimal(Fraction(value).numerator) / Decimal(Fraction(value).denominator)
-    for function in (rounding.round_half_up, rounding.round_down):
-        assert function(value, places) == function(expansion, places)
-    assert rounding.ceil_whole(value) == rounding.ceil_whole(expansion)
-    assert rounding.floor_whole(value) == rounding.floor_whole(expansion)
-    assert isinstance(rounding.cents(value), Decimal)
+    def written(number: Decimal) -> tuple:  # the value and its places: a rounded amount shows what it was rounded to
+        return number, number.as_tuple().exponent
+
+    for function in (rounding.round_half_up, rounding.round_down, rounding.round_half_even):
+        assert written(function(value, places)) == written(function(expansion, places))
+    assert written(rounding.ceil_whole(value)) == written(rounding.ceil_whole(expansion))
+    assert written(rounding.floor_whole(value)) == written(rounding.floor_whole(expansion))
+    assert written(rounding.cents(value)) == written(rounding.round_half_up(expansion, 2))
+
+
+@given(st.integers(min_value=-10 ** 30, max_value=10 ** 30), st.integers(0, 60), st.integers(0, 60))
+def test_a_terminating_quotient_is_a_decimal_with_just_the_places_it_needs(numerator, twos, fives):
+    value = exact.from_fraction(Fraction(numerator, 2 ** twos * 5 ** fives))
+    with localcontext() as context:
+        context.prec = 200
+        expected = Decimal(numerator) / (Decimal(2) ** twos * Decimal(5) ** fives)
+        fewest_places = min(0, expected.normalize(context).as_tuple().exponent)
+    assert type(value) is Decimal and value == expected
+    assert value.as_tuple().exponent == fewest_places
 
 
 def test_shown_rounds_half_even_at_28_significant_digits_and_keeps_a_terminating_value_whole():
