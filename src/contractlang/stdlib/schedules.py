@@ -59,12 +59,20 @@ def add_days(day: date, days) -> date:
     return date.fromordinal(ordinal)
 
 
+_FIRSTS_OF_MONTHS: dict[date, date] = {}  # a day -> the first of its month: schedules ask for the same days each run
+
+
 def first_of_month(day: date) -> date:
-    return day.replace(day=1)
+    found = _FIRSTS_OF_MONTHS.get(day)
+    if found is None:
+        if len(_FIRSTS_OF_MONTHS) >= 4_096:  # a few thousand days at most are kept
+            _FIRSTS_OF_MONTHS.clear()
+        found = _FIRSTS_OF_MONTHS[day] = day.replace(day.year, day.month, 1)  # a datetime keeps its time
+    return found
 
 
 def last_of_month(day: date) -> date:
-    return day.replace(day=days_in_month(day.year, day.month))
+    return day.replace(day.year, day.month, days_in_month(day.year, day.month))  # by position: faster
 
 
 def add_months(day: date, months) -> date:
