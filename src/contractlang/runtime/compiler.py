@@ -311,7 +311,7 @@ def _compile_issue(node: ast.Issue, contract: CheckedContract):
             "security": security(run, frame),
             "quantity": plain_number(quantity),
             "price": plain_number(price) if price is not None else None,
-            "price_date": price_date.isoformat() if price_date is not None else None,
+            "price_date": DATE_TEXTS[price_date] if price_date is not None else None,
         }
         run.emit(node, frame, "issue", details)
     return issue

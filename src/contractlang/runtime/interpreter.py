@@ -19,6 +19,7 @@ hang or exhaust memory, however it nests its loops.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import operator
 from datetime import date, datetime, time, timedelta
@@ -91,9 +92,7 @@ class Run:
         evaluations = contract.compiled[_EVALUATIONS] = contract.compiled.get(_EVALUATIONS, 0) + 1
         self.block_of = compiled_block
         if not explain and evaluations > GENERATED_AFTER:
-            from .codegen import generated_block  # only a process that evaluates a contract many times needs it
-
-            self.block_of = generated_block
+            self.block_of = generator()
 
     # --------------------------------------------------------- the budget
     def charge(self, steps: int, node: ast.Node, frame: Frame) -> None:
@@ -885,6 +884,15 @@ class Run:
             return self.text(value, type_)
         except ArithmeticError:
             raise self.not_shown(f"{kind} '{item.name}'", item.span, self.contract.text) from None
+
+
+@functools.cache
+def generator():
+    """codegen.generated_block, imported once: only a process that evaluates a contract many times needs it, and
+    an import statement run on every evaluation costs microseconds each time."""
+    from .codegen import generated_block
+
+    return generated_block
 
 
 _EVALUATIONS = ("evaluations",)  # how many runs a checked contract has had in this process
