@@ -3,7 +3,7 @@
 After the first few evaluations of one checked contract in a process (interpreter.GENERATED_AFTER: in
 `contract test`, a batch, the benchmark) each block its rules run becomes one Python function,
 compiled once. In it the usual
-statements (let, set, if, require, pay, a citation, an action) and expressions (names, literals,
+statements (let, set, if, require, pay, issue, a citation, an action) and expressions (names, literals,
 operators, fields, conditions, plain functions) are written out as the closures of compiler.py compute
 them, so that a run calls no closure for each of them; anything else is called as the closure
 compiler.py makes for it. The code follows the closures step for step: each statement is charged one
@@ -27,7 +27,7 @@ from ..language.checked import CheckedContract
 from ..stdlib import exact
 from ..stdlib.schedules import OutsideCalendar, add_days
 from .builtins import PLAIN_FUNCTIONS
-from .compiler import (COMPARED_DIRECTLY, DECIMAL_OPERATIONS, EXACT_OPERATIONS, NUMBERS, PaymentTerms,
+from .compiler import (COMPARED_DIRECTLY, DECIMAL_OPERATIONS, EXACT_OPERATIONS, NUMBERS, IssueTerms, PaymentTerms,
                        compile_expression, compiled_block, compiled_expression, compiled_reason,
                        compiled_statement, failure, field_of, field_reading, may_fail, name_source,
                        states_accruals_follow)
@@ -153,9 +153,12 @@ class _Source:
         if kind is ast.Let:
             value = self.value(node.value, frame, names)
             self.line(f"{names}[{node.name!r}] = {value}")
-        elif kind is ast.SetState and node.effective is None:
+        elif kind is ast.SetState:
             value = self.value(node.value, frame, names)
-            if node.name in self.followed:
+            if node.effective is not None:  # the day accruals that follow the state see it from, after the value
+                from_day = self.value(node.effective, frame, names)
+                self.line(f"run.assign({node.name!r}, {value}, {frame}, {from_day})")
+            elif node.name in self.followed:
                 self.line(f"run.assign({node.name!r}, {value}, {frame})")
             else:  # what Run.assign does for a state no accrual follows: its value before the rule kept, once
                 with self.indented(f"if {node.name!r} not in run.values_before:"):
@@ -173,6 +176,11 @@ class _Source:
             given = [self.value(option.value, frame, names) for option in node.options]  # in the order written
             terms = self.constant(PaymentTerms(node, self.contract))
             self.line(f"{terms}.pay(run, {frame}, {amount}, [{', '.join(given)}])")
+        elif kind is ast.Issue:
+            quantity = self.value(node.quantity, frame, names)
+            given = [self.value(option.value, frame, names) for option in node.options]  # in the order written
+            terms = self.constant(IssueTerms(node, self.contract))
+            self.line(f"{terms}.issue(run, {frame}, {quantity}, [{', '.join(given)}])")
         elif kind is ast.Cite:  # shares locals and steps: citing is not scoping
             cited = self.fresh("frame")
             section = self.constant(node.section)

@@ -293,27 +293,46 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
     return pay
 
 
-def _compile_issue(node: ast.Issue, contract: CheckedContract):
-    quantity_of, options = compiled_expression(node.quantity, contract), _options(node, contract)
-    recipient, security = compiled_expression(node.recipient, contract), compiled_expression(node.security, contract)
+class IssueTerms:
+    """What an `issue` statement fixes once: its recipient, its security and the names of its options in the
+    order written. `issue` makes the issue of a quantity with those options' values; the statement's closure and
+    generated code both call it."""
 
-    def issue(run, frame):
-        quantity = quantity_of(run, frame)
-        given = {option: compute(run, frame) for option, compute in options}
-        price = given.get("price")
-        price_date = given.get("price_date")
+    __slots__ = ("node", "option_names", "recipient", "security")
+
+    def __init__(self, node: ast.Issue, contract: CheckedContract):
+        self.node, self.option_names = node, tuple(option.name for option in node.options)
+        self.recipient = compiled_expression(node.recipient, contract)
+        self.security = compiled_expression(node.security, contract)
+
+    def issue(self, run, frame, quantity, given: list) -> None:
+        options = dict(zip(self.option_names, given))
+        price = options.get("price")
+        price_date = options.get("price_date")
         if isinstance(price, Quote):
             price, price_date = price.price, price_date or price.date
         if quantity == 0:
             return
         details = {
-            "recipient": recipient(run, frame),
-            "security": security(run, frame),
+            "recipient": self.recipient(run, frame),
+            "security": self.security(run, frame),
             "quantity": plain_number(quantity),
             "price": plain_number(price) if price is not None else None,
             "price_date": DATE_TEXTS[price_date] if price_date is not None else None,
         }
-        run.emit(node, frame, "issue", details)
+        run.emit(self.node, frame, "issue", details)
+
+
+def _compile_issue(node: ast.Issue, contract: CheckedContract):
+    quantity_of, terms = compiled_expression(node.quantity, contract), IssueTerms(node, contract)
+    computes = tuple(compute for _, compute in _options(node, contract))
+
+    def issue(run, frame):
+        quantity = quantity_of(run, frame)
+        given = []
+        for compute in computes:  # in the order written
+            given.append(compute(run, frame))
+        terms.issue(run, frame, quantity, given)
     return issue
 
 
