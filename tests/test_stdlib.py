@@ -151,12 +151,17 @@ def test_price_series_look_ups_and_splits():
     assert series.before(date(2003, 6, 4)) == (date(2003, 6, 2), Decimal("0.41"))
     assert series.on_or_before(date(2003, 6, 4)) == (date(2003, 6, 4), Decimal("1.105"))
     assert series.before(date(2003, 6, 2)) is None
-    copy = series.copy()
+    before_splits = series.checkpoint()
     series.rebase(date(2003, 6, 4), Decimal(2))
+    after_one = series.checkpoint()
     series.rebase(date(2003, 6, 10), Decimal("0.5"))
     assert series.before(date(2003, 6, 5)) == (date(2003, 6, 4), Decimal("2.21"))  # only the later split
     assert series.before(date(2003, 6, 4)) == (date(2003, 6, 2), Decimal("0.41"))  # both: ÷2 then ÷0.5
-    assert copy.before(date(2003, 6, 5)) == (date(2003, 6, 4), Decimal("1.105"))
+    series.rollback(after_one)  # an event rejected after the first split: the second is undone
+    assert series.before(date(2003, 6, 5)) == (date(2003, 6, 4), Decimal("1.105"))
+    assert series.before(date(2003, 6, 4)) == (date(2003, 6, 2), Decimal("0.205"))
+    series.rollback(before_splits)
+    assert series.before(date(2003, 6, 4)) == (date(2003, 6, 2), Decimal("0.41"))
 
 
 def ledger(**changes) -> Ledger:

@@ -541,14 +541,16 @@ class Run:
 
     def save(self):
         return (dict(self.state), {n: l.checkpoint() for n, l in self.ledgers.items()},
-                {n: m.copy() for n, m in self.markets.items()},
+                {n: m.checkpoint() for n, m in self.markets.items()},
                 len(self.effects), len(self.claimed_order), {n: dict(p) for n, p in self.pending_items.items()})
 
     def restore(self, saved) -> None:
-        state, ledgers, market, effects, claimed, pending_items = saved
-        self.state, self.markets = state, market
+        state, ledgers, markets, effects, claimed, pending_items = saved
+        self.state = state
         for name, checkpoint in ledgers.items():
             self.ledgers[name].rollback(checkpoint)
+        for name, checkpoint in markets.items():
+            self.markets[name].rollback(checkpoint)
         del self.effects[effects:]
         for index in self.claimed_order[claimed:]:
             self.claimed.discard(index)

@@ -40,15 +40,17 @@ class PriceSeries:
     any trading day before `effective` by `ratio` (splits compound).
     """
 
-    def __init__(self, prices: dict[date, Decimal], _days=None, _splits=None):
-        if _days is None:
-            _days = trading_days(prices)
+    def __init__(self, prices: dict[date, Decimal]):
         self._prices = prices
-        self._days = _days
-        self._splits: list[tuple[date, Decimal]] = list(_splits or [])
+        self._days = trading_days(prices)
+        self._splits: list[tuple[date, Decimal]] = []
 
-    def copy(self) -> "PriceSeries":
-        return PriceSeries(self._prices, self._days, self._splits)
+    def checkpoint(self) -> int:
+        """What rollback() needs to undo the splits recorded after it: splits are only ever appended."""
+        return len(self._splits)
+
+    def rollback(self, checkpoint: int) -> None:
+        del self._splits[checkpoint:]
 
     def __len__(self) -> int:
         return len(self._days)
