@@ -190,6 +190,17 @@ def test_a_terminating_quotient_is_a_decimal_with_just_the_places_it_needs(numer
     assert value.as_tuple().exponent == fewest_places
 
 
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10 ** 30, max_value=10 ** 30)
+       | st.builds(lambda digits, exponent: Decimal(digits).scaleb(exponent),
+                   st.integers(-10 ** 20, 10 ** 20), st.integers(-40, 40)))
+def test_a_terminating_number_is_shown_in_plain_digits_without_trailing_zeros(value):
+    text = exact.shown(value)
+    assert "E" not in text and "e" not in text
+    assert Decimal(text) == value
+    if "." in text:
+        assert not text.endswith("0") and not text.endswith(".")
+
+
 def test_shown_rounds_half_even_at_28_significant_digits_and_keeps_a_terminating_value_whole():
     assert exact.shown(Fraction(1, 3)) == "0.3333333333333333333333333333"
     assert exact.shown(Fraction(-5, 3)) == "-1.666666666666666666666666667"

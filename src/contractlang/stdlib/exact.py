@@ -200,7 +200,9 @@ def shown(value) -> str:
         return text
     if value == 0:
         return "0"
-    return format(EXACT.normalize(value), "f")
+    normal = EXACT.normalize(value)
+    text = str(normal)  # the same digits as format(normal, "f") unless it chose an exponent, at a third of the time
+    return text if "E" not in text else format(normal, "f")
 
 
 _SHOWN_FRACTIONS: dict[tuple[int, int], str] = {}
