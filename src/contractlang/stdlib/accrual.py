@@ -54,6 +54,19 @@ _DAYS_OVER: dict[tuple[int, int], Fraction] = {}
 # so that its id is not another's): regular periods and every run of a contract repeat a few products. A product
 # by a Fraction is made from the factors' exact ratios, so it reads the same for equal values (1.0 or 1.00).
 _PRODUCTS: dict[tuple, tuple] = {}
+
+
+def _product(base, rate, fraction):
+    """base × rate × fraction (a span's year fraction), exactly, whatever the day count; kept in _PRODUCTS."""
+    key = (base, rate, id(fraction))
+    kept = _PRODUCTS.get(key)
+    if kept is not None and kept[0] is fraction:
+        return kept[1]
+    amount = exact.multiply(exact.multiply(base, rate), fraction)
+    if len(_PRODUCTS) >= 4_096:  # a few thousand products at most are kept
+        _PRODUCTS.clear()
+    _PRODUCTS[key] = (fraction, amount)
+    return amount
 _THIRTY_360_FRACTIONS: dict[tuple[str, date, date, date], Fraction] = {}  # (day count, anchor, start, stop)
 
 
@@ -194,7 +207,7 @@ class Ledger:
             if stopped_from is not None and start >= stopped_from:
                 base = Decimal(0)
             fraction = self._fraction(start, stop)
-            amount = exact.multiply(exact.multiply(base, rate), fraction)  # exact, whatever the day count
+            amount = _product(base, rate, fraction)
             total = exact.add(total, amount) if pieces else amount
             pieces.append(Piece(start, stop, base, fraction, amount, rate))
         return Settlement(total, (self.watermark, end), tuple(pieces))
@@ -206,15 +219,7 @@ class Ledger:
         low = bisect.bisect_right(boundaries, watermark)
         if low == bisect.bisect_left(boundaries, end, low):  # one span, the usual
             fraction = self._fraction(watermark, end)
-            key = (base, rate, id(fraction))
-            kept = _PRODUCTS.get(key)
-            if kept is not None and kept[0] is fraction:
-                amount = kept[1]
-            else:
-                amount = exact.multiply(exact.multiply(base, rate), fraction)
-                if len(_PRODUCTS) >= 4_096:  # a few thousand products at most are kept
-                    _PRODUCTS.clear()
-                _PRODUCTS[key] = (fraction, amount)
+            amount = _product(base, rate, fraction)
             return Settlement(amount, (watermark, end), (_piece((watermark, end, base, fraction, amount, rate)),))
         base_rate = exact.multiply(base, rate)
         pieces = []
@@ -318,7 +323,7 @@ class Ledger:
     # ----------------------------------------------------------- internals
     def _amount(self, base, rate, start: date, stop: date):
         """What `base` accrues at `rate` over [start, stop), exactly."""
-        return exact.multiply(exact.multiply(base, rate), self._fraction(start, stop))
+        return _product(base, rate, self._fraction(start, stop))
 
     def _whole_days_within(self, piece: Piece, reached, limit) -> int:
         """How many whole days from the start of `piece` `limit` pays after `reached` (never all of them)."""
