@@ -157,6 +157,10 @@ def are_numbers(a, b) -> bool:
 def compare(a, b) -> int:
     """-1, 0 or 1 as a is less than, equal to or greater than b (exactly, whatever their kinds)."""
     if type(a) is Fraction or type(b) is Fraction:
+        if type(b) is not Fraction and not b:  # a ratio against nothing (`> 0 USD`, the usual test): its sign
+            return (a._numerator > 0) - (a._numerator < 0)  # noqa: SLF001
+        if type(a) is not Fraction and not a:
+            return (b._numerator < 0) - (b._numerator > 0)  # noqa: SLF001
         n1, d1 = _parts(a)
         n2, d2 = _parts(b)
         left, right = n1 * d2, n2 * d1
