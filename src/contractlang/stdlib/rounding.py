@@ -10,6 +10,7 @@ from fractions import Fraction
 
 _LARGEST = Decimal("1e40")
 _LARGEST_WHOLE = 10 ** 40
+_LARGEST_DIGIT = _LARGEST.adjusted()  # a Decimal whose first digit stands lower is below _LARGEST: one call, not two tests
 _MOST_PLACES = 40  # with values up to _LARGEST, 80 digits hold any rounding to this many places
 _ROUNDING = Context(prec=80, Emax=999_999, Emin=-999_999)  # enough for any value we accept at any number of places we use
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(-_MOST_PLACES, _MOST_PLACES + 1)}  # made once
@@ -76,7 +77,7 @@ def floor_whole(value) -> Decimal:
 
 def cents(value) -> Decimal:
     """Money to the cent, half up (G1)."""
-    if type(value) is Decimal and -_LARGEST <= value <= _LARGEST:  # the usual cases, without the general checks
+    if type(value) is Decimal and value.adjusted() < _LARGEST_DIGIT:  # the usual cases, without the general checks
         return value.quantize(_CENT, ROUND_HALF_UP, _ROUNDING)  # positional: a third of the time by keyword
     if type(value) is Fraction:
         numerator, denominator = value._numerator, value._denominator  # noqa: SLF001 - read directly, as exact does
