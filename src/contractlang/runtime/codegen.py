@@ -29,7 +29,7 @@ from ..stdlib.schedules import OutsideCalendar, add_days
 from .builtins import PLAIN_FUNCTIONS
 from .compiler import (COMPARED_DIRECTLY, DECIMAL_OPERATIONS, EXACT_OPERATIONS, NUMBERS, IssueTerms, PaymentTerms,
                        compile_expression, compiled_block, compiled_expression, compiled_reason,
-                       compiled_statement, failure, field_of, field_reading, may_fail, name_source,
+                       compiled_statement, failure, field_of, field_reading, literal_term, may_fail, name_source,
                        states_accruals_follow)
 from .values import STEP_BUDGET, Frame, Rejected
 
@@ -301,8 +301,9 @@ class _Source:
                 "setting": f"run.globals[{name!r}]", "market": f"run.markets[{name!r}]",
                 "accrual": f"run.ledgers[{name!r}]", "member": repr(name)}.get(source)
         if source == "term":
+            literal, value = literal_term(self.contract.symbols[name])
             found = f"run.global_value({self.constant(self.contract.symbols[name])})"
-            read = f"run.globals[{name!r}] if {name!r} in run.globals else {found}"
+            read = self.constant(value) if literal else f"run.globals[{name!r}] if {name!r} in run.globals else {found}"
         return f"{names}[{name!r}] if {name!r} in {names} else {read}"
 
     def field(self, node: ast.FieldAccess, frame: str, names: str) -> str:

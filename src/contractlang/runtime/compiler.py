@@ -818,6 +818,18 @@ def name_source(node: ast.Name, contract: CheckedContract) -> str:
     return "rule"
 
 
+# a term, a default or a state's first value written as one of these is the same value in every run
+LITERALS = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit))
+
+
+def literal_term(symbol) -> tuple[bool, object]:
+    """(True, its value) for a term the contract writes as a literal (a party's name, a date, a rate), which
+    every run reads as that value; (False, None) for any other."""
+    if symbol is None or symbol.kind != "term" or type(symbol.node.value) not in LITERALS:
+        return False, None
+    return True, compile_expression(symbol.node.value, None)(None, None)  # a literal's closure reads nothing
+
+
 def _compile_name(node: ast.Name, contract: CheckedContract):
     name, source = node.name, name_source(node, contract)
     symbol = contract.symbols.get(name)
@@ -830,6 +842,9 @@ def _compile_name(node: ast.Name, contract: CheckedContract):
     if source == "setting":
         return lambda run, frame: frame.locals[name] if name in frame.locals else run.globals[name]
     if source == "term":
+        literal, value = literal_term(symbol)
+        if literal:  # what run.globals holds for it from the start of every run (Run.literal_terms)
+            return lambda run, frame: frame.locals[name] if name in frame.locals else value
         return lambda run, frame: (frame.locals[name] if name in frame.locals
                                    else run.globals[name] if name in run.globals else run.global_value(symbol))
     if source == "market":

@@ -36,7 +36,7 @@ from ..stdlib.accrual import Ledger, Settlement
 from ..stdlib.prices import PriceSeries
 from ..stdlib.schedules import MONTHS
 from .builtins import PLAIN_FUNCTIONS
-from .compiler import accrual_parts, compiled_arguments, compiled_block, compiled_expression
+from .compiler import LITERALS, accrual_parts, compiled_arguments, compiled_block, compiled_expression
 from .effects import Effect, Result, Step
 from .explain import describe_event, formula, plain_number, plain_text
 from .values import (START_OF_DAY, STEP_BUDGET, Deferred, EventRecord, Frame, Inputs, PreconditionFailed, Quote,
@@ -171,7 +171,7 @@ class Run:
         if found is None:
             found = {}
             for symbol in self.symbols_of("parameter", "assumption"):
-                if type(symbol.node.default) in _LITERALS:
+                if type(symbol.node.default) in LITERALS:
                     value = self.evaluate(symbol.node.default, self.global_frame(symbol.section))
                     try:
                         shown = self.text(value, symbol.type) if symbol.kind == "assumption" else None
@@ -189,7 +189,7 @@ class Run:
         if found is None:
             found = self.contract.compiled[key] = {
                 symbol.name: self.evaluate(symbol.node.value, self.global_frame(symbol.section))
-                for symbol in self.symbols_of("term") if type(symbol.node.value) in _LITERALS}
+                for symbol in self.symbols_of("term") if type(symbol.node.value) in LITERALS}
         return found
 
     def constant_states(self) -> dict:
@@ -929,7 +929,6 @@ _ORDERS = {
     "<=": lambda order: order <= 0, ">": lambda order: order > 0, ">=": lambda order: order >= 0,
 }
 
-_LITERALS = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit))
 
 
 _LAYING_OUT = frozenset((ast.Every, ast.Comprehension, ast.ListExpr))
@@ -984,7 +983,7 @@ def settings_key(values: tuple) -> str:
 def _is_constant(node: ast.Expr, contract: CheckedContract) -> bool:
     """Whether an expression is an immutable value that no run can change: a literal, `none` or an
     enumeration's member (a name the checker found to be one, as the compiler's closure of a name reads it)."""
-    if type(node) in _LITERALS or type(node) is ast.NoneLit:
+    if type(node) in LITERALS or type(node) is ast.NoneLit:
         return True
     return (type(node) is ast.Name and node.name not in contract.symbols
             and isinstance(contract.types.get(id(node)), T.Enum))
