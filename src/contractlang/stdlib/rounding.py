@@ -81,14 +81,23 @@ def cents(value) -> Decimal:
         return value.quantize(_CENT, ROUND_HALF_UP, _ROUNDING)  # positional: a third of the time by keyword
     if type(value) is Fraction:
         numerator, denominator = value._numerator, value._denominator  # noqa: SLF001 - read directly, as exact does
+        found = _CENTS_OF_RATIOS.get((numerator, denominator))
+        if found is not None:
+            return found
         if abs(numerator) <= _LARGEST_WHOLE * denominator:
             whole, rest = divmod(abs(numerator) * 100, denominator)
             whole += 2 * rest >= denominator  # half up: halves away from zero
-            return _ROUNDING.multiply(Decimal(whole if numerator > 0 else -whole), _CENT)  # scaleb(-2), faster
+            found = _ROUNDING.multiply(Decimal(whole if numerator > 0 else -whole), _CENT)  # scaleb(-2), faster
+            if len(_CENTS_OF_RATIOS) >= 1_024:  # the last thousand or so are kept
+                _CENTS_OF_RATIOS.clear()
+            _CENTS_OF_RATIOS[numerator, denominator] = found
+            return found
     return round_half_up(value, 2)
 
 
 _CENT = _QUANTA[2]
+# (numerator, denominator) -> cents: every run of a contract rounds the same interest of the same spans
+_CENTS_OF_RATIOS: dict[tuple[int, int], Decimal] = {}
 
 
 SETTLEMENTS = ("cents", "cents down", "cents half even", "exact")  # how a payment settles its amount
