@@ -280,17 +280,23 @@ class PaymentTerms:
         run.emit(self.node, frame, "payment", details, on, extra)  # by position: a call with keywords costs more
 
 
-def _compile_pay(node: ast.Pay, contract: CheckedContract):
-    amount_of, terms = compiled_expression(node.amount, contract), PaymentTerms(node, contract)
+def _with_options(node: ast.Pay | ast.Issue, value: ast.Expr, contract: CheckedContract, perform):
+    """The closure of a statement that computes a value (a payment's amount, an issue's quantity), then its
+    options in the order written, and hands them to `perform` (PaymentTerms.pay, IssueTerms.issue)."""
+    value_of = compiled_expression(value, contract)
     computes = tuple(compute for _, compute in _options(node, contract))
 
-    def pay(run, frame):
-        amount = amount_of(run, frame)
+    def statement(run, frame):
+        computed = value_of(run, frame)
         given = []
         for compute in computes:  # in the order written, without a comprehension's call
             given.append(compute(run, frame))
-        terms.pay(run, frame, amount, given)
-    return pay
+        perform(run, frame, computed, given)
+    return statement
+
+
+def _compile_pay(node: ast.Pay, contract: CheckedContract):
+    return _with_options(node, node.amount, contract, PaymentTerms(node, contract).pay)
 
 
 class IssueTerms:
@@ -324,16 +330,7 @@ class IssueTerms:
 
 
 def _compile_issue(node: ast.Issue, contract: CheckedContract):
-    quantity_of, terms = compiled_expression(node.quantity, contract), IssueTerms(node, contract)
-    computes = tuple(compute for _, compute in _options(node, contract))
-
-    def issue(run, frame):
-        quantity = quantity_of(run, frame)
-        given = []
-        for compute in computes:  # in the order written
-            given.append(compute(run, frame))
-        terms.issue(run, frame, quantity, given)
-    return issue
+    return _with_options(node, node.quantity, contract, IssueTerms(node, contract).issue)
 
 
 def _compile_votes(node: ast.Votes, contract: CheckedContract):
