@@ -15,6 +15,7 @@ from contractlang.stdlib import calendars, rounding, schedules
 from contractlang.stdlib.accrual import Ledger
 from contractlang.stdlib.daycount import day_count_days, year_fraction
 from contractlang.stdlib.prices import PriceSeries
+from contractlang.stdlib.kept import KeptTable
 
 
 def twelve(fraction: Fraction) -> str:
@@ -234,3 +235,11 @@ def test_a_stopped_ledger_accrues_nothing_after():
     interest = ledger()
     interest.stop(date(2003, 4, 1))
     assert interest.accrued(date(2003, 6, 1)).amount == Fraction(3100000 * 8 * 31, 100 * 365)  # exactly
+
+
+def test_a_kept_table_gives_back_what_it_keeps_and_forgets_all_once_full():
+    table = KeptTable(3)
+    assert table.keep("a", 1) == 1 and table.keep("b", 2) == 2 and table.keep("c", 3) == 3
+    assert table == {"a": 1, "b": 2, "c": 3}
+    assert table.keep("d", 4) == 4
+    assert table == {"d": 4}  # full: everything before is forgotten, never more than three held

@@ -28,6 +28,7 @@ import attrs
 from .. import files, records
 from ..cache import collector_paused
 from ..stdlib import exact
+from ..stdlib.kept import KeptTable
 from ..diagnostics import ContractError, Diagnostic, Span, closest, source_lines
 
 MAX_SCENARIO_BYTES = 5_000_000
@@ -525,10 +526,9 @@ def _series_value(value, what: str, span: Span, text: str) -> Decimal:
     return number
 
 
-MOST_SERIES_KEPT = 16
 SERIES_HEADERS = {False: (["date", "price"],), True: (["date", "price"], ["date", "value"])}  # by `signed`
 # (path, signed) -> (the text read, its series): used only for the same text, so a changed file is read again
-_SERIES_READ: dict[tuple[str, bool], tuple[str, dict]] = {}
+_SERIES_READ = KeptTable(16)
 
 
 def load_price_csv(path: str, signed: bool = False) -> dict:
@@ -545,9 +545,7 @@ def load_price_csv(path: str, signed: bool = False) -> dict:
     prices = _plain_series(text, signed)
     if prices is None:
         prices = _series_row_by_row(path, text, signed)
-    if len(_SERIES_READ) >= MOST_SERIES_KEPT:
-        _SERIES_READ.clear()
-    _SERIES_READ[(path, signed)] = (text, prices)
+    _SERIES_READ.keep((path, signed), (text, prices))
     return dict(prices)  # a copy: what is kept is never changed
 
 

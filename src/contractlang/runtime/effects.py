@@ -18,6 +18,7 @@ import attrs
 from .. import records
 from ..diagnostics import printable
 from ..stdlib import exact
+from ..stdlib.kept import KeptTable
 
 KIND_KEYS = {
     "payment": ("payer", "payee", "amount", "currency", "purpose", "due", "period"),
@@ -29,15 +30,17 @@ KIND_KEYS = {
 }
 
 
-class DateTexts(dict):
-    """The ISO texts of dates, each written once (a few thousand at most are kept): results write the same
-    payment dates run after run, and date.isoformat() formats through printf, ten times a look-up."""
+class DateTexts(KeptTable):
+    """The ISO texts of dates, each written once: results write the same payment dates run after run, and
+    date.isoformat() formats through printf, ten times a look-up."""
+
+    __slots__ = ()
+
+    def __init__(self):
+        super().__init__(4_096)  # a few thousand dates
 
     def __missing__(self, day: date) -> str:
-        if len(self) >= 4_096:
-            self.clear()
-        text = self[day] = day.isoformat()
-        return text
+        return self.keep(day, day.isoformat())
 
 
 DATE_TEXTS = DateTexts()

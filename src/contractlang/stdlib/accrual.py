@@ -31,6 +31,7 @@ import attrs
 
 from .. import records
 from . import exact
+from .kept import KeptTable
 from .daycount import day_count_days, year_fraction
 
 
@@ -43,17 +44,16 @@ def _days_over(days: int, basis: int) -> Fraction:
     """days / basis, each made once: a run asks for the same few spans (a quarter, a month) again and again."""
     found = _DAYS_OVER.get((days, basis))
     if found is None:
-        if len(_DAYS_OVER) >= 4_096:  # a few thousand spans at most are kept
-            _DAYS_OVER.clear()
-        found = _DAYS_OVER[days, basis] = Fraction(days, basis)
+        found = _DAYS_OVER.keep((days, basis), Fraction(days, basis))
     return found
 
 
-_DAYS_OVER: dict[tuple[int, int], Fraction] = {}
+_DAYS_OVER = KeptTable(4_096)  # (days, basis) -> the fraction
 # base × rate × fraction of a span, by the values of the base and the rate and the fraction itself (kept with it,
 # so that its id is not another's): regular periods and every run of a contract repeat a few products. A product
 # by a Fraction is made from the factors' exact ratios, so it reads the same for equal values (1.0 or 1.00).
-_PRODUCTS: dict[tuple, tuple] = {}
+_PRODUCTS = KeptTable(4_096)
+_THIRTY_360_FRACTIONS = KeptTable(4_096)  # (day count, anchor, start, stop) -> the fraction
 
 
 def _product(base, rate, fraction):
@@ -62,12 +62,7 @@ def _product(base, rate, fraction):
     kept = _PRODUCTS.get(key)
     if kept is not None and kept[0] is fraction:
         return kept[1]
-    amount = exact.multiply(exact.multiply(base, rate), fraction)
-    if len(_PRODUCTS) >= 4_096:  # a few thousand products at most are kept
-        _PRODUCTS.clear()
-    _PRODUCTS[key] = (fraction, amount)
-    return amount
-_THIRTY_360_FRACTIONS: dict[tuple[str, date, date, date], Fraction] = {}  # (day count, anchor, start, stop)
+    return _PRODUCTS.keep(key, (fraction, exact.multiply(exact.multiply(base, rate), fraction)))[1]
 
 
 class Piece(NamedTuple):
@@ -475,9 +470,7 @@ class Ledger:
                 days = day_count_days(self.day_count, anchor, stop)
                 if anchor != start:
                     days -= day_count_days(self.day_count, anchor, start)
-                if len(_THIRTY_360_FRACTIONS) >= 4_096:  # a few thousand spans at most are kept
-                    _THIRTY_360_FRACTIONS.clear()
-                found = _THIRTY_360_FRACTIONS[key] = _days_over(days, 360)
+                found = _THIRTY_360_FRACTIONS.keep(key, _days_over(days, 360))
             return found
         if self.day_count in _NEEDS_PERIOD:  # the schedule period is the reference period
             period_end = self.boundaries[index + 1] if index + 1 < len(self.boundaries) else None

@@ -24,6 +24,8 @@ from decimal import (ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, Inexact,
 from fractions import Fraction
 from math import gcd
 
+from .kept import KeptTable
+
 DIGITS = 1_000  # significant digits a number may hold exactly
 SHOWN_DIGITS = 28  # significant digits a non-terminating value is shown with
 _LIMIT_BITS = 3_400  # about DIGITS decimal digits, for a Fraction's numerator and denominator
@@ -197,10 +199,8 @@ def shown(value) -> str:
         key = (value._numerator, value._denominator)  # noqa: SLF001
         text = _SHOWN_FRACTIONS.get(key)
         if text is None:
-            if len(_SHOWN_FRACTIONS) >= 4_096:  # an explanation shows a value several times: keep the latest few
-                _SHOWN_FRACTIONS.clear()
             rounded = _SHOWN.divide(Decimal(key[0]), Decimal(key[1]))
-            text = _SHOWN_FRACTIONS[key] = format(_SHOWN.normalize(rounded), "f")
+            text = _SHOWN_FRACTIONS.keep(key, format(_SHOWN.normalize(rounded), "f"))
         return text
     if value == 0:
         return "0"
@@ -209,4 +209,4 @@ def shown(value) -> str:
     return text if "E" not in text else format(normal, "f")
 
 
-_SHOWN_FRACTIONS: dict[tuple[int, int], str] = {}
+_SHOWN_FRACTIONS = KeptTable(4_096)  # (numerator, denominator) -> text: an explanation shows a value several times

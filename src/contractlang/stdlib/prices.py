@@ -7,9 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 from . import exact
+from .kept import KeptTable
 
 
-_SORTED_DAYS: dict[int, tuple[dict, list, list]] = {}  # id -> (the prices, their days as given, in date order)
+_SORTED_DAYS = KeptTable(16)  # id -> (the prices, their days as given, in date order), of the last few scenarios
 
 
 def trading_days(prices: dict[date, Decimal]) -> list[date]:
@@ -26,11 +27,7 @@ def trading_days(prices: dict[date, Decimal]) -> list[date]:
             return kept[2]
     else:
         given = list(prices)
-    if len(_SORTED_DAYS) >= 16:  # the prices of the last few scenarios: each is held while kept
-        _SORTED_DAYS.clear()
-    ordered = sorted(given)
-    _SORTED_DAYS[id(prices)] = (prices, given, ordered)
-    return ordered
+    return _SORTED_DAYS.keep(id(prices), (prices, given, sorted(given)))[2]  # each held while kept
 
 
 class PriceSeries:

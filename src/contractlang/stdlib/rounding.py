@@ -8,6 +8,8 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
+from .kept import KeptTable
+
 _LARGEST = Decimal("1e40")
 _LARGEST_WHOLE = 10 ** 40
 _LARGEST_DIGIT = _LARGEST.adjusted()  # a Decimal whose first digit stands lower is below _LARGEST: one call, not two tests
@@ -87,17 +89,14 @@ def cents(value) -> Decimal:
         if abs(numerator) <= _LARGEST_WHOLE * denominator:
             whole, rest = divmod(abs(numerator) * 100, denominator)
             whole += 2 * rest >= denominator  # half up: halves away from zero
-            found = _ROUNDING.multiply(Decimal(whole if numerator > 0 else -whole), _CENT)  # scaleb(-2), faster
-            if len(_CENTS_OF_RATIOS) >= 1_024:  # the last thousand or so are kept
-                _CENTS_OF_RATIOS.clear()
-            _CENTS_OF_RATIOS[numerator, denominator] = found
-            return found
+            rounded = _ROUNDING.multiply(Decimal(whole if numerator > 0 else -whole), _CENT)  # scaleb(-2), faster
+            return _CENTS_OF_RATIOS.keep((numerator, denominator), rounded)
     return round_half_up(value, 2)
 
 
 _CENT = _QUANTA[2]
 # (numerator, denominator) -> cents: every run of a contract rounds the same interest of the same spans
-_CENTS_OF_RATIOS: dict[tuple[int, int], Decimal] = {}
+_CENTS_OF_RATIOS = KeptTable(1_024)
 
 
 SETTLEMENTS = ("cents", "cents down", "cents half even", "exact")  # how a payment settles its amount

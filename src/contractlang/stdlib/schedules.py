@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime
 
+from .kept import KeptTable
+
 FIRST_DAY = date.min.toordinal()  # 0001-01-01
 LAST_DAY = date.max.toordinal()  # 9999-12-31
 CALENDAR_DAYS = LAST_DAY - FIRST_DAY  # no move of more days than this stays inside the calendar
@@ -59,15 +61,13 @@ def add_days(day: date, days) -> date:
     return date.fromordinal(ordinal)
 
 
-_FIRSTS_OF_MONTHS: dict[date, date] = {}  # a day -> the first of its month: schedules ask for the same days each run
+_FIRSTS_OF_MONTHS = KeptTable(4_096)  # a day -> the first of its month: schedules ask for the same days each run
 
 
 def first_of_month(day: date) -> date:
     found = _FIRSTS_OF_MONTHS.get(day)
     if found is None:
-        if len(_FIRSTS_OF_MONTHS) >= 4_096:  # a few thousand days at most are kept
-            _FIRSTS_OF_MONTHS.clear()
-        found = _FIRSTS_OF_MONTHS[day] = day.replace(day.year, day.month, 1)  # a datetime keeps its time
+        found = _FIRSTS_OF_MONTHS.keep(day, day.replace(day.year, day.month, 1))  # a datetime keeps its time
     return found
 
 

@@ -10,6 +10,7 @@ from .. import records
 from ..language import types as T
 from ..language.properties import KIND_OF_LIST
 from ..runtime.values import EventRecord, Frame
+from ..stdlib.kept import KeptTable
 
 
 @records.frozen
@@ -74,7 +75,7 @@ class Snapshot:
 
 
 # id(result) -> (result, its lists): the invariants that look at one run (contract test's shared pass) share them
-_LISTS_OF_RUN: dict[int, tuple] = {}
+_LISTS_OF_RUN = KeptTable(8)  # the runs of the last few scenarios: each is held while kept
 
 
 def lists_of_run(run, result) -> dict:
@@ -89,10 +90,7 @@ def lists_of_run(run, result) -> dict:
     for name, kind in KIND_OF_LIST.items():
         found[name] = [r for r in effects if r.kind == kind]
     found["history"] = [Snapshot(when, state) for when, state in run.history]
-    if len(_LISTS_OF_RUN) >= 8:  # the runs of the last few scenarios: each is held while kept
-        _LISTS_OF_RUN.clear()
-    _LISTS_OF_RUN[id(result)] = (result, found)
-    return found
+    return _LISTS_OF_RUN.keep(id(result), (result, found))[1]
 
 
 class RunView:
