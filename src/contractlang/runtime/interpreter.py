@@ -36,7 +36,8 @@ from ..stdlib.accrual import Ledger, Settlement
 from ..stdlib.prices import PriceSeries
 from ..stdlib.schedules import MONTHS
 from .builtins import PLAIN_FUNCTIONS
-from .compiler import LITERALS, accrual_parts, compiled_arguments, compiled_block, compiled_expression
+from .compiler import (LITERALS, accrual_parts, compiled_arguments, compiled_block, compiled_expression,
+                       literal_term)
 from .effects import Effect, Result, Step
 from .explain import describe_event, formula, plain_number, plain_text
 from .values import (START_OF_DAY, STEP_BUDGET, Deferred, EventRecord, Frame, Inputs, PreconditionFailed, Quote,
@@ -187,9 +188,11 @@ class Run:
         key = ("literal terms",)
         found = self.contract.compiled.get(key)
         if found is None:
-            found = self.contract.compiled[key] = {
-                symbol.name: self.evaluate(symbol.node.value, self.global_frame(symbol.section))
-                for symbol in self.symbols_of("term") if type(symbol.node.value) in LITERALS}
+            found = self.contract.compiled[key] = {}
+            for symbol in self.symbols_of("term"):
+                literal, value = literal_term(symbol)  # as the closures and generated code read it
+                if literal:
+                    found[symbol.name] = value
         return found
 
     def constant_states(self) -> dict:
