@@ -453,17 +453,45 @@ def test_holiday_lists_shipped_for_another_holidays_package_are_not_taken(tmp_pa
     assert (done.returncode, done.stderr, done.stdout) == (0, "", "['2002-01-01', '2002-01-21'] True\n")
 
 
-def test_a_command_ends_without_the_collector_walking_what_it_made(tmp_path):
-    """The objects left at exit are frozen first (cli.py): the collections of the interpreter's exit skip them."""
-    program = ("import atexit, gc, sys\n"
-               "atexit.register(lambda: print('frozen at exit', gc.get_freeze_count() > 10_000, file=sys.stderr))\n"
-               "from contractlang.cli import main\n"
-               "main(sys.argv[1:], prog_name='contract')\n")
+END_WATCHED = ("import atexit, sys\n"
+               "atexit.register(lambda: print('torn down', file=sys.stderr))\n"
+               "from contractlang.__main__ import main\n"
+               "main()\n")
+
+
+@pytest.mark.parametrize(("arguments", "status", "said"), [
+    (EVAL, 0, ""),
+    (["eval", "missing.contract", "scenarios/nstor_2002_to_maturity.toml"], 1, "missing.contract"),
+    (["eval"], 2, "Missing argument"),
+])
+def test_the_program_ends_once_its_output_is_flushed_without_the_interpreters_teardown(tmp_path, arguments, status,
+                                                                                       said):
+    """Exit handlers (the interpreter's teardown) never run, yet the output is whole and the status the command's."""
     environment = {**os.environ, "CONTRACT_CACHE_DIR": str(tmp_path / "cache")}
-    done = subprocess.run([sys.executable, "-c", program, *EVAL], capture_output=True, text=True, cwd=ROOT,
+    done = subprocess.run([sys.executable, "-c", END_WATCHED, *arguments], capture_output=True, text=True, cwd=ROOT,
                           env=environment, timeout=120)
-    assert (done.returncode, done.stderr) == (0, "frozen at exit True\n")
-    assert json.loads(done.stdout)["effects"][0]["amount"] == "67265.75"
+    assert done.returncode == status
+    assert said in done.stderr and "torn down" not in done.stderr
+    if status == 0:
+        assert json.loads(done.stdout)["effects"][0]["amount"] == "67265.75"
+
+
+def test_the_programs_exit_status_is_the_one_sys_exit_gives(capsys):
+    from contractlang.__main__ import exit_status
+
+    assert [exit_status(None), exit_status(0), exit_status(2)] == [0, 0, 2]
+    assert exit_status("stopped") == 1 and capsys.readouterr().err == "stopped\n"
+
+
+def test_output_that_cannot_be_flushed_fails_a_success_as_the_interpreter_would(monkeypatch):
+    from contractlang import __main__ as program
+
+    class Closed:
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(program.sys, "stdout", Closed())
+    assert (program.flushed(0), program.flushed(1)) == (120, 1)
 
 
 def changed_in_place(source: Path, text: str) -> None:

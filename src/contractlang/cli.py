@@ -8,15 +8,10 @@ are imported inside the commands so that `--help` and `--version` start fast.
 
 from __future__ import annotations
 
-import atexit
 import gc
 import sys
 
 import click
-
-# At exit the collector walks every object the process made, several times over, to find the few cycles left
-# (a seventh of a warm `eval`): a command's process ends there, and nothing it holds needs a finalizer.
-atexit.register(gc.freeze)
 
 from . import __version__
 
@@ -256,7 +251,10 @@ def batch_command(paths, patterns, grid_path, jobs, engine, address, connect_tim
         sys.exit(130)
     finally:
         if client is not None:
+            cluster = client.cluster  # a local cluster this command started (None for a scheduler's address)
             client.close()
+            if cluster is not None:  # closed here: the program ends without the exit handlers that would
+                cluster.close()
     click.echo(summary.text(), err=True)
     if summary.errors:
         sys.exit(1)
