@@ -109,6 +109,34 @@ def test_a_product_kept_from_another_ledger_is_the_one_its_own_factors_make():
         assert half.settle(ends[1]).amount == Decimal("400")  # another base is another product
 
 
+def test_a_span_settled_before_is_the_one_its_own_ledger_settles():
+    # a span settled whole is kept by its dates, base, rate and day count, and under 30/360 by the start of its
+    # period too: [March 15, March 31) counts 16 days from March 15 but 15 from January 31 (a 31st counts as a
+    # 30th when the count starts on one), so each ledger settles the days of its own periods
+    march = [date(2024, 3, 15), date(2024, 3, 31)]
+    with localcontext(exact.EXACT):
+        own_period = Ledger(start=march[0], base=Decimal("360000"), annual_rate=Decimal("0.10"), day_count="30/360",
+                            boundaries=march)
+        assert own_period.settle(march[1]).amount == Decimal("1600")  # 100 a day
+        longer = Ledger(start=date(2024, 1, 31), base=Decimal("360000.00"), annual_rate=Decimal("0.10"),
+                        day_count="30/360", boundaries=[date(2024, 1, 31), date(2024, 4, 30)])
+        longer.settle(march[0])
+        settled = longer.settle(march[1])
+        assert (settled.amount, settled.period, settled.pieces[0].fraction) == (
+            Decimal("1500"), (march[0], march[1]), Fraction(15, 360))
+        for day_count, amount in (("actual/365", Fraction(360000 * 16, 3650)), ("actual/360", Decimal("1600")),
+                                  ("actual/365", Fraction(360000 * 16, 3650))):
+            ledger = Ledger(start=march[0], base=Decimal("360000"), annual_rate=Decimal("0.10"), day_count=day_count,
+                            boundaries=march)
+            assert ledger.settle(march[1]).amount == amount
+        other_rate = Ledger(start=march[0], base=Decimal("360000"), annual_rate=Decimal("0.05"), day_count="30/360",
+                            boundaries=march)
+        assert other_rate.settle(march[1]).amount == Decimal("800")
+        other_base = Ledger(start=march[0], base=Decimal("180000"), annual_rate=Decimal("0.10"), day_count="30/360",
+                            boundaries=march)
+        assert other_base.settle(march[1]).amount == Decimal("800")
+
+
 def test_min_and_max_of_a_decimal_and_a_ratio_compare_them_exactly(tmp_path):
     contract = checked(tmp_path, '§1 "A" {\n  term third = 1 / 3\n'
                                  '  report smaller = min(third, 0.34)\n  report larger = max(0.33, third)\n'

@@ -54,6 +54,12 @@ _DAYS_OVER = KeptTable(4_096)  # (days, basis) -> the fraction
 # by a Fraction is made from the factors' exact ratios, so it reads the same for equal values (1.0 or 1.00).
 _PRODUCTS = KeptTable(4_096)
 _THIRTY_360_FRACTIONS = KeptTable(4_096)  # (day count, anchor, start, stop) -> the fraction
+# a span of an actual/365, actual/360 or 30/360 ledger settled whole, by the span, the base and the rate (decimals),
+# the day count and the start of the span's period (for 30/360): every run of a contract settles the same spans on
+# the same principal. A Settlement is never changed
+# once made; equal bases written differently (3100000, 3100000.00) give the same amount (exact.py), and a piece's
+# base is shown only normalized (an explanation)
+_SPANS_SETTLED = KeptTable(4_096)
 
 
 def _product(base, rate, fraction):
@@ -213,9 +219,19 @@ class Ledger:
         boundaries = self.boundaries
         low = bisect.bisect_right(boundaries, watermark)
         if low == bisect.bisect_left(boundaries, end, low):  # one span, the usual
-            fraction = self._fraction(watermark, end)
-            amount = _product(base, rate, fraction)
-            return Settlement(amount, (watermark, end), (_piece((watermark, end, base, fraction, amount, rate)),))
+            day_count = self.day_count
+            if type(base) is not Decimal or type(rate) is not Decimal or not (
+                    day_count in _ACTUAL_BASES or day_count in _THIRTY_360_PLAIN):
+                return self._one_span(watermark, end)
+            # what the span's year fraction is measured from (_fraction): under 30/360, its period's start
+            anchor = None
+            if day_count in _THIRTY_360_PLAIN:
+                anchor = boundaries[low - 1] if low and boundaries[low - 1] >= self.start else self.start
+            key = (watermark, end, base, rate, day_count, anchor)
+            kept = _SPANS_SETTLED.get(key)
+            if kept is None:
+                kept = _SPANS_SETTLED.keep(key, self._one_span(watermark, end))
+            return kept
         base_rate = exact.multiply(base, rate)
         pieces = []
         total = Decimal(0)
@@ -225,6 +241,13 @@ class Ledger:
             total = exact.add(total, amount) if pieces else amount
             pieces.append(Piece(start, stop, base, fraction, amount, rate))
         return Settlement(total, (self.watermark, end), tuple(pieces))
+
+    def _one_span(self, start: date, end: date) -> Settlement:
+        """The settlement of one span [start, end) on the base and at the rate on the watermark."""
+        base, rate = self.base, self.annual_rate
+        fraction = self._fraction(start, end)
+        amount = _product(base, rate, fraction)
+        return Settlement(amount, (start, end), (_piece((start, end, base, fraction, amount, rate)),))
 
     def settle(self, end: date, portion: Decimal | None = None) -> Settlement:
         """Settle what is unpaid before `end`: everything, or one portion's share."""
