@@ -49,3 +49,31 @@ def test_prices_that_changed_their_days_are_sorted_again():
     assert series.on_or_before(date(2024, 2, 15)) == (date(2024, 2, 14), Decimal(55))
     assert series.on_or_before(date(2024, 6, 1)) == (date(2024, 5, 1), Decimal("7.5"))
     assert len(series) == 100
+
+
+def test_a_series_read_from_a_file_finds_its_days_again_after_any_change(tmp_path):
+    from contractlang.inputs.scenario import load_price_csv
+    from contractlang.stdlib.prices import DatedValues, trading_days
+
+    path = tmp_path / "prices.csv"
+    path.write_text("date,price\n2024-01-03,3\n2024-01-01,1\n2024-01-02,2\n", encoding="utf-8")
+    prices = load_price_csv(str(path))
+    assert type(prices) is DatedValues and trading_days(prices) == [date(2024, 1, d) for d in (1, 2, 3)]
+    assert trading_days(prices) is trading_days(prices)  # found once
+    assert trading_days(load_price_csv(str(path))) == trading_days(prices)  # a copy read again: its own days
+    later = date(2024, 1, 9)
+    changes = [lambda p: p.__setitem__(later, Decimal(9)), lambda p: p.update({later: Decimal(9)}),
+               lambda p: p.setdefault(later, Decimal(9)), lambda p: p.__ior__({later: Decimal(9)})]
+    for change in changes:
+        changed = load_price_csv(str(path))
+        trading_days(changed)
+        change(changed)
+        assert trading_days(changed)[-1] == later and PriceSeries(changed).before(date(2024, 2, 1))[0] == later
+    removals = [lambda p: p.__delitem__(date(2024, 1, 3)), lambda p: p.pop(date(2024, 1, 3)),
+                lambda p: p.popitem(), lambda p: p.clear()]
+    for removal in removals:
+        changed = load_price_csv(str(path))
+        trading_days(changed)
+        removal(changed)
+        assert trading_days(changed) == sorted(changed) and len(trading_days(changed)) < 3
+    assert trading_days(load_price_csv(str(path))) == [date(2024, 1, d) for d in (1, 2, 3)]  # what is kept stays

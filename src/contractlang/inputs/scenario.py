@@ -29,6 +29,7 @@ from .. import files, records
 from ..cache import collector_paused
 from ..stdlib import exact
 from ..stdlib.kept import KeptTable
+from ..stdlib.prices import DatedValues
 from ..diagnostics import ContractError, Diagnostic, Span, closest, source_lines
 
 MAX_SCENARIO_BYTES = 5_000_000
@@ -541,12 +542,14 @@ def load_price_csv(path: str, signed: bool = False) -> dict:
     text = files.read_text(path, limit=MAX_PRICE_SERIES_BYTES, noun="a price series")
     kept = _SERIES_READ.get((path, signed))
     if kept is not None and kept[0] == text:
-        return dict(kept[1])
+        return kept[1].copy()
     prices = _plain_series(text, signed)
     if prices is None:
         prices = _series_row_by_row(path, text, signed)
+    if type(prices) is not DatedValues:
+        prices = DatedValues(prices)
     _SERIES_READ.keep((path, signed), (text, prices))
-    return dict(prices)  # a copy: what is kept is never changed
+    return prices.copy()  # a copy, with the days in order once found: what is kept is never changed
 
 
 def _series_row_by_row(path: str, text: str, signed: bool) -> dict:
@@ -608,7 +611,7 @@ def _plain_series(text: str, signed: bool) -> dict | None:
     except ValueError:
         return None
     values = list(map(_PLAIN_FIGURES.create_decimal, cells[1::2]))
-    prices = dict(zip(days, values))
+    prices = DatedValues(zip(days, values))
     # a plain figure is never negative unless signed: all() finds a zero, quicker than min() finds the least
     if len(prices) != len(days) or not (signed or all(values)):
         return None

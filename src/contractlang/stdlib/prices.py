@@ -13,11 +13,68 @@ from .kept import KeptTable
 _SORTED_DAYS = KeptTable(16)  # id -> (the prices, their days as given, in date order), of the last few scenarios
 
 
+class DatedValues(dict):
+    """Values by date (a series read from a file) that find their days in date order once, for every run of the
+    scenario that reads them: any change to the values forgets them, and they are found again when next asked.
+
+    The days are shared with the series it was copied from and never changed."""
+
+    __slots__ = ("in_order",)
+
+    def __init__(self, values=(), in_order: list[date] | None = None):
+        super().__init__(values)
+        self.in_order = in_order  # None until asked for, and after any change
+
+    def days_in_order(self) -> list[date]:
+        if self.in_order is None:
+            self.in_order = sorted(self)
+        return self.in_order
+
+    def copy(self) -> "DatedValues":
+        return DatedValues(self, self.in_order)
+
+    # every way a dict changes forgets the days
+    def __setitem__(self, day, value):
+        self.in_order = None
+        super().__setitem__(day, value)
+
+    def __delitem__(self, day):
+        self.in_order = None
+        super().__delitem__(day)
+
+    def __ior__(self, other):
+        self.in_order = None
+        return super().__ior__(other)
+
+    def update(self, *others, **named):
+        self.in_order = None
+        super().update(*others, **named)
+
+    def setdefault(self, day, value=None):
+        self.in_order = None
+        return super().setdefault(day, value)
+
+    def pop(self, *day_and_default):
+        self.in_order = None
+        return super().pop(*day_and_default)
+
+    def popitem(self):
+        self.in_order = None
+        return super().popitem()
+
+    def clear(self):
+        self.in_order = None
+        super().clear()
+
+
 def trading_days(prices: dict[date, Decimal]) -> list[date]:
     """The days of `prices` in date order, sorted once: every run of a scenario reads the same prices.
 
-    The days kept are used only while the prices hold the very same days in the same order
-    (a comparison by identity, quicker than a sort); they are shared, and never changed."""
+    A series read from a file (DatedValues) keeps its own; for a plain dict, the days kept are used
+    only while the prices hold the very same days in the same order (a comparison by identity,
+    quicker than a sort). Either way they are shared, and never changed."""
+    if type(prices) is DatedValues:
+        return prices.days_in_order()
     if len(prices) < 64:  # sorted as quickly as looked up
         return sorted(prices)
     kept = _SORTED_DAYS.get(id(prices))
