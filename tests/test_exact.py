@@ -208,6 +208,8 @@ def test_shown_rounds_half_even_at_28_significant_digits_and_keeps_a_terminating
     long = Decimal("1.000000000000000000000000000000001")
     assert exact.shown(long) == "1.000000000000000000000000000000001"
     assert exact.shown(Decimal("0E-5")) == "0"
+    assert [exact.shown(Decimal(text)) for text in ("3200", "3200.00", "1.5E+3", "-0.10", "1E-7", "-0.00")] == [
+        "3200", "3200", "1500", "-0.1", "0.0000001", "0"]
 
 
 def test_a_number_past_the_digits_it_may_hold_is_out_of_range_not_rounded():

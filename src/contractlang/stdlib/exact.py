@@ -204,9 +204,10 @@ def shown(value) -> str:
         return text
     if value == 0:
         return "0"
-    normal = EXACT.normalize(value)
-    text = str(normal)  # the same digits as format(normal, "f") unless it chose an exponent, at a third of the time
-    return text if "E" not in text else format(normal, "f")
+    text = str(value)  # plain digits unless it chose an exponent: then the normal form's, written out
+    if "E" in text:
+        return format(EXACT.normalize(value), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text  # no trailing zeros after the point
 
 
 _SHOWN_FRACTIONS = KeptTable(4_096)  # (numerator, denominator) -> text: an explanation shows a value several times
