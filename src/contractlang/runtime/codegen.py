@@ -174,13 +174,15 @@ class _Source:
         elif kind is ast.Pay:
             amount = self.value(node.amount, frame, names)
             given = [self.value(option.value, frame, names) for option in node.options]  # in the order written
-            terms = self.constant(PaymentTerms(node, self.contract))
-            self.line(f"{terms}.pay(run, {frame}, {amount}, [{', '.join(given)}])")
+            made = PaymentTerms(node, self.contract)
+            parties = self.parties(made.parties_read, (node.payer, node.payee), frame, names)
+            self.line(f"{self.constant(made)}.pay(run, {frame}, {amount}, [{', '.join(given)}]{parties})")
         elif kind is ast.Issue:
             quantity = self.value(node.quantity, frame, names)
             given = [self.value(option.value, frame, names) for option in node.options]  # in the order written
-            terms = self.constant(IssueTerms(node, self.contract))
-            self.line(f"{terms}.issue(run, {frame}, {quantity}, [{', '.join(given)}])")
+            made = IssueTerms(node, self.contract)
+            parties = self.parties(made.parties_read, (node.recipient, node.security), frame, names)
+            self.line(f"{self.constant(made)}.issue(run, {frame}, {quantity}, [{', '.join(given)}]{parties})")
         elif kind is ast.Cite:  # shares locals and steps: citing is not scoping
             cited = self.fresh("frame")
             section = self.constant(node.section)
@@ -213,6 +215,13 @@ class _Source:
         else:
             closure = self.constant(compiled_statement(node, self.contract, blocks=generated_block))
             self.line(f"{closure}(run, {frame})")
+
+    def parties(self, read: bool, expressions, frame: str, names: str) -> str:
+        """The parties of a payment or an issue as its terms' last argument, where they only read names (compiler.
+        reads_only): read here, as the closures they would otherwise call read them."""
+        if not read:
+            return ""
+        return f", ({', '.join(self.inner(expression, frame, names) for expression in expressions)})"
 
     def branches(self, branches, otherwise, frame: str, names: str) -> None:
         """`if … else if … else`: each condition evaluated only when the ones before it did not hold."""

@@ -227,13 +227,19 @@ _PAYMENT_ROUNDING = {"cents": "rounded to cents, half up", "cents down": "rounde
                      "cents half even": "rounded to cents, half even", "exact": "exactly, not rounded"}
 
 
+def reads_only(*expressions: ast.Expr) -> bool:
+    """Whether the expressions only read a name or are a text: code may read them before it knows the payment
+    or issue they name the parties of is made (nothing they do can fail or differ)."""
+    return all(type(expression) in (ast.Name, ast.StringLit) for expression in expressions)
+
+
 class PaymentTerms:
     """What a `pay` statement fixes once: its purpose, currency, payer, payee and where each option stands
     among the values computed in the order written (the checker lets none be given twice). `pay` makes
     the payment of an amount and those values; the statement's closure and generated code both call it."""
 
     __slots__ = ("node", "purpose", "currency", "code", "payer", "payee", "period_at", "rounding_at", "even_at",
-                 "on_at", "due_at")
+                 "on_at", "due_at", "parties_read")
 
     def __init__(self, node: ast.Pay, contract: CheckedContract):
         self.node, self.purpose = node, node.purpose
@@ -245,8 +251,11 @@ class PaymentTerms:
         self.period_at, self.rounding_at, self.even_at = place.get("period"), place.get("rounding"), place.get(
             "even_when_zero")
         self.on_at, self.due_at = place.get("on"), place.get("due")
+        self.parties_read = reads_only(node.payer, node.payee)
 
-    def pay(self, run, frame, amount, given: list) -> None:
+    def pay(self, run, frame, amount, given: list, parties: tuple | None = None) -> None:
+        """The payment of `amount` with its options' values `given`; `parties` (payer, payee), when the code
+        that calls it read them already (reads_only), else found here once the payment is known to be made."""
         period = None
         if type(amount) is Settlement:
             period, amount = amount.period, amount.amount
@@ -259,9 +268,10 @@ class PaymentTerms:
         on = given[self.on_at] if self.on_at is not None else frame.today
         due = given[self.due_at] if self.due_at is not None else None
         shown_currency = run.globals[self.code] if self.code is not None else self.currency  # a template's code
+        payer, payee = parties if parties is not None else (self.payer(run, frame), self.payee(run, frame))
         details = {
-            "payer": self.payer(run, frame),
-            "payee": self.payee(run, frame),
+            "payer": payer,
+            "payee": payee,
             # in cents, the amount has two places: str() writes them as the format .2f does, and faster
             "amount": str(paid) if settlement != "exact" else plain_number(paid),
             "currency": shown_currency,
@@ -304,14 +314,17 @@ class IssueTerms:
     order written. `issue` makes the issue of a quantity with those options' values; the statement's closure and
     generated code both call it."""
 
-    __slots__ = ("node", "option_names", "recipient", "security")
+    __slots__ = ("node", "option_names", "recipient", "security", "parties_read")
 
     def __init__(self, node: ast.Issue, contract: CheckedContract):
         self.node, self.option_names = node, tuple(option.name for option in node.options)
         self.recipient = compiled_expression(node.recipient, contract)
         self.security = compiled_expression(node.security, contract)
+        self.parties_read = reads_only(node.recipient, node.security)
 
-    def issue(self, run, frame, quantity, given: list) -> None:
+    def issue(self, run, frame, quantity, given: list, parties: tuple | None = None) -> None:
+        """The issue of `quantity` with its options' values `given`; `parties` (recipient, security), when the code
+        that calls it read them already (reads_only), else found here once the issue is known to be made."""
         options = dict(zip(self.option_names, given))
         price = options.get("price")
         price_date = options.get("price_date")
@@ -319,9 +332,10 @@ class IssueTerms:
             price, price_date = price.price, price_date or price.date
         if quantity == 0:
             return
+        recipient, security = parties if parties is not None else (self.recipient(run, frame), self.security(run, frame))
         details = {
-            "recipient": self.recipient(run, frame),
-            "security": self.security(run, frame),
+            "recipient": recipient,
+            "security": security,
             "quantity": plain_number(quantity),
             "price": plain_number(price) if price is not None else None,
             "price_date": DATE_TEXTS[price_date] if price_date is not None else None,
