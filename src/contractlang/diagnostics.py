@@ -49,9 +49,12 @@ def source_lines(text: str) -> list[str]:
 _SHOWN_WIDTH = 200  # characters of a line shown under a diagnostic
 
 
-@records.frozen
+@records.define(unsafe_hash=True)
 class Span:
-    """Where something stands in a source file (lines and columns are 1-based)."""
+    """Where something stands in a source file (lines and columns are 1-based).
+
+    Never changed once made, but not frozen: every node of a tree read from the cache makes one, and a frozen
+    class's set-up costs twice its plain one."""
 
     path: str
     line: int
