@@ -49,8 +49,11 @@ class Quote:
     date: date
 
 
-@records.frozen
+@records.define
 class EventRecord:
+    """An event of the scenario as a run takes it: never changed once made, but not frozen, as every event of a
+    run makes one and a frozen class's set-up costs twice its plain one."""
+
     type: str
     index: int
     date: date  # the date it takes effect
