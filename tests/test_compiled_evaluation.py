@@ -137,6 +137,22 @@ def test_a_span_settled_before_is_the_one_its_own_ledger_settles():
         assert other_base.settle(march[1]).amount == Decimal("800")
 
 
+def test_a_ledger_opened_again_on_a_list_of_boundaries_that_changed_takes_its_days():
+    # every run opens its ledger on the same list (a set-up value): its days in order are found once for it, and
+    # again once the list holds other days
+    days = [date(2024, 4, 1), date(2024, 1, 1), date(2024, 1, 1)]
+
+    def opened() -> Ledger:
+        return Ledger(start=date(2024, 1, 1), base=Decimal("1000"), annual_rate=Decimal("0.05"),
+                      day_count="actual/365", boundaries=days)
+
+    first = opened()
+    assert first.boundaries == [date(2024, 1, 1), date(2024, 4, 1)] and opened().boundaries is first.boundaries
+    days[0] = date(2024, 7, 1)
+    assert opened().boundaries == [date(2024, 1, 1), date(2024, 7, 1)]
+    assert first.boundaries == [date(2024, 1, 1), date(2024, 4, 1)]  # its own days, unchanged
+
+
 def test_min_and_max_of_a_decimal_and_a_ratio_compare_them_exactly(tmp_path):
     contract = checked(tmp_path, '§1 "A" {\n  term third = 1 / 3\n'
                                  '  report smaller = min(third, 0.34)\n  report larger = max(0.33, third)\n'

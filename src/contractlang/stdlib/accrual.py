@@ -62,6 +62,18 @@ _THIRTY_360_FRACTIONS = KeptTable(4_096)  # (day count, anchor, start, stop) -> 
 _SPANS_SETTLED = KeptTable(4_096)
 
 
+def _in_order(boundaries: list[date]) -> list[date]:
+    """The boundaries, each once, in date order: found once for the list every run of a contract opens its ledger
+    with (a set-up value), while that list holds the same days; shared, and never changed."""
+    kept = _SORTED_BOUNDARIES.get(id(boundaries))
+    if kept is not None and kept[0] is boundaries and kept[1] == boundaries:
+        return kept[2]
+    return _SORTED_BOUNDARIES.keep(id(boundaries), (boundaries, list(boundaries), sorted(set(boundaries))))[2]
+
+
+_SORTED_BOUNDARIES = KeptTable(64)  # id -> (the list given, held while kept; its days as given; them in order)
+
+
 def _product(base, rate, fraction):
     """base × rate × fraction (a span's year fraction), exactly, whatever the day count; kept in _PRODUCTS."""
     key = (base, rate, id(fraction))
@@ -122,7 +134,7 @@ class Ledger:
     def __attrs_post_init__(self):
         if self.watermark is None:
             self.watermark = self.start
-        self.boundaries = sorted(set(self.boundaries))  # each once, in order: a span never has zero days
+        self.boundaries = _in_order(self.boundaries)  # each once, in order: a span never has zero days
 
     @property
     def entries(self) -> int:
