@@ -153,6 +153,57 @@ def test_a_ledger_opened_again_on_a_list_of_boundaries_that_changed_takes_its_da
     assert first.boundaries == [date(2024, 1, 1), date(2024, 4, 1)]  # its own days, unchanged
 
 
+JAN = [date(2024, 1, day) for day in range(1, 32)]  # JAN[n] is January n + 1
+# 360,000 at 10%, actual/360: 100 a day. Each pair of ledgers differs in one thing only, asked the same query in
+# turn, so that a figure kept for the first (by what it is made of) can never stand for the second.
+ACROSS_CHANGES = [
+    ("a change of the base", lambda l: l.change_base(JAN[10], Decimal(360000)), None, Decimal(5000)),
+    ("a larger change", lambda l: l.change_base(JAN[10], Decimal(720000)), None, Decimal(7000)),
+    ("a change of the rate", lambda l: l.change_rate(JAN[10], Decimal("0.20")), None, Decimal(5000)),
+    ("a larger rate", lambda l: l.change_rate(JAN[10], Decimal("0.30")), None, Decimal(7000)),
+    ("a stop", lambda l: l.stop(JAN[20]), None, Decimal(2000)),
+    ("an earlier stop", lambda l: l.stop(JAN[10]), None, Decimal(1000)),
+    ("a portion asked", lambda l: None, Decimal(36000), Decimal(300)),
+    ("a larger portion asked", lambda l: None, Decimal(72000), Decimal(600)),
+    ("a portion settled before", lambda l: l.settle(JAN[10], Decimal(36000)), None, Decimal(2900)),
+    ("a larger portion settled before", lambda l: l.settle(JAN[10], Decimal(72000)), None, Decimal(2800)),
+    ("half a day paid", lambda l: l.settle_at_most(JAN[30], Decimal(150)), None, Decimal(2850)),
+    ("more of the day paid", lambda l: l.settle_at_most(JAN[30], Decimal(170)), None, Decimal(2830)),
+]
+
+
+def test_what_a_ledger_accrued_across_changes_is_its_own_whatever_was_asked_before():
+    half_year = [JAN[0], date(2024, 7, 1)]  # one list, as every run of a contract opens its ledger with
+    with localcontext(exact.EXACT):
+        for name, change, portion, owed in ACROSS_CHANGES:
+            ledger = Ledger(start=JAN[0], base=Decimal(360000), annual_rate=Decimal("0.10"), day_count="actual/360",
+                            boundaries=half_year)
+            change(ledger)
+            assert ledger.accrued(JAN[30], portion).amount == owed, name
+        # the same change of the base, on another base, at another rate, under another day count, to another day
+        for base, rate, day_count, end, owed in (
+                (Decimal(720000), "0.10", "actual/360", JAN[30], Decimal(8000)),
+                (Decimal(360000), "0.20", "actual/360", JAN[30], Decimal(10000)),
+                (Decimal(360000), "0.10", "actual/365", JAN[30], Fraction(360000 * 10 + 720000 * 20, 3650)),
+                (Decimal(360000), "0.10", "actual/360", JAN[20], Decimal(3000))):
+            ledger = Ledger(start=JAN[0], base=base, annual_rate=Decimal(rate), day_count=day_count,
+                            boundaries=half_year)
+            ledger.change_base(JAN[10], Decimal(360000))
+            assert ledger.accrued(end).amount == owed, (base, rate, day_count, end)
+        # under 30/360 a span's days count from its period's start, the first boundary or the ledger's own start
+        # after it: January 31 makes March 31 a 30th
+        from_january, from_march = [date(2024, 1, 31), date(2024, 4, 30)], [date(2024, 1, 31), date(2024, 3, 1),
+                                                                             date(2024, 4, 30)]
+        for start, boundaries, owed in ((date(2024, 1, 31), from_january, Decimal(2900)),
+                                        (date(2024, 3, 1), from_january, Decimal(3100)),
+                                        (date(2024, 1, 31), from_march, Decimal(3100))):
+            ledger = Ledger(start=start, base=Decimal(360000), annual_rate=Decimal("0.10"), day_count="30/360",
+                            boundaries=boundaries)
+            ledger.settle(date(2024, 3, 15))
+            ledger.change_base(date(2024, 3, 16), Decimal(360000))
+            assert ledger.accrued(date(2024, 3, 31)).amount == owed, (start, boundaries)
+
+
 def test_min_and_max_of_a_decimal_and_a_ratio_compare_them_exactly(tmp_path):
     contract = checked(tmp_path, '§1 "A" {\n  term third = 1 / 3\n'
                                  '  report smaller = min(third, 0.34)\n  report larger = max(0.33, third)\n'

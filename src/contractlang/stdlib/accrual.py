@@ -72,6 +72,11 @@ def _in_order(boundaries: list[date]) -> list[date]:
 
 
 _SORTED_BOUNDARIES = KeptTable(64)  # id -> (the list given, held while kept; its days as given; them in order)
+# what a ledger accrued before a date across its changes, portions, day shares, rates and stop, by all of them, its
+# base and rate, and its boundaries (held with it, so that their id is not another's): as _SPANS_SETTLED, a
+# Settlement made from equal values is the same, whatever their form
+_ACCRUED_ACROSS_CHANGES = KeptTable(4_096)
+_KEPT_ENTRIES = 8  # the most changes, portions, day shares and rate changes a kept figure is made of (its key's size)
 
 
 def _product(base, rate, fraction):
@@ -203,6 +208,19 @@ class Ledger:
             return Settlement(Decimal(0), None)
         if portion is None and not (self.changes or self.portions or self.rate_changes or self.stopped_from):
             return self._accrued_plainly(end)
+        if len(self.changes) + len(self.portions) + len(self.day_shares) + len(self.rate_changes) > _KEPT_ENTRIES:
+            return self._accrued_across(end, portion)  # many events since the watermark: found afresh, in linear time
+        # everything the figure is made of: every run of a scenario asks the same after the same changes
+        key = (self.watermark, end, portion, self.base, self.annual_rate, self.day_count, id(self.boundaries),
+               self.start, self.frequency, self.termination, self.stopped_from, tuple(self.changes),
+               tuple(self.portions), tuple(self.day_shares), tuple(self.rate_changes))
+        kept = _ACCRUED_ACROSS_CHANGES.get(key)
+        if kept is not None and kept[0] is self.boundaries:
+            return kept[1]
+        return _ACCRUED_ACROSS_CHANGES.keep(key, (self.boundaries, self._accrued_across(end, portion)))[1]
+
+    def _accrued_across(self, end: date, portion: Decimal | None) -> Settlement:
+        """accrued() span by span, cut at each boundary, change, portion, day paid in part and stop."""
         pieces = []
         total = Decimal(0)
         segments = self._segments(end, portion is None)
