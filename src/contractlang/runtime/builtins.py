@@ -73,14 +73,8 @@ def _f_over_list(function):
     return call
 
 
-def _f_plain(run, node, frame):
-    value = run.positional(node, frame)[0]
+def _plain(value):
     return Decimal(value) if type(value) is int else value  # a Decimal, or a Fraction that does not terminate
-
-
-def _f_is_whole(run, node, frame):
-    value = run.positional(node, frame)[0]
-    return exact.is_whole(value)
 
 
 def _f_counted_as(run, node, frame):
@@ -174,6 +168,8 @@ PLAIN_FUNCTIONS = {
     "span": lambda a, b: (a, b),
     "count": lambda items: Decimal(len(items)),
     "money": lambda x: x,
+    "plain": _plain,
+    "is_whole": exact.is_whole,
 }
 
 
@@ -196,7 +192,5 @@ BUILTIN_FUNCTIONS = {
     "all": _f_over_list(all),
     "any": _f_over_list(any),
     "sum": _f_over_list(exact.total),
-    "plain": _f_plain,
-    "is_whole": _f_is_whole,
     "counted_as": _f_counted_as,
 }

@@ -935,8 +935,8 @@ _ORDERS = {
 
 
 _LAYING_OUT = frozenset((ast.Every, ast.Comprehension, ast.ListExpr))
-_PURE_BUILTINS = frozenset(("min", "max", "first", "last", "range", "zip", "all", "any", "sum", "plain", "is_whole",
-                            "year_fraction", "cyclic", "counted_as"))  # functions of their arguments' values alone
+_PURE_BUILTINS = frozenset(("min", "max", "first", "last", "range", "zip", "all", "any", "sum", "year_fraction",
+                            "cyclic", "counted_as"))  # functions of their arguments' values alone
 _PURE_NODES = frozenset((ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit,
                          ast.NoneLit, ast.FieldAccess, ast.Index, ast.Argument, ast.ListExpr, ast.Comprehension,
                          ast.MonthDay, ast.Every, ast.IfExpr, ast.AtTime, ast.Binary, ast.Not, ast.Negate,
