@@ -24,6 +24,18 @@ def pytest_configure(config):
         os.environ["CONTRACT_CACHE_DIR"] = config.suite_cache.name
 
 
+    # the program ends its process at once (contractlang/__main__.py): in the suite's own process that would end
+    # the run with success, the tests after it never run. Called here, it fails the test that called it instead
+    import types
+
+    import contractlang.__main__ as program
+
+    def refused(status: int):
+        raise AssertionError(f"the program tried to end the test process (os._exit({status}))")
+
+    program.os = types.SimpleNamespace(_exit=refused)
+
+
 def pytest_unconfigure(config):
     if hasattr(config, "suite_cache"):
         os.environ.pop("CONTRACT_CACHE_DIR", None)

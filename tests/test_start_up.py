@@ -554,7 +554,7 @@ def test_the_program_starts_with_the_collector_off_and_a_long_command_turns_it_o
     command_line, seen = cli.main, []
     monkeypatch.setattr(cli, "main", lambda prog_name: seen.append((prog_name, gc.isenabled())))
     try:
-        program.main()
+        assert program.run_command_line() == 0
         assert seen == [("contract", False)]
         gc.disable()
         CliRunner().invoke(command_line, ["diff", "missing.contract", "missing.contract"])

@@ -17,15 +17,20 @@ import sys
 
 
 def main() -> None:
+    """The program: the command line, then the end of the process, at once."""
+    os._exit(flushed(run_command_line()))
+
+
+def run_command_line() -> int:
+    """The command line run with the collector off, and the status it ends with."""
     gc.disable()
     from .cli import main as command_line
 
     try:
         command_line(prog_name="contract")
-        status = 0
     except SystemExit as ending:
-        status = exit_status(ending.code)
-    os._exit(flushed(status))
+        return exit_status(ending.code)
+    return 0
 
 
 def exit_status(code) -> int:
