@@ -243,3 +243,18 @@ def test_a_kept_table_gives_back_what_it_keeps_and_forgets_all_once_full():
     assert table == {"a": 1, "b": 2, "c": 3}
     assert table.keep("d", 4) == 4
     assert table == {"d": 4}  # full: everything before is forgotten, never more than three held
+
+
+def test_items_in_order_are_sorted_once_for_the_same_object_while_it_holds_the_same_items():
+    from contractlang.stdlib.kept import in_order
+
+    table = KeptTable(4)
+    days = [date(2024, 3, 1), date(2024, 1, 1), date(2024, 3, 1)]
+    first = in_order(table, days)
+    assert first == [date(2024, 1, 1), date(2024, 3, 1)] and in_order(table, days) is first
+    assert in_order(table, list(days)) == first and in_order(table, list(days)) is not first  # another list
+    days[0] = date(2024, 2, 1)
+    assert in_order(table, days) == [date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1)]
+    assert first == [date(2024, 1, 1), date(2024, 3, 1)]  # what was given back is never changed
+    series = {date(2024, 5, 1): 1, date(2024, 4, 1): 2}
+    assert in_order(table, series) == [date(2024, 4, 1), date(2024, 5, 1)]  # a dict's keys

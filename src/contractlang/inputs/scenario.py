@@ -546,13 +546,11 @@ def load_price_csv(path: str, signed: bool = False) -> dict:
     prices = _plain_series(text, signed)
     if prices is None:
         prices = _series_row_by_row(path, text, signed)
-    if type(prices) is not DatedValues:
-        prices = DatedValues(prices)
     _SERIES_READ.keep((path, signed), (text, prices))
     return prices.copy()  # a copy, with the days in order once found: what is kept is never changed
 
 
-def _series_row_by_row(path: str, text: str, signed: bool) -> dict:
+def _series_row_by_row(path: str, text: str, signed: bool) -> DatedValues:
     """The series read row by row: any row that is not written plainly is read here, and a wrong one said where."""
     rows = _numbered_rows(path, text)
     _, header = next(rows, (1, None))
@@ -577,7 +575,7 @@ def _series_row_by_row(path: str, text: str, signed: bool) -> dict:
         if when in prices:
             raise ContractError(Diagnostic(f"{when} appears twice in the price series", where, text))
         prices[when] = value_of(row[1].strip(), f"the price of {when}", Span(path, number, len(row[0]) + 2), text)
-    return prices
+    return DatedValues(prices)
 
 
 _PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -590,7 +588,7 @@ _PLAIN_SERIES = {signed: f"{_PLAIN_ROW % sign}(?:\n{_PLAIN_ROW % sign})*+\n?"  #
 _PLAIN_FIGURES = Context(prec=40, traps=[InvalidOperation, Inexact, Rounded])
 
 
-def _plain_series(text: str, signed: bool) -> dict | None:
+def _plain_series(text: str, signed: bool) -> DatedValues | None:
     """The whole series at one go when its header is plain and every row after it is written plainly
     (2004-01-05,1.25), its dates distinct and real and its prices positive, else None for the reading row by
     row, which says what is wrong: a long series is read some five times faster."""

@@ -31,7 +31,7 @@ import attrs
 
 from .. import records
 from . import exact
-from .kept import KeptTable
+from .kept import KeptTable, in_order
 from .daycount import day_count_days, year_fraction
 
 
@@ -54,28 +54,14 @@ _DAYS_OVER = KeptTable(4_096)  # (days, basis) -> the fraction
 # by a Fraction is made from the factors' exact ratios, so it reads the same for equal values (1.0 or 1.00).
 _PRODUCTS = KeptTable(4_096)
 _THIRTY_360_FRACTIONS = KeptTable(4_096)  # (day count, anchor, start, stop) -> the fraction
-# a span of an actual/365, actual/360 or 30/360 ledger settled whole, by the span, the base and the rate (decimals),
-# the day count and the start of the span's period (for 30/360): every run of a contract settles the same spans on
-# the same principal. A Settlement is never changed
-# once made; equal bases written differently (3100000, 3100000.00) give the same amount (exact.py), and a piece's
-# base is shown only normalized (an explanation)
-_SPANS_SETTLED = KeptTable(4_096)
 
 
-def _in_order(boundaries: list[date]) -> list[date]:
-    """The boundaries, each once, in date order: found once for the list every run of a contract opens its ledger
-    with (a set-up value), while that list holds the same days; shared, and never changed."""
-    kept = _SORTED_BOUNDARIES.get(id(boundaries))
-    if kept is not None and kept[0] is boundaries and kept[1] == boundaries:
-        return kept[2]
-    return _SORTED_BOUNDARIES.keep(id(boundaries), (boundaries, list(boundaries), sorted(set(boundaries))))[2]
-
-
-_SORTED_BOUNDARIES = KeptTable(64)  # id -> (the list given, held while kept; its days as given; them in order)
-# what a ledger accrued before a date across its changes, portions, day shares, rates and stop, by all of them, its
-# base and rate, and its boundaries (held with it, so that their id is not another's): as _SPANS_SETTLED, a
-# Settlement made from equal values is the same, whatever their form
-_ACCRUED_ACROSS_CHANGES = KeptTable(4_096)
+_SORTED_BOUNDARIES = KeptTable(64)  # the list of boundaries each run of a contract opens its ledger with (in_order)
+# what a ledger accrued before a date, by all it is made of and its boundaries (held with it, so that their id is
+# not another's): every run of a scenario settles the same spans on the same principal, after the same changes.
+# A Settlement is never changed once made; equal values written differently (1000 and 1000.00) give the same
+# amounts (exact.py), and a piece's base is shown only normalized, in an explanation
+_ACCRUED = KeptTable(4_096)
 _KEPT_ENTRIES = 8  # the most changes, portions, day shares and rate changes a kept figure is made of (its key's size)
 
 
@@ -139,7 +125,7 @@ class Ledger:
     def __attrs_post_init__(self):
         if self.watermark is None:
             self.watermark = self.start
-        self.boundaries = _in_order(self.boundaries)  # each once, in order: a span never has zero days
+        self.boundaries = in_order(_SORTED_BOUNDARIES, self.boundaries)  # each once: a span never has zero days
 
     @property
     def entries(self) -> int:
@@ -206,18 +192,21 @@ class Ledger:
         """What is unpaid for the days before `end` (of the whole base, or of a portion of it)."""
         if end <= self.watermark:
             return Settlement(Decimal(0), None)
-        if portion is None and not (self.changes or self.portions or self.rate_changes or self.stopped_from):
-            return self._accrued_plainly(end)
         if len(self.changes) + len(self.portions) + len(self.day_shares) + len(self.rate_changes) > _KEPT_ENTRIES:
-            return self._accrued_across(end, portion)  # many events since the watermark: found afresh, in linear time
-        # everything the figure is made of: every run of a scenario asks the same after the same changes
+            return self._found(end, portion)  # many events since the watermark: found afresh, in linear time
         key = (self.watermark, end, portion, self.base, self.annual_rate, self.day_count, id(self.boundaries),
                self.start, self.frequency, self.termination, self.stopped_from, tuple(self.changes),
                tuple(self.portions), tuple(self.day_shares), tuple(self.rate_changes))
-        kept = _ACCRUED_ACROSS_CHANGES.get(key)
+        kept = _ACCRUED.get(key)
         if kept is not None and kept[0] is self.boundaries:
             return kept[1]
-        return _ACCRUED_ACROSS_CHANGES.keep(key, (self.boundaries, self._accrued_across(end, portion)))[1]
+        return _ACCRUED.keep(key, (self.boundaries, self._found(end, portion)))[1]
+
+    def _found(self, end: date, portion: Decimal | None) -> Settlement:
+        """accrued(), computed."""
+        if portion is None and not (self.changes or self.portions or self.rate_changes or self.stopped_from):
+            return self._accrued_plainly(end)
+        return self._accrued_across(end, portion)
 
     def _accrued_across(self, end: date, portion: Decimal | None) -> Settlement:
         """accrued() span by span, cut at each boundary, change, portion, day paid in part and stop."""
@@ -249,19 +238,9 @@ class Ledger:
         boundaries = self.boundaries
         low = bisect.bisect_right(boundaries, watermark)
         if low == bisect.bisect_left(boundaries, end, low):  # one span, the usual
-            day_count = self.day_count
-            if type(base) is not Decimal or type(rate) is not Decimal or not (
-                    day_count in _ACTUAL_BASES or day_count in _THIRTY_360_PLAIN):
-                return self._one_span(watermark, end)
-            # what the span's year fraction is measured from (_fraction): under 30/360, its period's start
-            anchor = None
-            if day_count in _THIRTY_360_PLAIN:
-                anchor = boundaries[low - 1] if low and boundaries[low - 1] >= self.start else self.start
-            key = (watermark, end, base, rate, day_count, anchor)
-            kept = _SPANS_SETTLED.get(key)
-            if kept is None:
-                kept = _SPANS_SETTLED.keep(key, self._one_span(watermark, end))
-            return kept
+            fraction = self._fraction(watermark, end)
+            amount = _product(base, rate, fraction)
+            return Settlement(amount, (watermark, end), (_piece((watermark, end, base, fraction, amount, rate)),))
         base_rate = exact.multiply(base, rate)
         pieces = []
         total = Decimal(0)
@@ -272,18 +251,11 @@ class Ledger:
             pieces.append(Piece(start, stop, base, fraction, amount, rate))
         return Settlement(total, (self.watermark, end), tuple(pieces))
 
-    def _one_span(self, start: date, end: date) -> Settlement:
-        """The settlement of one span [start, end) on the base and at the rate on the watermark."""
-        base, rate = self.base, self.annual_rate
-        fraction = self._fraction(start, end)
-        amount = _product(base, rate, fraction)
-        return Settlement(amount, (start, end), (_piece((start, end, base, fraction, amount, rate)),))
-
     def settle(self, end: date, portion: Decimal | None = None) -> Settlement:
         """Settle what is unpaid before `end`: everything, or one portion's share."""
         if portion is None and end > self.watermark and not (
                 self.changes or self.portions or self.rate_changes or self.stopped_from):
-            settled = self._accrued_plainly(end)  # the usual: nothing changed since the last settlement
+            settled = self.accrued(end)  # the usual: nothing changed since the last settlement
             self.watermark = end  # what _advance does when there is nothing else to carry forward
             return settled
         settled = self.accrued(end, portion)

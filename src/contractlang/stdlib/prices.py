@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import exact
-from .kept import KeptTable
+from .kept import KeptTable, in_order
 
 
 _SORTED_DAYS = KeptTable(16)  # id -> (the prices, their days as given, in date order), of the last few scenarios
@@ -77,14 +77,7 @@ def trading_days(prices: dict[date, Decimal]) -> list[date]:
         return prices.days_in_order()
     if len(prices) < 64:  # sorted as quickly as looked up
         return sorted(prices)
-    kept = _SORTED_DAYS.get(id(prices))
-    if kept is not None and kept[0] is prices:
-        given = list(prices)
-        if given == kept[1]:
-            return kept[2]
-    else:
-        given = list(prices)
-    return _SORTED_DAYS.keep(id(prices), (prices, given, sorted(given)))[2]  # each held while kept
+    return in_order(_SORTED_DAYS, prices)
 
 
 class PriceSeries:
