@@ -46,6 +46,24 @@ def plain_number(value) -> str:
     return str(value)
 
 
+def text_of_type(type_, currencies=()):
+    """The function that writes a value of `type_` as plain_text does, its money or number found once: a result
+    writes each of a contract's states at the end of every run."""
+    inner = type_.inner if isinstance(type_, T.Optional) else type_
+    if isinstance(inner, T.Number) and inner.unit.single_base() in currencies:
+        def money_text(value) -> str:
+            if isinstance(value, Decimal) or type(value) is Fraction:
+                return str(rounding.cents(value))
+            return plain_text(value, type_, currencies)
+        return money_text
+
+    def text(value) -> str:
+        if isinstance(value, Decimal) or type(value) is Fraction:
+            return exact.shown(value)
+        return plain_text(value, type_, currencies)
+    return text
+
+
 def plain_text(value, type_, currencies=()) -> str:
     """A value as the results show it: money in cents, other numbers exactly, dates in ISO form."""
     if isinstance(value, Decimal) or type(value) is Fraction:  # the usual case first

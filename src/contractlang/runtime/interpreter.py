@@ -39,7 +39,7 @@ from .builtins import PLAIN_FUNCTIONS
 from .compiler import (LITERALS, accrual_parts, compiled_arguments, compiled_block, compiled_expression,
                        literal_term)
 from .effects import Effect, Result, Step
-from .explain import describe_event, formula, plain_number, plain_text
+from .explain import describe_event, formula, plain_number, plain_text, text_of_type
 from .values import (START_OF_DAY, STEP_BUDGET, Deferred, EventRecord, Frame, Inputs, PreconditionFailed, Quote,
                      Rejected, ScheduledRuleName, Setting)
 
@@ -862,15 +862,14 @@ class Run:
     def result(self) -> Result:
         self.effects.sort(key=_EFFECT_DATE)  # stable: same-day effects keep the order they took place in
         state = {}
-        for label, item in self.contract.items_of(ast.StateDecl, ast.Report):
+        for label, item, text in self.shown_items():
             if type(item) is ast.StateDecl:
-                if not item.private:
-                    value = self.state[item.name]
-                    if value is not None:
-                        state[item.name] = self.shown_at_end(value, self.symbols[item.name].type, "state", item)
+                value = self.state[item.name]
+                if value is not None:
+                    state[item.name] = self.shown_at_end(value, text, "state", item)
             else:
                 value = self.evaluate(item.value, self.global_frame(label))
-                state[item.name] = self.shown_at_end(value, self.contract.type_of(item.value), "report", item)
+                state[item.name] = self.shown_at_end(value, text, "report", item)
         result = Result(self.contract.title, self.until, self.assumption_table, self.effects, state)
         result.warnings = self.warnings
         result.event_changes = self.event_changes
@@ -884,9 +883,22 @@ class Run:
                     result.currencies[name] = self.currency_code(type_.unit.single_base())
         return result
 
-    def shown_at_end(self, value, type_, kind: str, item: ast.StateDecl | ast.Report) -> str:
+    def shown_items(self) -> tuple:
+        """The states (but private ones) and reports a result shows, in the order written, each with the function
+        that writes its value (explain.text_of_type): the same in every run, so found once per contract."""
+        key = ("shown at the end",)
+        found = self.contract.compiled.get(key)
+        if found is None:
+            found = self.contract.compiled[key] = tuple(
+                (label, item, text_of_type(self.symbols[item.name].type if type(item) is ast.StateDecl
+                                           else self.contract.type_of(item.value), self.contract.currencies))
+                for label, item in self.contract.items_of(ast.StateDecl, ast.Report)
+                if not (type(item) is ast.StateDecl and item.private))
+        return found
+
+    def shown_at_end(self, value, text, kind: str, item: ast.StateDecl | ast.Report) -> str:
         try:
-            return self.text(value, type_)
+            return text(value)
         except ArithmeticError:
             raise self.not_shown(f"{kind} '{item.name}'", item.span, self.contract.text) from None
 
