@@ -137,6 +137,28 @@ def test_a_span_settled_before_is_the_one_its_own_ledger_settles():
         assert other_base.settle(march[1]).amount == Decimal("800")
 
 
+def test_a_figure_kept_after_a_day_paid_in_part_is_the_one_its_own_share_leaves():
+    # Two ledgers at 10% (actual/365) come to the same base, watermark and portion by different ways: one pays 250
+    # at 100 a day (half its third day, 182,500 of that day's base set apart) and then its base doubles back to
+    # its second day; the other pays 450 at 200 a day (a quarter of the third day: 182,500 again). Only the share
+    # of the day paid tells them apart, so a part of 182,500 of the principal still owes its own interest
+    days = [date(2024, 1, 1), date(2024, 1, 11)]
+    with localcontext(exact.EXACT):
+        for _ in range(2):  # the second time, each figure is one kept from the first
+            halved = Ledger(start=days[0], base=Decimal("365000"), annual_rate=Decimal("0.10"),
+                            day_count="actual/365", boundaries=days)
+            assert halved.settle_at_most(days[1], Decimal("250")).amount == Decimal("250")
+            halved.change_base(date(2024, 1, 2), Decimal("365000"))
+            quartered = Ledger(start=days[0], base=Decimal("730000"), annual_rate=Decimal("0.10"),
+                               day_count="actual/365", boundaries=days)
+            assert quartered.settle_at_most(days[1], Decimal("450")).amount == Decimal("450")
+            assert (halved.watermark, halved.base, halved.portions) == (
+                quartered.watermark, quartered.base, quartered.portions)
+            # eight days unpaid from the third at 50 a day, less the share of the third paid: a half or a quarter
+            assert halved.accrued(days[1], Decimal("182500")).amount == Decimal("375")
+            assert quartered.accrued(days[1], Decimal("182500")).amount == Decimal("387.5")
+
+
 def test_a_ledger_opened_again_on_a_list_of_boundaries_that_changed_takes_its_days():
     # every run opens its ledger on the same list (a set-up value): its days in order are found once for it, and
     # again once the list holds other days
