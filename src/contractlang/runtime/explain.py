@@ -46,20 +46,27 @@ def plain_number(value) -> str:
     return str(value)
 
 
+def number_text_of(type_, currencies=()):
+    """How a number of `type_` is written: money of a declared currency in cents, any other number exactly."""
+    if isinstance(type_, T.Optional):
+        type_ = type_.inner
+    if isinstance(type_, T.Number) and type_.unit.single_base() in currencies:
+        return cents_text
+    return exact.shown
+
+
+def cents_text(value) -> str:
+    return str(rounding.cents(value))  # two places, as the format .2f writes them, and faster
+
+
 def text_of_type(type_, currencies=()):
-    """The function that writes a value of `type_` as plain_text does, its money or number found once: a result
-    writes each of a contract's states at the end of every run."""
-    inner = type_.inner if isinstance(type_, T.Optional) else type_
-    if isinstance(inner, T.Number) and inner.unit.single_base() in currencies:
-        def money_text(value) -> str:
-            if isinstance(value, Decimal) or type(value) is Fraction:
-                return str(rounding.cents(value))
-            return plain_text(value, type_, currencies)
-        return money_text
+    """The function that writes a value of `type_` as plain_text does, how its numbers are written found once:
+    a result writes each of a contract's states at the end of every run."""
+    number_text = number_text_of(type_, currencies)
 
     def text(value) -> str:
         if isinstance(value, Decimal) or type(value) is Fraction:
-            return exact.shown(value)
+            return number_text(value)
         return plain_text(value, type_, currencies)
     return text
 
@@ -67,11 +74,7 @@ def text_of_type(type_, currencies=()):
 def plain_text(value, type_, currencies=()) -> str:
     """A value as the results show it: money in cents, other numbers exactly, dates in ISO form."""
     if isinstance(value, Decimal) or type(value) is Fraction:  # the usual case first
-        if isinstance(type_, T.Optional):
-            type_ = type_.inner
-        if isinstance(type_, T.Number) and type_.unit.single_base() in currencies:
-            return str(rounding.cents(value))  # two places, as the format .2f writes them, and faster
-        return exact.shown(value)
+        return number_text_of(type_, currencies)(value)
     if value is None:
         return "none"
     if isinstance(value, bool):
