@@ -528,8 +528,9 @@ def _series_value(value, what: str, span: Span, text: str) -> Decimal:
 
 
 SERIES_HEADERS = {False: (["date", "price"],), True: (["date", "price"], ["date", "value"])}  # by `signed`
-# (path, signed) -> (the text read, its series): used only for the same text, so a changed file is read again
-_SERIES_READ = KeptTable(16)
+# (path, signed) -> (the text read, its series): used only for the same text, so a changed file is read again;
+# a process that has read none reads its first series whole (the benchmark empties it to time that first read)
+SERIES_READ = KeptTable(16)
 
 
 def load_price_csv(path: str, signed: bool = False) -> dict:
@@ -540,13 +541,13 @@ def load_price_csv(path: str, signed: bool = False) -> dict:
     the very same text is not read again: a scenario run many times in one
     process names the same prices each time."""
     text = files.read_text(path, limit=MAX_PRICE_SERIES_BYTES, noun="a price series")
-    kept = _SERIES_READ.get((path, signed))
+    kept = SERIES_READ.get((path, signed))
     if kept is not None and kept[0] == text:
         return kept[1].copy()
     prices = _plain_series(text, signed)
     if prices is None:
         prices = _series_row_by_row(path, text, signed)
-    _SERIES_READ.keep((path, signed), (text, prices))
+    SERIES_READ.keep((path, signed), (text, prices))
     return prices.copy()  # a copy, with the days in order once found: what is kept is never changed
 
 
