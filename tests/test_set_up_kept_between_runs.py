@@ -77,3 +77,69 @@ def test_a_series_read_from_a_file_finds_its_days_again_after_any_change(tmp_pat
         removal(changed)
         assert trading_days(changed) == sorted(changed) and len(trading_days(changed)) < 3
     assert trading_days(load_price_csv(str(path))) == [date(2024, 1, d) for d in (1, 2, 3)]  # what is kept stays
+
+
+def test_a_rule_whose_schedule_a_setting_moved_runs_on_its_own_dates_under_the_same_horizon():
+    """The timeline entries of a scheduled rule are kept from the last run: a run whose parameter moves the
+    schedule (the issue date moves every coupon date), under the same horizon, must be laid out afresh."""
+    from contractlang.runtime.values import Inputs, Setting
+
+    def coupon_days(contract, issue_date: date) -> list[tuple[str, str]]:
+        inputs = Inputs(until=date(2027, 1, 16), params={"issue_date": Setting(issue_date, "scenario")})
+        return [(effect["date"], effect["amount"]) for effect in evaluate(contract, inputs).to_json()["effects"]
+                if effect["kind"] == "payment" and effect["purpose"] == "interest"]
+
+    january, february = date(2024, 1, 15), date(2024, 2, 15)
+    fresh = {day: coupon_days(load(str(BOND)), day) for day in (january, february)}
+    assert fresh[january][:2] == [("2024-04-15", "12500.00"), ("2024-07-15", "12500.00")] and len(fresh[january]) == 12
+    # the schedule starts three months after issue, so the first coupon is July's: 1,000,000 × 5% × 150/360
+    assert fresh[february][:2] == [("2024-07-15", "20833.33"), ("2024-10-15", "12500.00")]
+    assert len(fresh[february]) == 11
+    contract = load(str(BOND))
+    for day in (january, february, january, january, february, february, january):  # closures, then generated code
+        assert coupon_days(contract, day) == fresh[day]
+
+
+LISTED_FEES = '''contract "Listed fees"
+
+currency USD "United States dollars"
+
+§1 "Fees" {
+  text "A fee of one dollar on each date listed."
+  term payer = "Company"
+  term payee = "Holder"
+  schedule fee_dates = [2024-01-31, 2024-02-29, 2024-03-29]
+
+  on each d in fee_dates {
+    pay 1 USD from payer to payee as fee
+  }
+}
+'''
+
+
+def test_a_listed_schedule_the_same_under_every_horizon_runs_only_on_its_dates_within_each():
+    """A list of dates is the same list whatever the horizon, while the entries of the timeline stop at it:
+    the entries kept from a run under one horizon are not those of a run under another."""
+    from contractlang.language.checker import check
+    from contractlang.language.parser import parse
+    from contractlang.runtime.values import Inputs
+
+    contract = check(parse(LISTED_FEES, "fees.contract"), "fees.contract", LISTED_FEES)
+
+    def fee_days(until: date) -> list[str]:
+        return [effect["date"] for effect in evaluate(contract, Inputs(until=until)).to_json()["effects"]]
+
+    for _ in range(3):  # closures, then generated code
+        assert fee_days(date(2024, 2, 15)) == ["2024-01-31"]
+        assert fee_days(date(2024, 12, 31)) == ["2024-01-31", "2024-02-29", "2024-03-29"]
+        assert fee_days(date(2024, 3, 1)) == ["2024-01-31", "2024-02-29"]
+    # the same horizon again and again: a run by generated code takes none of the entries of the runs by closures
+    from contractlang.language import ast
+    from contractlang.runtime.interpreter import Run
+
+    contract = check(parse(LISTED_FEES, "fees.contract"), "fees.contract", LISTED_FEES)
+    (_, rule), = contract.items_of(ast.OnEachRule)
+    for _ in range(4):
+        run = Run(contract, Inputs(until=date(2024, 2, 15)))
+        assert [effect.date for effect in run.run().effects] == [date(2024, 1, 31)]
+        assert {entry[4][4] for entry in run.timeline} == {run.block_of(rule.body, contract)}

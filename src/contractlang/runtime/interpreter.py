@@ -341,10 +341,23 @@ class Run:
             variable = item.variable if isinstance(item, ast.OnEachRule) else None
             body = self.block_of(item.body, self.contract)
             if isinstance(item, ast.OnEachRule):
+                listed = self.set_up_value(item.dates, frame)
+                # the entries of the last run, when it had the same dates (a run mostly repeats the last settings)
+                kept = self.contract.compiled.get(("entries", id(item)))
+                if kept is not None and kept[1] == until and kept[2] is body and (kept[0] is listed or kept[0] == listed):
+                    self.charge(kept[3], item, frame)
+                    self.timeline.extend(kept[4])
+                    continue
                 # each once, in the order listed: a schedule is mostly in order, which the sort below then
                 # merges as runs instead of sorting a set's order (n log n: a tenth more a date at 100,000 dates)
-                dates = dict.fromkeys(self.set_up_value(item.dates, frame))
+                dates = dict.fromkeys(listed)
                 self.charge(len(dates), item, frame)  # each date is an item of the timeline
+                if all(type(when) is date for when in dates):  # a time of day is also put among the timed days
+                    entries = [(when, START_OF_DAY, 0, order, (label, item, when, variable, body))
+                               for when in dates if when <= until]
+                    self.contract.compiled[("entries", id(item))] = (listed, until, body, len(dates), entries)
+                    self.timeline.extend(entries)
+                    continue
             else:
                 dates = {self.set_up_value(item.date, frame)}
             for when in dates:
