@@ -472,7 +472,7 @@ def _compile_claim(node: ast.Claim, contract: CheckedContract, blocks=compiled_b
                               f"{record.type} (event {record.index})")
                 if run.explain:
                     inner.steps.append(Step(describe_event(record, contract), frame.clause))
-                if run.transaction(lambda: body(run, inner), inner, record):
+                if run.transaction(body, inner, record):
                     run.effects.extend(rejections)
                     return
                 rejections.append(run.effects.pop())

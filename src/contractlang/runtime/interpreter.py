@@ -505,7 +505,7 @@ class Run:
             del pending[item.sequence]
         kept = item.frame
         frame = Frame(kept.clause, kept.cause, when, list(kept.steps), dict(kept.locals), kept.rule)
-        self.transaction(lambda: self.execute(item.body, frame), frame, item.frame.cause)
+        self.transaction(self.block_of(item.body, self.contract), frame, item.frame.cause)
 
     def run_event(self, record: EventRecord) -> None:
         handler = self.contract.handlers.get(record.type)
@@ -521,22 +521,23 @@ class Run:
         self.values_before = before = {}
         made = len(self.effects)
         # an event that made nothing of its own shows what it changed instead (the table's "accepted" line)
-        if self.transaction(lambda: self.execute(rule.body, frame), frame, record) and len(self.effects) == made:
+        if self.transaction(self.block_of(rule.body, self.contract), frame, record) and len(self.effects) == made:
             changed = [(name, self.text(before[name], self.symbols[name].type),
                         self.text(value, self.symbols[name].type))
                        for name, value in self.state.items() if name in before and before[name] != value]
             if changed:
                 self.event_changes[record.index] = changed
 
-    def transaction(self, body, frame: Frame, cause: EventRecord | None) -> bool:
-        """Run `body`; if the terms reject it, undo what it did and record the rejection.
+    def transaction(self, block, frame: Frame, cause: EventRecord | None) -> bool:
+        """Run `block` (a block's closure or generated code) in `frame`; if the terms reject it, undo what it did
+        and record the rejection.
 
         What is saved is small and bounded (state, ledgers, the splits of the price series);
         items the body schedules wait in a buffer, so the timeline itself is never copied."""
         saved = self.save()
         self.scheduled_here.append([])
         try:
-            body()
+            block(self, frame)
         except Rejected as rejection:
             self.scheduled_here.pop()
             self.restore(saved)
@@ -556,17 +557,19 @@ class Run:
         heapq.heappush(self.queue, (when, moment, 1, item.sequence, item))
 
     def save(self):
-        return (dict(self.state), {n: l.checkpoint() for n, l in self.ledgers.items()},
-                {n: m.checkpoint() for n, m in self.markets.items()},
-                len(self.effects), len(self.claimed_order), {n: dict(p) for n, p in self.pending_items.items()})
+        """What restore() needs: the ledgers and markets are the run's from its set-up on, so their checkpoints are
+        kept in their order, without their names (every event and claim saves them)."""
+        return (dict(self.state), tuple(map(_CHECKPOINT, self.ledgers.values())),
+                tuple(map(_CHECKPOINT, self.markets.values())), len(self.effects), len(self.claimed_order),
+                {n: dict(p) for n, p in self.pending_items.items()} if self.pending_items else {})
 
     def restore(self, saved) -> None:
         state, ledgers, markets, effects, claimed, pending_items = saved
         self.state = state
-        for name, checkpoint in ledgers.items():
-            self.ledgers[name].rollback(checkpoint)
-        for name, checkpoint in markets.items():
-            self.markets[name].rollback(checkpoint)
+        for ledger, checkpoint in zip(self.ledgers.values(), ledgers, strict=True):
+            ledger.rollback(checkpoint)
+        for market, checkpoint in zip(self.markets.values(), markets, strict=True):
+            market.rollback(checkpoint)
         del self.effects[effects:]
         for index in self.claimed_order[claimed:]:
             self.claimed.discard(index)
@@ -927,6 +930,7 @@ def generator():
 
 _EVALUATIONS = ("evaluations",)  # how many runs a checked contract has had in this process
 _EFFECT_DATE = operator.attrgetter("date")  # the sort key of the effects, without a Python call for each
+_CHECKPOINT = operator.methodcaller("checkpoint")  # of a ledger or a market, called from C
 
 
 def _PLACE(entry):
