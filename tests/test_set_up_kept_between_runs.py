@@ -143,3 +143,23 @@ def test_a_listed_schedule_the_same_under_every_horizon_runs_only_on_its_dates_w
         run = Run(contract, Inputs(until=date(2024, 2, 15)))
         assert [effect.date for effect in run.run().effects] == [date(2024, 1, 31)]
         assert {entry[4][4] for entry in run.timeline} == {run.block_of(rule.body, contract)}
+
+
+def test_the_entries_of_a_long_schedule_are_not_kept_after_its_run():
+    """A contract keeps a rule's timeline entries only for a schedule of a usual length: those of a daily schedule
+    over decades would hold megabytes between runs for little."""
+    from contractlang.language.checker import check
+    from contractlang.language.parser import parse
+    from contractlang.runtime.interpreter import KEPT_ENTRIES
+    from contractlang.runtime.values import Inputs
+
+    days = KEPT_ENTRIES + 1
+    text = LISTED_FEES.replace("[2024-01-31, 2024-02-29, 2024-03-29]",
+                               f"[2024-01-01 + n * 1 day for n in range(0, {days - 1})]")
+    contract = check(parse(text, "daily.contract"), "daily.contract", text)
+    for _ in range(3):
+        assert len(evaluate(contract, Inputs(until=date(2040, 1, 1))).effects) == days
+    assert not any(type(key) is tuple and key[0] == "entries" for key in contract.compiled)
+    short = check(parse(LISTED_FEES, "fees.contract"), "fees.contract", LISTED_FEES)
+    evaluate(short, Inputs(until=date(2040, 1, 1)))
+    assert any(type(key) is tuple and key[0] == "entries" for key in short.compiled)

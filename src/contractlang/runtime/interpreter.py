@@ -46,6 +46,7 @@ from .values import (START_OF_DAY, STEP_BUDGET, Deferred, EventRecord, Frame, In
 SCHEDULE_REACH = timedelta(days=400)  # open-ended schedules are laid out this far past the horizon
 LIST_BUDGET = 1_000_000  # elements in one list
 EXPLANATION_LINES = 10_000  # lines one explanation keeps (each effect keeps a copy of its own)
+KEPT_ENTRIES = 4_096  # dates of a scheduled rule whose timeline entries a contract keeps from one run to the next
 GENERATED_AFTER = 2  # evaluations of a checked contract in one process that run its blocks as closures alone
 
 
@@ -352,7 +353,8 @@ class Run:
                 # merges as runs instead of sorting a set's order (n log n: a tenth more a date at 100,000 dates)
                 dates = dict.fromkeys(listed)
                 self.charge(len(dates), item, frame)  # each date is an item of the timeline
-                if all(type(when) is date for when in dates):  # a time of day is also put among the timed days
+                # kept for a schedule of a usual length, made of dates (a time of day also marks its day as timed)
+                if len(dates) <= KEPT_ENTRIES and all(type(when) is date for when in dates):
                     entries = [(when, START_OF_DAY, 0, order, (label, item, when, variable, body))
                                for when in dates if when <= until]
                     self.contract.compiled[("entries", id(item))] = (listed, until, body, len(dates), entries)
