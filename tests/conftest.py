@@ -23,7 +23,6 @@ def pytest_configure(config):
         config.suite_cache = tempfile.TemporaryDirectory(prefix="contractlang-tests-")
         os.environ["CONTRACT_CACHE_DIR"] = config.suite_cache.name
 
-
     # the program ends its process at once (contractlang/__main__.py): in the suite's own process that would end
     # the run with success, the tests after it never run. Called here, it fails the test that called it instead
     import types

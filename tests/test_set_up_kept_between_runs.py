@@ -163,3 +163,39 @@ def test_the_entries_of_a_long_schedule_are_not_kept_after_its_run():
     short = check(parse(LISTED_FEES, "fees.contract"), "fees.contract", LISTED_FEES)
     evaluate(short, Inputs(until=date(2040, 1, 1)))
     assert any(type(key) is tuple and key[0] == "entries" for key in short.compiled)
+
+
+TIMED_CHECKS = '''contract "Timed checks"
+
+security common
+
+§1 "Checks" {
+  text "A check at five on two days; a notice has no time of day."
+  time zone "America/New_York"
+  term checks = [2029-06-29 at 17:00, 2029-06-30 at 17:00]
+  event Notice {}
+  on each moment in checks {
+    record status = "checked"
+  }
+  upon Notice as notice {
+    record status = "noticed"
+  }
+}
+'''
+
+
+def test_a_schedule_at_a_time_of_day_marks_its_days_as_timed_in_every_run():
+    """An event without a time of day on a day with a timed item runs at the start of that day, and the run
+    says so: every run, the entries of a timed schedule among them, must know which days are timed."""
+    from contractlang.inputs.scenario import BoundEvent
+    from contractlang.language.checker import check
+    from contractlang.language.parser import parse
+    from contractlang.runtime.values import Inputs
+
+    contract = check(parse(TIMED_CHECKS, "timed.contract"), "timed.contract", TIMED_CHECKS)
+    notice = BoundEvent(0, "Notice", date(2029, 6, 30), {}, None)
+    for _ in range(4):  # closures, then generated code
+        found = evaluate(contract, Inputs(until=date(2029, 7, 1), events=[notice]))
+        assert [effect.details.get("value") for effect in found.effects] == ["checked", "noticed", "checked"]
+        assert ["runs at the start of the day, before the item scheduled at 17:00:00" in warning.message
+                for warning in found.warnings] == [True]

@@ -334,13 +334,14 @@ class Run:
 
     # --------------------------------------------------------- timeline
     def lay_out_timeline(self) -> None:
-        append, until = self.timeline.append, self.until
+        until = self.until
         # on one date, scheduled rules keep the order they are written in
         for order, (label, item) in enumerate(self.contract.items_of(ast.OnEachRule, ast.OnDateRule)):
             frame = self.global_frame(label)
             # what each of its dates needs to run it: the name its date takes, and its body's closure
             variable = item.variable if isinstance(item, ast.OnEachRule) else None
             body = self.block_of(item.body, self.contract)
+            listed = None
             if isinstance(item, ast.OnEachRule):
                 listed = self.set_up_value(item.dates, frame)
                 # the entries of the last run, when it had the same dates (a run mostly repeats the last settings)
@@ -353,24 +354,23 @@ class Run:
                 # merges as runs instead of sorting a set's order (n log n: a tenth more a date at 100,000 dates)
                 dates = dict.fromkeys(listed)
                 self.charge(len(dates), item, frame)  # each date is an item of the timeline
-                # kept for a schedule of a usual length, made of dates (a time of day also marks its day as timed)
-                if len(dates) <= KEPT_ENTRIES and all(type(when) is date for when in dates):
-                    entries = [(when, START_OF_DAY, 0, order, (label, item, when, variable, body))
-                               for when in dates if when <= until]
-                    self.contract.compiled[("entries", id(item))] = (listed, until, body, len(dates), entries)
-                    self.timeline.extend(entries)
-                    continue
             else:
                 dates = {self.set_up_value(item.date, frame)}
+            entries, timed = [], False
             for when in dates:
                 if type(when) is date:  # the usual case, without a call
                     if when <= until:
-                        append((when, START_OF_DAY, 0, order, (label, item, when, variable, body)))
+                        entries.append((when, START_OF_DAY, 0, order, (label, item, when, variable, body)))
                     continue
+                timed = True
                 day, moment = day_and_moment(when)
                 if day <= until:
-                    append((day, moment, 0, order, (label, item, when, variable, body)))
+                    entries.append((day, moment, 0, order, (label, item, when, variable, body)))
                     self.timed_days.setdefault(day, moment)
+            self.timeline.extend(entries)
+            # kept for a schedule of a usual length and no time of day (which also marks its day as timed)
+            if listed is not None and not timed and len(dates) <= KEPT_ENTRIES:
+                self.contract.compiled[("entries", id(item))] = (listed, until, body, len(dates), entries)
         for bound in self.inputs.events:
             declaration: ast.EventDecl = self.symbols[bound.type].node
             effective = bound.date
