@@ -126,6 +126,47 @@ def test_rules_nested_deeper_than_python_allows_run_their_inner_statements_as_cl
     assert outcome(load(path), Inputs(until=date(2024, 12, 31)), True, monkeypatch) == closures
 
 
+def test_a_binder_that_takes_a_contract_name_is_read_where_it_binds_and_the_contract_name_elsewhere(
+        tmp_path, monkeypatch):
+    """Generated code reads a state, a term or a member straight where it lives unless a binder takes its name:
+    here an event's binder takes a term's, a schedule's variable a state's and an action's parameter a member's."""
+    path = written(tmp_path, '''enum Tier { low, high }
+
+§1 "A" {
+  term fee = 5 USD
+  state paid: USD = 0 USD
+  state last: Tier = low
+  state seen: Date = 2024-01-01
+  event Ask {
+    amount: USD
+  }
+  action note(low: Tier) {
+    set last = low
+  }
+  upon Ask as fee {
+    set paid = paid + fee.amount
+    do note(high)
+  }
+  on each paid in [2024-06-01, 2024-07-01] {
+    pay fee from "A" to "B" as fee
+    set seen = paid
+  }
+  on 2024-08-01 {
+    set paid = paid + fee
+    record tier = last
+  }
+}
+''')
+    events = [BoundEvent(1, "Ask", date(2024, 3, 1), {"amount": Decimal(7)}, None)]
+    inputs = Inputs(until=date(2024, 12, 31), events=events)
+    closures = outcome(load(path), inputs, False, monkeypatch)
+    result = json.loads(closures[0])
+    assert result["state"]["paid"] == "12.00"  # 7 USD from the event, then the 5 USD term
+    assert result["state"]["seen"] == "2024-07-01"
+    assert [e.get("value") or e.get("amount") for e in result["effects"]] == ["5.00", "5.00", "high"]
+    assert outcome(load(path), inputs, True, monkeypatch) == closures
+
+
 def test_text_of_the_contract_is_never_code(tmp_path, monkeypatch):
     # quotes, braces and a line break in a text and a reason stay texts
     path = written(tmp_path, '''§1 "A" {

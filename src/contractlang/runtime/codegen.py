@@ -72,6 +72,24 @@ def generated_block(statements, contract: CheckedContract):
     return block
 
 
+def names_bound_in_rules(contract: CheckedContract) -> frozenset[str]:
+    """Every name a binder may give a frame of a rule: an event's or a claim's, the variable of a schedule, a loop
+    or a list, a parameter (any node's `variable`, `binder` or `parameters`, whatever its kind). A let cannot take
+    a name of the contract (the checker refuses it), so a state, a term or a member that no binder takes is never
+    in a frame: code reads it where it lives. Found once per contract."""
+    key = ("names bound in rules",)
+    found = contract.compiled.get(key)
+    if found is None:
+        bound = set()
+        for node in ast.walk(contract.tree):
+            for field in ("variable", "binder"):
+                if isinstance(getattr(node, field, None), str):
+                    bound.add(getattr(node, field))
+            bound.update(parameter.name for parameter in getattr(node, "parameters", ()))
+        found = contract.compiled[key] = frozenset(bound)
+    return found
+
+
 class _Source:
     """The lines of one generated function and the constants it is given."""
 
@@ -84,6 +102,7 @@ class _Source:
         self.count = 0
         self.actions: list[str] = []  # the actions being written out, innermost last: one never writes itself
         self.followed = states_accruals_follow(contract)  # states whose setting changes a ledger
+        self.bound = names_bound_in_rules(contract)  # the contract's names a binder may take in a frame
 
     # ------------------------------------------------------------ writing
     def line(self, text: str) -> None:
@@ -313,6 +332,8 @@ class _Source:
             literal, value = literal_term(self.contract.symbols[name])
             found = f"run.global_value({self.constant(self.contract.symbols[name])})"
             read = self.constant(value) if literal else f"run.globals[{name!r}] if {name!r} in run.globals else {found}"
+        if name not in self.bound:  # no let, binder or parameter takes it: where it lives is where it is read
+            return read
         return f"{names}[{name!r}] if {name!r} in {names} else {read}"
 
     def field(self, node: ast.FieldAccess, frame: str, names: str) -> str:
