@@ -94,6 +94,33 @@ def test_regular_coupons_repeat_their_product_until_the_base_or_the_rate_changes
             (Decimal("500000.00"), Decimal("0.06"), Fraction(1, 4))]
 
 
+def test_an_accrual_kept_before_a_change_is_not_taken_after_it():
+    # the same watermark, end, base and rate: what accrued is kept by them alone only while nothing changed since
+    # the watermark; a change of the base, a rate, a portion or a day paid in part makes it another figure
+    start, mid, end = date(2003, 1, 1), date(2003, 1, 11), date(2003, 1, 21)
+    with localcontext(exact.EXACT):
+        for change in ("base", "rate", "stop", "portion", "part"):
+            ledger = Ledger(start=start, base=Decimal("365000"), annual_rate=Decimal("0.10"), day_count="actual/365",
+                            boundaries=[start, date(2003, 7, 1)])
+            assert ledger.accrued(end).amount == Decimal("2000")  # 20 days
+            if change == "base":
+                ledger.change_base(mid, Decimal("-182500"))
+                expected = Decimal("1500")
+            elif change == "rate":
+                ledger.change_rate(mid, Decimal("0.20"))
+                expected = Decimal("3000")
+            elif change == "stop":
+                ledger.stop(mid)
+                expected = Decimal("1000")
+            elif change == "portion":
+                ledger.settle(mid, Decimal("182500"))  # half the base's first ten days are paid
+                expected = Decimal("1500")
+            else:
+                ledger.settle_at_most(end, Decimal("50"))  # half of the first day is paid
+                expected = Decimal("1950")
+            assert ledger.accrued(end).amount == expected, change
+
+
 def test_a_product_kept_from_another_ledger_is_the_one_its_own_factors_make():
     # ten days at 8% on 365,000 are 800, however the base is written: a product by a ratio is made from the
     # factors' exact ratios, so a product kept for one of them is the product of each

@@ -192,11 +192,13 @@ class Ledger:
         """What is unpaid for the days before `end` (of the whole base, or of a portion of it)."""
         if end <= self.watermark:
             return Settlement(Decimal(0), None)
-        if len(self.changes) + len(self.portions) + len(self.day_shares) + len(self.rate_changes) > _KEPT_ENTRIES:
-            return self._found(end, portion)  # many events since the watermark: found afresh, in linear time
         key = (self.watermark, end, portion, self.base, self.annual_rate, self.day_count, id(self.boundaries),
-               self.start, self.frequency, self.termination, self.stopped_from, tuple(self.changes),
-               tuple(self.portions), tuple(self.day_shares), tuple(self.rate_changes))
+               self.start, self.frequency, self.termination, self.stopped_from)
+        changes, portions, day_shares, rate_changes = self.changes, self.portions, self.day_shares, self.rate_changes
+        if changes or portions or day_shares or rate_changes:  # the usual is none since the last settlement
+            if len(changes) + len(portions) + len(day_shares) + len(rate_changes) > _KEPT_ENTRIES:
+                return self._found(end, portion)  # many events since the watermark: found afresh, in linear time
+            key += (tuple(changes), tuple(portions), tuple(day_shares), tuple(rate_changes))
         kept = _ACCRUED.get(key)
         if kept is not None and kept[0] is self.boundaries:
             return kept[1]
