@@ -332,7 +332,7 @@ class _Source:
             literal, value = literal_term(self.contract.symbols[name])
             found = f"run.global_value({self.constant(self.contract.symbols[name])})"
             read = self.constant(value) if literal else f"run.globals[{name!r}] if {name!r} in run.globals else {found}"
-        if name not in self.bound:  # no let, binder or parameter takes it: where it lives is where it is read
+        if name not in self.bound:  # no binder takes it (a let never can): where it lives is where it is read
             return read
         return f"{names}[{name!r}] if {name!r} in {names} else {read}"
 
