@@ -321,7 +321,8 @@ class _Source:
         return self.closure(compile_expression(node, self.contract), frame)
 
     def name(self, node: ast.Name, frame: str, names: str) -> str:
-        """A name read as compiler.py's closure of it reads it (compiler.name_source): a name of the rule first."""
+        """A name read as compiler.py's closure of it reads it (compiler.name_source): a name of the rule first,
+        where a binder of the contract may give the rule that name (names_bound_in_rules)."""
         name, source = node.name, name_source(node, self.contract)
         if source == "rule":  # a let, a binder, a parameter
             return f"{names}[{name!r}]"
