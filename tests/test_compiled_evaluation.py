@@ -94,31 +94,29 @@ def test_regular_coupons_repeat_their_product_until_the_base_or_the_rate_changes
             (Decimal("500000.00"), Decimal("0.06"), Fraction(1, 4))]
 
 
-def test_an_accrual_kept_before_a_change_is_not_taken_after_it():
+ACCRUAL_START, TEN_DAYS_IN, TWENTY_DAYS_IN = date(2003, 1, 1), date(2003, 1, 11), date(2003, 1, 21)
+CHANGES_SINCE_THE_WATERMARK = {  # ten days in, on 365,000 at 10% (100 a day); what the twenty days then owe
+    "base": (lambda ledger: ledger.change_base(TEN_DAYS_IN, Decimal("-182500")), Decimal("1500")),
+    "rate": (lambda ledger: ledger.change_rate(TEN_DAYS_IN, Decimal("0.20")), Decimal("3000")),
+    "stop": (lambda ledger: ledger.stop(TEN_DAYS_IN), Decimal("1000")),
+    # half the base's first ten days are paid
+    "portion": (lambda ledger: ledger.settle(TEN_DAYS_IN, Decimal("182500")), Decimal("1500")),
+    # half of the first day is paid
+    "part": (lambda ledger: ledger.settle_at_most(TWENTY_DAYS_IN, Decimal("50")), Decimal("1950")),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES_SINCE_THE_WATERMARK)
+def test_an_accrual_kept_before_a_change_is_not_taken_after_it(change):
     # the same watermark, end, base and rate: what accrued is kept by them alone only while nothing changed since
     # the watermark; a change of the base, a rate, a portion or a day paid in part makes it another figure
-    start, mid, end = date(2003, 1, 1), date(2003, 1, 11), date(2003, 1, 21)
+    made, expected = CHANGES_SINCE_THE_WATERMARK[change]
     with localcontext(exact.EXACT):
-        for change in ("base", "rate", "stop", "portion", "part"):
-            ledger = Ledger(start=start, base=Decimal("365000"), annual_rate=Decimal("0.10"), day_count="actual/365",
-                            boundaries=[start, date(2003, 7, 1)])
-            assert ledger.accrued(end).amount == Decimal("2000")  # 20 days
-            if change == "base":
-                ledger.change_base(mid, Decimal("-182500"))
-                expected = Decimal("1500")
-            elif change == "rate":
-                ledger.change_rate(mid, Decimal("0.20"))
-                expected = Decimal("3000")
-            elif change == "stop":
-                ledger.stop(mid)
-                expected = Decimal("1000")
-            elif change == "portion":
-                ledger.settle(mid, Decimal("182500"))  # half the base's first ten days are paid
-                expected = Decimal("1500")
-            else:
-                ledger.settle_at_most(end, Decimal("50"))  # half of the first day is paid
-                expected = Decimal("1950")
-            assert ledger.accrued(end).amount == expected, change
+        ledger = Ledger(start=ACCRUAL_START, base=Decimal("365000"), annual_rate=Decimal("0.10"),
+                        day_count="actual/365", boundaries=[ACCRUAL_START, date(2003, 7, 1)])
+        assert ledger.accrued(TWENTY_DAYS_IN).amount == Decimal("2000")
+        made(ledger)
+        assert ledger.accrued(TWENTY_DAYS_IN).amount == expected
 
 
 def test_a_product_kept_from_another_ledger_is_the_one_its_own_factors_make():

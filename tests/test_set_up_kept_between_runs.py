@@ -12,13 +12,20 @@ from decimal import Decimal
 from pathlib import Path
 
 from contractlang.inputs.binding import inputs_for
-from contractlang.inputs.scenario import load_scenario
-from contractlang.language.checker import load
+from contractlang.inputs.scenario import BoundEvent, load_scenario
+from contractlang.language.checker import check, load
+from contractlang.language.parser import parse
 from contractlang.runtime.interpreter import evaluate
+from contractlang.runtime.values import Inputs, Setting
 from contractlang.stdlib.prices import PriceSeries
 
 ROOT = Path(__file__).resolve().parents[1]
 BOND = ROOT / "contracts" / "examples" / "fixed_rate_bond.contract"
+
+
+def checked_text(text: str, name: str):
+    """A contract written here, checked afresh: nothing kept from another test's runs."""
+    return check(parse(text, name), name, text)
 
 
 def bond_run(contract, until: date) -> tuple[list[tuple[str, str]], str]:
@@ -82,8 +89,6 @@ def test_a_series_read_from_a_file_finds_its_days_again_after_any_change(tmp_pat
 def test_a_rule_whose_schedule_a_setting_moved_runs_on_its_own_dates_under_the_same_horizon():
     """The timeline entries of a scheduled rule are kept from the last run: a run whose parameter moves the
     schedule (the issue date moves every coupon date), under the same horizon, must be laid out afresh."""
-    from contractlang.runtime.values import Inputs, Setting
-
     def coupon_days(contract, issue_date: date) -> list[tuple[str, str]]:
         inputs = Inputs(until=date(2027, 1, 16), params={"issue_date": Setting(issue_date, "scenario")})
         return [(effect["date"], effect["amount"]) for effect in evaluate(contract, inputs).to_json()["effects"]
@@ -120,11 +125,7 @@ currency USD "United States dollars"
 def test_a_listed_schedule_the_same_under_every_horizon_runs_only_on_its_dates_within_each():
     """A list of dates is the same list whatever the horizon, while the entries of the timeline stop at it:
     the entries kept from a run under one horizon are not those of a run under another."""
-    from contractlang.language.checker import check
-    from contractlang.language.parser import parse
-    from contractlang.runtime.values import Inputs
-
-    contract = check(parse(LISTED_FEES, "fees.contract"), "fees.contract", LISTED_FEES)
+    contract = checked_text(LISTED_FEES, "fees.contract")
 
     def fee_days(until: date) -> list[str]:
         return [effect["date"] for effect in evaluate(contract, Inputs(until=until)).to_json()["effects"]]
@@ -137,7 +138,7 @@ def test_a_listed_schedule_the_same_under_every_horizon_runs_only_on_its_dates_w
     from contractlang.language import ast
     from contractlang.runtime.interpreter import Run
 
-    contract = check(parse(LISTED_FEES, "fees.contract"), "fees.contract", LISTED_FEES)
+    contract = checked_text(LISTED_FEES, "fees.contract")
     (_, rule), = contract.items_of(ast.OnEachRule)
     for _ in range(4):
         run = Run(contract, Inputs(until=date(2024, 2, 15)))
@@ -148,19 +149,16 @@ def test_a_listed_schedule_the_same_under_every_horizon_runs_only_on_its_dates_w
 def test_the_entries_of_a_long_schedule_are_not_kept_after_its_run():
     """A contract keeps a rule's timeline entries only for a schedule of a usual length: those of a daily schedule
     over decades would hold megabytes between runs for little."""
-    from contractlang.language.checker import check
-    from contractlang.language.parser import parse
     from contractlang.runtime.interpreter import KEPT_ENTRIES
-    from contractlang.runtime.values import Inputs
 
     days = KEPT_ENTRIES + 1
     text = LISTED_FEES.replace("[2024-01-31, 2024-02-29, 2024-03-29]",
                                f"[2024-01-01 + n * 1 day for n in range(0, {days - 1})]")
-    contract = check(parse(text, "daily.contract"), "daily.contract", text)
+    contract = checked_text(text, "daily.contract")
     for _ in range(3):
         assert len(evaluate(contract, Inputs(until=date(2040, 1, 1))).effects) == days
     assert not any(type(key) is tuple and key[0] == "entries" for key in contract.compiled)
-    short = check(parse(LISTED_FEES, "fees.contract"), "fees.contract", LISTED_FEES)
+    short = checked_text(LISTED_FEES, "fees.contract")
     evaluate(short, Inputs(until=date(2040, 1, 1)))
     assert any(type(key) is tuple and key[0] == "entries" for key in short.compiled)
 
@@ -187,12 +185,7 @@ security common
 def test_a_schedule_at_a_time_of_day_marks_its_days_as_timed_in_every_run():
     """An event without a time of day on a day with a timed item runs at the start of that day, and the run
     says so: every run, the entries of a timed schedule among them, must know which days are timed."""
-    from contractlang.inputs.scenario import BoundEvent
-    from contractlang.language.checker import check
-    from contractlang.language.parser import parse
-    from contractlang.runtime.values import Inputs
-
-    contract = check(parse(TIMED_CHECKS, "timed.contract"), "timed.contract", TIMED_CHECKS)
+    contract = checked_text(TIMED_CHECKS, "timed.contract")
     notice = BoundEvent(0, "Notice", date(2029, 6, 30), {}, None)
     for _ in range(4):  # closures, then generated code
         found = evaluate(contract, Inputs(until=date(2029, 7, 1), events=[notice]))

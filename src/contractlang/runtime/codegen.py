@@ -76,7 +76,9 @@ def names_bound_in_rules(contract: CheckedContract) -> frozenset[str]:
     """Every name a binder may give a frame of a rule: an event's or a claim's, the variable of a schedule, a loop
     or a list, a parameter (any node's `variable`, `binder` or `parameters`, whatever its kind). A let cannot take
     a name of the contract (the checker refuses it), so a state, a term or a member that no binder takes is never
-    in a frame: code reads it where it lives. Found once per contract."""
+    in a frame of a rule: code reads it where it lives. Only generated code may: the closures also evaluate
+    examples and invariants, whose frames hold a run's lists and events by name (testing/views.py). Found once
+    per contract."""
     key = ("names bound in rules",)
     found = contract.compiled.get(key)
     if found is None:
