@@ -167,6 +167,70 @@ def test_a_binder_that_takes_a_contract_name_is_read_where_it_binds_and_the_cont
     assert outcome(load(path), inputs, True, monkeypatch) == closures
 
 
+PAYMENTS = '''currency Cash "the currency of the purchase" = code
+
+§1 "Payments" {
+  parameter code: Text = "USD"
+  term holder = "H"
+  term lender = "L"
+  state notional: USD = 1_000.00 USD
+  accrual interest {
+    on: notional
+    annual_rate: 10%
+    day_count: "actual/360"
+    start: 2024-01-01
+  }
+  event Repay at noon {
+    amount: USD
+    noon: Time = 12:00
+  }
+  upon Repay as repayment {
+    pay repayment.amount from holder to lender as principal
+    set notional = notional - repayment.amount
+  }
+  on 2024-07-01 {
+    pay settle(interest, before: 2024-05-01) from holder to lender as interest, due 2024-06-30
+    let rest = settle(interest, before: today)
+    pay cents(rest.amount) from holder to lender as interest, period rest.period, on 2024-07-02, due today
+    pay 5 USD from holder to lender as fee, due today
+    pay 0 USD from holder to lender as fee, rounding "exact", even_when_zero true
+    pay 0.001 USD from holder to lender as fee
+    pay 10 USD / 3 from holder to lender as fee, rounding "cents down"
+    pay 1.005 USD from holder to lender as fee, rounding "cents half even"
+    pay 2 Cash from lender to holder as principal
+    pay 1 USD from if notional > 0 USD then holder else lender to lender as fee
+  }
+}
+'''
+
+
+def test_a_payment_written_out_places_each_of_its_options_as_pay_does(tmp_path, monkeypatch):
+    """Generated code writes a payment out where its parties only read names: a settlement's own period, a
+    period, a day and a due day given, each rounding, a zero paid only where the contract says, a template's
+    currency, an event at a time of day; a payer computed by an `if` keeps PaymentTerms.pay."""
+    path = written(tmp_path, PAYMENTS)
+    scenario = tmp_path / "payments.toml"
+    scenario.write_text('until = 2024-12-31\n[params]\ncode = "EUR"\n'
+                        '[[events]]\ndate = 2024-03-01\ntype = "Repay"\namount = 400\n', encoding="utf-8")
+    inputs = inputs_for(load(path), load_scenario(str(scenario)), {}, {}, None)
+    closures = outcome(load(path), inputs, False, monkeypatch)
+    assert outcome(load(path), inputs, True, monkeypatch) == closures
+    shown = [(e["date"], e.get("time"), e["amount"], e["currency"], e["payer"], e.get("due"), e.get("period"))
+             for e in json.loads(closures[0])["effects"]]
+    # 1,000 × 10% × 60/360 to 1 March, then 600 × 10% × 61/360 to 1 May: 26.83; 61 days more to 1 July: 10.17
+    assert shown == [
+        ("2024-03-01", "12:00:00", "400.00", "USD", "H", None, None),
+        ("2024-07-01", None, "26.83", "USD", "H", "2024-06-30", ["2024-01-01", "2024-05-01"]),
+        ("2024-07-01", None, "5.00", "USD", "H", None, None),  # due on the day it is paid: not shown
+        ("2024-07-01", None, "0", "USD", "H", None, None),  # exact, and paid though zero
+        ("2024-07-01", None, "3.33", "USD", "H", None, None),  # 3.333… down; 0.001 USD was no payment
+        ("2024-07-01", None, "1.00", "USD", "H", None, None),  # 1.005 half even
+        ("2024-07-01", None, "2.00", "EUR", "L", None, None),
+        ("2024-07-01", None, "1.00", "USD", "H", None, None),
+        ("2024-07-02", None, "10.17", "USD", "H", "2024-07-01", ["2024-05-01", "2024-07-01"]),
+    ]
+
+
 def test_text_of_the_contract_is_never_code(tmp_path, monkeypatch):
     # quotes, braces and a line break in a text and a reason stay texts
     path = written(tmp_path, '''§1 "A" {

@@ -24,23 +24,28 @@ from decimal import Decimal
 
 from ..language import ast
 from ..language.checked import CheckedContract
-from ..stdlib import exact
+from ..stdlib import exact, rounding
+from ..stdlib.accrual import Settlement
 from ..stdlib.schedules import OutsideCalendar, add_days
 from .builtins import PLAIN_FUNCTIONS
 from .compiler import (COMPARED_DIRECTLY, DECIMAL_OPERATIONS, EXACT_OPERATIONS, NUMBERS, IssueTerms, PaymentTerms,
                        compile_expression, compiled_block, compiled_expression, compiled_reason,
                        compiled_statement, failure, field_of, field_reading, literal_term, may_fail, name_source,
                        states_accruals_follow)
-from .values import STEP_BUDGET, Frame, Rejected
+from .effects import DATE_TEXTS, Effect
+from .explain import plain_number
+from .values import START_OF_DAY, STEP_BUDGET, Frame, Rejected
 
 MOST_NESTED = 15  # Python blocks open at once in a generated function (Python allows 20 tries): deeper is a closure
 
 _HELPERS = {  # all the names a generated function reads besides its constants, builtins included
     "Decimal": Decimal, "Frame": Frame, "Rejected": Rejected, "OutsideCalendar": OutsideCalendar,
     "failure": failure, "field_of": field_of, "NUMBERS": NUMBERS, "COMPARED_DIRECTLY": COMPARED_DIRECTLY,
+    "Settlement": Settlement, "cents": rounding.cents, "settle_amount": rounding.settle_amount, "Effect": Effect,
+    "DATE_TEXTS": DATE_TEXTS, "plain_number": plain_number, "START_OF_DAY": START_OF_DAY,
     "compare": exact.compare, "negate": exact.negate, "divide": exact.divide, "add_days": add_days,
     "__builtins__": {"type": type, "bool": bool, "min": min, "max": max, "len": len, "ValueError": ValueError,
-                     "ArithmeticError": ArithmeticError}}
+                     "ArithmeticError": ArithmeticError, "str": str}}
 
 _LITERALS = (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit, ast.NoneLit)
 _WRITTEN_OUT = frozenset((*_LITERALS, ast.Name, ast.FieldAccess, ast.IfExpr, ast.Not, ast.IsNone, ast.Binary,
@@ -196,8 +201,10 @@ class _Source:
             amount = self.value(node.amount, frame, names)
             given = [self.value(option.value, frame, names) for option in node.options]  # in the order written
             made = PaymentTerms(node, self.contract)
-            parties = self.parties(made.parties_read, (node.payer, node.payee), frame, names)
-            self.line(f"{self.constant(made)}.pay(run, {frame}, {amount}, [{', '.join(given)}]{parties})")
+            if made.parties_read:
+                self.payment(made, amount, given, frame, names)
+            else:
+                self.line(f"{self.constant(made)}.pay(run, {frame}, {amount}, [{', '.join(given)}])")
         elif kind is ast.Issue:
             quantity = self.value(node.quantity, frame, names)
             given = [self.value(option.value, frame, names) for option in node.options]  # in the order written
@@ -236,6 +243,40 @@ class _Source:
         else:
             closure = self.constant(compiled_statement(node, self.contract, blocks=generated_block))
             self.line(f"{closure}(run, {frame})")
+
+    def payment(self, made: PaymentTerms, amount: str, given: list[str], frame: str, names: str) -> None:
+        """A payment as PaymentTerms.pay makes it, its options placed when the code is written: the amount and
+        the options' values computed, its parties only read (compiler.reads_only). Code never explains itself,
+        so an effect of the start of a day is made here and one at a time of day by Run.emit, as pay does."""
+        node, value, period, paid, details = made.node, self.fresh(), self.fresh(), self.fresh(), self.fresh()
+        self.line(f"{value} = {amount}")  # the amount may be a constant's name, which the code cannot assign
+        self.line(f"{period} = None")
+        with self.indented(f"if type({value}) is Settlement:"):
+            self.line(f"{period}, {value} = {value}.period, {value}.amount")
+        if made.period_at is not None:
+            self.line(f"{period} = {given[made.period_at]}")
+        if made.rounding_at is None:  # to the cent, half up (G1)
+            self.line(f"{paid} = cents({value})")
+            shown = f"str({paid})"
+        else:
+            settlement = given[made.rounding_at]
+            self.line(f"{paid} = cents({value}) if {settlement} == 'cents' else settle_amount({value}, {settlement})")
+            shown = f"str({paid}) if {settlement} != 'exact' else plain_number({paid})"
+        even = f" or {given[made.even_at]}" if made.even_at is not None else ""
+        with self.indented(f"if {paid}{even}:"):
+            on = given[made.on_at] if made.on_at is not None else f"{frame}.today"
+            due = given[made.due_at] if made.due_at is not None else None
+            currency = f"run.globals[{made.code!r}]" if made.code is not None else self.constant(made.currency)
+            payer, payee = (self.inner(party, frame, names) for party in (node.payer, node.payee))
+            self.line(f"{details} = {{'payer': {payer}, 'payee': {payee}, 'amount': {shown}, 'currency': {currency}, "
+                      f"'purpose': {self.constant(made.purpose)}, "
+                      f"'due': {f'DATE_TEXTS[{due}] if {due} is not None and {due} != {on} else None' if due else None}, "
+                      f"'period': [DATE_TEXTS[{period}[0]], DATE_TEXTS[{period}[1]]] if {period} else None}}")
+            with self.indented("if run.moment == START_OF_DAY:"):
+                self.line(f"run.effects.append(Effect({on} or {frame}.today, 'payment', {frame}.clause, "
+                          f"{frame}.cause.index if {frame}.cause is not None else None, {details}, (), None, None))")
+            with self.indented("else:"):
+                self.line(f"run.emit({self.constant(node)}, {frame}, 'payment', {details}, {on})")
 
     def parties(self, read: bool, expressions, frame: str, names: str) -> str:
         """The parties of a payment or an issue as its terms' last argument, where they only read names (compiler.

@@ -236,7 +236,8 @@ def reads_only(*expressions: ast.Expr) -> bool:
 class PaymentTerms:
     """What a `pay` statement fixes once: its purpose, currency, payer, payee and where each option stands
     among the values computed in the order written (the checker lets none be given twice). `pay` makes
-    the payment of an amount and those values; the statement's closure and generated code both call it."""
+    the payment of an amount and those values; the statement's closure calls it, and generated code where
+    its parties do more than read names (codegen writes the rest out from the same terms)."""
 
     __slots__ = ("node", "purpose", "currency", "code", "payer", "payee", "period_at", "rounding_at", "even_at",
                  "on_at", "due_at", "parties_read")
@@ -253,9 +254,9 @@ class PaymentTerms:
         self.on_at, self.due_at = place.get("on"), place.get("due")
         self.parties_read = reads_only(node.payer, node.payee)
 
-    def pay(self, run, frame, amount, given: list, parties: tuple | None = None) -> None:
-        """The payment of `amount` with its options' values `given`; `parties` (payer, payee), when the code
-        that calls it read them already (reads_only), else found here once the payment is known to be made."""
+    def pay(self, run, frame, amount, given: list) -> None:
+        """The payment of `amount` with its options' values `given`, its parties found once it is known to be made.
+        Generated code writes the same out where the parties only read names (reads_only: codegen.payment)."""
         period = None
         if type(amount) is Settlement:
             period, amount = amount.period, amount.amount
@@ -268,7 +269,7 @@ class PaymentTerms:
         on = given[self.on_at] if self.on_at is not None else frame.today
         due = given[self.due_at] if self.due_at is not None else None
         shown_currency = run.globals[self.code] if self.code is not None else self.currency  # a template's code
-        payer, payee = parties if parties is not None else (self.payer(run, frame), self.payee(run, frame))
+        payer, payee = self.payer(run, frame), self.payee(run, frame)
         details = {
             "payer": payer,
             "payee": payee,
