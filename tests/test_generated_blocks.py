@@ -231,6 +231,50 @@ def test_a_payment_written_out_places_each_of_its_options_as_pay_does(tmp_path, 
     ]
 
 
+def test_a_payment_of_a_value_let_to_the_cent_is_that_value_and_a_name_let_again_elsewhere_is_its_own(
+        tmp_path, monkeypatch):
+    """Generated code does not round again what a let rounded with cents() (3.33), but does what another
+    function rounded to a tenth of a cent (3.333 to 3.33); the same name let in another scope to a value not
+    rounded is rounded as any payment is (6.67), or not, where the contract says exact; and so is what a
+    contract's own function named cents gives."""
+    path = written(tmp_path, '''§1 "A" {
+  term holder = "H"
+  state n: USD = 10 USD
+  on 2024-07-01 {
+    if n > 0 USD {
+      let x = cents(n / 3)
+      pay x from holder to holder as fee
+      let y = round_down(n / 3, 3)
+      pay y from holder to holder as fee
+    }
+    if n > 1 USD {
+      let x = n * 2 / 3
+      pay x from holder to holder as fee
+      pay x from holder to holder as fee, rounding "exact"
+    }
+  }
+}
+''')
+    inputs = Inputs(until=date(2024, 12, 31))
+    closures = outcome(load(path), inputs, False, monkeypatch)
+    assert [e["amount"] for e in json.loads(closures[0])["effects"]] == ["3.33", "3.33", "6.67",
+                                                                   "6.666666666666666666666666667"]
+    assert outcome(load(path), inputs, True, monkeypatch) == closures
+    # a contract's own function named cents is not the builtin: what it gives is rounded as any payment is
+    path = written(tmp_path, '''§1 "A" {
+  function cents(x: USD) = x / 3
+  term holder = "H"
+  on 2024-07-01 {
+    let x = cents(10 USD)
+    pay x from holder to holder as fee
+  }
+}
+''')
+    closures = outcome(load(path), inputs, False, monkeypatch)
+    assert [e["amount"] for e in json.loads(closures[0])["effects"]] == ["3.33"]
+    assert outcome(load(path), inputs, True, monkeypatch) == closures
+
+
 def test_text_of_the_contract_is_never_code(tmp_path, monkeypatch):
     # quotes, braces and a line break in a text and a reason stay texts
     path = written(tmp_path, '''§1 "A" {

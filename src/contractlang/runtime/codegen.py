@@ -110,6 +110,10 @@ class _Source:
         self.actions: list[str] = []  # the actions being written out, innermost last: one never writes itself
         self.followed = states_accruals_follow(contract)  # states whose setting changes a ledger
         self.bound = names_bound_in_rules(contract)  # the contract's names a binder may take in a frame
+        # (names, name) of each let written out here whose value is cents(...), as the last let of that name
+        # written: a payment of it to the cent does not round it again. The checker lets a name be let only
+        # once in a scope, and a name is read only in its scope, which the code writes after its let
+        self.in_cents: set[tuple[str, str]] = set()
 
     # ------------------------------------------------------------ writing
     def line(self, text: str) -> None:
@@ -179,6 +183,10 @@ class _Source:
         if kind is ast.Let:
             value = self.value(node.value, frame, names)
             self.line(f"{names}[{node.name!r}] = {value}")
+            if self.is_builtin_cents(node.value):
+                self.in_cents.add((names, node.name))
+            else:  # a let of the same name in another scope, written later: its own value
+                self.in_cents.discard((names, node.name))
         elif kind is ast.SetState:
             value = self.value(node.value, frame, names)
             if node.effective is not None:  # the day accruals that follow the state see it from, after the value
@@ -249,13 +257,19 @@ class _Source:
         the options' values computed, its parties only read (compiler.reads_only). Code never explains itself,
         so an effect of the start of a day is made here and one at a time of day by Run.emit, as pay does."""
         node, value, period, paid, details = made.node, self.fresh(), self.fresh(), self.fresh(), self.fresh()
+        rounded = (made.rounding_at is None and type(node.amount) is ast.Name
+                   and name_source(node.amount, self.contract) == "rule" and (names, node.amount.name) in self.in_cents)
         self.line(f"{value} = {amount}")  # the amount may be a constant's name, which the code cannot assign
         self.line(f"{period} = None")
-        with self.indented(f"if type({value}) is Settlement:"):
-            self.line(f"{period}, {value} = {value}.period, {value}.amount")
+        if not rounded:  # a value of cents() is a number, never a settlement
+            with self.indented(f"if type({value}) is Settlement:"):
+                self.line(f"{period}, {value} = {value}.period, {value}.amount")
         if made.period_at is not None:
             self.line(f"{period} = {given[made.period_at]}")
-        if made.rounding_at is None:  # to the cent, half up (G1)
+        if rounded:  # let to the cent already: cents() of it is itself
+            self.line(f"{paid} = {value}")
+            shown = f"str({paid})"
+        elif made.rounding_at is None:  # to the cent, half up (G1)
             self.line(f"{paid} = cents({value})")
             shown = f"str({paid})"
         else:
@@ -277,6 +291,10 @@ class _Source:
                           f"{frame}.cause.index if {frame}.cause is not None else None, {details}, (), None, None))")
             with self.indented("else:"):
                 self.line(f"run.emit({self.constant(node)}, {frame}, 'payment', {details}, {on})")
+
+    def is_builtin_cents(self, node: ast.Expr) -> bool:
+        """Whether an expression is a call of the builtin cents() (rounding.cents), not a function of the contract."""
+        return type(node) is ast.Call and node.function == "cents" and node.function not in self.contract.functions
 
     def parties(self, read: bool, expressions, frame: str, names: str) -> str:
         """The parties of a payment or an issue as its terms' last argument, where they only read names (compiler.
