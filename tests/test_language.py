@@ -235,6 +235,19 @@ def test_values_that_may_be_none_cannot_be_ordered_without_a_default():
         "cannot order a value that may be none (Date?, Date): give one with ?? first"]
 
 
+def test_cents_rounds_money_only():
+    """cents() of a settlement, a text, a date or a number that is not money is the checker's to refuse: a run
+    would otherwise meet it as an internal error."""
+    accrual = (' state n: USD = 10 USD\n accrual interest {\n  on: n\n  annual_rate: 10%\n'
+               '  day_count: "actual/360"\n  start: 2024-01-01\n }\n')
+    rule = ' on 2024-07-01 {\n  let s = cents(settle(interest, before: today)FIELD)\n }\n}\n'
+    assert problems('§1 {\n' + accrual + rule.replace("FIELD", "")) == [
+        "cents() rounds money, not Accrued USD (its `.amount` is money)"]
+    assert problems('§1 {\n term t = cents("ten")\n term d = cents(2024-01-01)\n term k = cents(2 common)\n}\n') == [
+        "cents() rounds money, not Text", "cents() rounds money, not Date", "cents() rounds money, not common"]
+    assert checked('§1 {\n' + accrual + rule.replace("FIELD", ".amount"))
+
+
 def test_parameters_without_a_default_must_be_given():
     contract = checked('§1 {\n parameter start: Date\n horizon 2004-01-01\n}\n')
     with pytest.raises(ContractError) as caught:

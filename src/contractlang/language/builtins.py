@@ -83,8 +83,11 @@ def _rounding(whole: bool, places: bool):
 
 def _cents(checker, node, scope, context):
     found, _ = _arguments(checker, node, scope, context, [None])
-    if found and isinstance(found[0], T.Number) and found[0].unit.single_base() not in checker.currencies:
-        checker.problem(f"cents() rounds money, not {T.describe(found[0])}", node)
+    if found and not T.is_unknown(found[0]) and not (
+            isinstance(found[0], T.Number) and found[0].unit.single_base() in checker.currencies):
+        hint = " (its `.amount` is money)" if isinstance(found[0], T.Accrued) else ""
+        checker.problem(f"cents() rounds money, not {T.describe(found[0])}{hint}", node)
+        return T.Simple("Unknown")
     return found[0] if found else T.Simple("Unknown")
 
 
