@@ -205,9 +205,9 @@ PAYMENTS = '''currency Cash "the currency of the purchase" = code
 
 
 def test_a_payment_written_out_places_each_of_its_options_as_pay_does(tmp_path, monkeypatch):
-    """Generated code writes a payment out where its parties only read names: a settlement's own period, a
-    period, a day and a due day given, each rounding, a zero paid only where the contract says, a template's
-    currency, an event at a time of day; a payer computed by an `if` keeps PaymentTerms.pay."""
+    """Generated code writes a payment out as PaymentTerms.pay makes it: a settlement's own period, a period, a
+    day and a due day given, each rounding, a zero paid only where the contract says, a template's currency,
+    an event at a time of day, a payer computed by an `if`."""
     path = written(tmp_path, PAYMENTS)
     scenario = tmp_path / "payments.toml"
     scenario.write_text('until = 2024-12-31\n[params]\ncode = "EUR"\n'
@@ -234,7 +234,8 @@ def test_a_payment_written_out_places_each_of_its_options_as_pay_does(tmp_path, 
 def test_a_payment_of_a_value_let_to_the_cent_is_that_value_and_a_name_let_again_elsewhere_is_its_own(
         tmp_path, monkeypatch):
     """Generated code does not round again what a let rounded with cents() (3.33), but does what another
-    function rounded to a tenth of a cent (3.333 to 3.33); the same name let in another scope to a value not
+    function rounded to a tenth of a cent (3.333 to 3.33), and shows one paid exactly as exact amounts are shown
+    (2.50 as 2.5); the same name let in another scope to a value not
     rounded is rounded as any payment is (6.67), or not, where the contract says exact; and so is what a
     contract's own function named cents gives."""
     path = written(tmp_path, '''§1 "A" {
@@ -246,6 +247,8 @@ def test_a_payment_of_a_value_let_to_the_cent_is_that_value_and_a_name_let_again
       pay x from holder to holder as fee
       let y = round_down(n / 3, 3)
       pay y from holder to holder as fee
+      let z = cents(n / 4)
+      pay z from holder to holder as fee, rounding "exact"
     }
     if n > 1 USD {
       let x = n * 2 / 3
@@ -257,7 +260,7 @@ def test_a_payment_of_a_value_let_to_the_cent_is_that_value_and_a_name_let_again
 ''')
     inputs = Inputs(until=date(2024, 12, 31))
     closures = outcome(load(path), inputs, False, monkeypatch)
-    assert [e["amount"] for e in json.loads(closures[0])["effects"]] == ["3.33", "3.33", "6.67",
+    assert [e["amount"] for e in json.loads(closures[0])["effects"]] == ["3.33", "3.33", "2.5", "6.67",
                                                                    "6.666666666666666666666666667"]
     assert outcome(load(path), inputs, True, monkeypatch) == closures
     # a contract's own function named cents is not the builtin: what it gives is rounded as any payment is

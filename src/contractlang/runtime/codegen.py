@@ -111,8 +111,10 @@ class _Source:
         self.followed = states_accruals_follow(contract)  # states whose setting changes a ledger
         self.bound = names_bound_in_rules(contract)  # the contract's names a binder may take in a frame
         # (names, name) of each let written out here whose value is cents(...), as the last let of that name
-        # written: a payment of it to the cent does not round it again. The checker lets a name be let only
-        # once in a scope, and a name is read only in its scope, which the code writes after its let
+        # written: a payment of it to the cent does not round it again. The checker refuses a let of any name
+        # an enclosing scope has, and only a let binds a name in a dict of names here (an action's parameters
+        # take a dict of their own; a loop's or a claim's body is a function of its own, on a copy), so a read
+        # of the name, written after its let, sees that value. Writing a binder out here would end that
         self.in_cents: set[tuple[str, str]] = set()
 
     # ------------------------------------------------------------ writing
@@ -208,11 +210,7 @@ class _Source:
         elif kind is ast.Pay:
             amount = self.value(node.amount, frame, names)
             given = [self.value(option.value, frame, names) for option in node.options]  # in the order written
-            made = PaymentTerms(node, self.contract)
-            if made.parties_read:
-                self.payment(made, amount, given, frame, names)
-            else:
-                self.line(f"{self.constant(made)}.pay(run, {frame}, {amount}, [{', '.join(given)}])")
+            self.payment(PaymentTerms(node, self.contract), amount, given, frame, names)
         elif kind is ast.Issue:
             quantity = self.value(node.quantity, frame, names)
             given = [self.value(option.value, frame, names) for option in node.options]  # in the order written
@@ -253,35 +251,34 @@ class _Source:
             self.line(f"{closure}(run, {frame})")
 
     def payment(self, made: PaymentTerms, amount: str, given: list[str], frame: str, names: str) -> None:
-        """A payment as PaymentTerms.pay makes it, its options placed when the code is written: the amount and
-        the options' values computed, its parties only read (compiler.reads_only). Code never explains itself,
-        so an effect of the start of a day is made here and one at a time of day by Run.emit, as pay does."""
-        node, value, period, paid, details = made.node, self.fresh(), self.fresh(), self.fresh(), self.fresh()
-        rounded = (made.rounding_at is None and type(node.amount) is ast.Name
-                   and name_source(node.amount, self.contract) == "rule" and (names, node.amount.name) in self.in_cents)
-        self.line(f"{value} = {amount}")  # the amount may be a constant's name, which the code cannot assign
+        """A payment as PaymentTerms.pay makes it from the amount and the options' values computed, its options
+        placed when the code is written and its parties computed once it is known to be made. Code never explains
+        itself, so an effect of the start of a day is made here and one at a time of day by Run.emit, as pay does."""
+        node, period, paid, details = made.node, self.fresh(), self.fresh(), self.fresh()
         self.line(f"{period} = None")
-        if not rounded:  # a value of cents() is a number, never a settlement
-            with self.indented(f"if type({value}) is Settlement:"):
-                self.line(f"{period}, {value} = {value}.period, {value}.amount")
-        if made.period_at is not None:
-            self.line(f"{period} = {given[made.period_at]}")
-        if rounded:  # let to the cent already: cents() of it is itself
-            self.line(f"{paid} = {value}")
-            shown = f"str({paid})"
-        elif made.rounding_at is None:  # to the cent, half up (G1)
-            self.line(f"{paid} = cents({value})")
+        if made.rounding_at is None and type(node.amount) is ast.Name and (names, node.amount.name) in self.in_cents:
+            self.line(f"{paid} = {amount}")  # let to the cent already (a number, not a settlement): cents() of it is itself
             shown = f"str({paid})"
         else:
-            settlement = given[made.rounding_at]
-            self.line(f"{paid} = cents({value}) if {settlement} == 'cents' else settle_amount({value}, {settlement})")
-            shown = f"str({paid}) if {settlement} != 'exact' else plain_number({paid})"
+            value = self.fresh()
+            self.line(f"{value} = {amount}")  # the amount may be a constant's name, which the code cannot assign
+            with self.indented(f"if type({value}) is Settlement:"):
+                self.line(f"{period}, {value} = {value}.period, {value}.amount")
+            if made.rounding_at is None:  # to the cent, half up (G1)
+                self.line(f"{paid} = cents({value})")
+                shown = f"str({paid})"
+            else:
+                settlement = given[made.rounding_at]
+                self.line(f"{paid} = cents({value}) if {settlement} == 'cents' else settle_amount({value}, {settlement})")
+                shown = f"str({paid}) if {settlement} != 'exact' else plain_number({paid})"
+        if made.period_at is not None:
+            self.line(f"{period} = {given[made.period_at]}")
         even = f" or {given[made.even_at]}" if made.even_at is not None else ""
         with self.indented(f"if {paid}{even}:"):
             on = given[made.on_at] if made.on_at is not None else f"{frame}.today"
             due = given[made.due_at] if made.due_at is not None else None
             currency = f"run.globals[{made.code!r}]" if made.code is not None else self.constant(made.currency)
-            payer, payee = (self.inner(party, frame, names) for party in (node.payer, node.payee))
+            payer, payee = (self.value(party, frame, names) for party in (node.payer, node.payee))
             self.line(f"{details} = {{'payer': {payer}, 'payee': {payee}, 'amount': {shown}, 'currency': {currency}, "
                       f"'purpose': {self.constant(made.purpose)}, "
                       f"'due': {f'DATE_TEXTS[{due}] if {due} is not None and {due} != {on} else None' if due else None}, "
@@ -297,8 +294,8 @@ class _Source:
         return type(node) is ast.Call and node.function == "cents" and node.function not in self.contract.functions
 
     def parties(self, read: bool, expressions, frame: str, names: str) -> str:
-        """The parties of a payment or an issue as its terms' last argument, where they only read names (compiler.
-        reads_only): read here, as the closures they would otherwise call read them."""
+        """The parties of an issue as its terms' last argument, where they only read names (compiler.reads_only):
+        read here, as the closures they would otherwise call read them."""
         if not read:
             return ""
         return f", ({', '.join(self.inner(expression, frame, names) for expression in expressions)})"

@@ -228,19 +228,19 @@ _PAYMENT_ROUNDING = {"cents": "rounded to cents, half up", "cents down": "rounde
 
 
 def reads_only(*expressions: ast.Expr) -> bool:
-    """Whether the expressions only read a name or are a text: code may read them before it knows the payment
-    or issue they name the parties of is made (nothing they do can fail or differ)."""
+    """Whether the expressions only read a name or are a text: code may read them before it knows the issue
+    they name the parties of is made (nothing they do can fail or differ)."""
     return all(type(expression) in (ast.Name, ast.StringLit) for expression in expressions)
 
 
 class PaymentTerms:
     """What a `pay` statement fixes once: its purpose, currency, payer, payee and where each option stands
     among the values computed in the order written (the checker lets none be given twice). `pay` makes
-    the payment of an amount and those values; the statement's closure calls it, and generated code where
-    its parties do more than read names (codegen writes the rest out from the same terms)."""
+    the payment of an amount and those values; the statement's closure calls it, and generated code writes
+    it out from the same terms."""
 
     __slots__ = ("node", "purpose", "currency", "code", "payer", "payee", "period_at", "rounding_at", "even_at",
-                 "on_at", "due_at", "parties_read")
+                 "on_at", "due_at")
 
     def __init__(self, node: ast.Pay, contract: CheckedContract):
         self.node, self.purpose = node, node.purpose
@@ -252,11 +252,10 @@ class PaymentTerms:
         self.period_at, self.rounding_at, self.even_at = place.get("period"), place.get("rounding"), place.get(
             "even_when_zero")
         self.on_at, self.due_at = place.get("on"), place.get("due")
-        self.parties_read = reads_only(node.payer, node.payee)
 
     def pay(self, run, frame, amount, given: list) -> None:
-        """The payment of `amount` with its options' values `given`, its parties found once it is known to be made.
-        Generated code writes the same out where the parties only read names (reads_only: codegen.payment)."""
+        """The payment of `amount` with its options' values `given`, its parties found once it is known to be made
+        (generated code writes the same out: codegen's payment)."""
         period = None
         if type(amount) is Settlement:
             period, amount = amount.period, amount.amount
