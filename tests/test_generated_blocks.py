@@ -231,6 +231,46 @@ def test_a_payment_written_out_places_each_of_its_options_as_pay_does(tmp_path, 
     ]
 
 
+def test_an_issue_written_out_places_each_of_its_options_as_issue_does(tmp_path, monkeypatch):
+    """Generated code writes an issue out as IssueTerms.issue makes it: a price given as a quote takes the quote's
+    date unless a price date is given, no shares is no issue, a recipient computed by an `if`, and an event at a
+    time of day keeps its time."""
+    path = written(tmp_path, '''security common
+security preferred
+
+§1 "Shares" {
+  term holder = "H"
+  market closing: USD per common
+  event Convert at noon {
+    shares: common
+    noon: Time = 12:00
+  }
+  upon Convert as conversion {
+    issue conversion.shares of "common" to holder, price quote_on_or_before(closing, today)
+  }
+  on 2024-07-01 {
+    issue 10 common of "common" to if holder == "H" then "Holder" else holder,
+        price quote_on_or_before(closing, today), price_date 2024-06-30
+    issue 0 common of "common" to holder
+    issue 2.5 preferred of "preferred" to holder
+  }
+}
+''')
+    scenario = tmp_path / "issues.toml"
+    scenario.write_text('until = 2024-12-31\nprices = {2024-03-01 = 2.50, 2024-06-28 = 3.125}\n'
+                        '[[events]]\ndate = 2024-03-04\ntype = "Convert"\nshares = 40\n', encoding="utf-8")
+    inputs = inputs_for(load(path), load_scenario(str(scenario)), {}, {}, None)
+    closures = outcome(load(path), inputs, False, monkeypatch)
+    assert outcome(load(path), inputs, True, monkeypatch) == closures
+    shown = [(e["date"], e.get("time"), e["recipient"], e["security"], e["quantity"], e.get("price"),
+              e.get("price_date")) for e in json.loads(closures[0])["effects"]]
+    assert shown == [
+        ("2024-03-04", "12:00:00", "H", "common", "40", "2.5", "2024-03-01"),  # the quote's own date
+        ("2024-07-01", None, "Holder", "common", "10", "3.125", "2024-06-30"),  # its own price date
+        ("2024-07-01", None, "H", "preferred", "2.5", None, None),  # no shares is no issue
+    ]
+
+
 def test_a_payment_of_a_value_let_to_the_cent_is_that_value_and_a_name_let_again_elsewhere_is_its_own(
         tmp_path, monkeypatch):
     """Generated code does not round again what a let rounded with cents() (3.33), but does what another

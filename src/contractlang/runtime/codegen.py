@@ -34,7 +34,7 @@ from .compiler import (COMPARED_DIRECTLY, DECIMAL_OPERATIONS, EXACT_OPERATIONS, 
                        states_accruals_follow)
 from .effects import DATE_TEXTS, Effect
 from .explain import plain_number
-from .values import START_OF_DAY, STEP_BUDGET, Frame, Rejected
+from .values import START_OF_DAY, STEP_BUDGET, Frame, Quote, Rejected
 
 MOST_NESTED = 15  # Python blocks open at once in a generated function (Python allows 20 tries): deeper is a closure
 
@@ -42,10 +42,10 @@ _HELPERS = {  # all the names a generated function reads besides its constants, 
     "Decimal": Decimal, "Frame": Frame, "Rejected": Rejected, "OutsideCalendar": OutsideCalendar,
     "failure": failure, "field_of": field_of, "NUMBERS": NUMBERS, "COMPARED_DIRECTLY": COMPARED_DIRECTLY,
     "Settlement": Settlement, "cents": rounding.cents, "settle_amount": rounding.settle_amount, "Effect": Effect,
-    "DATE_TEXTS": DATE_TEXTS, "plain_number": plain_number, "START_OF_DAY": START_OF_DAY,
+    "DATE_TEXTS": DATE_TEXTS, "plain_number": plain_number, "START_OF_DAY": START_OF_DAY, "Quote": Quote,
     "compare": exact.compare, "negate": exact.negate, "divide": exact.divide, "add_days": add_days,
     "__builtins__": {"type": type, "bool": bool, "min": min, "max": max, "len": len, "ValueError": ValueError,
-                     "ArithmeticError": ArithmeticError, "str": str}}
+                     "ArithmeticError": ArithmeticError, "str": str, "isinstance": isinstance}}
 
 _LITERALS = (ast.NumberLit, ast.PercentLit, ast.DateLit, ast.StringLit, ast.BoolLit, ast.TimeLit, ast.NoneLit)
 _WRITTEN_OUT = frozenset((*_LITERALS, ast.Name, ast.FieldAccess, ast.IfExpr, ast.Not, ast.IsNone, ast.Binary,
@@ -214,9 +214,7 @@ class _Source:
         elif kind is ast.Issue:
             quantity = self.value(node.quantity, frame, names)
             given = [self.value(option.value, frame, names) for option in node.options]  # in the order written
-            made = IssueTerms(node, self.contract)
-            parties = self.parties(made.parties_read, (node.recipient, node.security), frame, names)
-            self.line(f"{self.constant(made)}.issue(run, {frame}, {quantity}, [{', '.join(given)}]{parties})")
+            self.issue(IssueTerms(node, self.contract), quantity, given, frame, names)
         elif kind is ast.Cite:  # shares locals and steps: citing is not scoping
             cited = self.fresh("frame")
             section = self.constant(node.section)
@@ -252,8 +250,7 @@ class _Source:
 
     def payment(self, made: PaymentTerms, amount: str, given: list[str], frame: str, names: str) -> None:
         """A payment as PaymentTerms.pay makes it from the amount and the options' values computed, its options
-        placed when the code is written and its parties computed once it is known to be made. Code never explains
-        itself, so an effect of the start of a day is made here and one at a time of day by Run.emit, as pay does."""
+        placed when the code is written and its parties computed once it is known to be made."""
         node, period, paid, details = made.node, self.fresh(), self.fresh(), self.fresh()
         self.line(f"{period} = None")
         if made.rounding_at is None and type(node.amount) is ast.Name and (names, node.amount.name) in self.in_cents:
@@ -277,28 +274,43 @@ class _Source:
         with self.indented(f"if {paid}{even}:"):
             on = given[made.on_at] if made.on_at is not None else f"{frame}.today"
             due = given[made.due_at] if made.due_at is not None else None
+            due_text = f"DATE_TEXTS[{due}] if {due} is not None and {due} != {on} else None" if due else "None"
             currency = f"run.globals[{made.code!r}]" if made.code is not None else self.constant(made.currency)
             payer, payee = (self.value(party, frame, names) for party in (node.payer, node.payee))
             self.line(f"{details} = {{'payer': {payer}, 'payee': {payee}, 'amount': {shown}, 'currency': {currency}, "
-                      f"'purpose': {self.constant(made.purpose)}, "
-                      f"'due': {f'DATE_TEXTS[{due}] if {due} is not None and {due} != {on} else None' if due else None}, "
+                      f"'purpose': {self.constant(made.purpose)}, 'due': {due_text}, "
                       f"'period': [DATE_TEXTS[{period}[0]], DATE_TEXTS[{period}[1]]] if {period} else None}}")
-            with self.indented("if run.moment == START_OF_DAY:"):
-                self.line(f"run.effects.append(Effect({on} or {frame}.today, 'payment', {frame}.clause, "
-                          f"{frame}.cause.index if {frame}.cause is not None else None, {details}, (), None, None))")
-            with self.indented("else:"):
-                self.line(f"run.emit({self.constant(node)}, {frame}, 'payment', {details}, {on})")
+            self.effect(node, "payment", details, on, frame)
+
+    def issue(self, made: IssueTerms, quantity: str, given: list[str], frame: str, names: str) -> None:
+        """An issue as IssueTerms.issue makes it from the quantity and the options' values computed, its options
+        placed when the code is written and its parties computed once it is known to be made."""
+        price, price_date, details = self.fresh(), self.fresh(), self.fresh()
+        self.line(f"{price} = {given[made.price_at] if made.price_at is not None else None}")
+        self.line(f"{price_date} = {given[made.price_date_at] if made.price_date_at is not None else None}")
+        with self.indented(f"if isinstance({price}, Quote):"):
+            self.line(f"{price}, {price_date} = {price}.price, {price_date} or {price}.date")
+        with self.indented(f"if not {quantity} == 0:"):
+            recipient, security = (self.value(party, frame, names) for party in (made.node.recipient, made.node.security))
+            self.line(f"{details} = {{'recipient': {recipient}, 'security': {security}, "
+                      f"'quantity': plain_number({quantity}), "
+                      f"'price': plain_number({price}) if {price} is not None else None, "
+                      f"'price_date': DATE_TEXTS[{price_date}] if {price_date} is not None else None}}")
+            self.effect(made.node, "issue", details, None, frame)
+
+    def effect(self, node: ast.Statement, kind: str, details: str, on: str | None, frame: str) -> None:
+        """An effect as Run.emit makes it when the run does not explain itself (code never does): made here at the
+        start of a day, on the day `on` gives or the frame's; at a time of day by Run.emit, which finds its time."""
+        when = f"{on} or {frame}.today" if on is not None else f"{frame}.today"
+        with self.indented("if run.moment == START_OF_DAY:"):
+            self.line(f"run.effects.append(Effect({when}, {kind!r}, {frame}.clause, "
+                      f"{frame}.cause.index if {frame}.cause is not None else None, {details}, (), None, None))")
+        with self.indented("else:"):
+            self.line(f"run.emit({self.constant(node)}, {frame}, {kind!r}, {details}{f', {on}' if on is not None else ''})")
 
     def is_builtin_cents(self, node: ast.Expr) -> bool:
         """Whether an expression is a call of the builtin cents() (rounding.cents), not a function of the contract."""
         return type(node) is ast.Call and node.function == "cents" and node.function not in self.contract.functions
-
-    def parties(self, read: bool, expressions, frame: str, names: str) -> str:
-        """The parties of an issue as its terms' last argument, where they only read names (compiler.reads_only):
-        read here, as the closures they would otherwise call read them."""
-        if not read:
-            return ""
-        return f", ({', '.join(self.inner(expression, frame, names) for expression in expressions)})"
 
     def branches(self, branches, otherwise, frame: str, names: str) -> None:
         """`if … else if … else`: each condition evaluated only when the ones before it did not hold."""

@@ -227,12 +227,6 @@ _PAYMENT_ROUNDING = {"cents": "rounded to cents, half up", "cents down": "rounde
                      "cents half even": "rounded to cents, half even", "exact": "exactly, not rounded"}
 
 
-def reads_only(*expressions: ast.Expr) -> bool:
-    """Whether the expressions only read a name or are a text: code may read them before it knows the issue
-    they name the parties of is made (nothing they do can fail or differ)."""
-    return all(type(expression) in (ast.Name, ast.StringLit) for expression in expressions)
-
-
 class PaymentTerms:
     """What a `pay` statement fixes once: its purpose, currency, payer, payee and where each option stands
     among the values computed in the order written (the checker lets none be given twice). `pay` makes
@@ -310,32 +304,31 @@ def _compile_pay(node: ast.Pay, contract: CheckedContract):
 
 
 class IssueTerms:
-    """What an `issue` statement fixes once: its recipient, its security and the names of its options in the
-    order written. `issue` makes the issue of a quantity with those options' values; the statement's closure and
-    generated code both call it."""
+    """What an `issue` statement fixes once: its recipient, its security and where each option stands among the
+    values computed in the order written. `issue` makes the issue of a quantity with those values; the
+    statement's closure calls it, and generated code writes it out from the same terms."""
 
-    __slots__ = ("node", "option_names", "recipient", "security", "parties_read")
+    __slots__ = ("node", "recipient", "security", "price_at", "price_date_at")
 
     def __init__(self, node: ast.Issue, contract: CheckedContract):
-        self.node, self.option_names = node, tuple(option.name for option in node.options)
+        self.node = node
         self.recipient = compiled_expression(node.recipient, contract)
         self.security = compiled_expression(node.security, contract)
-        self.parties_read = reads_only(node.recipient, node.security)
+        place = {option.name: position for position, option in enumerate(node.options)}
+        self.price_at, self.price_date_at = place.get("price"), place.get("price_date")
 
-    def issue(self, run, frame, quantity, given: list, parties: tuple | None = None) -> None:
-        """The issue of `quantity` with its options' values `given`; `parties` (recipient, security), when the code
-        that calls it read them already (reads_only), else found here once the issue is known to be made."""
-        options = dict(zip(self.option_names, given))
-        price = options.get("price")
-        price_date = options.get("price_date")
+    def issue(self, run, frame, quantity, given: list) -> None:
+        """The issue of `quantity` with its options' values `given`, its parties found once it is known to be made
+        (generated code writes the same out: codegen's issue)."""
+        price = given[self.price_at] if self.price_at is not None else None
+        price_date = given[self.price_date_at] if self.price_date_at is not None else None
         if isinstance(price, Quote):
             price, price_date = price.price, price_date or price.date
         if quantity == 0:
             return
-        recipient, security = parties if parties is not None else (self.recipient(run, frame), self.security(run, frame))
         details = {
-            "recipient": recipient,
-            "security": security,
+            "recipient": self.recipient(run, frame),
+            "security": self.security(run, frame),
             "quantity": plain_number(quantity),
             "price": plain_number(price) if price is not None else None,
             "price_date": DATE_TEXTS[price_date] if price_date is not None else None,
