@@ -167,6 +167,16 @@ def test_a_binder_that_takes_a_contract_name_is_read_where_it_binds_and_the_cont
     assert outcome(load(path), inputs, True, monkeypatch) == closures
 
 
+def effects_both_ways(tmp_path: Path, body: str, scenario_text: str, monkeypatch) -> list[dict]:
+    """The effects of a contract on a scenario, by the closures, once generated code is found to give the same."""
+    path, scenario = written(tmp_path, body), tmp_path / "scenario.toml"
+    scenario.write_text(scenario_text, encoding="utf-8")
+    inputs = inputs_for(load(path), load_scenario(str(scenario)), {}, {}, None)
+    closures = outcome(load(path), inputs, False, monkeypatch)
+    assert outcome(load(path), inputs, True, monkeypatch) == closures
+    return json.loads(closures[0])["effects"]
+
+
 PAYMENTS = '''currency Cash "the currency of the purchase" = code
 
 §1 "Payments" {
@@ -208,15 +218,10 @@ def test_a_payment_written_out_places_each_of_its_options_as_pay_does(tmp_path, 
     """Generated code writes a payment out as PaymentTerms.pay makes it: a settlement's own period, a period, a
     day and a due day given, each rounding, a zero paid only where the contract says, a template's currency,
     an event at a time of day, a payer computed by an `if`."""
-    path = written(tmp_path, PAYMENTS)
-    scenario = tmp_path / "payments.toml"
-    scenario.write_text('until = 2024-12-31\n[params]\ncode = "EUR"\n'
-                        '[[events]]\ndate = 2024-03-01\ntype = "Repay"\namount = 400\n', encoding="utf-8")
-    inputs = inputs_for(load(path), load_scenario(str(scenario)), {}, {}, None)
-    closures = outcome(load(path), inputs, False, monkeypatch)
-    assert outcome(load(path), inputs, True, monkeypatch) == closures
+    effects = effects_both_ways(tmp_path, PAYMENTS, 'until = 2024-12-31\n[params]\ncode = "EUR"\n'
+                                '[[events]]\ndate = 2024-03-01\ntype = "Repay"\namount = 400\n', monkeypatch)
     shown = [(e["date"], e.get("time"), e["amount"], e["currency"], e["payer"], e.get("due"), e.get("period"))
-             for e in json.loads(closures[0])["effects"]]
+             for e in effects]
     # 1,000 × 10% × 60/360 to 1 March, then 600 × 10% × 61/360 to 1 May: 26.83; 61 days more to 1 July: 10.17
     assert shown == [
         ("2024-03-01", "12:00:00", "400.00", "USD", "H", None, None),
@@ -231,11 +236,7 @@ def test_a_payment_written_out_places_each_of_its_options_as_pay_does(tmp_path, 
     ]
 
 
-def test_an_issue_written_out_places_each_of_its_options_as_issue_does(tmp_path, monkeypatch):
-    """Generated code writes an issue out as IssueTerms.issue makes it: a price given as a quote takes the quote's
-    date unless a price date is given, no shares is no issue, a recipient computed by an `if`, and an event at a
-    time of day keeps its time."""
-    path = written(tmp_path, '''security common
+ISSUES = '''security common
 security preferred
 
 §1 "Shares" {
@@ -255,15 +256,18 @@ security preferred
     issue 2.5 preferred of "preferred" to holder
   }
 }
-''')
-    scenario = tmp_path / "issues.toml"
-    scenario.write_text('until = 2024-12-31\nprices = {2024-03-01 = 2.50, 2024-06-28 = 3.125}\n'
-                        '[[events]]\ndate = 2024-03-04\ntype = "Convert"\nshares = 40\n', encoding="utf-8")
-    inputs = inputs_for(load(path), load_scenario(str(scenario)), {}, {}, None)
-    closures = outcome(load(path), inputs, False, monkeypatch)
-    assert outcome(load(path), inputs, True, monkeypatch) == closures
+'''
+
+
+def test_an_issue_written_out_places_each_of_its_options_as_issue_does(tmp_path, monkeypatch):
+    """Generated code writes an issue out as IssueTerms.issue makes it: a price given as a quote takes the quote's
+    date unless a price date is given, no shares is no issue, a recipient computed by an `if`, and an event at a
+    time of day keeps its time."""
+    effects = effects_both_ways(tmp_path, ISSUES, 'until = 2024-12-31\n'
+                                'prices = {2024-03-01 = 2.50, 2024-06-28 = 3.125}\n'
+                                '[[events]]\ndate = 2024-03-04\ntype = "Convert"\nshares = 40\n', monkeypatch)
     shown = [(e["date"], e.get("time"), e["recipient"], e["security"], e["quantity"], e.get("price"),
-              e.get("price_date")) for e in json.loads(closures[0])["effects"]]
+              e.get("price_date")) for e in effects]
     assert shown == [
         ("2024-03-04", "12:00:00", "H", "common", "40", "2.5", "2024-03-01"),  # the quote's own date
         ("2024-07-01", None, "Holder", "common", "10", "3.125", "2024-06-30"),  # its own price date
@@ -275,9 +279,8 @@ def test_a_payment_of_a_value_let_to_the_cent_is_that_value_and_a_name_let_again
         tmp_path, monkeypatch):
     """Generated code does not round again what a let rounded with cents() (3.33), but does what another
     function rounded to a tenth of a cent (3.333 to 3.33), and shows one paid exactly as exact amounts are shown
-    (2.50 as 2.5); the same name let in another scope to a value not
-    rounded is rounded as any payment is (6.67), or not, where the contract says exact; and so is what a
-    contract's own function named cents gives."""
+    (2.50 as 2.5); the same name let in another scope to a value not rounded is rounded as any payment is
+    (6.67), or not, where the contract says exact; and so is what a contract's own function named cents gives."""
     path = written(tmp_path, '''§1 "A" {
   term holder = "H"
   state n: USD = 10 USD

@@ -254,7 +254,8 @@ class _Source:
         node, period, paid, details = made.node, self.fresh(), self.fresh(), self.fresh()
         self.line(f"{period} = None")
         if made.rounding_at is None and type(node.amount) is ast.Name and (names, node.amount.name) in self.in_cents:
-            self.line(f"{paid} = {amount}")  # let to the cent already (a number, not a settlement): cents() of it is itself
+            # let to the cent already (a number, not a settlement): cents() of it is itself
+            self.line(f"{paid} = {amount}")
             shown = f"str({paid})"
         else:
             value = self.fresh()
@@ -266,7 +267,8 @@ class _Source:
                 shown = f"str({paid})"
             else:
                 settlement = given[made.rounding_at]
-                self.line(f"{paid} = cents({value}) if {settlement} == 'cents' else settle_amount({value}, {settlement})")
+                self.line(f"{paid} = cents({value}) if {settlement} == 'cents' "
+                          f"else settle_amount({value}, {settlement})")
                 shown = f"str({paid}) if {settlement} != 'exact' else plain_number({paid})"
         if made.period_at is not None:
             self.line(f"{period} = {given[made.period_at]}")
@@ -291,7 +293,8 @@ class _Source:
         with self.indented(f"if isinstance({price}, Quote):"):
             self.line(f"{price}, {price_date} = {price}.price, {price_date} or {price}.date")
         with self.indented(f"if not {quantity} == 0:"):
-            recipient, security = (self.value(party, frame, names) for party in (made.node.recipient, made.node.security))
+            recipient, security = (self.value(party, frame, names)
+                                   for party in (made.node.recipient, made.node.security))
             self.line(f"{details} = {{'recipient': {recipient}, 'security': {security}, "
                       f"'quantity': plain_number({quantity}), "
                       f"'price': plain_number({price}) if {price} is not None else None, "
@@ -306,7 +309,8 @@ class _Source:
             self.line(f"run.effects.append(Effect({when}, {kind!r}, {frame}.clause, "
                       f"{frame}.cause.index if {frame}.cause is not None else None, {details}, (), None, None))")
         with self.indented("else:"):
-            self.line(f"run.emit({self.constant(node)}, {frame}, {kind!r}, {details}{f', {on}' if on is not None else ''})")
+            day = f", {on}" if on is not None else ""
+            self.line(f"run.emit({self.constant(node)}, {frame}, {kind!r}, {details}{day})")
 
     def is_builtin_cents(self, node: ast.Expr) -> bool:
         """Whether an expression is a call of the builtin cents() (rounding.cents), not a function of the contract."""
